@@ -1,0 +1,1 @@
+"""The trade: services, rules, validation, documents, imports and exports. No Qt."""

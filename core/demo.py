@@ -1,0 +1,491 @@
+"""A realistic, deterministic, entirely fictional demo dataset.
+
+Rows are written in bulk (Core inserts over explicit ids), chunk by chunk, so
+100,000 cases fit in memory and in under two minutes. The same seed and the
+same `today` give the same database.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, insert, select
+
+from core import demo_names as names
+from db import models as m
+from db.engine import Database
+from db.errors import DatabaseError
+from db.search import reindex_cases
+
+CHUNK = 2000
+STATUS_WEIGHTS = {"nouveau": 10, "en_cours": 45, "en_attente": 15, "clos": 30}
+PRIORITY_WEIGHTS = {"basse": 15, "normale": 55, "haute": 22, "urgente": 8}
+TENURE_WEIGHTS = {"locataire_social": 55, "locataire_prive": 30, "proprietaire_occupant": 8, "heberge": 5, "sans_titre": 2}
+DPE_WEIGHTS = {"A": 1, "B": 3, "C": 10, "D": 25, "E": 25, "F": 20, "G": 16}
+KIND_OBJECTIVES = {
+    "habitat_indigne": ["O3"], "relogement": ["O2", "O1"], "mediation": ["O3", "O6"],
+    "precarite_energetique": ["O4", "O7"], "accompagnement": ["O2", "O3"],
+}
+AREA_BY_TYPOLOGY = {"T1": (14, 32), "T2": (30, 50), "T3": (45, 70), "T4": (60, 88), "T5": (75, 105), "T6+": (90, 140)}
+
+
+@dataclass
+class DemoReport:
+    cases: int = 0
+    rows: dict = field(default_factory=lambda: defaultdict(int))
+
+
+def pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+class DemoBuilder:
+    def __init__(self, database: Database, seed: int, today: date):
+        self.db = database
+        self.rng = random.Random(seed)
+        self.today = today
+        self.report = DemoReport()
+        self.ids = defaultdict(int)
+        self.rows: dict[type, list[dict]] = defaultdict(list)
+        self.ref_counter: dict[int, int] = defaultdict(int)
+
+    # -- helpers ---------------------------------------------------------
+    def next_id(self, model) -> int:
+        self.ids[model] += 1
+        return self.ids[model]
+
+    def add(self, model, **values) -> int:
+        if "id" in model.__table__.c and "id" not in values:
+            values["id"] = self.next_id(model)
+        if "uuid" in model.__table__.c:
+            stamp = values.pop("_stamp", datetime.combine(self.today, time(9)))
+            values.setdefault("uuid", str(uuid.UUID(int=self.rng.getrandbits(128), version=4)))
+            values.setdefault("created_at", stamp)
+            values.setdefault("updated_at", stamp)
+            values.setdefault("version", 1)
+        self.rows[model].append(values)
+        return values.get("id")
+
+    def flush(self, session) -> None:
+        for model in INSERT_ORDER:
+            rows = self.rows.pop(model, None)
+            if rows:
+                session.execute(insert(model), rows)
+                self.report.rows[model.__tablename__] += len(rows)
+
+    def when(self, day: date, hour: int | None = None) -> datetime:
+        hour = hour if hour is not None else self.rng.randint(8, 17)
+        return datetime.combine(day, time(hour, self.rng.choice((0, 15, 30, 45))))
+
+    def day_between(self, start: date, end: date) -> date:
+        span = max((end - start).days, 0)
+        return start + timedelta(days=self.rng.randint(0, span))
+
+    # -- static context --------------------------------------------------
+    def load_context(self, session) -> None:
+        for model in (m.User, m.Partner, m.Household, m.Dwelling, m.Case, m.Visit, m.Referral, m.Relocation,
+                      m.Proposal, m.Commission, m.CommissionItem, m.Task, m.JournalEntry, m.CaseDisorder,
+                      m.VisitProcedure, m.CommonAreaFinding):
+            self.ids[model] = session.scalar(select(func.coalesce(func.max(model.id), 0)))
+        for year, last in session.execute(
+            select(func.substr(m.Case.reference, 1, 4), func.max(m.Case.reference)).group_by(func.substr(m.Case.reference, 1, 4))
+        ):
+            self.ref_counter[int(year)] = int(last[5:])
+        self.neighbourhoods = session.execute(
+            select(m.Neighbourhood.id, m.Neighbourhood.is_qpv, m.Commune.id, m.Commune.name, m.Commune.postcode)
+            .join(m.Commune)
+            .order_by(m.Neighbourhood.id)
+        ).all()
+        self.items = session.execute(select(m.DisorderItem.id, m.DisorderItem.zone).order_by(m.DisorderItem.id)).all()
+        self.item_procedures = defaultdict(list)
+        for item_id, code in session.execute(select(m.DisorderItemProcedure.item_id, m.DisorderItemProcedure.procedure_code)):
+            self.item_procedures[item_id].append(code)
+        self.objectives = dict(session.execute(select(m.Objective.code, m.Objective.id)).all())
+        self.sources = list(session.scalars(select(m.CaseSource.code).order_by(m.CaseSource.position)))
+        self.closure_reasons = list(session.scalars(select(m.ClosureReason.code)))
+        self.relocation_reasons = list(session.scalars(select(m.RelocationReason.code)))
+
+    def make_people(self, session) -> None:
+        existing_users = session.scalar(select(func.count(m.User.id)))
+        if existing_users == 0:
+            self._make_users()
+        existing_partners = session.scalar(select(func.count(m.Partner.id)))
+        if existing_partners == 0:
+            self._make_partners()
+        self.flush(session)
+        self.agents = session.execute(select(m.User.id).where(m.User.role == "agent").order_by(m.User.id)).scalars().all()
+        self.agent_sectors = defaultdict(list)
+        for user_id, nb_id in session.execute(select(m.UserSector.user_id, m.UserSector.neighbourhood_id)):
+            self.agent_sectors[nb_id].append(user_id)
+        self.social_landlords = session.scalars(
+            select(m.Partner.id).where(m.Partner.partner_type == "bailleur_social").order_by(m.Partner.id)).all()
+        self.private_owners = session.scalars(
+            select(m.Partner.id).where(m.Partner.partner_type == "proprietaire_prive").order_by(m.Partner.id)).all()
+        self.partners = session.scalars(
+            select(m.Partner.id).where(m.Partner.partner_type.not_in(["bailleur_social", "proprietaire_prive"]))
+            .order_by(m.Partner.id)).all()
+
+    def _make_users(self) -> None:
+        self.add(m.User, login="admin", full_name="Administration Médiation Habitat", role="admin")
+        self.add(m.User, login="responsable", full_name="Claire Desrousseaux", role="manager")
+        self.add(m.User, login="chefprojet", full_name="Julien Van Acker", role="manager")
+        agent_names = ["Sabrina Haddouche", "Thomas Lemaître", "Aurélie Caron", "Nordine Belkacem", "Élodie Vasseur",
+                       "Kévin Dhaussy", "Fatoumata Sy", "Grégory Plouvier", "Inès Zidane", "Mathieu Delebarre",
+                       "Océane Dufour", "Rachid Ferhat"]
+        for index, name in enumerate(agent_names):
+            login = name.split()[0].lower().replace("é", "e").replace("è", "e").replace("ï", "i").replace("ô", "o")
+            user_id = self.add(m.User, login=login, full_name=name, role="agent", phone=f"03 20 {index+10:02d} 00 00")
+            for nb in self.neighbourhoods[index::len(agent_names)]:
+                self.rows[m.UserSector].append({"user_id": user_id, "neighbourhood_id": nb[0]})
+
+    def _make_partners(self) -> None:
+        for name in names.SOCIAL_LANDLORDS:
+            self.add(m.Partner, name=name, partner_type="bailleur_social", phone="03 20 00 00 00",
+                     email="contact@" + name.lower().replace(" ", "-").replace("é", "e") + ".example")
+        for index in range(120):
+            self.add(m.Partner, name=f"{self.rng.choice(names.LAST_NAMES)} (propriétaire bailleur n° {index + 1})",
+                     partner_type="proprietaire_prive")
+        for partner_type, name in names.PARTNERS:
+            self.add(m.Partner, name=name, partner_type=partner_type)
+
+    # -- one case --------------------------------------------------------
+    def make_case(self) -> None:
+        rng = self.rng
+        nb_id, is_qpv, commune_id, commune_name, postcode = rng.choice(self.neighbourhoods)
+        opened = self.today - timedelta(days=int(rng.triangular(0, 3 * 365, 60)))
+        household_id, persons = self._make_household(opened)
+        dwelling_id = self._make_dwelling(nb_id, commune_id, commune_name, postcode, persons, opened)
+        status = pick(rng, STATUS_WEIGHTS)
+        if status == "nouveau" and (self.today - opened).days > 60:
+            status = "en_cours"
+        kinds = rng.sample(list(KIND_OBJECTIVES), k=rng.choice((1, 1, 1, 2)))
+        agents = self.agent_sectors.get(nb_id) or self.agents
+        agent_id = rng.choice(agents) if agents and rng.random() < 0.95 else None
+        closed = None
+        if status == "clos":
+            closed = self.day_between(opened + timedelta(days=10), self.today) if (self.today - opened).days > 10 else self.today
+        self.ref_counter[opened.year] += 1
+        reference = f"{opened.year}-{self.ref_counter[opened.year]:05d}"
+        case_id = self.add(
+            m.Case, reference=reference, household_id=household_id, dwelling_id=dwelling_id,
+            source=rng.choice(self.sources), agent_id=agent_id, status=status,
+            priority=pick(rng, PRIORITY_WEIGHTS), opened_on=opened, closed_on=closed,
+            closure_reason=rng.choice(self.closure_reasons) if closed else None,
+            summary=rng.choice(names.SUMMARIES), criticality=0, last_activity_at=self.when(opened),
+            _stamp=self.when(opened),
+        )
+        for kind in kinds:
+            self.rows[m.CaseKindLink].append({"case_id": case_id, "kind_code": kind})
+        objective_codes = sorted({code for kind in kinds for code in KIND_OBJECTIVES[kind][: rng.choice((1, 2))]})
+        if is_qpv and rng.random() < 0.2:
+            objective_codes = sorted(set(objective_codes) | {"O5"})
+        for code in objective_codes:
+            self.rows[m.CaseObjective].append({"case_id": case_id, "objective_id": self.objectives[code]})
+        end = closed or self.today
+        last = self._make_case_life(case_id, opened, end, status, agent_id, kinds, is_qpv)
+        self.rows[m.Case][-1]["last_activity_at"] = last
+        self.report.cases += 1
+
+    def _make_household(self, opened: date) -> tuple[int, int]:
+        rng = self.rng
+        adults = rng.choices((1, 2, 3), weights=(40, 50, 10))[0]
+        children = rng.choices(range(7), weights=(30, 20, 20, 15, 8, 4, 3))[0]
+        first = rng.choice(names.FIRST_NAMES)
+        household_id = self.add(
+            m.Household, last_name=rng.choice(names.LAST_NAMES), first_name=first,
+            phone=f"0{rng.choice((6, 7))} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            email="" if rng.random() < 0.6 else f"{names_ascii(first)}.{rng.randint(1, 999)}@exemple.fr",
+            adults=adults, children=children, has_child_under_6=children > 0 and rng.random() < 0.45,
+            has_person_over_75=rng.random() < 0.08, has_disability=rng.random() < 0.07,
+            is_isolated=adults == 1 and rng.random() < 0.3, has_pregnancy=rng.random() < 0.03,
+            caf_allocataire=rng.random() < 0.7,
+            preferred_language=rng.choices(("français", "arabe", "anglais", "turc", "portugais"), weights=(80, 10, 4, 3, 3))[0],
+            _stamp=self.when(opened),
+        )
+        return household_id, adults + children
+
+    def _make_dwelling(self, nb_id, commune_id, commune_name, postcode, persons, opened) -> int:
+        rng = self.rng
+        tenure = pick(rng, TENURE_WEIGHTS)
+        typology = rng.choices(list(AREA_BY_TYPOLOGY), weights=(10, 25, 30, 22, 10, 3))[0]
+        low, high = AREA_BY_TYPOLOGY[typology]
+        rooms = {"T1": 1, "T2": 2, "T3": 3, "T4": 4, "T5": 5, "T6+": 6}[typology]
+        dpe = pick(rng, DPE_WEIGHTS) if rng.random() < 0.8 else None
+        landlord = None
+        if tenure == "locataire_social":
+            landlord = rng.choice(self.social_landlords)
+        elif tenure == "locataire_prive":
+            landlord = rng.choice(self.private_owners)
+        return self.add(
+            m.Dwelling, street_number=str(rng.randint(1, 250)),
+            street=rng.choice(names.STREETS.get(commune_name, ["rue de la République"])),
+            building=rng.choice(("", "", "A", "B", "C", "Les Tilleuls", "Résidence du Parc")),
+            floor=rng.choice(("", "RDC", "1", "2", "3", "4", "5", "8")), door=rng.choice(("", "", str(rng.randint(1, 60)))),
+            postcode=postcode, commune_id=commune_id, neighbourhood_id=nb_id, tenure=tenure, landlord_id=landlord,
+            social_financing=rng.choice(("PLAI", "PLUS", "PLUS", "PLS", "PLI")) if tenure == "locataire_social" else None,
+            typology=typology, living_area_m2=round(rng.uniform(low, high), 1) if rng.random() < 0.9 else None,
+            main_rooms=rooms, main_room_area_m2=round(rng.uniform(7.5, 25), 1) if rng.random() < 0.6 else None,
+            ceiling_height_m=rng.choice((2.1, 2.3, 2.5, 2.5, 2.6, 2.8)) if rng.random() < 0.5 else None,
+            dpe_class=dpe, dpe_date=self.day_between(date(2019, 1, 1), opened) if dpe else None,
+            energy_kwh_m2_year=_energy_for(dpe, rng) if dpe else None, _stamp=self.when(opened),
+        )
+
+    def _make_case_life(self, case_id, opened, end, status, agent_id, kinds, is_qpv) -> datetime:
+        rng = self.rng
+        activity = [self.when(opened)]
+        self._journal(case_id, opened, "note", "Ouverture du dossier : " + rng.choice(names.SUMMARIES), agent_id, False)
+        disorder_rows = self._make_disorders(case_id, opened)
+        visit_count = rng.choices((0, 1, 2, 3, 4), weights=(12, 30, 30, 18, 10))[0] if "habitat_indigne" in kinds or rng.random() < 0.7 else 0
+        day = opened
+        for index in range(visit_count):
+            day = day + timedelta(days=rng.randint(5, 60))
+            done = day <= end and (status != "nouveau")
+            visit_type = "constat" if index == 0 else rng.choice(("controle_travaux", "accompagnement"))
+            visit_status = "realisee" if done else ("planifiee" if day > self.today else "conclusion_a_renseigner")
+            if done and rng.random() < 0.06:
+                visit_status = rng.choice(("annulee", "non_realisee"))
+            if status == "clos" and visit_status in ("planifiee", "conclusion_a_renseigner"):
+                visit_status = "annulee"
+            visit_id = self.add(
+                m.Visit, visit_type=visit_type, status=visit_status, scheduled_at=self.when(day),
+                done_at=self.when(day) if visit_status == "realisee" else None,
+                occupant_present=True if visit_status == "realisee" else None,
+                landlord_present=rng.random() < 0.3 if visit_status == "realisee" else None,
+                observations="Constat réalisé en présence de l'occupant." if visit_status == "realisee" else "",
+                next_steps="Courrier au bailleur et visite de contrôle." if visit_status == "realisee" else "",
+                _stamp=self.when(day),
+            )
+            self.rows[m.VisitCase].append({"visit_id": visit_id, "case_id": case_id})
+            if agent_id:
+                self.rows[m.VisitAgent].append({"visit_id": visit_id, "user_id": agent_id})
+            if visit_status == "realisee":
+                activity.append(self.when(day))
+                self._journal(case_id, day, "visite", "Visite réalisée : constat des désordres.", agent_id, True)
+                if index == 0:
+                    self._conclude(visit_id, case_id, disorder_rows)
+        for _ in range(rng.choices((0, 1, 2), weights=(50, 38, 12))[0]):
+            sent = self.day_between(opened, end)
+            activity.append(self.when(sent))
+            self._make_referral(case_id, sent, end, agent_id)
+        if "relogement" in kinds:
+            activity.extend(self._make_relocation(case_id, opened, end, status, agent_id, is_qpv))
+        for _ in range(rng.randint(2, 8)):
+            day = self.day_between(opened, end)
+            activity.append(self.when(day))
+            self._journal(case_id, day, rng.choice(("note", "note", "appel", "courrier")), rng.choice(names.NOTE_TEXTS),
+                          agent_id, rng.random() < 0.3)
+        if status == "clos":
+            self._journal(case_id, end, "statut", "Dossier clos.", agent_id, True)
+            activity.append(self.when(end))
+        elif rng.random() < 0.4:
+            self.add(m.Task, case_id=case_id, assignee_id=agent_id, title="Rappeler le ménage",
+                     due_on=self.today + timedelta(days=rng.randint(-20, 30)), created_by_id=agent_id)
+        return max(activity)
+
+    def _make_disorders(self, case_id, opened) -> list[dict]:
+        rows = []
+        for item_id, _zone in self.rng.sample(self.items, k=self.rng.choices(range(7), weights=(10, 15, 20, 20, 15, 12, 8))[0]):
+            self.add(m.CaseDisorder, case_id=case_id, item_id=item_id, state="signale", reported_on=opened,
+                     _stamp=self.when(opened))
+            rows.append(self.rows[m.CaseDisorder][-1])
+        return rows
+
+    def _conclude(self, visit_id, case_id, disorder_rows) -> None:
+        procedures = set()
+        for row in disorder_rows:
+            confirmed = self.rng.random() < 0.75
+            row["state"] = "confirme" if confirmed else "non_confirme"
+            row["visit_id"] = visit_id
+            if confirmed:
+                procedures.update(self.item_procedures[row["item_id"]][:1])
+        if not procedures:
+            procedures = {"logement_decent"}
+        for code in sorted(procedures):
+            self.add(m.VisitProcedure, visit_id=visit_id, case_id=case_id, procedure_code=code)
+
+    def _make_referral(self, case_id, sent, end, agent_id) -> None:
+        rng = self.rng
+        expected = sent + timedelta(days=rng.choice((15, 30, 45, 60)))
+        answered = expected - timedelta(days=rng.randint(-20, 14)) if rng.random() < 0.6 else None
+        if answered and answered > self.today:
+            answered = None
+        if answered and answered < sent:
+            answered = sent
+        status = "close" if answered else rng.choice(("nouvelle", "en_cours"))
+        partner = rng.choice(self.partners + self.social_landlords)
+        self.add(m.Referral, case_id=case_id, partner_id=partner,
+                 subject=rng.choice(("Demande de travaux", "Signalement pour enquête", "Demande d'aide financière",
+                                     "Demande d'accompagnement social", "Demande de relogement")),
+                 sent_on=sent, expected_answer_on=expected, status=status,
+                 answer="Réponse reçue, intervention programmée." if answered else "", answered_on=answered,
+                 _stamp=self.when(sent))
+        self._journal(case_id, sent, "saisine", "Saisine envoyée au partenaire.", agent_id, False)
+
+    def _make_relocation(self, case_id, opened, end, status, agent_id, is_qpv) -> list[datetime]:
+        rng = self.rng
+        filed = opened - timedelta(days=rng.randint(0, 700))
+        outcome = "en_cours"
+        if status == "clos":
+            outcome = "reloge" if rng.random() < 0.75 else "abandon"
+        relocation_id = self.add(
+            m.Relocation, case_id=case_id, reason=rng.choice(self.relocation_reasons), opened_on=opened, status=outcome,
+            sne_number=f"059{rng.randint(10**9, 10**10 - 1)}", sne_filed_on=filed,
+            dalo_recognized_on=filed + timedelta(days=rng.randint(90, 300)) if rng.random() < 0.15 else None,
+            syplo_labelled=rng.random() < 0.25, needed_typology=rng.choice(("T2", "T3", "T4", "T5")),
+            max_rent=float(rng.randrange(350, 750, 10)), wished_communes=rng.choice(("Lille, Lomme", "Roubaix", "Toutes communes", "Villeneuve-d'Ascq")),
+            needs_accessibility=rng.random() < 0.1,
+            rehoused_on=end if outcome == "reloge" else None,
+            new_address="12 rue des Acacias, 59000 Lille" if outcome == "reloge" else "",
+            new_in_qpv=(rng.random() < 0.45) if outcome == "reloge" else None,
+            new_is_recent=(rng.random() < 0.3) if outcome == "reloge" else None,
+            charge_before=float(rng.randrange(150, 450, 5)) if outcome == "reloge" else None,
+            charge_after=float(rng.randrange(100, 400, 5)) if outcome == "reloge" else None,
+            abandon_reason="Le ménage a quitté la métropole." if outcome == "abandon" else "",
+            _stamp=self.when(opened),
+        )
+        dates = []
+        count = rng.choices((0, 1, 2, 3), weights=(30, 40, 20, 10))[0]
+        if outcome == "reloge":
+            count = max(count, 1)
+        day = opened
+        for index in range(count):
+            day = min(day + timedelta(days=rng.randint(20, 120)), end)
+            last = index == count - 1
+            accepted = outcome == "reloge" and last
+            decision = "acceptee" if accepted else ("refusee" if not last or outcome != "en_cours" else rng.choice(("en_attente", "refusee")))
+            cal = day + timedelta(days=rng.randint(0, 30))
+            self.add(m.Proposal, relocation_id=relocation_id, proposed_on=day, landlord_id=rng.choice(self.social_landlords),
+                     dwelling_description=f"{rng.choice(('T2', 'T3', 'T4'))} – {rng.choice(('Lille', 'Roubaix', 'Tourcoing', 'Wattrelos'))}",
+                     typology=rng.choice(("T2", "T3", "T4")), in_qpv=rng.random() < 0.5,
+                     rent=float(rng.randrange(300, 700, 5)), charges=float(rng.randrange(40, 150, 5)),
+                     cal_date=cal if cal <= self.today else None,
+                     cal_decision=("attribution" if accepted else rng.choice(("attribution", "refus", "attribution_rang"))) if cal <= self.today else None,
+                     household_decision=decision,
+                     refusal_reason="Logement trop éloigné de l'école." if decision == "refusee" else "",
+                     _stamp=self.when(day))
+            dates.append(self.when(day))
+        self._journal(case_id, opened, "relogement", "Ouverture du suivi de relogement.", agent_id, True)
+        return dates
+
+    def _journal(self, case_id, day, kind, text, author, shareable) -> None:
+        self.add(m.JournalEntry, case_id=case_id, occurred_at=self.when(day), kind=kind, text=text,
+                 author_id=author, shareable=shareable, _stamp=self.when(day))
+
+    # -- collective events -----------------------------------------------
+    def make_walks_and_commissions(self, session, case_ids: list[int]) -> None:
+        rng = self.rng
+        if not case_ids:
+            return
+        open_cases = session.execute(
+            select(m.Case.id, m.Dwelling.neighbourhood_id).join(m.Dwelling)
+            .where(m.Case.id.in_(case_ids), m.Case.status != "clos")
+        ).all()
+        by_nb = defaultdict(list)
+        for case_id, nb_id in open_cases:
+            by_nb[nb_id].append(case_id)
+        months = 18
+        qpv = [row for row in self.neighbourhoods if row[1]]
+        for month in range(months):
+            day = self.today - timedelta(days=30 * month + rng.randint(0, 20))
+            nb = rng.choice(qpv)
+            visit_id = self.add(m.Visit, visit_type="diagnostic_marchant", status="realisee", scheduled_at=self.when(day, 14),
+                                done_at=self.when(day, 14), neighbourhood_id=nb[0],
+                                observations="Diagnostic en marchant avec les habitants et le bailleur.",
+                                next_steps="Remontée des constats à la cellule cadre de vie.", _stamp=self.when(day))
+            for case_id in rng.sample(by_nb[nb[0]], k=min(3, len(by_nb[nb[0]]))):
+                self.rows[m.VisitCase].append({"visit_id": visit_id, "case_id": case_id})
+            for agent in rng.sample(self.agents, k=min(2, len(self.agents))):
+                self.rows[m.VisitAgent].append({"visit_id": visit_id, "user_id": agent})
+            for item_id, zone in rng.sample([i for i in self.items if i[1] == "batiment"], k=3):
+                self.add(m.CommonAreaFinding, visit_id=visit_id, item_id=item_id, location="Hall et cage d'escalier",
+                         description="Constat partagé lors du diagnostic.", severity=rng.randint(1, 3))
+            commission_day = self.today - timedelta(days=30 * month + 10)
+            commission_id = self.add(m.Commission, kind=rng.choice(("relogement", "veille_habitat_indigne", "preparation_cal")),
+                                     held_on=commission_day, title=f"Commission du mois {month + 1}",
+                                     place="Maison du projet", participants="MEL, bailleurs, CCAS, SCHS",
+                                     _stamp=self.when(commission_day))
+            for position, (case_id, _nb) in enumerate(rng.sample(open_cases, k=min(6, len(open_cases))), start=1):
+                self.add(m.CommissionItem, commission_id=commission_id, case_id=case_id, position=position,
+                         decision="" if commission_day > self.today else "Relance du bailleur, point à la prochaine séance.")
+        self.flush(session)
+
+
+def names_ascii(value: str) -> str:
+    from db.search import fold
+
+    return "".join(ch for ch in fold(value) if ch.isalnum())
+
+
+def _energy_for(dpe: str, rng: random.Random) -> float:
+    bounds = {"A": (40, 70), "B": (70, 110), "C": (110, 180), "D": (180, 250), "E": (250, 330), "F": (330, 420), "G": (420, 600)}
+    low, high = bounds[dpe]
+    return float(rng.randint(low, high))
+
+
+INSERT_ORDER = [
+    m.User, m.UserSector, m.Partner, m.Household, m.Dwelling, m.Case, m.CaseKindLink, m.CaseObjective,
+    m.Visit, m.VisitCase, m.VisitAgent, m.CaseDisorder, m.VisitProcedure, m.CommonAreaFinding, m.Referral,
+    m.Relocation, m.Proposal, m.Commission, m.CommissionItem, m.Task, m.JournalEntry,
+]
+
+
+DEMO_MARKER = "demo_database"
+
+
+def default_demo_path():
+    """The demo never goes into the real default database unless asked with --db."""
+    from db.engine import data_dir
+
+    path = data_dir() / "demo.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def refuse_real_database(database: Database) -> None:
+    """Fictional cases must never be mixed with a service's real cases."""
+    with database.session() as session:
+        has_cases = session.scalar(select(func.count(m.Case.id))) > 0
+        marked = session.get(m.Setting, DEMO_MARKER) is not None
+    if has_cases and not marked:
+        raise DatabaseError(
+            f"La base « {database.describe()} » contient déjà des dossiers réels : les données de démonstration "
+            "n'y seront pas ajoutées. Choisissez un autre fichier avec --db."
+        )
+
+
+def build_demo(database: Database, cases: int = 2000, seed: int = 1, today: date | None = None, progress=None) -> DemoReport:
+    """Add `cases` demo cases (with everything around them) to a migrated database."""
+    builder = DemoBuilder(database, seed, today or date.today())
+    with database.write() as session:
+        session.merge(m.Setting(key=DEMO_MARKER, value="1"))
+        builder.load_context(session)
+        builder.make_people(session)
+    first_case = builder.ids[m.Case] + 1
+    done = 0
+    while done < cases:
+        batch = min(CHUNK, cases - done)
+        with database.write() as session:
+            for _ in range(batch):
+                builder.make_case()
+            builder.flush(session)
+        done += batch
+        if progress:
+            progress(done, cases)
+    new_ids = list(range(first_case, builder.ids[m.Case] + 1))
+    with database.write() as session:
+        builder.make_walks_and_commissions(session, new_ids)
+        after_demo(session, new_ids)
+    return builder.report
+
+
+def after_demo(session, case_ids: list[int]) -> None:
+    """Derived data for freshly inserted cases: search index and scores."""
+    reindex_cases(session, None)
+    try:
+        from core.scoring import recompute_all_criticality
+    except ImportError:  # scoring lands with the core services
+        return
+    recompute_all_criticality(session)

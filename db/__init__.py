@@ -1,0 +1,1 @@
+"""Persistence layer: SQLAlchemy models, engine, sessions, migrations. No Qt, no core."""

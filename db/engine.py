@@ -1,0 +1,159 @@
+"""Engines and sessions: a SQLite file by default, any SQLAlchemy URL otherwise.
+
+SQLite is used the way its authors advise (see shared/design/reliability.md):
+pragmas are set in a `connect` event, because `journal_mode` set inside a
+transaction is silently ignored; write transactions begin IMMEDIATE so two
+writers never deadlock halfway through a save.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session
+
+from db.errors import DatabaseOpenError
+
+APP_NAME = "mediation-habitat"
+APP_AUTHOR = "MEL"
+DEFAULT_FILENAME = "mediation-habitat.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+KNOWN_DIALECTS = {"sqlite", "postgresql"}
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_database_path() -> Path:
+    return data_dir() / DEFAULT_FILENAME
+
+
+def resolve_url(target: str | os.PathLike | None) -> URL:
+    """Turn a path, a URL or nothing (the default file) into a SQLAlchemy URL."""
+    if target is None:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return URL.create("sqlite", database=str(path))
+    text = os.fspath(target)
+    if "://" in text:
+        return _parse_url(text)
+    return URL.create("sqlite", database=str(_checked_path(Path(text))))
+
+
+def _parse_url(text: str) -> URL:
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise DatabaseOpenError(f"Adresse de base de données illisible : « {text} ».") from None
+    if url.get_backend_name() not in KNOWN_DIALECTS:
+        raise DatabaseOpenError(
+            f"Type de base de données inconnu « {url.drivername} » : utilisez un chemin de fichier "
+            "SQLite ou une adresse postgresql://."
+        )
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        url = url.set(database=str(_checked_path(Path(url.database))))
+    return url
+
+
+def _checked_path(path: Path) -> Path:
+    path = path.expanduser().absolute()
+    if path.is_dir():
+        raise DatabaseOpenError(f"« {path} » est un dossier, pas un fichier de base de données.")
+    if not path.parent.is_dir():
+        raise DatabaseOpenError(f"Le dossier « {path.parent} » n'existe pas.")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise DatabaseOpenError(f"Le fichier « {path} » ne peut pas être lu (droits insuffisants).")
+        if not os.access(path, os.W_OK):
+            raise DatabaseOpenError(
+                f"Le fichier « {path} » est en lecture seule : impossible d'y enregistrer quoi que ce soit."
+            )
+    elif not os.access(path.parent, os.W_OK):
+        raise DatabaseOpenError(f"Impossible de créer la base dans « {path.parent} » (droits insuffisants).")
+    return path
+
+
+def make_engine(target: str | os.PathLike | URL | None = None, **kwargs) -> Engine:
+    url = target if isinstance(target, URL) else resolve_url(target)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (NoSuchModuleError, ArgumentError) as error:
+        raise DatabaseOpenError(f"Pilote de base de données indisponible : {error}") from None
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            f"busy_timeout = {BUSY_TIMEOUT_MS}",
+            "journal_mode = WAL",
+            "synchronous = FULL",
+            "foreign_keys = ON",
+            "secure_delete = ON",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database: its engine, a read session and a write transaction."""
+
+    def __init__(self, target: str | os.PathLike | URL | None = None, **engine_kwargs):
+        self.engine = make_engine(target, **engine_kwargs)
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
+            return Path(self.url.database)
+        return None
+
+    def describe(self) -> str:
+        """What the status bar shows: the file, or the server without password."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+    def session(self) -> Session:
+        """A short read session (caller closes it, e.g. `with db.session() as s:`)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction, begun IMMEDIATE on SQLite; commits or rolls back whole."""
+        with Session(self._writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

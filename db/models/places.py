@@ -1,0 +1,43 @@
+"""Communes, neighbourhoods (QPV or not) and partners."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, Travelling
+from db.models.reference import PartnerType
+
+
+class Commune(Base):
+    __tablename__ = "communes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    insee_code: Mapped[str] = mapped_column(String(5), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    postcode: Mapped[str] = mapped_column(String(5))
+    neighbourhoods: Mapped[list["Neighbourhood"]] = relationship(back_populates="commune")
+
+
+class Neighbourhood(Base):
+    __tablename__ = "neighbourhoods"
+    __table_args__ = (UniqueConstraint("commune_id", "name", name="uq_neighbourhoods_commune_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    qpv_code: Mapped[str | None] = mapped_column(String(20))
+    is_qpv: Mapped[bool] = mapped_column(Boolean, default=False)
+    commune: Mapped[Commune] = relationship(back_populates="neighbourhoods")
+
+
+class Partner(Travelling, Base):
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    partner_type: Mapped[str] = mapped_column(ForeignKey("ref_partner_types.code", ondelete="RESTRICT"), index=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="SET NULL"))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    type: Mapped[PartnerType] = relationship()
+    commune: Mapped[Commune | None] = relationship()

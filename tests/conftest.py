@@ -1,0 +1,53 @@
+"""Test fixtures: a fresh temporary database per test, Qt offscreen.
+
+QT_QPA_PLATFORM must be set before Qt is imported, or Qt aborts without a display.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+DEMO_TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path, monkeypatch):
+    """Every test gets its own data, config and log directories: nothing touches the real ones."""
+    home = tmp_path / "home"
+    for variable, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"),
+                          ("XDG_CACHE_HOME", "cache")):
+        directory = home / sub
+        directory.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(variable, str(directory))
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "test.sqlite3"
+
+
+@pytest.fixture
+def db(db_path):
+    """A fresh, migrated database with reference data, in a temporary file."""
+    from db.open import open_database
+
+    database = open_database(db_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def demo_db(db):
+    """The fresh database filled with 200 deterministic demo cases."""
+    from core.demo import build_demo
+
+    build_demo(db, cases=200, seed=7, today=DEMO_TODAY)
+    return db

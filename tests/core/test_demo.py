@@ -1,0 +1,66 @@
+"""The demo dataset is realistic and deterministic for a seed."""
+import hashlib
+
+from sqlalchemy import func, select
+
+from core.demo import build_demo
+from db import models as m
+from db.open import open_database
+from tests.conftest import DEMO_TODAY
+
+TABLES = ["households", "dwellings", "cases", "case_disorders", "visits", "referrals", "relocations", "proposals",
+          "journal_entries", "commissions", "tasks"]
+
+
+def _fingerprint(database) -> str:
+    digest = hashlib.sha256()
+    with database.engine.connect() as connection:
+        for table in TABLES:
+            for row in connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id"):
+                digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def test_same_seed_gives_the_same_database(tmp_path):
+    prints = []
+    for name in ("a", "b"):
+        database = open_database(tmp_path / f"{name}.sqlite3")
+        build_demo(database, cases=120, seed=42, today=DEMO_TODAY)
+        prints.append(_fingerprint(database))
+        database.dispose()
+    assert prints[0] == prints[1]
+
+
+def test_another_seed_gives_another_database(tmp_path):
+    prints = []
+    for seed in (1, 2):
+        database = open_database(tmp_path / f"s{seed}.sqlite3")
+        build_demo(database, cases=60, seed=seed, today=DEMO_TODAY)
+        prints.append(_fingerprint(database))
+        database.dispose()
+    assert prints[0] != prints[1]
+
+
+def test_demo_covers_every_kind_status_and_activity(demo_db):
+    with demo_db.session() as session:
+        assert session.scalar(select(func.count(m.Case.id))) == 200
+        assert set(session.scalars(select(m.Case.status).distinct())) == {"nouveau", "en_cours", "en_attente", "clos"}
+        kinds = set(session.scalars(select(m.CaseKindLink.kind_code).distinct()))
+        assert kinds == set(session.scalars(select(m.CaseKind.code)))
+        for model in (m.Visit, m.CaseDisorder, m.Referral, m.Relocation, m.Proposal, m.JournalEntry, m.Commission):
+            assert session.scalar(select(func.count()).select_from(model)) > 0, model.__tablename__
+        walks = session.scalar(select(func.count(m.Visit.id)).where(m.Visit.visit_type == "diagnostic_marchant"))
+        assert walks > 0
+        in_qpv = session.scalar(select(func.count(m.Neighbourhood.id)).where(m.Neighbourhood.is_qpv))
+        assert in_qpv > 0
+        accented = session.scalar(select(func.count(m.Household.id)).where(m.Household.last_name.like("%è%")))
+        assert accented > 0
+
+
+def test_references_follow_the_year_and_never_repeat(demo_db):
+    with demo_db.session() as session:
+        references = list(session.scalars(select(m.Case.reference)))
+        opened = dict(session.execute(select(m.Case.reference, m.Case.opened_on)).all())
+    assert len(references) == len(set(references))
+    for reference in references:
+        assert reference[:4] == str(opened[reference].year) and len(reference) == 10

@@ -1,0 +1,71 @@
+"""The first main window lists the cases of the database."""
+from PySide6.QtCore import Qt
+
+from core.case_list import COLUMNS
+from db.search import fold
+from gui.case_table_model import CaseTableModel
+from gui.main_window import MainWindow
+from tests.gui.typing import type_text
+
+
+def test_main_window_lists_demo_cases(qtbot, demo_db):
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == 200
+    assert "200 dossiers" in window.count_label.text()
+    assert demo_db.describe() in " ".join(w.text() for w in window.statusBar().findChildren(type(window.count_label)))
+    headers = [window.model.headerData(i, Qt.Horizontal) for i in range(window.model.columnCount())]
+    assert headers == [title for _key, title in COLUMNS]
+    first = window.model.index(0, 0).data()
+    assert first and first[:2] == "20"
+    assert "Médiation Habitat" in window.windowTitle()
+
+
+def test_search_as_you_type_ignores_accents(qtbot, demo_db):
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    households = [window.model.row_at(r).household for r in range(200)]
+    household = next(name for name in households if "É" in name.split()[0] or "È" in name.split()[0])
+    plain = fold(household.split()[0])
+    assert plain.isascii()
+    qtbot.keyClicks(window.search_edit, plain)
+    qtbot.waitUntil(lambda: 0 < window.model.rowCount() < 200, timeout=2000)
+    shown = {window.model.row_at(r).household for r in range(window.model.rowCount())}
+    assert household in shown
+
+
+def test_typing_accented_letters_in_search(qtbot, demo_db):
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    type_text(qtbot, window.search_edit, "hélène")
+    assert window.search_edit.text() == "hélène"
+    qtbot.waitUntil(lambda: 0 < window.model.rowCount() < 200, timeout=2000)
+    shown = [window.model.row_at(r).household for r in range(window.model.rowCount())]
+    assert all("helene" in fold(name) for name in shown), shown
+
+
+def test_empty_database_says_so(qtbot, db):
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == 0
+    assert window.empty_label.isVisible()
+    assert "Aucun dossier" in window.empty_label.text()
+
+
+def test_case_table_model_passes_qt_model_tester(qtmodeltester, demo_db):
+    model = CaseTableModel(demo_db)
+    model.reload()
+    qtmodeltester.check(model)
+
+
+def test_sorting_is_done_by_the_core(demo_db):
+    model = CaseTableModel(demo_db)
+    model.reload()
+    reference_column = [key for key, _ in COLUMNS].index("reference")
+    model.sort(reference_column, Qt.AscendingOrder)
+    references = [model.row_at(r).reference for r in range(model.rowCount())]
+    assert references == sorted(references)
+    model.sort(reference_column, Qt.DescendingOrder)
+    assert model.row_at(0).reference == references[-1]
