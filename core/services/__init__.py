@@ -1,0 +1,1 @@
+"""One function per user action. See core/services/base.py for the contract."""

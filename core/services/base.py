@@ -1,0 +1,90 @@
+"""The contract every user action follows.
+
+A service is a plain function `fn(session, actor, ...)` decorated with
+`@action(name, permission, case_arg=...)`. Called as `fn(database, actor, ...)`,
+the decorator:
+
+1. opens one write transaction (BEGIN IMMEDIATE on SQLite);
+2. checks the permission in core (core.access.authorize), scoped to the case
+   named by `case_arg` when there is one;
+3. runs the function, which validates (raising ValidationError with a French
+   message and the field), writes, and appends the journal entries it implies;
+4. appends an audit event (core.audit.record_event) with what changed;
+5. commits, or rolls everything back: nothing is ever half-saved.
+
+Every decorated action is listed in ACTIONS, so tests can enumerate them
+(permission matrix, audit completeness) instead of keeping hand-made lists.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from core.access import authorize
+from core.actor import Actor
+from core.audit import record_event
+from db.engine import Database
+
+
+@dataclass
+class Changes:
+    """What an action changed, so views refresh only that (Anki's way)."""
+
+    entity: str = ""
+    entity_id: int | None = None
+    case_ids: set[int] = field(default_factory=set)
+    fields: list[str] = field(default_factory=list)
+    created: bool = False
+    deleted: bool = False
+    result: Any = None
+
+    def audit_details(self) -> dict:
+        details = {}
+        if self.fields:
+            details["champs"] = self.fields
+        if self.case_ids:
+            details["dossiers"] = sorted(self.case_ids)
+        return details
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    permission: str
+    case_arg: str | None
+    mutating: bool
+    function: Callable
+
+
+ACTIONS: dict[str, ActionSpec] = {}
+
+
+def action(name: str, permission: str, case_arg: str | None = None, mutating: bool = True):
+    """Declare a user action. The wrapped function must return a Changes."""
+
+    def decorator(function: Callable) -> Callable:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def run(database: Database, actor: Actor, *args, **kwargs) -> Changes:
+            bound = signature.bind(None, actor, *args, **kwargs)
+            case_id = bound.arguments.get(case_arg) if case_arg else None
+            with database.write() as session:
+                authorize(session, actor, permission, case_id)
+                changes = function(session, actor, *args, **kwargs)
+                if mutating or changes is not None:
+                    record_event(
+                        session, actor, name, changes.entity if changes else "",
+                        changes.entity_id if changes else case_id,
+                        changes.audit_details() if changes else None,
+                    )
+            return changes
+
+        run.action_name = name
+        run.in_session = function  # for composing actions inside one transaction
+        ACTIONS[name] = ActionSpec(name, permission, case_arg, mutating, run)
+        return run
+
+    return decorator
