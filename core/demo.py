@@ -12,13 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, literal_column, select
 
 from core import demo_names as names
 from db import models as m
 from db.engine import Database
 from db.errors import DatabaseError
 from db.search import reindex_cases
+from db.sequences import sync_sequences
 
 CHUNK = 2000
 STATUS_WEIGHTS = {"nouveau": 10, "en_cours": 45, "en_attente": 15, "clos": 30}
@@ -90,9 +91,8 @@ class DemoBuilder:
                       m.Proposal, m.Commission, m.CommissionItem, m.Task, m.JournalEntry, m.CaseDisorder,
                       m.VisitProcedure, m.CommonAreaFinding):
             self.ids[model] = session.scalar(select(func.coalesce(func.max(model.id), 0)))
-        for year, last in session.execute(
-            select(func.substr(m.Case.reference, 1, 4), func.max(m.Case.reference)).group_by(func.substr(m.Case.reference, 1, 4))
-        ):
+        year_of = func.substr(m.Case.reference, literal_column("1"), literal_column("4"))
+        for year, last in session.execute(select(year_of, func.max(m.Case.reference)).group_by(year_of)):
             self.ref_counter[int(year)] = int(last[5:])
         self.neighbourhoods = session.execute(
             select(m.Neighbourhood.id, m.Neighbourhood.is_qpv, m.Commune.id, m.Commune.name, m.Commune.postcode)
@@ -477,6 +477,7 @@ def build_demo(database: Database, cases: int = 2000, seed: int = 1, today: date
     new_ids = list(range(first_case, builder.ids[m.Case] + 1))
     with database.write() as session:
         builder.make_walks_and_commissions(session, new_ids)
+        sync_sequences(session)
         after_demo(session, new_ids)
     return builder.report
 

@@ -74,7 +74,8 @@ def create_extras(execute, dialect: str) -> None:
     if dialect == "sqlite":
         statements = [_SQLITE_SEARCH, *_SQLITE_AUDIT]
     else:
-        statements = [_POSTGRES_SEARCH, *_POSTGRES_AUDIT]
+        # unaccent gives PostgreSQL the accent-insensitive search FTS5 gives SQLite.
+        statements = ["CREATE EXTENSION IF NOT EXISTS unaccent", _POSTGRES_SEARCH, *_POSTGRES_AUDIT]
     for statement in statements:
         execute(statement)
 

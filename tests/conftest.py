@@ -51,3 +51,25 @@ def demo_db(db):
 
     build_demo(db, cases=200, seed=7, today=DEMO_TODAY)
     return db
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server on a loopback port, for the shared-office option.
+
+    MH_TEST_POSTGRES_URL points at an existing server instead. Without PostgreSQL
+    binaries on the machine, the tests that need it are skipped.
+    """
+    from tests.postgres import running_server
+
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty PostgreSQL database on that server, dropped afterwards."""
+    from tests.postgres import fresh_database
+
+    with fresh_database(postgres_server) as url:
+        yield url
