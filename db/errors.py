@@ -1,5 +1,13 @@
-"""Errors the persistence layer raises, each with a French message for the user."""
+"""Errors the persistence layer raises, each with a French message for the user.
+
+`describe_error` is THE single place that turns a database failure (SQLAlchemy,
+sqlite3/sqlcipher3, psycopg, OSError) into a French sentence: the GUI's error
+dialog, the command line and the start-up check all call it.
+"""
 from __future__ import annotations
+
+import errno
+import re
 
 
 class DatabaseError(Exception):
@@ -16,3 +24,96 @@ class DatabaseOpenError(DatabaseError):
 
 class DatabaseTooNewError(DatabaseOpenError):
     pass
+
+
+class NetworkShareError(DatabaseOpenError):
+    """A SQLite file on SMB/CIFS/NFS: WAL and locking are unsafe there."""
+
+
+class AlreadyOpenError(DatabaseOpenError):
+    """Another instance of the application holds the database."""
+
+
+class IntegrityCheckError(DatabaseOpenError):
+    """The file fails quick_check / integrity_check: it must not be used (nor rotated over a good backup)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class BackupError(DatabaseError):
+    pass
+
+
+def _where(database) -> str:
+    if database is None:
+        return "la base"
+    describe = getattr(database, "describe", None)
+    return f"la base « {describe() if describe else database} »"
+
+
+def _constraint_message(text: str) -> str | None:
+    if "foreign key constraint failed" in text:
+        return "Enregistrement refusé : il fait référence à un élément qui n'existe pas (ou plus)."
+    match = re.search(r"unique constraint failed: ([\w.]+)", text)
+    if match or "unique constraint" in text or "duplicate key" in text:
+        what = f" ({match.group(1)})" if match else ""
+        return f"Enregistrement refusé : cette valeur existe déjà{what}."
+    match = re.search(r"check constraint failed: (\w+)", text)
+    if match or "check constraint" in text:
+        what = f" ({match.group(1)})" if match else ""
+        return f"Enregistrement refusé : une valeur est hors des limites permises{what}."
+    if "not null constraint failed" in text or "violates not-null" in text:
+        return "Enregistrement refusé : une information obligatoire manque."
+    return None
+
+
+def _os_message(error: OSError, where: str) -> str:
+    if error.errno == errno.ENOSPC:
+        return "Le disque est plein : l'opération a été annulée, rien n'a été modifié. Libérez de la place."
+    if error.errno == errno.EROFS:
+        return f"Le support de {where} est en lecture seule : impossible d'y enregistrer."
+    if error.errno in (errno.EACCES, errno.EPERM):
+        name = f" « {error.filename} »" if error.filename else ""
+        return f"Accès refusé au fichier{name} (droits insuffisants)."
+    if error.errno == errno.ENOENT:
+        name = f" « {error.filename} »" if error.filename else ""
+        return f"Fichier introuvable{name}."
+    return f"Erreur du système de fichiers : {error.strerror or error}."
+
+
+def describe_error(error: BaseException, database=None) -> str:
+    """A French message for any failure met while using a database."""
+    if isinstance(error, DatabaseError):
+        return error.message
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and message and not hasattr(error, "orig"):
+        return message  # domain errors (core.errors) already speak French
+    if isinstance(error, OSError):
+        return _os_message(error, _where(database))
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, OSError):
+        return _os_message(original, _where(database))
+    text = str(original).lower()
+    where = _where(database)
+    if "locked" in text or "busy" in text:
+        return (f"{where[0].upper()}{where[1:]} est verrouillée par un autre programme. "
+                "Rien n'a été enregistré ; réessayez dans un instant.")
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return f"{where[0].upper()}{where[1:]} est en lecture seule : impossible d'y enregistrer, rien n'a été modifié."
+    if "full" in text and ("disk" in text or "database" in text) or "no space" in text:
+        return "Le disque est plein : l'enregistrement a été annulé, rien n'a été modifié. Libérez de la place."
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return (f"Le fichier de {where} n'est pas une base Médiation Habitat valide, il est endommagé "
+                "ou la clé de chiffrement est incorrecte.")
+    if "disk i/o error" in text or "i/o error" in text:
+        return f"Erreur de lecture ou d'écriture du disque sur {where} : rien n'a été enregistré."
+    if "unable to open" in text:
+        return f"Impossible d'ouvrir {where} (fichier ou dossier inaccessible)."
+    if "could not connect" in text or "connection refused" in text or "server closed" in text:
+        return f"Impossible de joindre le serveur de {where}."
+    constraint = _constraint_message(text)
+    if constraint:
+        return constraint
+    return f"Erreur de base de données sur {where} : {original}"
