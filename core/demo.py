@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, literal_column, select
+from sqlalchemy import func, literal_column, select
 
 from core import demo_names as names
 from db import models as m
@@ -74,7 +74,7 @@ class DemoBuilder:
         for model in INSERT_ORDER:
             rows = self.rows.pop(model, None)
             if rows:
-                session.execute(insert(model), rows)
+                session.connection().execute(model.__table__.insert(), complete_rows(model, rows))
                 self.report.rows[model.__tablename__] += len(rows)
 
     def when(self, day: date, hour: int | None = None) -> datetime:
@@ -238,7 +238,7 @@ class DemoBuilder:
         activity = [self.when(opened)]
         self._journal(case_id, opened, "note", "Ouverture du dossier : " + rng.choice(names.SUMMARIES), agent_id, False)
         disorder_rows = self._make_disorders(case_id, opened)
-        visit_count = rng.choices((0, 1, 2, 3, 4), weights=(12, 30, 30, 18, 10))[0] if "habitat_indigne" in kinds or rng.random() < 0.7 else 0
+        visit_count = rng.choices(range(7), weights=(5, 15, 25, 25, 15, 10, 5))[0]
         day = opened
         for index in range(visit_count):
             day = day + timedelta(days=rng.randint(5, 60))
@@ -272,7 +272,7 @@ class DemoBuilder:
             self._make_referral(case_id, sent, end, agent_id)
         if "relogement" in kinds:
             activity.extend(self._make_relocation(case_id, opened, end, status, agent_id, is_qpv))
-        for _ in range(rng.randint(2, 8)):
+        for _ in range(rng.randint(3, 10)):
             day = self.day_between(opened, end)
             activity.append(self.when(day))
             self._journal(case_id, day, rng.choice(("note", "note", "appel", "courrier")), rng.choice(names.NOTE_TEXTS),
@@ -411,6 +411,15 @@ class DemoBuilder:
                 self.add(m.CommissionItem, commission_id=commission_id, case_id=case_id, position=position,
                          decision="" if commission_day > self.today else "Relance du bailleur, point à la prochaine séance.")
         self.flush(session)
+
+
+def complete_rows(model, rows: list[dict]) -> list[dict]:
+    """Give every row every column (scalar defaults filled in) so one executemany inserts them all."""
+    defaults = {}
+    for column in model.__table__.c:
+        default = column.default
+        defaults[column.key] = default.arg if default is not None and default.is_scalar else None
+    return [{**defaults, **row} for row in rows]
 
 
 def names_ascii(value: str) -> str:
