@@ -1,0 +1,55 @@
+"""The service header printed on every page, configured in the settings table.
+
+Keys: service_name, service_address (lines separated by newlines),
+service_logo (path to an image file), service_phone, service_email.
+Missing keys fall back to sensible defaults for the MEL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Setting
+
+DEFAULTS = {
+    "service_name": "Métropole Européenne de Lille — Médiation habitat",
+    "service_address": "2 boulevard des Cités Unies\nCS 70043 — 59040 Lille Cedex",
+    "service_logo": "",
+    "service_phone": "03 20 21 22 23",
+    "service_email": "",
+}
+
+
+@dataclass(frozen=True)
+class ServiceHeader:
+    name: str = DEFAULTS["service_name"]
+    address: str = DEFAULTS["service_address"]
+    logo_path: str = ""
+    phone: str = DEFAULTS["service_phone"]
+    email: str = ""
+
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+
+def service_header(session: Session) -> ServiceHeader:
+    values = dict(DEFAULTS)
+    for key, value in session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(DEFAULTS))):
+        if value is not None and (value.strip() or key in ("service_logo", "service_email")):
+            values[key] = value
+    return ServiceHeader(name=values["service_name"], address=values["service_address"],
+                         logo_path=values["service_logo"], phone=values["service_phone"], email=values["service_email"])
+
+
+def save_service_header(session: Session, **values: str) -> None:
+    """Store some header keys (service_name=..., service_logo=...) in the caller's transaction."""
+    for key, value in values.items():
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        setting = session.get(Setting, key)
+        if setting is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            setting.value = value
