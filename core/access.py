@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"admin"}),
     "retention.manage": frozenset({"admin"}),
     "backup.manage": frozenset({"manager", "admin"}),
+    "rgpd.export": frozenset({"admin"}),
+    "account.self": frozenset({"agent", "manager", "admin"}),
 }
 CASE_SCOPED = {"case.read", "case.edit"}
 
@@ -43,6 +45,8 @@ PERMISSION_LABELS = {
     "audit.read": "consulter le journal d'audit",
     "retention.manage": "gérer la conservation des données",
     "backup.manage": "gérer les sauvegardes",
+    "rgpd.export": "exporter les données d'un ménage (droit d'accès)",
+    "account.self": "modifier votre compte",
 }
 
 
@@ -73,3 +77,25 @@ def agent_can_reach_case(session: Session, actor: Actor, case_id: int) -> bool:
         return True  # the service will report the unknown case itself
     agent_id, neighbourhood_id = row
     return agent_id == actor.user_id or (neighbourhood_id is not None and neighbourhood_id in actor.sector_ids)
+
+
+def case_scope_condition(actor: Actor):
+    """SQL condition on Case limiting a query to what the actor may see, or None for everything.
+
+    An agent sees the cases assigned to them and the cases whose dwelling lies in one of
+    their sectors; managers and administrators see all cases.
+    """
+    if actor.role != "agent":
+        return None
+    if actor.user_id is None and not actor.sector_ids:
+        return false()
+    in_sectors = Case.dwelling_id.in_(select(Dwelling.id).where(Dwelling.neighbourhood_id.in_(sorted(actor.sector_ids))))
+    return or_(Case.agent_id == actor.user_id, in_sectors) if actor.sector_ids else Case.agent_id == actor.user_id
+
+
+def restrict_cases(statement: Select, actor: Actor | None) -> Select:
+    """Apply the actor's case scope to a select over Case (unchanged for managers and admins)."""
+    if actor is None:
+        return statement
+    condition = case_scope_condition(actor)
+    return statement if condition is None else statement.where(condition)

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from db.base import now
-from db.models import AuditEvent
+from db.models import AuditEvent, Setting
 
 
 def event_digest(prev_hash: str, occurred_at, user_id, user_login, action, entity, entity_id, details) -> str:
@@ -42,3 +44,136 @@ def record_event(session: Session, actor: Actor, action: str, entity: str = "", 
     session.add(event)
     session.flush()
     return event
+
+
+AUDIT_RETENTION_KEY = "audit_retention_months"
+DEFAULT_AUDIT_MONTHS = 12
+MIN_AUDIT_MONTHS = 6
+REQUIRED_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
+
+
+def int_setting(session: Session, key: str, default: int) -> int:
+    value = session.get(Setting, key)
+    try:
+        return int(value.value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def write_setting(session: Session, key: str, value) -> None:
+    session.merge(Setting(key=key, value=str(value)))
+
+
+def retention_months(session: Session) -> int:
+    return max(MIN_AUDIT_MONTHS, int_setting(session, AUDIT_RETENTION_KEY, DEFAULT_AUDIT_MONTHS))
+
+
+def log_event(database, actor: Actor, action: str, entity: str = "", entity_id=None, details=None,
+              permission: str | None = None, case_id: int | None = None) -> None:
+    """Record a reading event (case opened, print, PDF, export) in its own transaction.
+
+    With a permission, the actor is checked first (scoped to case_id), so a refused
+    reading is neither done nor logged as done.
+    """
+    from core.access import authorize
+
+    with database.write() as session:
+        if permission:
+            authorize(session, actor, permission, case_id)
+        record_event(session, actor, action, entity, entity_id, details)
+
+
+def record_case_opened(database, actor: Actor, case_id: int) -> None:
+    """Every opening of a case file is audited (and refused outside the agent's scope)."""
+    log_event(database, actor, "dossier.consultation", "case", case_id, permission="case.read", case_id=case_id)
+
+
+@dataclass
+class ChainProblem:
+    event_id: int | None
+    occurred_at: object
+    action: str
+    reason: str
+
+    def describe(self) -> str:
+        if self.event_id is None:
+            return self.reason
+        when = self.occurred_at.strftime("%d/%m/%Y %H:%M:%S") if self.occurred_at else "?"
+        return f"Événement n° {self.event_id} ({when}, « {self.action} ») : {self.reason}"
+
+
+def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
+    """Recompute every hash; return (events checked, problems found in order)."""
+    problems: list[ChainProblem] = []
+    if session.get_bind().dialect.name == "sqlite":
+        present = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")))
+        for trigger in REQUIRED_TRIGGERS:
+            if trigger not in present:
+                problems.append(ChainProblem(None, None, "", f"La protection « {trigger} » du journal a été supprimée."))
+    previous_hash = None
+    count = 0
+    rows = session.execute(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000)).scalars()
+    for event in rows:
+        count += 1
+        expected = event_digest(event.prev_hash, event.occurred_at, event.user_id, event.user_login, event.action,
+                                event.entity, event.entity_id, event.details)
+        if previous_hash is not None and event.prev_hash != previous_hash:
+            problems.append(ChainProblem(event.id, event.occurred_at, event.action,
+                                         "la chaîne est rompue juste avant (événement supprimé, inséré ou modifié)"))
+        if expected != event.hash:
+            problems.append(ChainProblem(event.id, event.occurred_at, event.action,
+                                         "son contenu a été modifié après son enregistrement"))
+        previous_hash = event.hash
+    return count, problems
+
+
+def purge_expired(database, actor: Actor) -> int:
+    """Delete the events older than the retention period; the purge itself is audited."""
+    with database.write() as session:
+        months = retention_months(session)
+        if session.get_bind().dialect.name == "sqlite":
+            cutoff = "datetime('now', 'localtime', :interval)"
+            params = {"interval": f"-{months} months"}
+        else:
+            cutoff = "now() - make_interval(months => :months)"
+            params = {"months": months}
+        removed = session.execute(text(f"DELETE FROM audit_events WHERE occurred_at <= {cutoff}"), params).rowcount
+        if removed:
+            record_event(session, actor, "journal.purge", "audit", None, {"supprimes": removed, "mois": months})
+    return removed or 0
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    login: str = ""
+    action: str = ""
+    entity: str = ""
+    entity_id: str = ""
+    limit: int = 2000
+
+
+def find_events(session: Session, actor: Actor, criteria: EventFilter = EventFilter()) -> list[AuditEvent]:
+    """The events an administrator asked for, newest first."""
+    from core.access import authorize
+
+    authorize(session, actor, "audit.read")
+    statement = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(criteria.limit)
+    if criteria.since:
+        statement = statement.where(AuditEvent.occurred_at >= criteria.since)
+    if criteria.until:
+        statement = statement.where(AuditEvent.occurred_at <= criteria.until)
+    if criteria.login:
+        statement = statement.where(AuditEvent.user_login == criteria.login)
+    if criteria.action:
+        statement = statement.where(AuditEvent.action.startswith(criteria.action))
+    if criteria.entity:
+        statement = statement.where(AuditEvent.entity == criteria.entity)
+    if criteria.entity_id:
+        statement = statement.where(AuditEvent.entity_id == str(criteria.entity_id))
+    return list(session.scalars(statement))
+
+
+def known_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

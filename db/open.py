@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 
+from db.crypto import attach_connector, unlock
 from db.engine import Database
 from db.errors import DatabaseOpenError, describe_error
 from db.migrate import upgrade
@@ -14,7 +15,8 @@ from db.reference import load_reference_data
 
 def open_database(target: str | os.PathLike | None = None, backup_dir: Path | None = None) -> Database:
     """Return a ready database, or raise DatabaseOpenError with a French message."""
-    database = Database(target)
+    database = Database(unlock(target))
+    attach_connector(database)
     try:
         upgrade(database, backup_dir)
         with database.write() as session:

@@ -29,6 +29,19 @@ def isolated_user_dirs(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def fast_key_derivation():
+    """Cheap Argon2id costs in tests only (the application keeps the strong defaults)."""
+    from core import auth
+    from db import crypto
+
+    auth.use_fast_hashing_for_tests()
+    crypto.use_fast_derivation_for_tests()
+    yield
+    auth.use_default_hashing()
+    crypto.use_default_derivation()
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.sqlite3"

@@ -1,0 +1,177 @@
+"""Login: Argon2id password hashes, the password policy and throttling.
+
+Hashes are argon2-cffi's PHC strings (`$argon2id$v=19$m=...`), so each one
+carries its own salt and cost; a hash made with older costs is upgraded at the
+next successful login. Failed attempts are counted on the user row; from the
+fifth one the account waits longer and longer before the next try, which
+defeats guessing without locking a colleague out for good.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.actor import Actor
+from core.audit import record_event
+from core.errors import ValidationError
+from db.base import now
+from db.engine import Database
+from db.models import User
+
+MIN_LENGTH = 12
+PASSPHRASE_MIN_LENGTH = 20
+PASSPHRASE_MIN_WORDS = 4
+FREE_ATTEMPTS = 5
+FIRST_DELAY_SECONDS = 30
+MAX_DELAY_SECONDS = 15 * 60
+
+# argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4) exceed OWASP's minimum.
+_hasher = PasswordHasher()
+
+
+def use_fast_hashing_for_tests() -> None:
+    """TEST-ONLY: cheap Argon2id costs so the suite stays fast. Never called by the application."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def use_default_hashing() -> None:
+    global _hasher
+    _hasher = PasswordHasher()
+
+
+class AuthenticationError(Exception):
+    """A refused login, with the French message to show."""
+
+    def __init__(self, message: str, wait_seconds: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.wait_seconds = wait_seconds
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_policy(password: str, login: str = "") -> None:
+    """At least 12 characters of four kinds, or a passphrase of four words and 20 characters."""
+    if login and len(login) >= 3 and login.lower() in password.lower():
+        raise ValidationError("Le mot de passe ne doit pas contenir l'identifiant.", field="password")
+    words = [w for w in re.split(r"[\s\-_.,;:]+", password) if w]
+    if len(password) >= PASSPHRASE_MIN_LENGTH and len(words) >= PASSPHRASE_MIN_WORDS and len(set(words)) >= 3:
+        return
+    kinds = sum((
+        any(c.islower() for c in password),
+        any(c.isupper() for c in password),
+        any(c.isdigit() for c in password),
+        any(not c.isalnum() for c in password),
+    ))
+    if len(password) >= MIN_LENGTH and kinds == 4:
+        return
+    raise ValidationError(
+        f"Mot de passe trop faible : il faut au moins {MIN_LENGTH} caractères mêlant minuscules, majuscules, "
+        f"chiffres et signes, ou une phrase de passe d'au moins {PASSPHRASE_MIN_WORDS} mots "
+        f"({PASSPHRASE_MIN_LENGTH} caractères ou plus).",
+        field="password",
+    )
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(user_id=user.id, login=user.login, role=user.role, full_name=user.full_name,
+                 sector_ids=frozenset(n.id for n in user.sectors))
+
+
+def needs_first_administrator(session: Session) -> bool:
+    """True when nobody can log in: the first start must create an administrator."""
+    count = session.scalar(
+        select(func.count(User.id)).where(User.active.is_(True), User.role == "admin", User.password_hash.is_not(None))
+    )
+    return not count
+
+
+def delay_after(failures: int) -> int:
+    """Seconds to wait after this many consecutive failures (0 while attempts are free)."""
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS))
+
+
+def authenticate(database: Database, login: str, password: str) -> Actor:
+    """Return the actor for these credentials, or raise AuthenticationError (French message).
+
+    Every outcome is written to the audit trail, in the same transaction as the counters.
+    """
+    login = (login or "").strip()
+    refusal: AuthenticationError | None = None
+    # The refusal is raised only after the commit: the failure counter and its audit event must persist.
+    with database.write() as session:
+        user = session.scalar(select(User).where(func.lower(User.login) == login.lower()))
+        moment = now()
+        if user is not None and user.locked_until is not None and user.locked_until > moment:
+            wait = int((user.locked_until - moment).total_seconds()) + 1
+            _failed(session, login, user, "compte temporairement bloqué")
+            refusal = AuthenticationError(_wait_message(wait), wait)
+        elif user is None or not user.active or not verify_password(user.password_hash, password):
+            reason = "identifiant inconnu" if user is None else ("compte désactivé" if not user.active else "mot de passe erroné")
+            wait = 0
+            if user is not None:
+                user.failed_logins = (user.failed_logins or 0) + 1
+                wait = delay_after(user.failed_logins)
+                user.locked_until = moment + timedelta(seconds=wait) if wait else None
+            _failed(session, login, user, reason)
+            message = "Identifiant ou mot de passe incorrect."
+            if wait:
+                message += " " + _wait_message(wait)
+            refusal = AuthenticationError(message, wait)
+        else:
+            user.failed_logins = 0
+            user.locked_until = None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            actor = actor_for(user)
+            record_event(session, actor, "connexion", "user", user.id)
+    if refusal is not None:
+        raise refusal
+    return actor
+
+
+def _failed(session: Session, login: str, user: User | None, reason: str) -> None:
+    who = Actor(user_id=user.id if user else None, login=login[:60], role=user.role if user else "agent")
+    record_event(session, who, "connexion.echec", "user", user.id if user else None, {"motif": reason})
+
+
+def _wait_message(seconds: int) -> str:
+    if seconds >= 60:
+        minutes = (seconds + 59) // 60
+        return f"Trop d'essais : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+    return f"Trop d'essais : réessayez dans {seconds} secondes."
+
+
+def logout(database: Database, actor: Actor, reason: str = "") -> None:
+    with database.write() as session:
+        record_event(session, actor, "deconnexion", "user", actor.user_id, {"motif": reason} if reason else None)
+
+
+def reload_actor(database: Database, user_id: int) -> Actor | None:
+    with database.session() as session:
+        user = session.get(User, user_id)
+        return actor_for(user) if user is not None and user.active else None
+
+
+def locked_until(database: Database, login: str) -> datetime | None:
+    with database.session() as session:
+        return session.scalar(select(User.locked_until).where(func.lower(User.login) == login.strip().lower()))

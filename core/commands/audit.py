@@ -1,0 +1,45 @@
+"""`main.py audit verify|purge|list`: check and maintain the audit trail."""
+from __future__ import annotations
+
+import sys
+
+from core.actor import SYSTEM
+from core.audit import EventFilter, find_events, purge_expired, retention_months, verify_chain
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("audit", help="journal d'audit : vérifier l'intégrité, purger, consulter")
+    actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True, parser_class=type(parser))
+    actions.add_parser("verify", help="vérifier que le journal n'a pas été altéré (code de sortie 1 sinon)")
+    actions.add_parser("purge", help="effacer les événements plus anciens que la durée de conservation")
+    listing = actions.add_parser("list", help="afficher les derniers événements")
+    listing.add_argument("--utilisateur", dest="login", default="")
+    listing.add_argument("--action", default="")
+    listing.add_argument("--nombre", dest="limit", type=int, default=50)
+    parser.set_defaults(func=run)
+
+
+def run(args, open_db) -> int:
+    database = open_db()
+    if args.audit_command == "verify":
+        with database.session() as session:
+            count, problems = verify_chain(session)
+        if not problems:
+            print(f"Journal d'audit intègre : {count} événements vérifiés.")
+            return 0
+        print(f"Journal d'audit ALTÉRÉ : {len(problems)} anomalie(s) sur {count} événements.", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem.describe()}", file=sys.stderr)
+        return 1
+    if args.audit_command == "purge":
+        removed = purge_expired(database, SYSTEM)
+        with database.session() as session:
+            months = retention_months(session)
+        print(f"{removed} événement(s) de plus de {months} mois effacé(s).")
+        return 0
+    with database.session() as session:
+        events = find_events(session, SYSTEM, EventFilter(login=args.login, action=args.action, limit=args.limit))
+    for event in events:
+        print(f"{event.id:>7} {event.occurred_at:%d/%m/%Y %H:%M:%S} {event.user_login:<14} {event.action:<28} "
+              f"{event.entity} {event.entity_id} {event.details}")
+    return 0

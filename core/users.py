@@ -1,0 +1,198 @@
+"""User accounts: add, disable, enable, set a password, list.
+
+Managing accounts is an administrator's action (permission `user.manage`),
+audited like every other. The first administrator is created by the system
+when nobody can log in yet (first start).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.access import authorize
+from core.actor import SYSTEM, Actor
+from core.auth import check_password_policy, hash_password, needs_first_administrator, verify_password
+from core.errors import NotFound, PermissionDenied, ValidationError
+from core.services.base import Changes, action
+from db.engine import Database
+from db.models import Neighbourhood, User
+from db.vocab import ROLES
+
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+
+
+@dataclass
+class UserRow:
+    id: int
+    login: str
+    full_name: str
+    role: str
+    active: bool
+    has_password: bool
+    sectors: list[str]
+    locked: bool
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+def _check_login(session: Session, login: str) -> str:
+    login = (login or "").strip().lower()
+    if not _LOGIN.match(login):
+        raise ValidationError(
+            "Identifiant invalide : 2 à 60 caractères parmi lettres minuscules sans accent, chiffres, « . », « - » et « _ ».",
+            field="login",
+        )
+    if session.scalar(select(User.id).where(func.lower(User.login) == login)) is not None:
+        raise ValidationError(f"L'identifiant « {login} » est déjà utilisé.", field="login")
+    return login
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationError(f"Rôle inconnu « {role} » : {', '.join(ROLES)}.", field="role")
+    return role
+
+
+def _get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"Utilisateur n° {user_id} introuvable.")
+    return user
+
+
+def _sectors(session: Session, sector_ids) -> list[Neighbourhood]:
+    sectors = []
+    for sector_id in sector_ids or ():
+        sector = session.get(Neighbourhood, sector_id)
+        if sector is None:
+            raise ValidationError(f"Quartier n° {sector_id} inconnu.", field="sectors")
+        sectors.append(sector)
+    return sectors
+
+
+@action("utilisateur.creation", "user.manage")
+def add_user(session: Session, actor: Actor, login: str, full_name: str, role: str, password: str | None = None,
+             email: str = "", phone: str = "", sector_ids=()) -> Changes:
+    login = _check_login(session, login)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError("Le nom complet est obligatoire.", field="full_name")
+    role = _check_role(role)
+    password_hash = None
+    if password is not None:
+        check_password_policy(password, login)
+        password_hash = hash_password(password)
+    user = User(login=login, full_name=full_name[:160], role=role, email=email, phone=phone,
+                password_hash=password_hash, active=True, failed_logins=0)
+    user.sectors = _sectors(session, sector_ids)
+    session.add(user)
+    session.flush()
+    return Changes(entity="user", entity_id=user.id, created=True, result=user.id,
+                   fields=["login", "full_name", "role"] + (["password"] if password_hash else []))
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) or 0
+
+
+@action("utilisateur.desactivation", "user.manage")
+def disable_user(session: Session, actor: Actor, user_id: int) -> Changes:
+    user = _get_user(session, user_id)
+    if user.role == "admin" and user.active and _active_admins(session) <= 1:
+        raise ValidationError("Impossible de désactiver le dernier administrateur actif.", field="active")
+    if user.id == actor.user_id:
+        raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.", field="active")
+    user.active = False
+    return Changes(entity="user", entity_id=user.id, fields=["active"])
+
+
+@action("utilisateur.reactivation", "user.manage")
+def enable_user(session: Session, actor: Actor, user_id: int) -> Changes:
+    user = _get_user(session, user_id)
+    user.active = True
+    user.failed_logins = 0
+    user.locked_until = None
+    return Changes(entity="user", entity_id=user.id, fields=["active"])
+
+
+@action("utilisateur.mot_de_passe", "user.manage")
+def set_password(session: Session, actor: Actor, user_id: int, password: str) -> Changes:
+    user = _get_user(session, user_id)
+    check_password_policy(password, user.login)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    return Changes(entity="user", entity_id=user.id, fields=["password"])
+
+
+@action("utilisateur.modification", "user.manage")
+def update_user(session: Session, actor: Actor, user_id: int, full_name: str | None = None, role: str | None = None,
+                sector_ids=None) -> Changes:
+    user = _get_user(session, user_id)
+    fields = []
+    if full_name is not None and full_name.strip() != user.full_name:
+        if not full_name.strip():
+            raise ValidationError("Le nom complet est obligatoire.", field="full_name")
+        user.full_name, fields = full_name.strip()[:160], fields + ["full_name"]
+    if role is not None and role != user.role:
+        _check_role(role)
+        if user.role == "admin" and user.active and _active_admins(session) <= 1:
+            raise ValidationError("Le dernier administrateur actif doit le rester.", field="role")
+        user.role, fields = role, fields + ["role"]
+    if sector_ids is not None:
+        user.sectors, fields = _sectors(session, sector_ids), fields + ["sectors"]
+    return Changes(entity="user", entity_id=user.id, fields=fields)
+
+
+@action("utilisateur.mon_mot_de_passe", "account.self")
+def change_own_password(session: Session, actor: Actor, old_password: str, new_password: str) -> Changes:
+    user = _get_user(session, actor.user_id) if actor.user_id else None
+    if user is None:
+        raise PermissionDenied("Aucun compte utilisateur n'est connecté.")
+    if not verify_password(user.password_hash, old_password):
+        raise ValidationError("L'ancien mot de passe est incorrect.", field="old_password")
+    check_password_policy(new_password, user.login)
+    user.password_hash = hash_password(new_password)
+    return Changes(entity="user", entity_id=user.id, fields=["password"])
+
+
+def create_first_administrator(database: Database, login: str, full_name: str, password: str) -> int:
+    """First start: the system creates the administrator, only while nobody can log in."""
+    with database.session() as session:
+        if not needs_first_administrator(session):
+            raise PermissionDenied("Un administrateur existe déjà : connectez-vous avec son compte.")
+        existing = session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+    if existing is not None and existing.role == "admin":
+        set_password(database, SYSTEM, existing.id, password)
+        enable_user(database, SYSTEM, existing.id)
+        return existing.id
+    return add_user(database, SYSTEM, login, full_name, "admin", password).result
+
+
+def list_users(database: Database, actor: Actor, include_inactive: bool = True) -> list[UserRow]:
+    from db.base import now
+
+    with database.session() as session:
+        authorize(session, actor, "user.manage")
+        statement = select(User).order_by(User.active.desc(), User.login)
+        if not include_inactive:
+            statement = statement.where(User.active.is_(True))
+        moment = now()
+        return [
+            UserRow(u.id, u.login, u.full_name, u.role, u.active, bool(u.password_hash),
+                    sorted(n.name for n in u.sectors), bool(u.locked_until and u.locked_until > moment))
+            for u in session.scalars(statement)
+        ]
+
+
+def find_user_id(database: Database, login: str) -> int:
+    with database.session() as session:
+        user_id = session.scalar(select(User.id).where(func.lower(User.login) == login.strip().lower()))
+    if user_id is None:
+        raise NotFound(f"Aucun utilisateur « {login} ».")
+    return user_id

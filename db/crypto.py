@@ -1,0 +1,272 @@
+"""Encryption at rest with SQLCipher, for laptops that leave the office.
+
+Key: Argon2id(passphrase, salt) gives 32 raw bytes, passed to SQLCipher as a raw
+key with an explicit salt: `PRAGMA key = "x'<64 hex key><32 hex salt>'"`, so
+SQLCipher's own slow PBKDF2 is skipped (Argon2id already made the key costly).
+
+Salt, where? SQLCipher writes the salt it is given in the first 16 bytes of the
+file, in clear (it is not secret). So an encrypted file carries its own salt:
+no sidecar to lose, and a copy made with the same key (a backup) carries the
+same salt and opens with the same passphrase. A plain SQLite file starts with
+"SQLite format 3\\0" instead, which is how an encrypted file is recognised.
+
+The Argon2id costs are part of the file format (KDF version 1): never change the
+constants below for existing files.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlcipher3
+from argon2.low_level import Type, hash_secret_raw
+from sqlalchemy.engine import URL
+
+from db.errors import DatabaseError, DatabaseOpenError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SALT_BYTES = 16
+KEY_BYTES = 32
+PASSPHRASE_MIN_LENGTH = 12
+PASSPHRASE_ENV = "MEDIATION_HABITAT_PHRASE"
+
+# KDF version 1: 3 passes over 64 MiB, 4 lanes (RFC 9106 second recommendation).
+_DEFAULT_KDF = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
+_kdf = dict(_DEFAULT_KDF)
+
+
+def use_fast_derivation_for_tests() -> None:
+    """TEST-ONLY: cheap Argon2id costs so the suite stays fast. Never called by the application."""
+    _kdf.update(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def use_default_derivation() -> None:
+    _kdf.update(_DEFAULT_KDF)
+
+
+def is_encrypted(path: str | os.PathLike) -> bool:
+    """True for an existing, non-empty file that is not a plain SQLite database."""
+    path = Path(path)
+    # SQLCipher files are whole pages (a multiple of 512 bytes); other junk is left to SQLite's own error.
+    if not path.is_file() or path.stat().st_size < 1024 or path.stat().st_size % 512:
+        return False
+    with open(path, "rb") as handle:
+        return handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER
+
+
+def read_salt(path: str | os.PathLike) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(SALT_BYTES)
+
+
+def derive_key(passphrase: str, salt: bytes) -> bytes:
+    if not passphrase:
+        raise DatabaseOpenError("La phrase de passe de la base chiffrée est vide.")
+    return hash_secret_raw(passphrase.encode("utf-8"), salt, hash_len=KEY_BYTES, type=Type.ID, **_kdf)
+
+
+def key_literal(key: bytes, salt: bytes) -> str:
+    """The value of PRAGMA key for a raw key with explicit salt: x'<key><salt>'."""
+    return f"x'{key.hex()}{salt.hex()}'"
+
+
+def literal_for(path: str | os.PathLike, passphrase: str) -> str:
+    """Key literal for an existing encrypted file (salt read from it) or a new one (fresh salt)."""
+    path = Path(path)
+    salt = read_salt(path) if is_encrypted(path) else os.urandom(SALT_BYTES)
+    return key_literal(derive_key(passphrase, salt), salt)
+
+
+def connect(path: str | os.PathLike, literal: str | None = None):
+    """A raw sqlcipher3 connection, keyed when a literal is given (plain SQLite otherwise)."""
+    connection = sqlcipher3.connect(str(path))
+    # A wrong key is reported to the user in French; SQLCipher's own stderr log would only confuse.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    if literal:
+        connection.execute(f'PRAGMA key = "{literal}"')
+    return connection
+
+
+def check_literal(path: str | os.PathLike, literal: str) -> None:
+    """Raise DatabaseOpenError with a clear French message if the key does not open the file."""
+    connection = connect(path, literal)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError:
+        raise DatabaseOpenError(
+            f"Phrase de passe incorrecte : la base chiffrée « {path} » ne peut pas être ouverte avec elle. "
+            "Vérifiez la saisie (majuscules, accents) ; sans la bonne phrase, les données sont illisibles."
+        ) from None
+    finally:
+        connection.close()
+
+
+def encrypted_url(path: str | os.PathLike, passphrase: str) -> URL:
+    """SQLAlchemy URL for the sqlite+pysqlcipher dialect, which runs `PRAGMA key="<password>"`."""
+    path = Path(path).expanduser().absolute()
+    literal = literal_for(path, passphrase)
+    if path.exists() and path.stat().st_size:
+        check_literal(path, literal)
+    return URL.create("sqlite+pysqlcipher", password=literal, database=str(path))
+
+
+def key_of(url: URL) -> str | None:
+    """The key literal of an encrypted database's URL, None for a plain one."""
+    return url.password if url.drivername == "sqlite+pysqlcipher" else None
+
+
+def open_encrypted(path: str | os.PathLike, passphrase: str, backup_dir: Path | None = None):
+    """Open (creating it when absent) an encrypted database, migrated and ready."""
+    from db.open import open_database
+
+    if len(passphrase or "") < PASSPHRASE_MIN_LENGTH and not Path(path).exists():
+        raise DatabaseOpenError(
+            f"Phrase de passe trop courte : il faut au moins {PASSPHRASE_MIN_LENGTH} caractères pour chiffrer une base."
+        )
+    return open_database(encrypted_url(path, passphrase), backup_dir)
+
+
+def _export(source: Path, source_literal: str | None, target: Path, target_literal: str) -> None:
+    """Copy a whole database into a new file with another key ('' = plain) via sqlcipher_export."""
+    if target.exists():
+        raise DatabaseError(f"Le fichier « {target} » existe déjà : choisissez un autre nom.")
+    partial = target.with_name(target.name + ".partiel")
+    partial.unlink(missing_ok=True)
+    connection = connect(source, source_literal)
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute(f"ATTACH DATABASE ? AS converted KEY \"{target_literal}\"", (str(partial),))
+        connection.execute("SELECT sqlcipher_export('converted')")
+        connection.execute(f"PRAGMA converted.user_version = {int(version)}")
+        connection.execute("DETACH DATABASE converted")
+    except sqlcipher3.DatabaseError as error:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"Conversion impossible : {error}") from None
+    finally:
+        connection.close()
+    _verify(partial, target_literal or None)
+    os.replace(partial, target)
+
+
+def _verify(path: Path, literal: str | None) -> None:
+    connection = connect(path, literal)
+    try:
+        verdict = connection.execute("PRAGMA quick_check").fetchall()
+    finally:
+        connection.close()
+    if verdict != [("ok",)]:
+        path.unlink(missing_ok=True)
+        raise DatabaseError("La copie convertie est défectueuse : elle a été écartée.")
+
+
+def encrypt_copy(source: str | os.PathLike, target: str | os.PathLike, passphrase: str) -> Path:
+    """Write an encrypted copy of a plain database (the source is left as it is)."""
+    source, target = Path(source), Path(target)
+    if is_encrypted(source):
+        raise DatabaseError(f"« {source} » est déjà chiffrée.")
+    if len(passphrase or "") < PASSPHRASE_MIN_LENGTH:
+        raise DatabaseError(f"Phrase de passe trop courte : il faut au moins {PASSPHRASE_MIN_LENGTH} caractères.")
+    salt = os.urandom(SALT_BYTES)
+    _export(source, None, target, key_literal(derive_key(passphrase, salt), salt))
+    return target
+
+
+def decrypt_copy(source: str | os.PathLike, target: str | os.PathLike, passphrase: str) -> Path:
+    source, target = Path(source), Path(target)
+    literal = literal_for(source, passphrase)
+    check_literal(source, literal)
+    _export(source, literal, target, "")
+    return target
+
+
+def encrypt_in_place(path: str | os.PathLike, passphrase: str) -> Path:
+    """Replace a plain database by its encrypted version; the plain file and its WAL are removed."""
+    path = Path(path)
+    converted = path.with_name(path.name + ".chiffre")
+    converted.unlink(missing_ok=True)
+    encrypt_copy(path, converted, passphrase)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(converted, path)
+    return path
+
+
+def backup_copy(source: str | os.PathLike, target: str | os.PathLike, literal: str | None) -> Path:
+    """Online copy with SQLite's backup API; with a key, the copy is encrypted with the same key and salt."""
+    source, target = Path(source), Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partiel")
+    partial.unlink(missing_ok=True)
+    src, dst = connect(source, literal), connect(partial, literal)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dst.close()
+        src.close()
+    _verify(partial, literal)
+    os.replace(partial, target)
+    return target
+
+
+_prompt = None
+
+
+def set_passphrase_prompt(prompt) -> None:
+    """Register how to ask for a passphrase (the GUI registers a dialog): prompt(path) -> str | None."""
+    global _prompt
+    _prompt = prompt
+
+
+def ask_passphrase(path: Path) -> str:
+    """The passphrase for an encrypted file: environment variable, registered prompt, or terminal."""
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase is None and _prompt is not None:
+        passphrase = _prompt(path)
+    if passphrase is None and os.isatty(0):
+        import getpass
+
+        passphrase = getpass.getpass(f"Phrase de passe de la base chiffrée « {path.name} » : ")
+    if not passphrase:
+        raise DatabaseOpenError(
+            f"La base « {path} » est chiffrée : sa phrase de passe est nécessaire pour l'ouvrir "
+            f"(saisie au clavier, ou variable d'environnement {PASSPHRASE_ENV})."
+        )
+    return passphrase
+
+
+def unlock(target):
+    """Open hook: a path to an encrypted file becomes a keyed sqlite+pysqlcipher URL; anything else is unchanged."""
+    if isinstance(target, URL) or (target is not None and "://" in os.fspath(target)):
+        return target
+    if target is None:
+        from db.engine import default_database_path
+
+        path = default_database_path()
+    else:
+        path = Path(target).expanduser().absolute()
+    if not is_encrypted(path):
+        return target
+    return encrypted_url(path, ask_passphrase(path))
+
+
+def key_connector(literal: str):
+    """A `connect(path, read_only)` factory (db.backup, db.integrity) applying this key."""
+
+    def connect_file(path, read_only: bool = False):
+        if read_only:
+            connection = sqlcipher3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True, isolation_level=None)
+        else:
+            connection = sqlcipher3.connect(str(path), isolation_level=None)
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(f'PRAGMA key = "{literal}"')
+        return connection
+
+    return connect_file
+
+
+def attach_connector(database) -> None:
+    """Give an encrypted Database the `connect_file` factory its backups and checks use."""
+    literal = key_of(database.url)
+    if literal:
+        database.connect_file = key_connector(literal)

@@ -1,0 +1,97 @@
+"""The audit trail: append-only, hash-chained, verified, purged after the retention period."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from core.actor import SYSTEM
+from core.audit import purge_expired, record_event, verify_chain, write_setting
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_main(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+
+
+def _fill(db, count=5):
+    with db.write() as s:
+        for i in range(count):
+            record_event(s, SYSTEM, "dossier.consultation", "case", i + 1)
+
+
+def test_audit_rows_cannot_be_updated_or_deleted(db):
+    _fill(db)
+    with pytest.raises(DatabaseError, match="ne peut pas être modifié"):
+        with db.write() as s:
+            s.execute(text("UPDATE audit_events SET user_login = 'x' WHERE id = 2"))
+    with pytest.raises(DatabaseError, match="ne peut pas être effacé"):
+        with db.write() as s:
+            s.execute(text("DELETE FROM audit_events WHERE id = 2"))
+
+
+def test_intact_chain_verifies(db):
+    _fill(db)
+    with db.session() as s:
+        count, problems = verify_chain(s)
+    assert count == 5 and problems == []
+
+
+def test_tampering_with_trigger_dropped_is_detected_and_located(db, db_path):
+    _fill(db)
+    with db.write() as s:
+        s.execute(text("DROP TRIGGER audit_events_no_update"))
+        s.execute(text("UPDATE audit_events SET user_login = 'quelqu_un' WHERE id = 3"))
+    db.dispose()
+    result = run_main("--db", str(db_path), "audit", "verify")
+    assert result.returncode == 1
+    assert "Événement n° 3" in result.stderr and "modifié" in result.stderr
+    assert "audit_events_no_update" in result.stderr
+
+
+def test_deleted_event_breaks_the_chain_at_the_next_one(db):
+    _fill(db)
+    with db.write() as s:
+        s.execute(text("DROP TRIGGER audit_events_no_delete"))
+        s.execute(text("DELETE FROM audit_events WHERE id = 2"))
+    with db.session() as s:
+        _count, problems = verify_chain(s)
+    assert any(p.event_id == 3 and "rompue" in p.reason for p in problems)
+
+
+def test_verify_command_succeeds_on_an_intact_trail(db, db_path):
+    _fill(db)
+    db.dispose()
+    result = run_main("--db", str(db_path), "audit", "verify")
+    assert result.returncode == 0, result.stderr
+    assert "intègre" in result.stdout
+
+
+def test_purge_removes_only_events_older_than_the_retention_period(db):
+    with db.write() as s:
+        write_setting(s, "audit_retention_months", 6)
+        s.execute(text("DROP TRIGGER audit_events_no_update"))  # only to backdate test rows
+    _fill(db, 3)
+    with db.write() as s:
+        s.execute(text("UPDATE audit_events SET occurred_at = :old WHERE id <= 2"), {"old": datetime(2020, 1, 1)})
+    assert purge_expired(db, SYSTEM) == 2
+    with db.session() as s:
+        remaining = s.execute(text("SELECT action FROM audit_events ORDER BY id")).scalars().all()
+    assert remaining == ["dossier.consultation", "journal.purge"]
+
+
+def test_retention_below_six_months_is_not_honoured_by_the_trigger(db):
+    with db.write() as s:
+        write_setting(s, "audit_retention_months", 1)
+        s.execute(text("DROP TRIGGER audit_events_no_update"))
+    _fill(db, 1)
+    with db.write() as s:  # three months old: inside the 6-month floor
+        s.execute(text("UPDATE audit_events SET occurred_at = datetime('now', 'localtime', '-3 months')"))
+    assert purge_expired(db, SYSTEM) == 0

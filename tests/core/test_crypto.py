@@ -1,0 +1,82 @@
+"""Encryption at rest: SQLCipher with an Argon2id-derived raw key; canary absent from every file."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.actor import SYSTEM
+from core.users import add_user
+from db import crypto
+from db.backup import backup_database, connector, verify_backup
+from db.errors import DatabaseOpenError
+from db.models import User
+
+ROOT = Path(__file__).resolve().parents[2]
+PHRASE = "le beffroi sonne à midi pile"
+CANARY = "Zorglub-Canari-7781"
+
+
+def _all_bytes(path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+def _encrypted_with_canary(tmp_path) -> tuple[Path, object]:
+    path = tmp_path / "portable.sqlite3"
+    database = crypto.open_encrypted(path, PHRASE)
+    add_user(database, SYSTEM, "canari", CANARY, "agent")
+    return path, database
+
+
+def test_canary_is_absent_from_encrypted_file_wal_and_backup(tmp_path):
+    path, database = _encrypted_with_canary(tmp_path)
+    assert CANARY.encode() not in _all_bytes(path)  # while open, WAL included
+    backup = backup_database(database, tmp_path / "copies" / "sauvegarde-20261125-120000.sqlite3")
+    database.dispose()
+    assert crypto.is_encrypted(path) and crypto.is_encrypted(backup)
+    assert CANARY.encode() not in _all_bytes(path)
+    assert CANARY.encode() not in backup.read_bytes()
+    assert verify_backup(backup, connect=crypto.key_connector(crypto.literal_for(backup, PHRASE))).ok
+    restored = crypto.open_encrypted(backup, PHRASE)
+    with restored.session() as s:
+        assert s.scalar(select(User.full_name).where(User.login == "canari")) == CANARY
+    restored.dispose()
+
+
+def test_wrong_passphrase_gets_a_clear_message(tmp_path):
+    path, database = _encrypted_with_canary(tmp_path)
+    database.dispose()
+    with pytest.raises(DatabaseOpenError, match="Phrase de passe incorrecte"):
+        crypto.open_encrypted(path, "ce n'est pas la bonne phrase")
+
+
+def test_plain_database_converted_in_place_keeps_its_data(tmp_path, db, db_path):
+    add_user(db, SYSTEM, "canari", CANARY, "agent")
+    db.dispose()
+    assert CANARY.encode() in _all_bytes(db_path)
+    crypto.encrypt_in_place(db_path, PHRASE)
+    assert crypto.is_encrypted(db_path)
+    assert CANARY.encode() not in _all_bytes(db_path)
+    reopened = crypto.open_encrypted(db_path, PHRASE)
+    assert connector(reopened) is not None
+    with reopened.session() as s:
+        assert s.scalar(select(User.full_name).where(User.login == "canari")) == CANARY
+    reopened.dispose()
+
+
+def test_command_line_encrypts_and_reopens_with_the_passphrase_from_the_environment(tmp_path, db, db_path):
+    add_user(db, SYSTEM, "canari", CANARY, "agent")
+    db.dispose()
+    env = {**__import__("os").environ, crypto.PASSPHRASE_ENV: PHRASE}
+    run = lambda *args, env=env: subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,  # noqa: E731
+                                               text=True, cwd=ROOT, env=env, timeout=120)
+    result = run("--db", str(db_path), "encrypt")
+    assert result.returncode == 0, result.stderr
+    assert crypto.is_encrypted(db_path)
+    listing = run("--db", str(db_path), "user", "list")
+    assert listing.returncode == 0 and "canari" in listing.stdout
+    wrong = run("--db", str(db_path), "user", "list", env={**env, crypto.PASSPHRASE_ENV: "mauvaise phrase ici"})
+    assert wrong.returncode == 1 and "Phrase de passe incorrecte" in wrong.stderr
