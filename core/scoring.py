@@ -1,0 +1,194 @@
+"""Criticality of a case: computed from its disorders, explained, stored in cases.criticality.
+
+Formula (one place, used for the stored column and for the explanation):
+
+- Only disorders *reported* (signalé) or *confirmed* (confirmé) count; a disorder a
+  visit did not confirm (non confirmé) no longer counts.
+- Per zone (bâtiment, logement): raw = sum of the grid weights of the counted
+  disorders of that zone; maximum = sum of the weights of all active grid items of
+  that zone. Overall: the same sums over both zones.
+- score = raw / maximum × 100 × household factor, rounded half up, capped at 100.
+- Household factor: 1.2 when a child under 6 lives there, otherwise 1.1 when any
+  child (under 18) lives there, otherwise 1.0.
+
+So the score is the share of the whole grid's weight that the case shows, as the
+national platform's percentages are; its bands are the platform's: below 10
+(faible), 10 to 30 (moyenne), over 30 (forte).
+
+Suggested procedures are the procedures that the grid attaches to the counted
+disorders, in the order of the procedure reference list.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from db import models as m
+from db.vocab import ZONES
+
+COUNTED_STATES = ("signale", "confirme")
+FACTOR_YOUNG_CHILD = 1.2
+FACTOR_CHILD = 1.1
+BANDS = {"faible": (0, 9), "moyenne": (10, 30), "forte": (31, 100)}
+BAND_LABELS = {"faible": "Faible (moins de 10)", "moyenne": "Moyenne (10 à 30)", "forte": "Forte (plus de 30)"}
+
+
+def household_factor(children: int, has_child_under_6: bool) -> float:
+    if has_child_under_6:
+        return FACTOR_YOUNG_CHILD
+    if children and children > 0:
+        return FACTOR_CHILD
+    return 1.0
+
+
+def score(raw: float, maximum: float, factor: float) -> int:
+    """raw / maximum × 100 × factor, rounded half up, within 0..100."""
+    if maximum <= 0 or raw <= 0:
+        return 0
+    value = int(100.0 * raw * factor / maximum + 0.5)
+    return max(0, min(100, value))
+
+
+def band(value: int) -> str:
+    if value < 10:
+        return "faible"
+    if value <= 30:
+        return "moyenne"
+    return "forte"
+
+
+def grid_maxima(session: Session) -> dict[str, int]:
+    maxima = {zone: 0 for zone in ZONES}
+    for zone, total in session.execute(
+        select(m.DisorderItem.zone, func.sum(m.DisorderItem.weight)).where(m.DisorderItem.active)
+        .group_by(m.DisorderItem.zone)
+    ):
+        maxima[zone] = int(total or 0)
+    return maxima
+
+
+def recompute_criticality(session: Session, case_ids: Iterable[int] | None = None) -> int:
+    """Recompute and store the criticality of some cases (all when None); returns how many changed.
+
+    Two grouped queries and one executemany, so 100,000 cases take about a second.
+    """
+    session.flush()
+    ids = None if case_ids is None else sorted(set(case_ids))
+    if ids == []:
+        return 0
+    maximum = sum(grid_maxima(session).values())
+    sums: dict[int, int] = defaultdict(int)
+    weights = (
+        select(m.CaseDisorder.case_id, func.sum(m.DisorderItem.weight))
+        .join(m.DisorderItem, m.DisorderItem.id == m.CaseDisorder.item_id)
+        .where(m.CaseDisorder.state.in_(COUNTED_STATES))
+        .group_by(m.CaseDisorder.case_id)
+    )
+    people = (select(m.Case.id, m.Case.criticality, m.Household.children, m.Household.has_child_under_6)
+              .join(m.Household, m.Household.id == m.Case.household_id))
+    changed = []
+    for chunk in _chunks(ids):
+        w = weights if chunk is None else weights.where(m.CaseDisorder.case_id.in_(chunk))
+        p = people if chunk is None else people.where(m.Case.id.in_(chunk))
+        sums.update({case_id: int(total or 0) for case_id, total in session.execute(w)})
+        for case_id, current, children, young in session.execute(p):
+            new = score(sums.get(case_id, 0), maximum, household_factor(children, young))
+            if new != current:
+                changed.append({"cid": case_id, "score": new})
+    if changed:
+        table = m.Case.__table__
+        session.execute(update(table).where(table.c.id == bindparam("cid")).values(criticality=bindparam("score")),
+                        changed)
+    return len(changed)
+
+
+def recompute_all_criticality(session: Session) -> int:
+    return recompute_criticality(session, None)
+
+
+def _chunks(ids: list[int] | None, size: int = 900):
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+@dataclass
+class ZoneScore:
+    zone: str
+    label: str
+    raw: int
+    maximum: int
+    score: int
+    disorders: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SuggestedProcedure:
+    code: str
+    label: str
+    because_of: list[str]
+
+
+@dataclass
+class Criticality:
+    overall: int
+    band: str
+    factor: float
+    factor_reason: str
+    zones: dict[str, ZoneScore]
+    procedures: list[SuggestedProcedure]
+    dangers: list[str]
+
+    @property
+    def band_label(self) -> str:
+        return BAND_LABELS[self.band]
+
+    @property
+    def explanation(self) -> str:
+        parts = [f"Criticité {self.overall}/100 ({self.band_label.lower()})."]
+        for zone in self.zones.values():
+            parts.append(f"{zone.label} : {zone.score}/100 (poids {zone.raw} sur {zone.maximum}).")
+        if self.factor != 1.0:
+            parts.append(f"Score majoré de {round((self.factor - 1) * 100)} % : {self.factor_reason}.")
+        if self.dangers:
+            parts.append("Danger signalé : " + " ; ".join(self.dangers) + ".")
+        return " ".join(parts)
+
+
+def case_criticality(session: Session, case_id: int) -> Criticality:
+    """The criticality of one case, zone by zone, with what raised it and the procedures it suggests."""
+    maxima = grid_maxima(session)
+    case = session.get(m.Case, case_id)
+    household = case.household
+    factor = household_factor(household.children, household.has_child_under_6)
+    reason = ("un enfant de moins de 6 ans vit dans le logement" if household.has_child_under_6
+              else f"{household.children} enfant(s) vivent dans le logement" if household.children else "")
+    rows = session.execute(
+        select(m.DisorderItem).join(m.CaseDisorder, m.CaseDisorder.item_id == m.DisorderItem.id)
+        .where(m.CaseDisorder.case_id == case_id, m.CaseDisorder.state.in_(COUNTED_STATES))
+        .order_by(m.DisorderItem.zone, m.DisorderItem.position, m.DisorderItem.id)
+    ).scalars().all()
+    zones = {zone: ZoneScore(zone, label, 0, maxima.get(zone, 0), 0) for zone, label in ZONES.items()}
+    procedures: dict[str, list[str]] = defaultdict(list)
+    dangers = []
+    for item in rows:
+        zone = zones[item.zone]
+        zone.raw += item.weight
+        zone.disorders.append(item.label)
+        if item.is_danger:
+            dangers.append(item.label)
+        for procedure in item.procedures:
+            procedures[procedure.code].append(item.label)
+    for zone in zones.values():
+        zone.score = score(zone.raw, zone.maximum, factor)
+    overall = score(sum(z.raw for z in zones.values()), sum(maxima.values()), factor)
+    ref = {p.code: p for p in session.scalars(select(m.ProcedureType).order_by(m.ProcedureType.position))}
+    suggested = [SuggestedProcedure(code, ref[code].label if code in ref else code, items)
+                 for code, items in sorted(procedures.items(), key=lambda kv: ref[kv[0]].position if kv[0] in ref else 999)]
+    return Criticality(overall, band(overall), factor, reason, zones, suggested, dangers)

@@ -1,0 +1,67 @@
+"""Helpers shared by the services: lookups, journal, and the derived data kept fresh."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable, TypeVar
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from core.access import authorize
+from core.actor import Actor
+from core.errors import NotFound
+from core.scoring import recompute_criticality
+from db import models as m
+from db.base import now
+from db.search import reindex_cases
+
+T = TypeVar("T")
+
+_WHAT = {
+    m.Case: "Dossier", m.Visit: "Visite", m.Referral: "Saisine", m.Relocation: "Suivi de relogement",
+    m.Proposal: "Proposition", m.Commission: "Commission", m.Task: "Échéance", m.Partner: "Partenaire",
+    m.User: "Utilisateur", m.DisorderItem: "Désordre", m.CaseDisorder: "Désordre du dossier",
+    m.JournalEntry: "Entrée du journal",
+}
+
+
+def today() -> date:
+    return date.today()
+
+
+def get(session: Session, model: type[T], ident: int | None, field: str | None = None) -> T:
+    """The row, or NotFound with a French message."""
+    row = session.get(model, ident) if ident is not None else None
+    if row is None:
+        raise NotFound(f"{_WHAT.get(model, model.__name__)} introuvable (n° {ident}).", field=field)
+    return row
+
+
+def authorize_cases(session: Session, actor: Actor, case_ids: Iterable[int], permission: str = "case.edit") -> None:
+    """For actions named by a visit, proposal... : check every case they concern."""
+    for case_id in sorted(set(case_ids)):
+        authorize(session, actor, permission, case_id)
+
+
+def journal(session: Session, actor: Actor, case_id: int, kind: str, text: str, shareable: bool = False,
+            occurred_at: datetime | None = None) -> m.JournalEntry:
+    entry = m.JournalEntry(case_id=case_id, kind=kind, text=text, author_id=actor.user_id, shareable=shareable,
+                           occurred_at=occurred_at or now())
+    session.add(entry)
+    return entry
+
+
+def finish(session: Session, case_ids: Iterable[int], touch: bool = True) -> None:
+    """After a change: last activity, criticality and search documents of the touched cases."""
+    ids = sorted({i for i in case_ids if i is not None})
+    if not ids:
+        return
+    session.flush()
+    if touch:
+        table = m.Case.__table__
+        session.execute(update(table).where(table.c.id.in_(ids)).values(last_activity_at=now()))
+    recompute_criticality(session, ids)
+    reindex_cases(session, ids)
+    # ORM objects loaded earlier must not keep stale derived values.
+    for case in [o for o in session.identity_map.values() if isinstance(o, m.Case) and o.id in ids]:
+        session.expire(case, ["last_activity_at", "criticality"])
