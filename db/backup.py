@@ -1,52 +1,138 @@
-"""Live copies of a SQLite database, made with the backup API (never a file copy)."""
+"""Live copies of a SQLite database, made with the backup API (never a file copy), and restores.
+
+Every backup is written to a ``.partiel`` file, checked, fsynced, given a SHA-256
+sidecar (``.sha256``) and only then renamed into place: a backup that exists under
+its final name was verified when it was made, and any later change of its bytes
+(bad disk, flipped bits) shows as a checksum mismatch.
+
+All functions take a `connect(path, read_only)` factory returning a DB-API
+connection (sqlite3 by default). An encrypted database passes a factory that
+applies its key (SQLCipher): its backups then stay encrypted with the same key.
+"""
 from __future__ import annotations
 
+import hashlib
 import os
-import sqlite3
+import re
+import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from db.engine import Database, data_dir
-from db.errors import DatabaseError
+from db.engine import Database, data_dir, default_database_path
+from db.errors import BackupError
+from db.integrity import CheckReport, Connect, check_connection, check_file, plain_connect
+
+BACKUP_PREFIX = "sauvegarde-"
+MIGRATION_PREFIX = "avant-migration-"
+SUFFIX = ".sqlite3"
+CHECKSUM_SUFFIX = ".sha256"
+BACKUP_DIR_SETTING = "sauvegardes.dossier"
+_NAME = re.compile(r"^(sauvegarde|avant-migration)-(\d{8}-\d{6})(?:-\d+)?\.sqlite3$")
 
 
-def default_backup_dir() -> Path:
-    return data_dir() / "sauvegardes"
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: datetime
+    size: int
+    kind: str  # "auto" or "migration"
+    verified: bool  # has a checksum written after its check; `verify_backup` re-reads it
+
+    @property
+    def label(self) -> str:
+        return "avant migration" if self.kind == "migration" else "sauvegarde"
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database to `target` atomically, verified, fsynced."""
+def connector(database: Database) -> Connect:
+    """The connection factory of a database (issue 7's encrypted databases provide their own)."""
+    return getattr(database, "connect_file", None) or plain_connect
+
+
+def default_backup_dir(database_path: Path | None = None) -> Path:
+    """`<data>/sauvegardes` for the default database; a sub-folder per other file, so they never mix."""
+    root = data_dir() / "sauvegardes"
+    if database_path is None or Path(database_path) == default_database_path():
+        return root
+    path = Path(database_path).absolute()
+    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:8]
+    return root / f"{path.stem}-{digest}"
+
+
+def backup_dir_for(database: Database) -> Path:
+    """The configured folder (setting `sauvegardes.dossier`), else the default one."""
+    try:
+        raw = database.engine.raw_connection()
+        try:
+            row = raw.driver_connection.execute(
+                "SELECT value FROM settings WHERE key = ?", (BACKUP_DIR_SETTING,)).fetchone()
+        finally:
+            raw.close()
+    except Exception:  # noqa: BLE001 - no settings table yet (fresh or old file)
+        row = None
+    if row and row[0].strip():
+        return Path(row[0].strip()).expanduser()
+    return default_backup_dir(database.path)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksum_path(path: Path) -> Path:
+    return path.with_name(path.name + CHECKSUM_SUFFIX)
+
+
+def copy_database(source: Path, target: Path, connect: Connect = plain_connect, full_check: bool = False) -> Path:
+    """Copy a live SQLite database to `target` atomically: backup API, check, fsync, checksum, rename."""
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partiel")
     partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(partial)
     try:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dst.close()
-        src.close()
-    verdict = quick_check(partial)
-    if verdict != "ok":
+        src = connect(Path(source), True)
+        dst = connect(partial, False)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            report = check_connection(dst, full_check)
+        finally:
+            dst.close()
+            src.close()
+        if not report.ok:
+            raise BackupError("La base à sauvegarder est endommagée ; la copie a été écartée et les sauvegardes "
+                              f"existantes sont conservées. Détail : {report.problems[0]}")
+        _fsync_file(partial)
+        _write_atomically(checksum_path(target), f"{sha256_of(partial)}  {target.name}\n")
+        os.replace(partial, target)
+        _fsync_dir(target.parent)
+    except BackupError:
         partial.unlink(missing_ok=True)
-        raise DatabaseError(f"La copie de sauvegarde est défectueuse ({verdict}) : elle a été écartée.")
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
-    _fsync_dir(target.parent)
+        raise
+    except Exception as error:  # noqa: BLE001 - sqlite3/sqlcipher3/OSError all end here
+        partial.unlink(missing_ok=True)
+        from db.errors import describe_error
+
+        raise BackupError(f"Sauvegarde impossible : {describe_error(error)}") from error
     return target
 
 
-def quick_check(path: Path) -> str:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = connection.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as error:
-        return str(error)
-    finally:
-        connection.close()
-    return "ok" if rows == [("ok",)] else "; ".join(r[0] for r in rows[:5])
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".partiel")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -56,12 +142,143 @@ def _fsync_dir(directory: Path) -> None:
         return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
 
+def quick_check(path: Path) -> str:
+    """'ok' or the first problems found (kept for the first callers)."""
+    report = check_file(path)
+    return "ok" if report.ok else "; ".join(report.problems[:5])
+
+
+def _require_sqlite(database: Database) -> Path:
+    if database.path is None:
+        raise BackupError("Les sauvegardes automatiques concernent les bases SQLite. Une base PostgreSQL se "
+                          "sauvegarde sur le serveur (pg_dump), par son administrateur.")
+    return database.path
+
+
+def new_backup_path(directory: Path, prefix: str = BACKUP_PREFIX, when: datetime | None = None) -> Path:
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = directory / f"{prefix}{stamp}{SUFFIX}"
+    number = 2
+    while candidate.exists():
+        candidate = directory / f"{prefix}{stamp}-{number}{SUFFIX}"
+        number += 1
+    return candidate
+
+
+def backup_database(database: Database, target: Path | None = None, full_check: bool = False) -> Path:
+    """A verified backup of an open database, into `target` or a new file of its backup folder."""
+    source = _require_sqlite(database)
+    target = Path(target) if target else new_backup_path(backup_dir_for(database))
+    return copy_database(source, target, connector(database), full_check)
+
+
 def backup_before_migration(database: Database, backup_dir: Path | None = None) -> Path:
-    directory = backup_dir or default_backup_dir()
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = directory / f"avant-migration-{stamp}-{database.path.stem}.sqlite3"
-    return copy_database(database.path, target)
+    source = _require_sqlite(database)
+    directory = Path(backup_dir) if backup_dir else backup_dir_for(database)
+    return copy_database(source, new_backup_path(directory, MIGRATION_PREFIX), connector(database))
+
+
+def list_backups(directory: Path) -> list[BackupInfo]:
+    """The backups of a folder, newest first (files named by this module only)."""
+    found = []
+    if not Path(directory).is_dir():
+        return found
+    for path in Path(directory).iterdir():
+        match = _NAME.match(path.name)
+        if not match or not path.is_file():
+            continue
+        made_at = datetime.strptime(match.group(2), "%Y%m%d-%H%M%S")
+        kind = "migration" if match.group(1) == "avant-migration" else "auto"
+        found.append(BackupInfo(path, made_at, path.stat().st_size, kind, checksum_path(path).is_file()))
+    found.sort(key=lambda info: (info.made_at, info.path.name), reverse=True)
+    return found
+
+
+def delete_backup(path: Path) -> None:
+    checksum_path(path).unlink(missing_ok=True)
+    Path(path).unlink(missing_ok=True)
+
+
+def verify_backup(path: Path, full: bool = True, connect: Connect = plain_connect) -> CheckReport:
+    """Checksum (when the file has one), integrity and that it is a Médiation Habitat base of a known version."""
+    path = Path(path)
+    problems = []
+    sidecar = checksum_path(path)
+    if path.is_file() and sidecar.is_file():
+        expected = sidecar.read_text(encoding="utf-8").split()[:1]
+        if expected != [sha256_of(path)]:
+            problems.append("le fichier a changé depuis la sauvegarde (somme de contrôle différente) : "
+                            "il est endommagé")
+    report = check_file(path, full, connect)
+    report.problems = problems + report.problems
+    if report.ok:
+        report.problems += _application_problems(path, connect)
+    return report
+
+
+def _application_problems(path: Path, connect: Connect) -> list[str]:
+    from db.migrate import known_revisions
+
+    connection = connect(path, True)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"alembic_version", "cases"} <= tables:
+            return ["ce fichier n'est pas une base Médiation Habitat"]
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        connection.close()
+    if revision and revision[0] not in known_revisions():
+        return ["cette sauvegarde vient d'une version plus récente de l'application"]
+    return []
+
+
+def restore_database(backup: Path, target: Path, connect: Connect = plain_connect) -> Path | None:
+    """Replace the database file `target` by `backup`; return where the replaced base was kept.
+
+    The backup is verified, copied next to the target (same file system) and checked
+    again; the current base is kept aside (hard link, with its -wal) and the new file
+    takes its name with one atomic rename. The caller makes sure no one uses `target`
+    (see db.instance_lock).
+    """
+    backup, target = Path(backup), Path(target).absolute()
+    report = verify_backup(backup, True, connect)
+    if not report.ok:
+        raise BackupError(f"Restauration refusée : la sauvegarde « {backup.name} » est inutilisable ("
+                          + "; ".join(report.problems[:3]) + "). La base actuelle n'a pas été touchée.")
+    incoming = target.with_name(target.name + ".restauration")
+    copy_database(backup, incoming, connect, full_check=True)
+    checksum_path(incoming).unlink(missing_ok=True)
+    aside = None
+    if target.exists():
+        aside = target.with_name(f"{target.stem}-remplacee-{datetime.now():%Y%m%d-%H%M%S}{target.suffix}")
+        _checkpoint(target, connect)
+        try:
+            os.link(target, aside)
+        except OSError:
+            shutil.copy2(target, aside)
+        for suffix in ("-wal", "-shm"):
+            extra = Path(f"{target}{suffix}")
+            if extra.exists():
+                os.replace(extra, Path(f"{aside}{suffix}"))
+    os.replace(incoming, target)
+    _fsync_dir(target.parent)
+    return aside
+
+
+def _checkpoint(target: Path, connect: Connect) -> None:
+    """Fold the -wal into the file so the copy kept aside is whole (best effort on a damaged base)."""
+    try:
+        connection = connect(target, False)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    except Exception:  # noqa: BLE001 - a damaged base is kept aside as it is, with its -wal
+        pass
+

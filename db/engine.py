@@ -18,13 +18,18 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from db.errors import DatabaseOpenError
+from db.errors import DatabaseOpenError, NetworkShareError
 
 APP_NAME = "mediation-habitat"
 APP_AUTHOR = "MEL"
 DEFAULT_FILENAME = "mediation-habitat.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 KNOWN_DIALECTS = {"sqlite", "postgresql"}
+MOUNTS_FILE = Path("/proc/mounts")
+# File systems where WAL's shared memory and POSIX locks are unreliable (SQLite FAQ, "WAL" docs).
+NETWORK_FS = {"cifs", "smb", "smb2", "smb3", "smbfs", "nfs", "nfs4", "ncpfs", "afs", "9p", "fuse.sshfs",
+              "sshfs", "davfs", "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "fuse.ceph", "lustre",
+              "webdav", "afpfs", "fuse.afpfs"}
 
 
 def data_dir() -> Path:
@@ -48,6 +53,7 @@ def resolve_url(target: str | os.PathLike | None) -> URL:
     text = os.fspath(target)
     if "://" in text:
         return _parse_url(text)
+    _refuse_network_share(text)
     return URL.create("sqlite", database=str(_checked_path(Path(text))))
 
 
@@ -62,8 +68,59 @@ def _parse_url(text: str) -> URL:
             "SQLite ou une adresse postgresql://."
         )
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        _refuse_network_share(url.database)
         url = url.set(database=str(_checked_path(Path(url.database))))
     return url
+
+
+def network_filesystem(path: str | os.PathLike, mounts_file: Path | None = None) -> str | None:
+    """The network file system holding `path` ("cifs", "nfs4", "UNC"…), or None if local."""
+    text = os.fspath(path)
+    if text.upper().startswith("\\\\?\\UNC\\"):
+        return "UNC"
+    if text.startswith(("\\\\", "//")) and not text.startswith(("\\\\?\\", "\\\\.\\")):
+        return "UNC"
+    if os.name == "nt":
+        return _windows_remote_drive(text)
+    mounts = mounts_file or MOUNTS_FILE
+    try:
+        lines = mounts.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    target = os.path.realpath(os.path.expanduser(text))
+    best, best_type = "", None
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, best_type = point, fields[2]
+    if best_type and (best_type.lower() in NETWORK_FS or best_type.lower().startswith(("nfs", "smb", "cifs"))):
+        return best_type
+    return None
+
+
+def _windows_remote_drive(text: str) -> str | None:
+    import ctypes
+
+    drive = os.path.splitdrive(os.path.abspath(text))[0]
+    if drive and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4:  # DRIVE_REMOTE
+        return "lecteur réseau"
+    return None
+
+
+def _refuse_network_share(text: str) -> None:
+    kind = network_filesystem(text)
+    if kind:
+        raise NetworkShareError(
+            f"La base « {text} » est sur un partage réseau ({kind}). Une base SQLite n'y est pas fiable : "
+            "le verrouillage et le journal WAL ne fonctionnent pas correctement sur le réseau et le fichier "
+            "peut être endommagé. Copiez la base sur le disque de ce poste ou, pour un bureau où plusieurs "
+            "postes partagent les dossiers, utilisez une base PostgreSQL "
+            "(--db postgresql://utilisateur@serveur/base)."
+        )
 
 
 def _checked_path(path: Path) -> Path:
@@ -123,6 +180,7 @@ class Database:
     def __init__(self, target: str | os.PathLike | URL | None = None, **engine_kwargs):
         self.engine = make_engine(target, **engine_kwargs)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self.write_count = 0  # committed write transactions: automatic backups watch it
 
     @property
     def url(self) -> URL:
@@ -154,6 +212,16 @@ class Database:
         with Session(self._writer, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+        self.write_count += 1
+
+    def connect_file(self, path: str | os.PathLike, read_only: bool = False):
+        """A DB-API connection to another file of the same kind (backups, checks).
+
+        An encrypted database overrides this to apply its key, so its backups stay encrypted.
+        """
+        from db.integrity import plain_connect
+
+        return plain_connect(Path(path), read_only)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,182 @@
+"""Automatic backups: when to make one, which ones to keep, where they go.
+
+- **When**: after changes, at most every 30 minutes, and when the application closes
+  (`AutoBackup.due()` / `AutoBackup.on_close()`; the window calls them from a timer).
+- **Which to keep**: `backups_to_keep`, a pure function (12 daily, 10 weekly,
+  9 monthly, like Anki): newest first, a backup is kept if it is the first one seen
+  of its day while daily slots remain, else of its ISO week while weekly slots
+  remain, else of its month while monthly slots remain. A kept backup marks its day,
+  week and month as covered, so the weekly ones reach back beyond the daily ones
+  and the monthly ones beyond the weekly ones: about a year in 31 files.
+- **Safety**: rotation runs only after a new backup was made AND verified; a
+  damaged database therefore never pushes a good backup out.
+- **Where**: the setting `sauvegardes.dossier`, else a folder of the user's data directory.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from db import models as m
+from db.backup import (
+    BACKUP_DIR_SETTING,
+    BackupInfo,
+    backup_database,
+    backup_dir_for,
+    delete_backup,
+    list_backups,
+)
+from db.engine import Database
+
+log = logging.getLogger(__name__)
+DAILY, WEEKLY, MONTHLY = 12, 10, 9
+MIGRATION_BACKUPS_KEPT = 3
+MIN_INTERVAL = timedelta(minutes=30)
+
+
+def backups_to_keep(dates: list[datetime], daily: int = DAILY, weekly: int = WEEKLY,
+                    monthly: int = MONTHLY) -> set[datetime]:
+    """The backup dates rotation keeps (see the module docstring); the newest is always kept."""
+    kept: set[datetime] = set()
+    days, weeks, months = set(), set(), set()
+    slots = {"daily": daily, "weekly": weekly, "monthly": monthly}
+    for when in sorted(dates, reverse=True):
+        day, week, month = when.date(), tuple(when.isocalendar()[:2]), (when.year, when.month)
+        if day not in days and slots["daily"] > 0:
+            slots["daily"] -= 1
+        elif week not in weeks and slots["weekly"] > 0:
+            slots["weekly"] -= 1
+        elif month not in months and slots["monthly"] > 0:
+            slots["monthly"] -= 1
+        else:
+            continue
+        kept.add(when)
+        days.add(day)
+        weeks.add(week)
+        months.add(month)
+    return kept
+
+
+def rotate(directory: Path) -> list[Path]:
+    """Delete the backups the policy no longer keeps; return them. Only verified backups count."""
+    backups = list_backups(directory)
+    regular = [b for b in backups if b.kind == "auto" and b.verified]
+    keep = backups_to_keep([b.made_at for b in regular])
+    doomed = [b.path for b in regular if b.made_at not in keep]
+    migration = [b for b in backups if b.kind == "migration"]
+    doomed += [b.path for b in migration[MIGRATION_BACKUPS_KEPT:]]
+    for path in doomed:
+        delete_backup(path)
+    return doomed
+
+
+def human_size(size: int) -> str:
+    """A file size the French way: « 12,4 Mo »."""
+    value = float(size)
+    for unit in ("octets", "Ko", "Mo", "Go"):
+        if value < 1024 or unit == "Go":
+            text = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".replace(".", ",")
+            return f"{text} {unit}"
+        value /= 1024
+    return f"{size} octets"
+
+
+def set_backup_folder(database: Database, folder: Path | None) -> None:
+    """Choose the backup folder (None: back to the default one)."""
+    with database.write() as session:
+        setting = session.get(m.Setting, BACKUP_DIR_SETTING)
+        if folder is None:
+            if setting is not None:
+                session.delete(setting)
+            return
+        folder = Path(folder).expanduser().absolute()
+        folder.mkdir(parents=True, exist_ok=True)
+        if setting is None:
+            session.add(m.Setting(key=BACKUP_DIR_SETTING, value=str(folder)))
+        else:
+            setting.value = str(folder)
+
+
+def backup_folder(database: Database) -> Path:
+    return backup_dir_for(database)
+
+
+def backup_now(database: Database) -> tuple[Path, list[Path]]:
+    """Make a verified backup in the backup folder, then rotate. Returns (backup, deleted)."""
+    path = backup_database(database)
+    return path, rotate(path.parent)
+
+
+def latest_backups(database: Database) -> list[BackupInfo]:
+    return list_backups(backup_folder(database))
+
+
+@dataclass
+class AutoBackup:
+    """Decides when the running application backs up: after changes, at most every 30 min, at close.
+
+    `Database.write_count` grows at every committed write; a backup is due when it moved
+    since the last backup and the last backup is at least `interval` old.
+    """
+
+    database: Database
+    interval: timedelta = MIN_INTERVAL
+    last_backup_at: datetime | None = None
+    last_write_count: int = 0
+    last_error: str = ""
+
+    def __post_init__(self) -> None:
+        self.last_write_count = self.database.write_count
+        if self.last_backup_at is None:
+            existing = [b for b in latest_backups(self.database) if b.kind == "auto"] if self.database.path else []
+            self.last_backup_at = existing[0].made_at if existing else None
+
+    def changed(self) -> bool:
+        return self.database.write_count != self.last_write_count
+
+    def due(self, now: datetime | None = None) -> bool:
+        now = now or datetime.now()
+        if self.database.path is None or not self.changed():
+            return False
+        return self.last_backup_at is None or now - self.last_backup_at >= self.interval
+
+    def run(self, now: datetime | None = None) -> Path | None:
+        """Back up now (whatever `due` says); on failure keep the French message and return None."""
+        from db.errors import describe_error
+
+        count = self.database.write_count
+        started = time.perf_counter()
+        try:
+            path, deleted = backup_now(self.database)
+        except Exception as error:  # noqa: BLE001 - a failed backup must never stop the work
+            self.last_error = describe_error(error, self.database)
+            log.warning("automatic backup failed: %s", error)
+            return None
+        self.last_error = ""
+        self.last_backup_at = now or datetime.now()
+        self.last_write_count = count
+        log.info("backup %s in %.1f s, %d rotated out", path, time.perf_counter() - started, len(deleted))
+        return path
+
+    def maybe_run(self, now: datetime | None = None) -> Path | None:
+        return self.run(now) if self.due(now) else None
+
+    def on_close(self) -> Path | None:
+        """At close: back up if anything changed since the last backup, whatever its age."""
+        if self.database.path is None or not self.changed():
+            return None
+        return self.run()
+
+
+def last_good_backup(database_path: Path, folder: Path | None = None) -> BackupInfo | None:
+    """The newest backup whose checksum and quick check pass (for the start-up recovery offer)."""
+    from db.backup import default_backup_dir, verify_backup
+
+    directory = folder or default_backup_dir(database_path)
+    for info in list_backups(directory):
+        if verify_backup(info.path, full=False).ok:
+            return info
+    return None

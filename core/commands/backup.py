@@ -1,0 +1,45 @@
+"""`main.py backup [-o FICHIER] [--liste]`: a verified backup of the database, now."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from core.backups import backup_folder, backup_now, human_size, latest_backups
+from db.backup import backup_database
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "backup", help="sauvegarder la base maintenant (copie vérifiée, faite pendant que la base est utilisée)")
+    parser.add_argument("-o", "--output", metavar="FICHIER",
+                        help="fichier de sauvegarde à écrire ; par défaut, le dossier des sauvegardes (avec rotation)")
+    parser.add_argument("--liste", action="store_true", help="lister les sauvegardes existantes au lieu d'en faire une")
+    parser.set_defaults(func=run)
+
+
+def run(args, open_db) -> int:
+    database = open_db()
+    if args.liste:
+        return _list(database)
+    started = time.perf_counter()
+    if args.output:
+        path, deleted = backup_database(database, Path(args.output).expanduser().absolute()), []
+    else:
+        path, deleted = backup_now(database)
+    elapsed = time.perf_counter() - started
+    print(f"Sauvegarde vérifiée : {path} ({human_size(path.stat().st_size)}, {elapsed:.1f} s).")
+    if deleted:
+        print(f"{len(deleted)} ancienne(s) sauvegarde(s) supprimée(s) par la rotation (12 jours, 10 semaines, 9 mois).")
+    return 0
+
+
+def _list(database) -> int:
+    backups = latest_backups(database)
+    print(f"Dossier des sauvegardes : {backup_folder(database)}")
+    if not backups:
+        print("Aucune sauvegarde.")
+        return 0
+    for info in backups:
+        mark = "vérifiée" if info.verified else "non vérifiée"
+        print(f"{info.made_at:%d/%m/%Y %H:%M:%S}  {human_size(info.size):>10}  {info.label:<16} {mark:<13} {info.path.name}")
+    return 0

@@ -1,0 +1,95 @@
+"""Integrity checks of a SQLite database, reported in French.
+
+`quick_check` (seconds, at start-up) or `integrity_check` (on demand, and before
+a restore) plus `foreign_key_check`. They run on any DB-API connection, so an
+encrypted (SQLCipher) database is checked through a connection that has its key.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+MAX_PROBLEMS = 20
+Connect = Callable[[Path, bool], object]  # (path, read_only) -> DB-API connection
+
+
+def plain_connect(path: Path, read_only: bool = False):
+    """A sqlite3 connection to a file; read-only opens cannot create or change it."""
+    if read_only:
+        return sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True, isolation_level=None)
+    return sqlite3.connect(str(path), isolation_level=None)
+
+
+@dataclass
+class CheckReport:
+    full: bool
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        kind = "complète (integrity_check)" if self.full else "rapide (quick_check)"
+        if self.ok:
+            return f"Vérification {kind} : aucun problème ({self.seconds:.1f} s)."
+        lines = [f"Vérification {kind} : {len(self.problems)} problème(s) trouvé(s) :"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        lines.append("La base ne doit plus être modifiée : restaurez la dernière sauvegarde vérifiée "
+                     "(uv run main.py restore FICHIER, ou menu Fichier › Sauvegardes…).")
+        return "\n".join(lines)
+
+
+def check_connection(connection, full: bool = False) -> CheckReport:
+    started = time.perf_counter()
+    report = CheckReport(full=full)
+    try:
+        pragma = "integrity_check" if full else "quick_check"
+        rows = connection.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
+        if rows != [("ok",)]:
+            report.problems += [f"structure endommagée : {row[0]}" for row in rows]
+        for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS):
+            report.problems.append(
+                f"table « {table} », ligne {rowid} : référence vers « {parent} » introuvable"
+            )
+    except Exception as error:  # noqa: BLE001 - sqlite3 and sqlcipher3 have distinct classes
+        report.problems.append(_unreadable(error))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _unreadable(error: Exception) -> str:
+    text = str(error).lower()
+    if "not a database" in text or "encrypted" in text:
+        return "le fichier n'est pas une base SQLite lisible (endommagé, ou chiffré avec une autre clé)"
+    if "malformed" in text:
+        return "la base est endommagée (image disque malformée)"
+    return f"lecture impossible : {error}"
+
+
+def check_file(path: Path, full: bool = False, connect: Connect = plain_connect) -> CheckReport:
+    """Check a database file without changing it."""
+    path = Path(path)
+    if not path.is_file():
+        return CheckReport(full=full, problems=[f"le fichier « {path} » n'existe pas"])
+    try:
+        connection = connect(path, True)
+    except Exception as error:  # noqa: BLE001
+        return CheckReport(full=full, problems=[_unreadable(error)])
+    try:
+        return check_connection(connection, full)
+    finally:
+        connection.close()
+
+
+def check_database(database, full: bool = False) -> CheckReport:
+    """Check an open db.engine.Database (SQLite) through its own driver and key."""
+    raw = database.engine.raw_connection()
+    try:
+        return check_connection(raw.driver_connection, full)
+    finally:
+        raw.close()
