@@ -69,6 +69,7 @@ STYLES = {
     "small": _style("small", 8),
     "cell": _style("cell", 8.5),
     "cell_bold": _style("cell_bold", 8.5, True),
+    "head": _style("head", 7.5, True),
     "muted": _style("muted", 9, textColor=GREY, spaceAfter=4),
 }
 
@@ -219,8 +220,9 @@ def build_pdf(story: list, *, title: str, header: ServiceHeader, author: str,
     return data
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: str | os.PathLike, data: bytes) -> None:
     """Write next to the target then rename, so a crash never leaves half a file."""
+    path = Path(path)
     temporary = path.with_name(f".{path.name}.tmp")
     with open(temporary, "wb") as handle:
         handle.write(data)
