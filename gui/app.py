@@ -17,20 +17,58 @@ def ensure_app() -> QApplication:
         app.setApplicationName("Médiation Habitat")
         app.setOrganizationName("MEL")
         QLocale.setDefault(QLocale(QLocale.French, QLocale.France))
+    from gui.errors import install_excepthook
+
+    install_excepthook()
     return app
+
+
+def choose_actor(database: Database):
+    """Who works in the window (the login dialog replaces this choice)."""
+    from gui.actor_choice import default_actor
+
+    return default_actor(database)
 
 
 def run_gui(database: Database, screenshot: str | None = None, view: str | None = None) -> int:
     app = ensure_app()
     from gui.main_window import MainWindow
 
-    window = MainWindow(database)
-    window.show()
+    actor = choose_actor(database)
+    window = MainWindow(database, actor)
     if screenshot:
-        def capture():
-            app.processEvents()
-            window.grab().save(str(Path(screenshot)))
-            app.quit()
-
-        QTimer.singleShot(300, capture)
+        return take_screenshot(app, window, screenshot, view)
+    if view and not show_named_view(window, view):
+        print(f"Vue inconnue : « {view} ».", file=sys.stderr)
+    window.show()
     return app.exec()
+
+
+def show_named_view(window, view: str) -> bool:
+    """A navigation view (« dossiers », « agenda »…) or `case:REF` for a case file."""
+    if view.lower().startswith(("case:", "dossier:")):
+        return window.open_case_reference(view.split(":", 1)[1])
+    return window.show_view(view)
+
+
+def take_screenshot(app: QApplication, window, path: str, view: str | None) -> int:
+    """Render the window (on the chosen view) to a PNG file, then quit with 0."""
+    if view and not show_named_view(window, view):
+        print(f"Vue inconnue : « {view} ».", file=sys.stderr)
+        return 2
+    window.show()
+    result = {"code": 0}
+
+    def capture():
+        app.processEvents()
+        target = Path(path)
+        if not window.grab().save(str(target)):
+            print(f"Impossible d'enregistrer la capture dans « {target} ».", file=sys.stderr)
+            result["code"] = 1
+        window.save_state = lambda: None  # a screenshot must not change the remembered window state
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(400, capture)
+    app.exec()
+    return result["code"]

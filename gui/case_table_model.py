@@ -1,6 +1,8 @@
 """Table model over a list of case ids; rows are fetched page by page on demand."""
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -85,8 +87,5 @@ class CaseTableModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        key = COLUMNS[column][0]
-        key = "priority" if key == "priority" else key
-        query = CaseQuery(text=self.query.text, statuses=self.query.statuses, sort=key,
-                          descending=order == Qt.DescendingOrder)
+        query = dataclasses.replace(self.query, sort=COLUMNS[column][0], descending=order == Qt.DescendingOrder)
         self.reload(query)

@@ -1,107 +1,295 @@
-"""The main window: menus, the case list and a status bar."""
+"""The main window: navigation between the views, menus, status bar, window state.
+
+Views live in `self.pages` (key -> widget), listed in NAVIGATION order. A page may
+define `refresh()` (called when shown), `save()` (Ctrl+S), `print_current()`
+(Ctrl+P), `focus_search()` (Ctrl+F) and `has_unsaved_changes()`.
+Other features add their menu entries in `_build_menus` and their pages in
+`_build_pages`.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QTableView,
-    QVBoxLayout,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
     QWidget,
 )
 
-from core.case_list import CaseQuery, count_cases
+from core.actor import Actor
 from db.engine import Database
-from gui.case_table_model import CaseTableModel
+from db.search import fold
+from db.vocab import ROLES, label
+from gui.widgets import PlaceholderPage
 
 APP_TITLE = "Médiation Habitat"
 
+# (key, label shown in the navigation); keys are also the --view names.
+NAVIGATION: list[tuple[str, str]] = [
+    ("tableau-de-bord", "Tableau de bord"),
+    ("dossiers", "Dossiers"),
+    ("agenda", "Agenda des visites"),
+    ("relogement", "Relogement"),
+    ("commissions", "Commissions"),
+    ("echeances", "Mes échéances"),
+    ("referentiels", "Référentiels"),
+]
+START_VIEW = "echeances"
+
 
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, actor: Actor | None = None):
         super().__init__()
         self.database = database
+        if actor is None:
+            from gui.actor_choice import default_actor
+
+            actor = default_actor(database)
+        self.actor = actor
+        self.case_page = None
         self.setWindowTitle(f"{APP_TITLE} — Contrat de Ville 2024-2030")
-        self.resize(1280, 780)
-        self.model = CaseTableModel(database, self)
-        self._build_case_list()
+        self.resize(1280, 800)
+        self._build_status_bar()
+        self.pages: dict[str, QWidget] = {}
+        self._build_pages()
+        self._build_layout()
         self._build_menus()
-        self.count_label = QLabel()
-        self.statusBar().addWidget(QLabel(f"Base : {database.describe()}"), 1)
-        self.statusBar().addPermanentWidget(self.count_label)
-        self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.apply_search)
-        self.refresh()
+        self._restore_state()
+        self.show_view(START_VIEW)
 
-    def _build_case_list(self) -> None:
-        self.search_edit = QLineEdit(placeholderText="Rechercher un dossier : référence, nom, adresse, téléphone…")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSortIndicator(8, Qt.DescendingOrder)
-        for column, width in enumerate((100, 190, 260, 150, 200, 90, 80, 150, 120)):
-            self.table.setColumnWidth(column, width)
-        self.empty_label = QLabel("Aucun dossier. Créez-en un ou lancez « uv run main.py demo » pour essayer.")
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        header = QHBoxLayout()
-        header.addWidget(QLabel("<b>Dossiers</b>"))
-        header.addWidget(self.search_edit, 1)
-        layout = QVBoxLayout()
-        layout.addLayout(header)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
-        central = QWidget()
-        central.setLayout(layout)
-        self.setCentralWidget(central)
+    # -- pages -----------------------------------------------------------------
+    def _build_pages(self) -> None:
+        from gui.agenda_page import AgendaPage
+        from gui.case_list_page import CaseListPage
+        from gui.commissions_page import CommissionsPage
+        from gui.reference_page import ReferencePage
+        from gui.relocation_page import RelocationPage
+        from gui.tasks_page import TasksPage
 
+        self.pages["tableau-de-bord"] = self._make_dashboard_page()
+        self.case_list = CaseListPage(self)
+        self.pages["dossiers"] = self.case_list
+        self.pages["agenda"] = AgendaPage(self)
+        self.pages["relogement"] = RelocationPage(self)
+        self.pages["commissions"] = CommissionsPage(self)
+        self.pages["echeances"] = TasksPage(self)
+        self.pages["referentiels"] = ReferencePage(self)
+
+    def _make_dashboard_page(self) -> QWidget:
+        # Slot for gui/dashboard.py (indicators per objective); a French empty state until then.
+        return PlaceholderPage("Tableau de bord", "Les indicateurs par objectif, quartier et période "
+                                                  "s'afficheront ici.")
+
+    def _build_layout(self) -> None:
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setMinimumWidth(170)
+        self.navigation.setMaximumWidth(240)
+        self.stack = QStackedWidget()
+        for index, (key, text) in enumerate(NAVIGATION):
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, key)
+            item.setToolTip(f"{text} (Ctrl+{index + 1})")
+            self.navigation.addItem(item)
+        for key, page in self.pages.items():
+            self.stack.addWidget(page)
+        self.navigation.currentRowChanged.connect(self._navigation_changed)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 1090])
+        self.setCentralWidget(self.splitter)
+
+    # -- menus -------------------------------------------------------------------
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&Fichier")
-        quit_action = QAction("&Quitter", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
-        file_menu.addAction(quit_action)
-        edit_menu = self.menuBar().addMenu("&Édition")
-        find_action = QAction("&Rechercher", self, shortcut=QKeySequence("Ctrl+F"), triggered=self.focus_search)
-        edit_menu.addAction(find_action)
-        help_menu = self.menuBar().addMenu("&Aide")
-        help_menu.addAction(QAction("À &propos", self, triggered=self.show_about))
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&Fichier")
+        self.new_case_action = self._action(self.file_menu, "&Nouveau dossier…", "Ctrl+N", self.new_case)
+        self.save_action = self._action(self.file_menu, "&Enregistrer", "Ctrl+S", self.save_current)
+        self.print_action = self._action(self.file_menu, "&Imprimer…", "Ctrl+P", self.print_current)
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, "&Quitter", "Ctrl+Q", self.close)
+        self.edit_menu = bar.addMenu("É&dition")
+        self.find_action = self._action(self.edit_menu, "&Rechercher un dossier", "Ctrl+F", self.focus_search)
+        self.view_menu = bar.addMenu("&Affichage")
+        for index, (key, text) in enumerate(NAVIGATION):
+            self._action(self.view_menu, text, f"Ctrl+{index + 1}", lambda _=False, k=key: self.show_view(k))
+        self.case_menu = bar.addMenu("Do&ssier")
+        self._action(self.case_menu, "Changer le &statut…", "Ctrl+Shift+S", lambda: self._case_call("change_status"))
+        self._action(self.case_menu, "Ajouter une &note", "Ctrl+Shift+N", lambda: self._case_call("add_note"))
+        self._action(self.case_menu, "&Fermer le dossier", "Ctrl+W", self.close_case)
+        self.tools_menu = bar.addMenu("&Outils")
+        self.help_menu = bar.addMenu("&Aide")
+        self._action(self.help_menu, "À &propos", None, self.show_about)
+
+    def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_status_bar(self) -> None:
+        who = self.actor.full_name or self.actor.login
+        self.user_label = QLabel(f"{who} ({label(ROLES, self.actor.role)})")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(140)
+        self.busy_bar.setVisible(False)
+        self.count_label = QLabel()
+        self.statusBar().addWidget(QLabel(f"Base : {self.database.describe()}"), 1)
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+    def set_busy(self, busy: bool, message: str = "Chargement…") -> None:
+        self.busy_bar.setVisible(busy)
+        if busy:
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().clearMessage()
+
+    # -- navigation -----------------------------------------------------------------
+    def view_key(self, name: str) -> str | None:
+        """The page key for a view name as typed on the command line (accents and case ignored)."""
+        wanted = fold(name).replace(" ", "-").replace("_", "-")
+        for key, text in NAVIGATION:
+            if wanted in (key, fold(text).replace(" ", "-")):
+                return key
+        return None
+
+    def show_view(self, name: str) -> bool:
+        key = self.view_key(name)
+        if key is None:
+            return False
+        if not self._may_leave_case():
+            return False
+        row = [k for k, _ in NAVIGATION].index(key)
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(row)
+        self.navigation.blockSignals(False)
+        self._activate(self.pages[key])
+        return True
+
+    def _navigation_changed(self, row: int) -> None:
+        if 0 <= row < len(NAVIGATION):
+            self.show_view(NAVIGATION[row][0])
+
+    def _activate(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        if hasattr(page, "refresh"):
+            page.refresh()
+        self._update_count(page)
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _update_count(self, page=None) -> None:
+        page = page or self.current_page()
+        self.count_label.setText(page.count_text() if hasattr(page, "count_text") else "")
+
+    # -- cases -----------------------------------------------------------------------
+    def open_case(self, case_id: int) -> None:
+        from gui.case_file.page import CaseFilePage
+
+        if not self._may_leave_case():
+            return
+        if self.case_page is not None:
+            self.stack.removeWidget(self.case_page)
+            self.case_page.deleteLater()
+        self.case_page = CaseFilePage(self, case_id)
+        self.stack.addWidget(self.case_page)
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(-1)
+        self.navigation.clearSelection()
+        self.navigation.blockSignals(False)
+        self._activate(self.case_page)
+
+    def open_case_reference(self, reference: str) -> bool:
+        from sqlalchemy import select
+
+        from db.models import Case
+
+        with self.database.session() as session:
+            case_id = session.scalar(select(Case.id).where(Case.reference == reference.strip()))
+        if case_id is None:
+            return False
+        self.open_case(case_id)
+        return True
+
+    def close_case(self) -> None:
+        if self.case_page is not None and self.current_page() is self.case_page:
+            self.show_view("dossiers")
+
+    def _may_leave_case(self) -> bool:
+        page = self.case_page
+        if page is None or self.current_page() is not page or not page.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(
+            self, "Modifications non enregistrées",
+            "Ce dossier a des modifications non enregistrées. Les enregistrer avant de continuer ?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Cancel:
+            return False
+        if answer == QMessageBox.Save:
+            return page.save()
+        page.discard_changes()
+        return True
+
+    def _case_call(self, method: str) -> None:
+        page = self.current_page()
+        if page is self.case_page and page is not None:
+            getattr(page, method)()
+        else:
+            self.statusBar().showMessage("Ouvrez d'abord un dossier.", 4000)
+
+    def cases_changed(self, case_ids=()) -> None:
+        """After a write: views showing cases reload when next shown; the list now."""
+        self.case_list.mark_stale()
+        for key, page in self.pages.items():
+            if hasattr(page, "mark_stale") and page is not self.case_list:
+                page.mark_stale()
+
+    # -- menu actions ----------------------------------------------------------------
+    def new_case(self) -> None:
+        from gui.new_case_dialog import NewCaseDialog
+
+        dialog = NewCaseDialog(self.database, self.actor, self)
+        if dialog.exec() and dialog.created_case_id is not None:
+            self.cases_changed({dialog.created_case_id})
+            self.open_case(dialog.created_case_id)
+
+    def save_current(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "save"):
+            if page.save():
+                self.statusBar().showMessage("Enregistré.", 3000)
+        else:
+            self.statusBar().showMessage("Rien à enregistrer dans cette vue.", 3000)
+
+    def print_current(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "print_current"):
+            page.print_current()
+        else:
+            self.statusBar().showMessage("Rien à imprimer dans cette vue.", 3000)
 
     def focus_search(self) -> None:
-        self.search_edit.setFocus()
-        self.search_edit.selectAll()
-
-    def apply_search(self) -> None:
-        query = self.model.query
-        self.model.reload(CaseQuery(text=self.search_edit.text(), statuses=query.statuses, sort=query.sort,
-                                    descending=query.descending))
-        self._update_count()
-
-    def refresh(self) -> None:
-        self.model.reload()
-        self._update_count()
-
-    def _update_count(self) -> None:
-        with self.database.session() as session:
-            total = count_cases(session)
-        shown = self.model.rowCount()
-        noun = "dossier" if total <= 1 else "dossiers"
-        self.count_label.setText(f"{shown} / {total} {noun}" if shown != total else f"{total} {noun}")
-        self.empty_label.setVisible(total == 0)
-        if total and not shown:
-            self.empty_label.setText("Aucun dossier ne correspond à la recherche.")
-            self.empty_label.setVisible(True)
+        page = self.current_page()
+        if not hasattr(page, "focus_search"):
+            self.show_view("dossiers")
+            page = self.current_page()
+        page.focus_search()
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -110,3 +298,28 @@ class MainWindow(QMainWindow):
             "<b>Médiation Habitat</b><br>Suivi de la médiation habitat du Contrat de Ville 2024-2030 "
             "de la Métropole Européenne de Lille.<br>Fonctionne entièrement hors ligne.",
         )
+
+    # -- window state ------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = settings.value("main_window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/splitter", self.splitter.saveState())
+        for page in list(self.pages.values()) + [self.case_page]:
+            if page is not None and hasattr(page, "save_state"):
+                page.save_state(settings)
+
+    def closeEvent(self, event):  # noqa: N802 - Qt API
+        if not self._may_leave_case():
+            event.ignore()
+            return
+        self.save_state()
+        super().closeEvent(event)

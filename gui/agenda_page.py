@@ -1,0 +1,179 @@
+"""Agenda des visites: the week's visits by agent; schedule, reschedule, conclude, walks."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from db import models as m
+from db.vocab import VISIT_STATUSES, label
+from gui.widgets import TablePage
+
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+TO_CONCLUDE = QColor("#c25e00")
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class AgendaPage(TablePage):
+    TITLE = "Agenda des visites"
+    COLUMNS = [("day", "Jour"), ("hour", "Heure"), ("type", "Type"), ("status", "Statut"), ("cases", "Dossiers"),
+               ("place", "Adresse ou quartier"), ("agents", "Agents")]
+    WIDTHS = (150, 60, 190, 170, 190, 300)
+    EMPTY_TEXT = "Aucune visite cette semaine pour cet agent. Planifiez-en une avec « Planifier une visite… »."
+
+    def __init__(self, window, parent=None):
+        super().__init__(window, parent)
+        self.week = week_start(date.today())
+        self.previous_button = QPushButton("◀")
+        self.previous_button.setToolTip("Semaine précédente (Alt+Gauche)")
+        self.previous_button.setShortcut("Alt+Left")
+        self.previous_button.clicked.connect(lambda: self.move_week(-1))
+        self.week_label = QLabel()
+        self.next_button = QPushButton("▶")
+        self.next_button.setToolTip("Semaine suivante (Alt+Droite)")
+        self.next_button.setShortcut("Alt+Right")
+        self.next_button.clicked.connect(lambda: self.move_week(1))
+        today_button = QPushButton("Cette semaine")
+        today_button.clicked.connect(self.this_week)
+        self.agent_combo = QComboBox()
+        self.agent_combo.setAccessibleName("Agent")
+        self.scope_combo = QComboBox()
+        self.scope_combo.addItem("Visites de la semaine", "week")
+        self.scope_combo.addItem("À planifier", "a_planifier")
+        self.scope_combo.addItem("Conclusions à renseigner", "conclusion_a_renseigner")
+        for widget in (self.previous_button, self.week_label, self.next_button, today_button):
+            self.tools.addWidget(widget)
+        self.tools.addWidget(QLabel("Agent :"))
+        self.tools.addWidget(self.agent_combo)
+        self.tools.addWidget(self.scope_combo)
+        self.layout_.addSpacing(2)
+        from PySide6.QtWidgets import QHBoxLayout
+
+        actions = QHBoxLayout()
+        for text, slot in (("Planifier une visite…", self.schedule), ("Reprogrammer…", self.reschedule),
+                           ("Conclure la visite…", self.conclude), ("Diagnostic en marchant…", self.walk),
+                           ("Ouvrir le dossier", self.open_selected)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.layout_.addLayout(actions)
+        self.finish_layout()
+        self._fill_agents()
+        self.agent_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.scope_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def _fill_agents(self) -> None:
+        self.agent_combo.addItem("Tous les agents", None)
+        with self.database.session() as session:
+            for user_id, name in session.execute(select(m.User.id, m.User.full_name)
+                                                 .where(m.User.active.is_(True)).order_by(m.User.full_name)):
+                self.agent_combo.addItem(name, user_id)
+        if self.actor.role == "agent" and self.actor.user_id is not None:
+            self.agent_combo.setCurrentIndex(max(0, self.agent_combo.findData(self.actor.user_id)))
+
+    def move_week(self, step: int) -> None:
+        self.week += timedelta(days=7 * step)
+        self.refresh()
+
+    def this_week(self) -> None:
+        self.week = week_start(date.today())
+        self.refresh()
+
+    def load_rows(self) -> list[dict]:
+        end = self.week + timedelta(days=6)
+        self.week_label.setText(f"Semaine du {long_date(self.week)} au {long_date(end)}")
+        scope = self.scope_combo.currentData()
+        statement = (select(m.Visit).options(selectinload(m.Visit.cases).selectinload(m.Case.dwelling)
+                                             .selectinload(m.Dwelling.commune),
+                                             selectinload(m.Visit.agents), selectinload(m.Visit.type),
+                                             selectinload(m.Visit.neighbourhood)))
+        if scope == "week":
+            start = datetime.combine(self.week, time())
+            statement = statement.where(m.Visit.scheduled_at >= start, m.Visit.scheduled_at < start + timedelta(days=7))
+        else:
+            statement = statement.where(m.Visit.status == scope)
+        agent_id = self.agent_combo.currentData()
+        if agent_id is not None:
+            statement = statement.where(m.Visit.id.in_(select(m.VisitAgent.visit_id)
+                                                       .where(m.VisitAgent.user_id == agent_id)))
+        statement = statement.order_by(m.Visit.scheduled_at.is_(None), m.Visit.scheduled_at).limit(1000)
+        with self.database.session() as session:
+            return [self._row(visit) for visit in session.scalars(statement)]
+
+    def _row(self, visit: m.Visit) -> dict:
+        when = visit.scheduled_at
+        cases = visit.cases
+        if visit.neighbourhood is not None and (visit.type.collective or not cases):
+            place = f"Quartier {visit.neighbourhood.name}"
+        else:
+            place = cases[0].dwelling.full_address if cases else ""
+        return {
+            "_id": visit.id, "_case_id": cases[0].id if len(cases) == 1 else None,
+            "day": f"{DAYS[when.weekday()]} {when:%d/%m}" if when else "à fixer",
+            "hour": f"{when:%H:%M}" if when else "", "type": visit.type.label,
+            "status": label(VISIT_STATUSES, visit.status),
+            "cases": ", ".join(c.reference for c in cases[:4]) + ("…" if len(cases) > 4 else ""),
+            "place": place, "agents": ", ".join(a.full_name for a in visit.agents),
+            "_colour": TO_CONCLUDE if visit.status == "conclusion_a_renseigner" else None,
+            "_status": visit.status,
+        }
+
+    def count_text(self) -> str:
+        total = self.model.rowCount()
+        return f"{total} visite{'s' if total > 1 else ''}" if total else ""
+
+    def open_selected(self) -> None:
+        self.activate_row(self.table.current_row())
+
+    def activate_row(self, row: int) -> None:
+        data = self.model.row(row)
+        if data is None:
+            return
+        if data["_status"] in ("planifiee", "conclusion_a_renseigner"):
+            self.conclude()
+        elif data["_case_id"]:
+            self.window.open_case(data["_case_id"])
+
+    # -- actions (dialogs call the visit services) ----------------------------------------
+    def schedule(self) -> None:
+        from gui.visit_dialogs import ScheduleVisitDialog
+
+        if ScheduleVisitDialog(self.window, case_id=None, parent=self).exec():
+            self.window.cases_changed()
+            self.refresh()
+
+    def reschedule(self) -> None:
+        from gui.visit_dialogs import RescheduleVisitDialog
+
+        row = self.selected()
+        if row and RescheduleVisitDialog(self.window, row["_id"], parent=self).exec():
+            self.window.cases_changed()
+            self.refresh()
+
+    def conclude(self) -> None:
+        from gui.visit_dialogs import ConcludeVisitDialog
+
+        row = self.selected()
+        if row and ConcludeVisitDialog(self.window, row["_id"], parent=self).exec():
+            self.window.cases_changed()
+            self.refresh()
+
+    def walk(self) -> None:
+        from gui.visit_dialogs import WalkDialog
+
+        if WalkDialog(self.window, parent=self).exec():
+            self.window.cases_changed()
+            self.refresh()

@@ -1,0 +1,175 @@
+"""Désordres: the grid by zone and theme; ticking shows the criticality and procedures at once."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.errors import DomainError
+from core.scoring import BAND_LABELS, band, grid_maxima, household_factor, score
+from core.services.disorders import set_reported_disorders
+from db import models as m
+from db.vocab import DISORDER_STATES, ZONES, label
+
+DANGER = QColor("#b3261e")
+
+
+class DisordersTab(QWidget):
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+        self.database = page.database
+        self._loading = False
+        self._dirty = False
+        self.items: dict[int, m.DisorderItem] = {}
+        self.tree_items: dict[int, QTreeWidgetItem] = {}
+        self.states: dict[int, str] = {}
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Désordre", "Poids", "État", "Procédures associées"])
+        self.tree.setColumnWidth(0, 420)
+        self.tree.setColumnWidth(1, 60)
+        self.tree.setColumnWidth(2, 120)
+        self.tree.setAccessibleName("Grille des désordres (Espace pour cocher)")
+        self.tree.itemChanged.connect(self._item_changed)
+        self.live = QLabel()
+        self.live.setWordWrap(True)
+        self.live.setStyleSheet("font-size: 11pt;")
+        self.procedures = QLabel()
+        self.procedures.setWordWrap(True)
+        self.state = QLabel()
+        self.state.setStyleSheet("color: #c25e00;")
+        self.save_button = QPushButton("Enregistrer les désordres")
+        self.save_button.clicked.connect(self.save)
+        self.save_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.state, 1)
+        row.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Cochez les désordres signalés (Espace coche la ligne choisie). Ceux qu'une visite "
+                                "a déjà constatés ou écartés restent dans l'historique."))
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.live)
+        layout.addWidget(self.procedures)
+        layout.addLayout(row)
+        self.maxima = {}
+        self.factor = 1.0
+
+    def load(self, session, case: m.Case) -> None:
+        self._loading = True
+        self.tree.clear()
+        self.tree_items.clear()
+        self.maxima = grid_maxima(session)
+        self.factor = household_factor(case.household.children, case.household.has_child_under_6)
+        self.states = dict(session.execute(select(m.CaseDisorder.item_id, m.CaseDisorder.state)
+                                           .where(m.CaseDisorder.case_id == case.id)).all())
+        grid = session.scalars(select(m.DisorderItem).options(selectinload(m.DisorderItem.procedures))
+                               .where(m.DisorderItem.active).order_by(m.DisorderItem.zone, m.DisorderItem.position))
+        themes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for item in grid:
+            self.items[item.id] = item
+            themes[item.zone][item.theme].append(item)
+        for zone in ZONES:
+            zone_item = QTreeWidgetItem([label(ZONES, zone)])
+            zone_item.setFlags(Qt.ItemIsEnabled)
+            self.tree.addTopLevelItem(zone_item)
+            for theme, items in themes[zone].items():
+                theme_item = QTreeWidgetItem([theme])
+                theme_item.setFlags(Qt.ItemIsEnabled)
+                zone_item.addChild(theme_item)
+                for item in items:
+                    theme_item.addChild(self._grid_row(item))
+                theme_item.setExpanded(any(i.id in self.states for i in items))
+            zone_item.setExpanded(True)
+        self._loading = False
+        self._set_dirty(False)
+        self._update_live()
+
+    def _grid_row(self, item: m.DisorderItem) -> QTreeWidgetItem:
+        state = self.states.get(item.id)
+        row = QTreeWidgetItem([item.label, str(item.weight), label(DISORDER_STATES, state),
+                               ", ".join(p.label for p in item.procedures)])
+        row.setData(0, Qt.UserRole, item.id)
+        ruled = state in ("confirme", "non_confirme")
+        flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        if not ruled:
+            flags |= Qt.ItemIsUserCheckable
+        row.setFlags(flags)
+        row.setCheckState(0, Qt.Checked if state in ("signale", "confirme") else Qt.Unchecked)
+        if item.is_danger:
+            row.setForeground(0, QBrush(DANGER))
+            row.setToolTip(0, "Désordre signalant un danger")
+        self.tree_items[item.id] = row
+        return row
+
+    def checked_ids(self) -> list[int]:
+        return [item_id for item_id, row in self.tree_items.items() if row.checkState(0) == Qt.Checked]
+
+    def _item_changed(self, row: QTreeWidgetItem, column: int) -> None:
+        if self._loading or column != 0 or row.data(0, Qt.UserRole) is None:
+            return
+        item_id = row.data(0, Qt.UserRole)
+        self._loading = True
+        checked = row.checkState(0) == Qt.Checked
+        stored = self.states.get(item_id)
+        row.setText(2, label(DISORDER_STATES, stored) if checked and stored else ("à enregistrer" if checked else ""))
+        self._loading = False
+        self._set_dirty(set(self.checked_ids()) != {i for i, s in self.states.items() if s in ("signale", "confirme")})
+        self._update_live()
+
+    def live_score(self) -> int:
+        return self._scores()[0]
+
+    def _scores(self):
+        raw = defaultdict(int)
+        for item_id in self.checked_ids():
+            raw[self.items[item_id].zone] += self.items[item_id].weight
+        overall = score(sum(raw.values()), sum(self.maxima.values()), self.factor)
+        zones = {zone: score(raw[zone], self.maxima.get(zone, 0), self.factor) for zone in ZONES}
+        return overall, zones
+
+    def _update_live(self) -> None:
+        overall, zones = self._scores()
+        detail = " ; ".join(f"{label(ZONES, z).split(' (')[0].lower()} {v}/100" for z, v in zones.items())
+        self.live.setText(f"<b>Criticité : {overall}/100</b> — {BAND_LABELS[band(overall)].lower()} ({detail})"
+                          + (f" — majorée de {round((self.factor - 1) * 100)} % (enfants)" if self.factor > 1 else ""))
+        procedures: dict[str, list[str]] = defaultdict(list)
+        dangers = []
+        for item_id in self.checked_ids():
+            item = self.items[item_id]
+            if item.is_danger:
+                dangers.append(item.label)
+            for procedure in item.procedures:
+                procedures[procedure.label].append(item.label)
+        text = ("Procédures suggérées : " + " ; ".join(f"<b>{p}</b> ({len(i)} désordre{'s' if len(i) > 1 else ''})"
+                                                       for p, i in procedures.items())
+                if procedures else "Aucune procédure suggérée : aucun désordre coché.")
+        if dangers:
+            text += f"<br><span style='color:#b3261e'>Danger : {' ; '.join(dangers)}</span>"
+        self.procedures.setText(text)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self._dirty = dirty
+        self.save_button.setEnabled(dirty)
+        self.state.setText("Désordres modifiés, non enregistrés (Ctrl+S)." if dirty else "")
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def save(self) -> bool:
+        try:
+            set_reported_disorders(self.database, self.page.actor, self.page.case_id, self.checked_ids())
+        except DomainError as error:
+            self.state.setText(error.message)
+            self.state.setStyleSheet("color: #b3261e;")
+            return False
+        self.state.setStyleSheet("color: #c25e00;")
+        self._set_dirty(False)
+        self.page.changed()
+        return True
+
+    def discard(self) -> None:
+        self._set_dirty(False)

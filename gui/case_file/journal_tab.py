@@ -1,0 +1,137 @@
+"""Journal: the case's timeline with filters, note entry (kept as a draft), shareable entries marked."""
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from db import models as m
+from db.vocab import JOURNAL_KINDS, label
+from gui.forms import error_label
+from gui.rows_model import RowsModel
+from gui.services import service
+from gui.widgets import DataTable, EmptyState
+
+NOTE_KINDS = ("note", "appel", "courrier")
+SHAREABLE = QColor("#0b57d0")
+
+
+class JournalTab(QWidget):
+    COLUMNS = [("when", "Date"), ("kind", "Type"), ("shared", "Partageable"), ("text", "Texte"), ("author", "Auteur")]
+
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+        self.database = page.database
+        self.entries: list[dict] = []
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("Tous les types", None)
+        for code, text in JOURNAL_KINDS.items():
+            self.kind_filter.addItem(text, code)
+        self.shared_only = QCheckBox("Seulement ce qui peut être montré au ménage")
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.shared_only.toggled.connect(lambda _on: self._apply_filter())
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Afficher :"))
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.shared_only)
+        filters.addStretch(1)
+        self.model = RowsModel(self.COLUMNS, self)
+        self.table = DataTable(self.model)
+        self.table.set_widths((120, 150, 95, 620))
+        self.table.setWordWrap(True)
+        self.empty = EmptyState("Aucune entrée dans le journal pour ce filtre.")
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("Nouvelle note : ce qui s'est dit, ce qui est convenu…")
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(90)
+        self.note_kind = QComboBox()
+        for code in NOTE_KINDS:
+            self.note_kind.addItem(JOURNAL_KINDS[code], code)
+        self.note_shareable = QCheckBox("Peut être montrée au ménage")
+        self.add_button = QPushButton("Ajouter au journal")
+        self.add_button.setToolTip("Ctrl+Entrée")
+        self.add_button.setShortcut("Ctrl+Return")
+        self.add_button.clicked.connect(self.add_note)
+        self.note_error = error_label()
+        entry = QHBoxLayout()
+        entry.addWidget(self.note_kind)
+        entry.addWidget(self.note_shareable)
+        entry.addStretch(1)
+        entry.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.note)
+        layout.addWidget(self.note_error)
+        layout.addLayout(entry)
+        self.draft = None
+
+    def load(self, session, case: m.Case) -> None:
+        if self.draft is None:
+            from gui.drafts import DraftKeeper
+
+            self.draft = DraftKeeper(self.database, self.note, f"journal:dossier:{case.id}",
+                                     user_id=self.page.actor.user_id, parent=self)
+            self.draft.restore()
+        rows = session.execute(
+            select(m.JournalEntry.occurred_at, m.JournalEntry.kind, m.JournalEntry.shareable, m.JournalEntry.text,
+                   m.User.full_name).outerjoin(m.User, m.User.id == m.JournalEntry.author_id)
+            .where(m.JournalEntry.case_id == case.id)
+            .order_by(m.JournalEntry.occurred_at.desc(), m.JournalEntry.id.desc()))
+        self.entries = [{"when": when, "kind": label(JOURNAL_KINDS, kind), "_kind": kind,
+                         "shared": "oui" if shared else "", "_shared": shared, "text": text, "author": author or "",
+                         "_tooltip": text, "_colour": SHAREABLE if shared else None}
+                        for when, kind, shared, text, author in rows]
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        kind = self.kind_filter.currentData()
+        shared = self.shared_only.isChecked()
+        rows = [r for r in self.entries if (kind is None or r["_kind"] == kind) and (not shared or r["_shared"])]
+        self.model.set_rows(rows)
+        self.table.resizeRowsToContents()
+        self.empty.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+
+    def focus_note(self) -> None:
+        self.note.setFocus()
+
+    def add_note(self) -> None:
+        add = service("journal", "add_journal_entry") or service("journal", "add_note")
+        if add is None:
+            self.note_error.setText("L'ajout de notes n'est pas encore disponible.")
+            self.note_error.setVisible(True)
+            return
+        from core.errors import DomainError
+
+        self.note_error.setVisible(False)
+        try:
+            add(self.database, self.page.actor, self.page.case_id, self.note.toPlainText(),
+                kind=self.note_kind.currentData(), shareable=self.note_shareable.isChecked())
+        except DomainError as error:
+            self.note_error.setText(error.message)
+            self.note_error.setVisible(True)
+            self.note.setFocus()
+            return
+        if self.draft is not None:
+            self.draft.discard()
+        self.note.clear()
+        if self.draft is not None:
+            self.draft.discard()
+        self.note_shareable.setChecked(False)
+        self.page.changed()
+
+    def is_dirty(self) -> bool:
+        # A note being typed is kept as a draft: leaving never loses it, so it does not block.
+        return False

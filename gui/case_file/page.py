@@ -1,0 +1,176 @@
+"""The case file page: header (reference, household, address, status, priority, objectives) and tabs.
+
+Each tab has `load(case)` called with a freshly read case, and may have
+`is_dirty()`, `save() -> bool`, `discard()`.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy.orm import selectinload
+
+from core.scoring import BAND_LABELS, band
+from db import models as m
+from db.vocab import CASE_STATUSES, PRIORITIES, label
+
+STATUS_COLOURS = {"nouveau": "#1a73e8", "en_cours": "#188038", "en_attente": "#c25e00", "clos": "#5f6368"}
+PRIORITY_COLOURS = {"urgente": "#b3261e", "haute": "#c25e00"}
+
+
+def load_case(session, case_id: int) -> m.Case | None:
+    return session.get(m.Case, case_id, options=[
+        selectinload(m.Case.household), selectinload(m.Case.dwelling).selectinload(m.Dwelling.commune),
+        selectinload(m.Case.dwelling).selectinload(m.Dwelling.neighbourhood),
+        selectinload(m.Case.dwelling).selectinload(m.Dwelling.landlord),
+        selectinload(m.Case.agent), selectinload(m.Case.kinds), selectinload(m.Case.objectives)])
+
+
+class CaseFilePage(QWidget):
+    def __init__(self, window, case_id: int, parent=None):
+        from gui.case_file.attachments_tab import AttachmentsTab
+        from gui.case_file.disorders_tab import DisordersTab
+        from gui.case_file.journal_tab import JournalTab
+        from gui.case_file.lists_tabs import ReferralsTab, TasksTab, VisitsTab
+        from gui.case_file.relocation_tab import RelocationTab
+        from gui.case_file.summary_tab import SummaryTab
+
+        super().__init__(parent)
+        self.window = window
+        self.database = window.database
+        self.actor = window.actor
+        self.case_id = case_id
+        self.case: m.Case | None = None
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.address = QLabel()
+        self.badges = QLabel()
+        self.objectives = QLabel()
+        self.objectives.setWordWrap(True)
+        back = QPushButton("← Liste des dossiers")
+        back.setToolTip("Revenir à la liste (Ctrl+W)")
+        back.clicked.connect(window.close_case)
+        status_button = QPushButton("Changer le statut…")
+        status_button.setToolTip("Ctrl+Maj+S")
+        status_button.clicked.connect(self.change_status)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(status_button)
+        top.addWidget(back)
+        self.tabs = QTabWidget()
+        self.summary = SummaryTab(self)
+        self.disorders = DisordersTab(self)
+        self.visits = VisitsTab(self)
+        self.referrals = ReferralsTab(self)
+        self.relocation = RelocationTab(self)
+        self.journal = JournalTab(self)
+        self.attachments = AttachmentsTab(self)
+        self.tasks = TasksTab(self)
+        for tab, caption in ((self.summary, "&Synthèse"), (self.disorders, "&Désordres"), (self.visits, "&Visites"),
+                             (self.referrals, "Sa&isines"), (self.relocation, "&Relogement"),
+                             (self.journal, "&Journal"), (self.attachments, "&Pièces jointes"),
+                             (self.tasks, "É&chéances")):
+            self.tabs.addTab(tab, caption)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.address)
+        layout.addWidget(self.badges)
+        layout.addWidget(self.objectives)
+        layout.addWidget(self.tabs, 1)
+        self.reload()
+
+    def all_tabs(self) -> list[QWidget]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def reload(self) -> None:
+        with self.database.session() as session:
+            self.case = load_case(session, self.case_id)
+            if self.case is None:
+                self.title.setText("Dossier introuvable")
+                return
+            self._fill_header(self.case)
+            for tab in self.all_tabs():
+                tab.load(session, self.case)
+
+    def refresh(self) -> None:
+        """Called when the page is shown: nothing to do, tabs reload after each write."""
+
+    def _fill_header(self, case: m.Case) -> None:
+        self.title.setText(f"{case.reference} — {case.household.display_name}")
+        dwelling = case.dwelling
+        place = ""
+        if dwelling.neighbourhood is not None:
+            qpv = " (QPV)" if dwelling.neighbourhood.is_qpv else ""
+            place = f" — quartier {dwelling.neighbourhood.name}{qpv}"
+        self.address.setText(dwelling.full_address + place)
+        status_colour = STATUS_COLOURS.get(case.status, "#202124")
+        priority = label(PRIORITIES, case.priority)
+        priority_colour = PRIORITY_COLOURS.get(case.priority, "#202124")
+        agent = case.agent.full_name if case.agent else "aucun agent"
+        kinds = ", ".join(k.label for k in case.kinds) or "type non précisé"
+        score = case.criticality or 0
+        self.badges.setText(
+            f"Statut : <b style='color:{status_colour}'>{label(CASE_STATUSES, case.status)}</b>"
+            f" &nbsp;·&nbsp; Priorité : <b style='color:{priority_colour}'>{priority}</b>"
+            f" &nbsp;·&nbsp; Criticité : <b>{score}/100</b> ({BAND_LABELS[band(score)].lower()})"
+            f" &nbsp;·&nbsp; {kinds} &nbsp;·&nbsp; Suivi par {agent}"
+            f" &nbsp;·&nbsp; Signalé le {case.opened_on:%d/%m/%Y}"
+            + (f" &nbsp;·&nbsp; Clos le {case.closed_on:%d/%m/%Y}" if case.closed_on else ""))
+        objectives = "; ".join(f"{o.code} {o.label}" for o in case.objectives)
+        self.objectives.setText(f"Objectifs : {objectives}" if objectives else "Objectifs : aucun objectif rattaché")
+
+    def count_text(self) -> str:
+        return self.case.reference if self.case else ""
+
+    # -- writes --------------------------------------------------------------------
+    def changed(self) -> None:
+        """After a service call: reload this case and tell the other views."""
+        self.window.cases_changed({self.case_id})
+        dirty = {tab: tab.is_dirty() for tab in self.all_tabs() if hasattr(tab, "is_dirty")}
+        with self.database.session() as session:
+            self.case = load_case(session, self.case_id)
+            self._fill_header(self.case)
+            for tab in self.all_tabs():
+                if not dirty.get(tab):
+                    tab.load(session, self.case)
+
+    def has_unsaved_changes(self) -> bool:
+        return any(tab.is_dirty() for tab in self.all_tabs() if hasattr(tab, "is_dirty"))
+
+    def save(self) -> bool:
+        for tab in self.all_tabs():
+            if hasattr(tab, "is_dirty") and tab.is_dirty():
+                if not tab.save():
+                    self.tabs.setCurrentWidget(tab)
+                    return False
+        return True
+
+    def discard_changes(self) -> None:
+        for tab in self.all_tabs():
+            if hasattr(tab, "discard"):
+                tab.discard()
+
+    def change_status(self) -> None:
+        from gui.case_file.status_dialog import StatusDialog
+
+        if self.case is not None and StatusDialog(self, self.case).exec():
+            self.changed()
+
+    def add_note(self) -> None:
+        self.tabs.setCurrentWidget(self.journal)
+        self.journal.focus_note()
+
+    def print_current(self) -> None:
+        """Ctrl+P on a case: the fiche de suivi (gui/pdf_actions.py when present)."""
+        try:
+            from gui import pdf_actions
+        except ImportError:
+            pdf_actions = None
+        if pdf_actions is not None and hasattr(pdf_actions, "print_case"):
+            pdf_actions.print_case(self.window, self.case_id)
+        else:
+            self.window.statusBar().showMessage("L'impression de la fiche de suivi n'est pas encore disponible.", 4000)
+
+    def save_state(self, settings: QSettings) -> None:
+        for tab in self.all_tabs():
+            if hasattr(tab, "save_state"):
+                tab.save_state(settings)

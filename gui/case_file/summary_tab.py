@@ -1,0 +1,208 @@
+"""Synthèse: household, dwelling and case fields (editable, Ctrl+S), legal checks and criticality."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from sqlalchemy import select
+
+from core.errors import DomainError
+from core.scoring import case_criticality
+from core.services import cases as case_services
+from db import models as m
+from db.vocab import DPE_CLASSES, PRIORITIES, SOCIAL_FINANCINGS, TENURES, TYPOLOGIES
+from gui.case_file.legal import legal_checks_html
+from gui.forms import Form
+
+HOUSEHOLD = ("last_name", "first_name", "phone", "email", "adults", "children", "has_child_under_6",
+             "has_person_over_75", "has_disability", "is_isolated", "has_pregnancy", "caf_allocataire",
+             "preferred_language")
+DWELLING = ("street_number", "street", "building", "floor", "door", "postcode", "commune_id", "neighbourhood_id",
+            "tenure", "landlord_id", "social_financing", "typology", "living_area_m2", "main_rooms",
+            "main_room_area_m2", "ceiling_height_m", "dpe_class", "dpe_date", "energy_kwh_m2_year")
+CASE = ("source", "priority", "opened_on", "agent_id", "summary")
+
+
+def reference_choices(session) -> dict:
+    def pairs(statement):
+        return [(a, b) for a, b in session.execute(statement)]
+
+    return {
+        "communes": pairs(select(m.Commune.id, m.Commune.name).order_by(m.Commune.name)),
+        "neighbourhoods": pairs(select(m.Neighbourhood.id, m.Neighbourhood.name + " (" + m.Commune.name + ")")
+                                .join(m.Commune).order_by(m.Commune.name, m.Neighbourhood.name)),
+        "landlords": pairs(select(m.Partner.id, m.Partner.name).where(m.Partner.partner_type.in_(
+            ("bailleur_social", "proprietaire_prive"))).order_by(m.Partner.name)),
+        "sources": pairs(select(m.CaseSource.code, m.CaseSource.label).where(m.CaseSource.active)
+                         .order_by(m.CaseSource.position)),
+        "agents": pairs(select(m.User.id, m.User.full_name).where(m.User.active).order_by(m.User.full_name)),
+    }
+
+
+def build_household_form(form: Form) -> None:
+    form.add_text("last_name", "Nom *")
+    form.add_text("first_name", "Prénom")
+    form.add_text("phone", "Téléphone", placeholder="03 20 00 00 00")
+    form.add_text("email", "Courriel")
+    form.add_int("adults", "Adultes", 1, 0, 20)
+    form.add_int("children", "Enfants (moins de 18 ans)", 0, 0, 20)
+    form.add_check("has_child_under_6", "Enfant de moins de 6 ans")
+    form.add_check("has_person_over_75", "Personne de plus de 75 ans")
+    form.add_check("has_disability", "Handicap ou mobilité réduite")
+    form.add_check("is_isolated", "Personne isolée")
+    form.add_check("has_pregnancy", "Grossesse")
+    form.add_check("caf_allocataire", "Allocataire CAF/MSA")
+    form.add_text("preferred_language", "Langue", "français")
+
+
+def build_dwelling_form(form: Form, choices: dict, full: bool = True) -> None:
+    form.add_text("street_number", "Numéro")
+    form.add_text("street", "Voie *", placeholder="rue, avenue…")
+    form.add_text("building", "Bâtiment / entrée")
+    form.add_text("floor", "Étage")
+    form.add_text("door", "Porte")
+    form.add_text("postcode", "Code postal *", placeholder="59000")
+    form.add_choice("commune_id", "Commune *", choices["communes"], empty="— choisir —")
+    form.add_choice("neighbourhood_id", "Quartier", choices["neighbourhoods"], empty="— aucun —")
+    form.add_choice("tenure", "Statut d'occupation *", TENURES)
+    form.add_choice("landlord_id", "Bailleur", choices["landlords"], empty="— aucun —")
+    if not full:
+        return
+    form.add_choice("social_financing", "Financement social", SOCIAL_FINANCINGS, empty="—")
+    form.add_choice("typology", "Typologie", TYPOLOGIES, empty="—")
+    form.add_amount("living_area_m2", "Surface habitable", None, 1000, " m²")
+    form.add_optional_int("main_rooms", "Pièces principales", None, 30)
+    form.add_amount("main_room_area_m2", "Pièce principale", None, 1000, " m²")
+    form.add_amount("ceiling_height_m", "Hauteur sous plafond", None, 10, " m")
+    form.add_choice("dpe_class", "Classe DPE", DPE_CLASSES, empty="—")
+    form.add_date("dpe_date", "Date du DPE", optional=True)
+    form.add_amount("energy_kwh_m2_year", "Consommation", None, 2000, " kWh/m²/an")
+
+
+class SummaryTab(QWidget):
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+        self.database = page.database
+        self._loading = False
+        self._dirty = False
+        self._loaded: dict[str, dict] = {}
+        self._versions: dict[str, int] = {}
+        with self.database.session() as session:
+            choices = reference_choices(session)
+        self.household_form = Form()
+        build_household_form(self.household_form)
+        self.dwelling_form = Form()
+        build_dwelling_form(self.dwelling_form, choices)
+        self.case_form = Form()
+        self.case_form.add_choice("source", "Origine *", choices["sources"])
+        self.case_form.add_choice("priority", "Priorité", PRIORITIES)
+        self.case_form.add_date("opened_on", "Signalé le")
+        self.case_form.add_choice("agent_id", "Agent", choices["agents"], empty="— aucun —")
+        self.case_form.add_long_text("summary", "Résumé")
+        self.legal = QLabel()
+        self.legal.setWordWrap(True)
+        self.legal.setTextFormat(Qt.RichText)
+        self.score = QLabel()
+        self.score.setWordWrap(True)
+        self.state = QLabel()
+        self.state.setStyleSheet("color: #c25e00;")
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        for title, form in (("Ménage", self.household_form), ("Dossier", self.case_form)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(form)
+            left.addWidget(box)
+        left.addStretch(1)
+        dwelling_box = QGroupBox("Logement")
+        QVBoxLayout(dwelling_box).addWidget(self.dwelling_form)
+        right = QVBoxLayout()
+        checks_box = QGroupBox("Vérifications réglementaires")
+        checks_layout = QVBoxLayout(checks_box)
+        checks_layout.addWidget(self.score)
+        checks_layout.addWidget(self.legal)
+        right.addWidget(checks_box)
+        right.addStretch(1)
+        columns.addLayout(left, 3)
+        columns.addWidget(dwelling_box, 3)
+        columns.addLayout(right, 3)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.state)
+        inner_layout.addLayout(columns)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        QVBoxLayout(self).addWidget(scroll)
+        for form in self.forms().values():
+            form.watch(self._changed)
+
+    def forms(self) -> dict[str, Form]:
+        return {"household": self.household_form, "dwelling": self.dwelling_form, "case": self.case_form}
+
+    def load(self, session, case: m.Case) -> None:
+        self._loading = True
+        try:
+            sources = {"household": (case.household, HOUSEHOLD), "dwelling": (case.dwelling, DWELLING),
+                       "case": (case, CASE)}
+            for key, (row, names) in sources.items():
+                form = self.forms()[key]
+                for name in names:
+                    form.set_value(name, getattr(row, name))
+                form.clear_errors()
+                self._loaded[key] = form.values()
+                self._versions[key] = row.version
+        finally:
+            self._loading = False
+        self._set_dirty(False)
+        criticality = case_criticality(session, case.id)
+        self.score.setText(f"<b>Criticité</b> : {criticality.explanation}")
+        self.legal.setText(legal_checks_html(session, case))
+
+    def _changed(self) -> None:
+        if not self._loading:
+            self._set_dirty(True)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self._dirty = dirty
+        self.state.setText("Modifications non enregistrées (Ctrl+S pour enregistrer)." if dirty else "")
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def changed_values(self, key: str) -> dict:
+        values = self.forms()[key].values()
+        return {k: v for k, v in values.items() if self._loaded.get(key, {}).get(k) != v}
+
+    def save(self) -> bool:
+        """One service call per part that changed; errors land next to their field."""
+        actor, case_id = self.page.actor, self.page.case_id
+        calls = [("household", case_services.update_household), ("dwelling", case_services.update_dwelling)]
+        for key, function in calls:
+            values = self.changed_values(key)
+            if values and not self._call(key, function, actor, case_id, values, expected_version=self._versions[key]):
+                return False
+        values = self.changed_values("case")
+        agent_changed = "agent_id" in values
+        agent = values.pop("agent_id", None)
+        if values and not self._call("case", case_services.update_case, actor, case_id, values,
+                                     expected_version=self._versions["case"]):
+            return False
+        if agent_changed and not self._call("case", case_services.assign_agent, actor, case_id, agent):
+            return False
+        self._set_dirty(False)
+        self.page.changed()
+        return True
+
+    def _call(self, key, function, *args, **kwargs) -> bool:
+        form = self.forms()[key]
+        form.clear_errors()
+        try:
+            function(self.database, *args, **kwargs)
+        except DomainError as error:
+            form.show_error(error)
+            self.page.tabs.setCurrentWidget(self)
+            return False
+        return True
+
+    def discard(self) -> None:
+        self._set_dirty(False)

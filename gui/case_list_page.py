@@ -1,0 +1,296 @@
+"""Dossiers: search as you type, a filter bar, saved filters, a lazy list over ids.
+
+The core filters, searches and sorts (core.case_list); the id query runs in the
+thread pool so typing never waits for it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from core.case_list import COLUMNS, CaseQuery, case_ids, count_cases
+from db import models as m
+from db.vocab import CASE_STATUSES, PRIORITIES
+from gui import saved_filters
+from gui.case_table_model import CaseTableModel
+from gui.widgets import DataTable, EmptyState, title_label
+from gui.workers import run_in_background
+
+OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
+DEFAULT_WIDTHS = (120, 200, 270, 160, 220, 90, 80, 150, 120)
+
+
+def make_query(**values) -> CaseQuery:
+    """A CaseQuery from the filter values the core knows (unknown ones are ignored)."""
+    known = {f.name for f in dataclasses.fields(CaseQuery)}
+    return CaseQuery(**{k: v for k, v in values.items() if k in known})
+
+
+class CaseListPage(QWidget):
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.database = window.database
+        self.model = CaseTableModel(self.database, self)
+        self.total = 0
+        self._stale = True
+        self._generation = 0
+        self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.apply_filters)
+        self._build()
+
+    # -- layout ------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search_edit = QLineEdit(placeholderText="Rechercher : référence, nom, adresse, téléphone, note…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Recherche de dossiers")
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._open_first_if_single)
+        new_button = QPushButton("Nouveau dossier…")
+        new_button.clicked.connect(self.window.new_case)
+        top = QHBoxLayout()
+        top.addWidget(title_label("Dossiers"))
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(new_button)
+
+        self.status_combo = QComboBox()
+        self.status_combo.addItem("Dossiers ouverts", OPEN_STATUSES)
+        self.status_combo.addItem("Tous les statuts", ())
+        for code, text in CASE_STATUSES.items():
+            self.status_combo.addItem(text, (code,))
+        self.priority_combo = QComboBox()
+        self.priority_combo.addItem("Toutes priorités", ())
+        self.priority_combo.addItem("Haute ou urgente", ("haute", "urgente"))
+        for code, text in PRIORITIES.items():
+            self.priority_combo.addItem(text, (code,))
+        self.agent_combo = QComboBox()
+        self.neighbourhood_combo = QComboBox()
+        self.mine_check = QCheckBox("Mes dossiers")
+        self.overdue_check = QCheckBox("En retard")
+        self.overdue_check.setToolTip("Dossiers ayant au moins une échéance dépassée")
+        for widget in (self.status_combo, self.priority_combo, self.agent_combo, self.neighbourhood_combo):
+            widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        for box in (self.mine_check, self.overdue_check):
+            box.toggled.connect(lambda _on: self.apply_filters())
+        self.saved_button = QToolButton(text="Filtres enregistrés")
+        self.saved_button.setPopupMode(QToolButton.InstantPopup)
+        self.saved_menu = QMenu(self)
+        self.saved_menu.aboutToShow.connect(self._fill_saved_menu)
+        self.saved_button.setMenu(self.saved_menu)
+        bar = QHBoxLayout()
+        for caption, widget in (("Statut", self.status_combo), ("Priorité", self.priority_combo),
+                                ("Agent", self.agent_combo), ("Quartier", self.neighbourhood_combo)):
+            text = QLabel(f"{caption} :")
+            text.setBuddy(widget)
+            bar.addWidget(text)
+            bar.addWidget(widget)
+        bar.addWidget(self.mine_check)
+        bar.addWidget(self.overdue_check)
+        bar.addStretch(1)
+        bar.addWidget(self.saved_button)
+
+        self.table = DataTable(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(len(COLUMNS) - 1, Qt.DescendingOrder)
+        self.table.set_widths(DEFAULT_WIDTHS)
+        self.table.activated_row.connect(self.open_row)
+        self.empty_label = EmptyState("Aucun dossier. Créez-en un (Ctrl+N) ou lancez « uv run main.py demo » "
+                                      "pour essayer sur des données fictives.")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+        self.empty_label.setVisible(False)
+        self.setTabOrder(self.search_edit, self.status_combo)
+        self.setTabOrder(self.overdue_check, self.table)
+        self._fill_choices()
+        self._restore_widths()
+
+    def _fill_choices(self) -> None:
+        with self.database.session() as session:
+            agents = session.execute(
+                select(m.User.id, m.User.full_name).where(m.User.active.is_(True)).order_by(m.User.full_name)).all()
+            places = session.execute(
+                select(m.Neighbourhood.id, m.Neighbourhood.name, m.Commune.name)
+                .join(m.Commune, m.Commune.id == m.Neighbourhood.commune_id)
+                .order_by(m.Commune.name, m.Neighbourhood.name)).all()
+        for combo, first in ((self.agent_combo, "Tous les agents"), (self.neighbourhood_combo, "Tous les quartiers")):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+        self.agent_combo.addItem("Sans agent", 0)
+        for user_id, name in agents:
+            self.agent_combo.addItem(name, user_id)
+        for place_id, name, commune in places:
+            self.neighbourhood_combo.addItem(f"{name} ({commune})", place_id)
+        self.neighbourhood_combo.setMaximumWidth(260)
+        for combo in (self.agent_combo, self.neighbourhood_combo):
+            combo.blockSignals(False)
+
+    # -- filters -------------------------------------------------------------------
+    def filter_values(self) -> dict:
+        agent = self.agent_combo.currentData()
+        if self.mine_check.isChecked() and self.window.actor.user_id is not None:
+            agent = self.window.actor.user_id
+        return {
+            "text": self.search_edit.text(),
+            "statuses": tuple(self.status_combo.currentData() or ()),
+            "priorities": tuple(self.priority_combo.currentData() or ()),
+            "agent_id": agent,
+            "neighbourhood_id": self.neighbourhood_combo.currentData(),
+            "overdue_only": self.overdue_check.isChecked(),
+            "mine": self.mine_check.isChecked(),
+        }
+
+    def set_filter_values(self, values: dict) -> None:
+        widgets = (self.status_combo, self.priority_combo, self.agent_combo, self.neighbourhood_combo,
+                   self.mine_check, self.overdue_check, self.search_edit)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search_edit.setText(values.get("text", ""))
+        for combo, key in ((self.status_combo, "statuses"), (self.priority_combo, "priorities")):
+            wanted = tuple(values.get(key) or ())
+            combo.setCurrentIndex(max(0, next((i for i in range(combo.count()) if combo.itemData(i) == wanted), 0)))
+        for combo, key in ((self.agent_combo, "agent_id"), (self.neighbourhood_combo, "neighbourhood_id")):
+            combo.setCurrentIndex(max(0, combo.findData(values.get(key))))
+        self.mine_check.setChecked(bool(values.get("mine")))
+        self.overdue_check.setChecked(bool(values.get("overdue_only")))
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.apply_filters()
+
+    def current_query(self) -> CaseQuery:
+        values = self.filter_values()
+        values.pop("mine")
+        query = self.model.query
+        return make_query(**values, sort=query.sort, descending=query.descending)
+
+    def apply_filters(self) -> None:
+        self._load(self.current_query())
+
+    def _load(self, query: CaseQuery) -> None:
+        """Compute the ids in the pool; only the latest request is shown."""
+        self._generation += 1
+        generation = self._generation
+        database = self.database
+
+        def job():
+            with database.session() as session:
+                return case_ids(session, query), count_cases(session)
+
+        def done(result):
+            if generation != self._generation:
+                return
+            ids, total = result
+            self.total = total
+            self.model.set_ids(ids, query)
+            self._after_load()
+
+        run_in_background(job, done, busy=self.window.set_busy)
+
+    def load_now(self) -> None:
+        """Synchronous reload (tests and screenshots need the list at once)."""
+        query = self.current_query()
+        self._generation += 1
+        with self.database.session() as session:
+            ids, self.total = case_ids(session, query), count_cases(session)
+        self.model.set_ids(ids, query)
+        self._after_load()
+
+    def _after_load(self) -> None:
+        shown = self.model.rowCount()
+        self._stale = False
+        if self.total == 0:
+            self.empty_label.setText("Aucun dossier. Créez-en un (Ctrl+N) ou lancez « uv run main.py demo » "
+                                     "pour essayer sur des données fictives.")
+        else:
+            self.empty_label.setText("Aucun dossier ne correspond à la recherche ou aux filtres.")
+        self.empty_label.setVisible(shown == 0)
+        if self.window.current_page() is self:
+            self.window.count_label.setText(self.count_text())
+
+    def count_text(self) -> str:
+        shown = self.model.rowCount()
+        noun = "dossier" if self.total <= 1 else "dossiers"
+        return f"{shown} / {self.total} {noun}" if shown != self.total else f"{self.total} {noun}"
+
+    # -- page protocol ---------------------------------------------------------------
+    def refresh(self) -> None:
+        if self._stale:
+            self.load_now()
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.apply_filters()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def open_row(self, row: int) -> None:
+        case_id = self.model.case_id_at(row)
+        if case_id is not None:
+            self.window.open_case(case_id)
+
+    def _open_first_if_single(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.load_now()
+        if self.model.rowCount() >= 1:
+            self.table.setFocus()
+            self.table.selectRow(0)
+            if self.model.rowCount() == 1:
+                self.open_row(0)
+
+    # -- saved filters -----------------------------------------------------------------
+    def _fill_saved_menu(self) -> None:
+        self.saved_menu.clear()
+        names = saved_filters.names(self.database, self.window.actor)
+        for name in names:
+            self.saved_menu.addAction(name, lambda n=name: self.apply_saved(n))
+        if not names:
+            self.saved_menu.addAction("Aucun filtre enregistré").setEnabled(False)
+        self.saved_menu.addSeparator()
+        self.saved_menu.addAction("Enregistrer les filtres actuels…", self.save_current_filter)
+        if names:
+            delete = self.saved_menu.addMenu("Supprimer")
+            for name in names:
+                delete.addAction(name, lambda n=name: saved_filters.delete(self.database, self.window.actor, n))
+
+    def save_current_filter(self) -> None:
+        name, ok = QInputDialog.getText(self, "Enregistrer les filtres", "Nom du filtre :")
+        if ok and name.strip():
+            saved_filters.save(self.database, self.window.actor, name.strip(), json.dumps(self.filter_values()))
+
+    def apply_saved(self, name: str) -> None:
+        definition = saved_filters.load(self.database, self.window.actor, name)
+        if definition is not None:
+            self.set_filter_values(json.loads(definition))
+
+    # -- window state ------------------------------------------------------------------
+    def _restore_widths(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        state = QSettings().value("case_list/header")
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+
+    def save_state(self, settings) -> None:
+        settings.setValue("case_list/header", self.table.horizontalHeader().saveState())

@@ -1,0 +1,128 @@
+"""Commissions: meetings, their agenda built from chosen cases, a decision per case."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from db import models as m
+from db.vocab import COMMISSION_KINDS, label
+from gui.rows_model import RowsModel
+from gui.widgets import DataTable, EmptyState, TablePage
+
+
+class CommissionsPage(TablePage):
+    TITLE = "Commissions"
+    COLUMNS = [("held_on", "Date"), ("kind", "Type"), ("title", "Intitulé"), ("place", "Lieu"), ("items", "Dossiers")]
+    WIDTHS = (90, 230, 200, 150)
+    EMPTY_TEXT = "Aucune commission. Créez-en une avec « Nouvelle commission… »."
+    ITEM_COLUMNS = [("position", "N°"), ("reference", "Dossier"), ("household", "Ménage"),
+                    ("presentation", "Présentation"), ("decision", "Décision")]
+
+    def __init__(self, window, parent=None):
+        super().__init__(window, parent)
+        self.button("Nouvelle commission…", self.new_commission, "Préparer l'ordre du jour à partir de dossiers choisis")
+        self.items_model = RowsModel(self.ITEM_COLUMNS, self)
+        self.items_table = DataTable(self.items_model)
+        self.items_table.set_widths((40, 110, 190, 300))
+        self.items_table.activated_row.connect(lambda _row: self.record_decision())
+        self.items_empty = EmptyState("Ordre du jour vide : ajoutez des dossiers à cette commission.")
+        self.items_title = QLabel("<b>Ordre du jour</b>")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.items_title)
+        row.addStretch(1)
+        for text, slot in (("Ajouter des dossiers…", self.add_cases), ("Saisir la décision…", self.record_decision),
+                           ("Ouvrir le dossier", self.open_item)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        right_layout.addLayout(row)
+        right_layout.addWidget(self.items_table, 1)
+        right_layout.addWidget(self.items_empty)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([560, 640])
+        self.layout_.addWidget(self.splitter, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _p: self.show_items(current.row()))
+
+    def load_rows(self) -> list[dict]:
+        counts = (select(m.CommissionItem.commission_id, func.count().label("n"))
+                  .group_by(m.CommissionItem.commission_id).subquery())
+        statement = (select(m.Commission, counts.c.n).outerjoin(counts, counts.c.commission_id == m.Commission.id)
+                     .order_by(m.Commission.held_on.desc()).limit(500))
+        with self.database.session() as session:
+            return [{"_id": c.id, "held_on": c.held_on, "kind": label(COMMISSION_KINDS, c.kind), "title": c.title,
+                     "place": c.place, "items": n or 0, "_tooltip": c.participants}
+                    for c, n in session.execute(statement)]
+
+    def refresh(self) -> None:
+        current = self.table.current_row()
+        super().refresh()
+        if self.model.rowCount():
+            self.table.selectRow(current if 0 <= current < self.model.rowCount() else 0)
+        self.show_items(self.table.current_row())
+
+    def show_items(self, row: int) -> None:
+        commission_id = self.model.id_at(row)
+        rows = []
+        if commission_id is not None:
+            with self.database.session() as session:
+                commission = session.get(m.Commission, commission_id, options=[
+                    selectinload(m.Commission.items).selectinload(m.CommissionItem.case)
+                    .selectinload(m.Case.household)])
+                self.items_title.setText(f"<b>Ordre du jour — {commission.held_on:%d/%m/%Y}</b>")
+                rows = [{"_id": item.id, "_case_id": item.case_id, "position": item.position,
+                         "reference": item.case.reference, "household": item.case.household.display_name,
+                         "presentation": item.presentation, "decision": item.decision or "à décider",
+                         "_tooltip": item.decision} for item in commission.items]
+        self.items_model.set_rows(rows)
+        self.items_empty.setVisible(not rows)
+        self.items_table.setVisible(bool(rows))
+
+    def count_text(self) -> str:
+        total = self.model.rowCount()
+        return f"{total} commission{'s' if total > 1 else ''}" if total else ""
+
+    def selected_commission_id(self):
+        return self.model.id_at(self.table.current_row())
+
+    def open_item(self) -> None:
+        item = self.items_model.row(self.items_table.current_row())
+        if item:
+            self.window.open_case(item["_case_id"])
+
+    def new_commission(self) -> None:
+        from gui.commission_dialogs import CommissionDialog
+
+        if CommissionDialog(self.window, parent=self).exec():
+            self.window.cases_changed()
+            self.refresh()
+            self.table.selectRow(0)
+
+    def add_cases(self) -> None:
+        from gui.commission_dialogs import AddCasesDialog
+
+        commission_id = self.selected_commission_id()
+        if commission_id is not None and AddCasesDialog(self.window, commission_id, parent=self).exec():
+            self.window.cases_changed()
+            self.show_items(self.table.current_row())
+
+    def record_decision(self) -> None:
+        from gui.commission_dialogs import DecisionDialog
+
+        item = self.items_model.row(self.items_table.current_row())
+        if item and DecisionDialog(self.window, item, parent=self).exec():
+            current = self.items_table.current_row()
+            self.window.cases_changed({item["_case_id"]})
+            self.show_items(self.table.current_row())
+            self.items_table.selectRow(min(current + 1, self.items_model.rowCount() - 1))

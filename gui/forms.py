@@ -1,0 +1,246 @@
+"""A small form framework: labelled fields, errors shown next to the field, service calls.
+
+Every write goes through a core service; a ValidationError lands under the field
+it names (or at the top of the form), a PermissionDenied at the top.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import DomainError, ValidationError
+
+ERROR_STYLE = "color: #b3261e;"
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+class Form(QWidget):
+    """Fields by name; `value(name)`, `show_error(error)`, `clear_errors()`."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.top_error = error_label()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.top_error)
+        self.layout_ = QFormLayout()
+        outer.addLayout(self.layout_)
+
+    def add(self, name: str, caption: str, widget: QWidget, aliases: tuple[str, ...] = ()) -> QWidget:
+        self.fields[name] = widget
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        error = error_label()
+        box.addWidget(error)
+        self.errors[name] = error
+        for alias in aliases:
+            self.errors[alias] = error
+        self.layout_.addRow(caption, holder)
+        return widget
+
+    def add_text(self, name, caption, text="", placeholder="", aliases=()) -> QLineEdit:
+        edit = QLineEdit(text)
+        edit.setPlaceholderText(placeholder)
+        return self.add(name, caption, edit, aliases)
+
+    def add_long_text(self, name, caption, text="", aliases=()) -> QPlainTextEdit:
+        edit = QPlainTextEdit(text)
+        edit.setTabChangesFocus(True)
+        edit.setMinimumHeight(70)
+        return self.add(name, caption, edit, aliases)
+
+    def add_choice(self, name, caption, choices, current=None, empty: str | None = None, aliases=()) -> QComboBox:
+        combo = QComboBox()
+        if empty is not None:
+            combo.addItem(empty, None)
+        for code, text in (choices.items() if isinstance(choices, dict) else choices):
+            combo.addItem(text, code)
+        if current is not None:
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        return self.add(name, caption, combo, aliases)
+
+    def add_check(self, name, caption, checked=False, aliases=()) -> QCheckBox:
+        box = QCheckBox(caption)
+        box.setChecked(bool(checked))
+        return self.add(name, "", box, aliases)
+
+    def add_int(self, name, caption, value=0, minimum=0, maximum=99, aliases=()) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(minimum, maximum)
+        spin.setValue(value or 0)
+        return self.add(name, caption, spin, aliases)
+
+    def add_optional_int(self, name, caption, value=None, maximum=99, aliases=()) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(0, maximum)
+        spin.setSpecialValueText("—")  # 0 shows as "not given"
+        spin.setProperty("optional", True)
+        spin.setValue(value or 0)
+        return self.add(name, caption, spin, aliases)
+
+    def add_amount(self, name, caption, value=None, maximum=100000.0, suffix=" €", aliases=()) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(-1, maximum)
+        spin.setDecimals(2)
+        spin.setSpecialValueText("—")  # -1 shows as "not given"
+        spin.setSuffix(suffix)
+        spin.setValue(-1 if value is None else value)
+        return self.add(name, caption, spin, aliases)
+
+    def add_date(self, name, caption, value: date | None = None, optional=False, aliases=()) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("dd/MM/yyyy")
+        if optional:
+            edit.setMinimumDate(QDate(1900, 1, 1))
+            edit.setSpecialValueText("—")
+        edit.setDate(QDate(value) if value else (QDate(1900, 1, 1) if optional else QDate.currentDate()))
+        return self.add(name, caption, edit, aliases)
+
+    def add_datetime(self, name, caption, value: datetime | None = None, aliases=()) -> QDateTimeEdit:
+        edit = QDateTimeEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("dd/MM/yyyy HH:mm")
+        edit.setDateTime(QDateTime(value) if value else QDateTime(QDate.currentDate(), QTime(9, 0)))
+        return self.add(name, caption, edit, aliases)
+
+    # -- values --------------------------------------------------------------------
+    def value(self, name: str):
+        widget = self.fields[name]
+        if isinstance(widget, QLineEdit):
+            return widget.text().strip()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText().strip()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QDateTimeEdit) and not isinstance(widget, QDateEdit):
+            return widget.dateTime().toPython()
+        if isinstance(widget, QDateEdit):
+            value = widget.date().toPython()
+            return None if value.year == 1900 else value
+        if isinstance(widget, QDoubleSpinBox):
+            return None if widget.value() < 0 else widget.value()
+        if isinstance(widget, QSpinBox):
+            if widget.property("optional") and widget.value() == 0:
+                return None
+            return widget.value()
+        raise TypeError(name)
+
+    def set_value(self, name: str, value) -> None:
+        widget = self.fields[name]
+        if isinstance(widget, QLineEdit):
+            widget.setText(value or "")
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value or "")
+        elif isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value)))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QDateTimeEdit) and not isinstance(widget, QDateEdit):
+            widget.setDateTime(QDateTime(value) if value else QDateTime(QDate.currentDate(), QTime(9, 0)))
+        elif isinstance(widget, QDateEdit):
+            widget.setDate(QDate(value) if value else QDate(1900, 1, 1))
+        elif isinstance(widget, QDoubleSpinBox):
+            widget.setValue(-1 if value is None else value)
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(value or 0)
+
+    def watch(self, callback) -> None:
+        """Call callback() whenever the user changes any field."""
+        for widget in self.fields.values():
+            for signal in ("textEdited", "currentIndexChanged", "toggled", "valueChanged", "dateChanged",
+                           "dateTimeChanged"):
+                if isinstance(widget, QPlainTextEdit):
+                    widget.textChanged.connect(callback)
+                    break
+                if hasattr(widget, signal):
+                    getattr(widget, signal).connect(lambda *_a: callback())
+                    break
+
+    def values(self) -> dict:
+        return {name: self.value(name) for name in self.fields}
+
+    # -- errors ----------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        for label in [self.top_error, *self.errors.values()]:
+            label.clear()
+            label.setVisible(False)
+
+    def show_error(self, error: DomainError) -> None:
+        self.clear_errors()
+        items = error.errors if isinstance(error, ValidationError) else [error]
+        focused = False
+        for item in items:
+            label = self.errors.get(item.field or "", self.top_error)
+            label.setText(item.message)
+            label.setVisible(True)
+            widget = self.fields.get(item.field or "")
+            if widget is not None and not focused:
+                widget.setFocus()
+                focused = True
+
+
+class FormDialog(QDialog):
+    """A dialog around a Form; `submit()` calls the service and closes on success.
+
+    Subclasses implement `perform()` which calls a service and may raise DomainError.
+    Échap closes (QDialog default).
+    """
+
+    def __init__(self, title: str, parent=None, ok_text: str = "Enregistrer"):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = Form()
+        self.result_changes = None
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(ok_text)
+        self.buttons.button(QDialogButtonBox.Cancel).setText("Annuler")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+
+    def perform(self):
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.form.clear_errors()
+        try:
+            self.result_changes = self.perform()
+        except DomainError as error:
+            self.form.show_error(error)
+            return
+        self.accept()

@@ -1,0 +1,194 @@
+"""Relogement: households by stage, their proposals and decisions, SNE renewals coming due."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from db import models as m
+from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, label
+from gui.rows_model import RowsModel
+from gui.widgets import DataTable, EmptyState, TablePage
+
+SNE_WARNING_DAYS = 60
+STAGES = {
+    "a_constituer": "Demande SNE à constituer",
+    "recherche": "En recherche de logement",
+    "proposition": "Proposition en cours",
+    "reloge": "Relogé",
+    "abandon": "Abandon",
+}
+DUE = QColor("#b3261e")
+
+
+def sne_renewal(filed: date | None, today: date) -> date | None:
+    """Next anniversary of the SNE demand (it must be renewed every year)."""
+    if filed is None:
+        return None
+    years = max(1, today.year - filed.year + (1 if (today.month, today.day) > (filed.month, filed.day) else 0))
+    try:
+        return filed.replace(year=filed.year + years)
+    except ValueError:  # 29 February
+        return filed.replace(year=filed.year + years, day=28)
+
+
+def proposal_row(proposal: m.Proposal) -> dict:
+    return {"_id": proposal.id, "proposed_on": proposal.proposed_on,
+            "landlord": proposal.landlord.name if proposal.landlord else "",
+            "dwelling": proposal.dwelling_description, "typology": proposal.typology or "", "rent": proposal.rent,
+            "cal_date": proposal.cal_date, "cal": label(CAL_DECISIONS, proposal.cal_decision) or "en attente",
+            "household": label(HOUSEHOLD_DECISIONS, proposal.household_decision),
+            "refusal": proposal.refusal_reason}
+
+
+def stage_of(relocation: m.Relocation) -> str:
+    if relocation.status in ("reloge", "abandon"):
+        return relocation.status
+    if any(p.household_decision == "en_attente" and p.cal_decision in (None, "attribution", "attribution_rang")
+           for p in relocation.proposals):
+        return "proposition"
+    return "recherche" if relocation.sne_number else "a_constituer"
+
+
+class RelocationPage(TablePage):
+    TITLE = "Relogement"
+    COLUMNS = [("reference", "Dossier"), ("household", "Ménage"), ("reason", "Motif"), ("stage", "Étape"),
+               ("typology", "Typologie"), ("sne", "N° SNE"), ("renewal", "Renouvellement SNE"),
+               ("dalo", "DALO reconnu le"), ("proposals", "Propositions")]
+    WIDTHS = (110, 190, 210, 190, 80, 140, 140, 120)
+    EMPTY_TEXT = "Aucun ménage à cette étape du relogement."
+    PROPOSAL_COLUMNS = [("proposed_on", "Proposée le"), ("landlord", "Bailleur"), ("dwelling", "Logement"),
+                        ("typology", "Typologie"), ("rent", "Loyer (€)"), ("cal_date", "CAL le"),
+                        ("cal", "Décision CAL"), ("household", "Réponse du ménage"), ("refusal", "Motif du refus")]
+
+    def __init__(self, window, parent=None):
+        super().__init__(window, parent)
+        self.stage_combo = QComboBox()
+        self.stage_combo.addItem("Relogements en cours", "open")
+        self.stage_combo.addItem(f"Renouvellement SNE dans les {SNE_WARNING_DAYS} jours", "sne_due")
+        for code, text in STAGES.items():
+            self.stage_combo.addItem(text, code)
+        self.stage_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.tools.addWidget(QLabel("Afficher :"))
+        self.tools.addWidget(self.stage_combo)
+        self.button("Ouvrir le dossier", lambda: self.activate_row(self.table.current_row()))
+        self.proposals_model = RowsModel(self.PROPOSAL_COLUMNS, self)
+        self.proposals_table = DataTable(self.proposals_model)
+        self.proposals_table.set_widths((95, 170, 220, 75, 80, 90, 140, 160))
+        self.proposals_empty = EmptyState("Aucune proposition de logement pour ce ménage.")
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.proposals_title = QLabel("<b>Propositions</b>")
+        row.addWidget(self.proposals_title)
+        row.addStretch(1)
+        for text, slot in (("Ajouter une proposition…", self.add_proposal), ("Décision CAL…", self.cal_decision),
+                           ("Réponse du ménage…", self.household_decision)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        lower_layout.addLayout(row)
+        lower_layout.addWidget(self.proposals_table, 1)
+        lower_layout.addWidget(self.proposals_empty)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.table, 1)
+        upper_layout.addWidget(self.empty)
+        self.splitter = QSplitter(Qt.Vertical)
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setSizes([420, 260])
+        self.layout_.addWidget(self.splitter, 1)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_proposals(current.row()))
+
+    def load_rows(self) -> list[dict]:
+        today = date.today()
+        wanted = self.stage_combo.currentData()
+        statement = (select(m.Relocation).options(
+            selectinload(m.Relocation.proposals).selectinload(m.Proposal.landlord),
+            selectinload(m.Relocation.case).selectinload(m.Case.household))
+            .order_by(m.Relocation.opened_on.desc()))
+        if wanted in ("open", "sne_due", "a_constituer", "recherche", "proposition"):
+            statement = statement.where(m.Relocation.status == "en_cours")
+        elif wanted in ("reloge", "abandon"):
+            statement = statement.where(m.Relocation.status == wanted)
+        rows = []
+        with self.database.session() as session:
+            reasons = dict(session.execute(select(m.RelocationReason.code, m.RelocationReason.label)).all())
+            for relocation in session.scalars(statement):
+                stage = stage_of(relocation)
+                renewal = sne_renewal(relocation.sne_filed_on, today) if relocation.status == "en_cours" else None
+                due_soon = renewal is not None and renewal <= today + timedelta(days=SNE_WARNING_DAYS)
+                if wanted == "sne_due" and not due_soon:
+                    continue
+                if wanted in STAGES and stage != wanted:
+                    continue
+                rows.append({
+                    "_id": relocation.id, "_case_id": relocation.case_id, "reference": relocation.case.reference,
+                    "household": relocation.case.household.display_name, "reason": reasons.get(relocation.reason, ""),
+                    "stage": STAGES[stage], "typology": relocation.needed_typology or "", "sne": relocation.sne_number,
+                    "renewal": renewal, "dalo": relocation.dalo_recognized_on,
+                    "proposals": len(relocation.proposals) or "",
+                    "_colour": DUE if due_soon else None,
+                    "_tooltip": "Renouvellement de la demande SNE à faire bientôt" if due_soon else "",
+                    "_proposals": [proposal_row(p) for p in relocation.proposals],
+                })
+        return rows
+
+    def refresh(self) -> None:
+        super().refresh()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self.show_proposals(self.table.current_row())
+
+    def show_proposals(self, row: int) -> None:
+        data = self.model.row(row)
+        proposals = data["_proposals"] if data else []
+        self.proposals_title.setText(f"<b>Propositions — {data['household']}</b>" if data else "<b>Propositions</b>")
+        self.proposals_model.set_rows(proposals)
+        self.proposals_empty.setVisible(not proposals)
+        self.proposals_table.setVisible(bool(proposals))
+
+    def count_text(self) -> str:
+        total = self.model.rowCount()
+        return f"{total} ménage{'s' if total > 1 else ''}" if total else ""
+
+    def _selected_proposal(self) -> dict | None:
+        return self.proposals_model.row(self.proposals_table.current_row())
+
+    def _after_write(self) -> None:
+        current = self.table.current_row()
+        self.window.cases_changed()
+        super().refresh()
+        if 0 <= current < self.model.rowCount():
+            self.table.selectRow(current)
+        self.show_proposals(self.table.current_row())
+
+    def add_proposal(self) -> None:
+        from gui.relocation_dialogs import ProposalDialog
+
+        row = self.selected()
+        if row and ProposalDialog(self.window, row["_case_id"], row["_id"], parent=self).exec():
+            self._after_write()
+
+    def cal_decision(self) -> None:
+        from gui.relocation_dialogs import CalDecisionDialog
+
+        proposal = self._selected_proposal()
+        row = self.selected()
+        if proposal and CalDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self).exec():
+            self._after_write()
+
+    def household_decision(self) -> None:
+        from gui.relocation_dialogs import HouseholdDecisionDialog
+
+        proposal = self._selected_proposal()
+        row = self.selected()
+        if proposal and HouseholdDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self).exec():
+            self._after_write()

@@ -1,0 +1,74 @@
+"""A small read-only table model over a list of dicts, for the lists that stay short.
+
+Each row is a dict; columns name the key to show. Optional keys per row:
+`_id` (the entity id), `_tooltip`, `_colour` (a QColor for the whole row),
+`_bold` (bool).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QFont
+
+
+def show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if (value.hour or value.minute) else value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",").removesuffix(",00")
+    return str(value)
+
+
+class RowsModel(QAbstractTableModel):
+    def __init__(self, columns: list[tuple[str, str]], parent=None):
+        super().__init__(parent)
+        self.columns = columns
+        self.rows: list[dict] = []
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: int) -> dict | None:
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def id_at(self, index: int):
+        row = self.row(index)
+        return row.get("_id") if row else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section][1]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = self.columns[index.column()][0]
+        if role == Qt.DisplayRole:
+            return show(row.get(key))
+        if role == Qt.ToolTipRole:
+            return row.get("_tooltip") or None
+        if role == Qt.ForegroundRole and row.get("_colour") is not None:
+            return QBrush(row["_colour"])
+        if role == Qt.FontRole and row.get("_bold"):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None

@@ -1,0 +1,77 @@
+"""Slow work off the GUI thread: a QThreadPool job that reports back by signal.
+
+The job function receives no session: it opens its own from the Database
+inside the worker thread, so a SQLAlchemy session never crosses threads.
+Past about 300 ms a progress indication appears in the status bar.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+PROGRESS_DELAY_MS = 300
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, function: Callable, signals: _Signals):
+        super().__init__()
+        self.function = function
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.function()
+        except Exception:  # noqa: BLE001 - reported on the GUI thread
+            self.signals.failed.emit(sys.exc_info())
+        else:
+            self.signals.done.emit(result)
+
+
+_alive: set[_Signals] = set()
+
+
+def run_in_background(function: Callable, on_done: Callable, busy: Callable[[bool], None] | None = None,
+                      on_error: Callable | None = None) -> None:
+    """Run function() in the pool; on_done(result) then runs on the GUI thread.
+
+    busy(True) is called if the job lasts more than PROGRESS_DELAY_MS, busy(False) at the end.
+    """
+    signals = _Signals()
+    _alive.add(signals)
+    timer = QTimer(signals, singleShot=True, interval=PROGRESS_DELAY_MS)
+    if busy is not None:
+        timer.timeout.connect(lambda: busy(True))
+        timer.start()
+
+    def finish():
+        timer.stop()
+        _alive.discard(signals)
+        if busy is not None:
+            busy(False)
+
+    def done(result):
+        finish()
+        on_done(result)
+
+    def failed(info):
+        finish()
+        if on_error is not None:
+            on_error(info)
+        else:
+            sys.excepthook(*info)
+
+    signals.done.connect(done)
+    signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(_Job(function, signals))
+
+
+def format_exc(info) -> str:
+    return "".join(traceback.format_exception(*info))
