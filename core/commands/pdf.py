@@ -1,0 +1,86 @@
+"""`main.py pdf …`: the printable documents, the same as the application prints.
+
+    pdf fiche REF -o FICHIER
+    pdf visite VISIT_ID -o FICHIER
+    pdf courrier-bailleur REF -o FICHIER
+    pdf courrier-menage REF -o FICHIER
+    pdf bilan --du AAAA-MM-JJ --au AAAA-MM-JJ [--quartier NOM | --commune NOM] -o FICHIER
+    pdf commission ID -o FICHIER
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from core.actor import SYSTEM
+from core.commands.cli import french_date
+from core.errors import DomainError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("pdf", help="produire un document PDF (fiche, visite, courrier, bilan, commission)")
+    kinds = parser.add_subparsers(dest="pdf_command", metavar="DOCUMENT", required=True, parser_class=type(parser))
+    for name, help_text, argument, argument_help in (
+        ("fiche", "fiche de suivi d'un dossier", "reference", "référence du dossier (ex. 2026-00042)"),
+        ("visite", "compte rendu de visite, avec ses photos", "visit_id", "numéro de la visite"),
+        ("courrier-bailleur", "courrier au bailleur demandant des travaux", "reference", "référence du dossier"),
+        ("courrier-menage", "courrier au ménage : où en est son dossier", "reference", "référence du dossier"),
+        ("commission", "ordre du jour et relevé de décisions d'une commission", "commission_id",
+         "numéro de la commission"),
+    ):
+        sub = kinds.add_parser(name, help=help_text)
+        sub.add_argument(argument, metavar=argument.upper().replace("REFERENCE", "REF"), help=argument_help)
+        _output(sub)
+    bilan = kinds.add_parser("bilan", help="bilan par objectif sur une période")
+    bilan.add_argument("--du", type=french_date, required=True, metavar="AAAA-MM-JJ", help="début de la période")
+    bilan.add_argument("--au", type=french_date, required=True, metavar="AAAA-MM-JJ", help="fin de la période")
+    where = bilan.add_mutually_exclusive_group()
+    where.add_argument("--quartier", metavar="NOM", help="limiter à un quartier")
+    where.add_argument("--commune", metavar="NOM", help="limiter à une commune")
+    _output(bilan)
+    parser.set_defaults(func=run)
+
+
+def _output(parser) -> None:
+    parser.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier PDF à écrire")
+
+
+def run(args, open_db) -> int:
+    target = Path(args.sortie)
+    if not target.parent.is_dir():
+        print(f"Erreur : le dossier « {target.parent} » n'existe pas.", file=sys.stderr)
+        return 1
+    database = open_db()
+    started = time.perf_counter()
+    try:
+        data = _build(args, database, target)
+    except DomainError as error:
+        print(f"Erreur : {error.message}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Erreur : impossible d'écrire « {target} » ({error.strerror}).", file=sys.stderr)
+        return 1
+    print(f"PDF écrit : {target} ({len(data) // 1024} Ko, {time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def _build(args, database, target: Path) -> bytes:
+    command = args.pdf_command
+    if command == "fiche":
+        from core.pdf.fiche import build_fiche
+        return build_fiche(database, SYSTEM, args.reference, target)
+    if command == "visite":
+        from core.pdf.visit import build_visit_report
+        return build_visit_report(database, SYSTEM, args.visit_id, target)
+    if command == "courrier-bailleur":
+        from core.pdf.letters import build_landlord_letter
+        return build_landlord_letter(database, SYSTEM, args.reference, target)
+    if command == "courrier-menage":
+        from core.pdf.letters import build_household_letter
+        return build_household_letter(database, SYSTEM, args.reference, target)
+    if command == "commission":
+        from core.pdf.commission import build_commission
+        return build_commission(database, SYSTEM, args.commission_id, target)
+    from core.pdf.bilan import build_bilan
+    return build_bilan(database, SYSTEM, args.du, args.au, quartier=args.quartier, commune=args.commune, target=target)
