@@ -493,9 +493,7 @@ def build_demo(database: Database, cases: int = 2000, seed: int = 1, today: date
 
 def after_demo(session, case_ids: list[int]) -> None:
     """Derived data for freshly inserted cases: search index and scores."""
+    from core.scoring import recompute_criticality
+
     reindex_cases(session, None)
-    try:
-        from core.scoring import recompute_all_criticality
-    except ImportError:  # scoring lands with the core services
-        return
-    recompute_all_criticality(session)
+    recompute_criticality(session, None)  # grouped SQL sums and one executemany: fast at 100,000 cases
