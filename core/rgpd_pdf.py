@@ -1,0 +1,89 @@
+"""The readable PDF of a right-of-access export (same content as the JSON)."""
+from __future__ import annotations
+
+from reportlab.platypus import PageBreak
+
+from core.actor import Actor
+from core.pdf.common import CONTENT_WIDTH, build_pdf, fields, para, spacer, table
+from core.pdf.service import service_header
+
+LABELS = {
+    "last_name": "Nom", "first_name": "Prénom", "phone": "Téléphone", "email": "Courriel", "adults": "Adultes",
+    "children": "Enfants", "has_child_under_6": "Enfant de moins de 6 ans", "has_person_over_75": "Personne de plus de 75 ans",
+    "has_disability": "Handicap", "is_isolated": "Personne isolée", "has_pregnancy": "Grossesse",
+    "caf_allocataire": "Allocataire CAF", "preferred_language": "Langue", "reference": "Référence",
+    "status": "Statut", "priority": "Priorité", "opened_on": "Ouvert le", "closed_on": "Clos le",
+    "closure_reason": "Motif de clôture", "summary": "Résumé", "source": "Origine", "last_activity_at": "Dernière activité",
+    "street_number": "Numéro", "street": "Voie", "building": "Bâtiment", "floor": "Étage", "door": "Porte",
+    "postcode": "Code postal", "tenure": "Statut d'occupation", "typology": "Typologie", "living_area_m2": "Surface (m²)",
+    "main_rooms": "Pièces principales", "dpe_class": "Classe DPE", "created_at": "Créé le", "updated_at": "Modifié le",
+    "text": "Texte", "kind": "Nature", "comment": "Commentaire", "subject": "Objet", "answer": "Réponse",
+    "title": "Intitulé", "observations": "Observations", "next_steps": "Suites", "filename": "Fichier",
+    "caption": "Légende", "presentation": "Présentation", "decision": "Décision", "state": "État",
+}
+_HIDDEN = {"id", "household_id", "dwelling_id", "case_id", "created_at", "updated_at", "agent_id", "author_id",
+           "created_by_id", "assignee_id", "added_by_id", "commune_id", "neighbourhood_id", "landlord_id", "visit_id",
+           "relocation_id", "commission_id", "item_id", "case_disorder_id", "partner_id", "sha256", "rule_key"}
+_SECTIONS = [
+    ("visites", "Visites"), ("desordres", "Désordres signalés"), ("saisines", "Saisines des partenaires"),
+    ("relogement", "Relogement"), ("propositions", "Propositions de logement"), ("commissions", "Passages en commission"),
+    ("journal", "Journal du dossier"), ("taches", "Tâches"), ("pieces_jointes", "Pièces jointes"),
+]
+
+
+def _label(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _shown(value) -> str:
+    if value is True:
+        return "oui"
+    if value is False:
+        return "non"
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        day = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+        return day + (f" {value[11:16]}" if len(value) > 10 else "")
+    return "" if value is None else str(value)
+
+
+def _pairs(row: dict) -> list[tuple[str, str]]:
+    return [(_label(k), _shown(v)) for k, v in row.items() if k not in _HIDDEN and v not in (None, "")]
+
+
+def _records(rows: list[dict]) -> list:
+    story = []
+    for index, row in enumerate(rows, 1):
+        story.append(para(f"n° {index}", "small"))
+        story.append(fields(_pairs(row), columns=1))
+    return story
+
+
+def render_pdf(session, document: dict, actor: Actor) -> bytes:
+    household = document["menage"]
+    story = [
+        para("Droit d'accès aux données personnelles", "title"),
+        para("Toutes les données détenues par le service de médiation habitat sur ce ménage "
+             "(règlement général sur la protection des données, article 15).", "subtitle"),
+        para("Ménage", "h1"), fields(_pairs(household)),
+    ]
+    for entry in document["dossiers"]:
+        case = entry["dossier"]
+        story += [PageBreak(), para(f"Dossier {case['reference']}", "h1"), fields(_pairs(case)),
+                  para("Logement", "h2"), fields(_pairs(entry["logement"]))]
+        if entry["types"] or entry["objectifs"]:
+            story.append(para("Types : " + ", ".join(entry["types"]) + "\nObjectifs : " + "; ".join(entry["objectifs"])))
+        for key, title in _SECTIONS:
+            if entry.get(key):
+                story += [para(title, "h2"), *_records(entry[key])]
+    accesses = document["journal_des_acces"]
+    story += [PageBreak(), para("Qui a consulté ou modifié ces données", "h1")]
+    if accesses:
+        rows = [["Date", "Utilisateur", "Action", "Dossier"]] + [
+            [_shown(a["date"]), a["utilisateur"], a["action"], a["dossier"]] for a in accesses]
+        story.append(table(rows, [CONTENT_WIDTH * f for f in (0.22, 0.22, 0.36, 0.2)]))
+    else:
+        story.append(para("Aucun événement enregistré."))
+    story += [spacer(4), para("Les pièces jointes figurent dans l'archive, dossier « pieces-jointes », et toutes les "
+                              "données au format JSON dans le fichier .json de l'archive.", "muted")]
+    return build_pdf(story, title="Droit d'accès — données d'un ménage", header=service_header(session),
+                     author=actor.full_name or actor.login)
