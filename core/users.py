@@ -196,3 +196,21 @@ def find_user_id(database: Database, login: str) -> int:
     if user_id is None:
         raise NotFound(f"Aucun utilisateur « {login} ».")
     return user_id
+
+
+DEMO_PASSWORD = "Demo-Mediation-2026"
+
+
+def set_demo_passwords(database: Database) -> list[str]:
+    """Demo databases only: every account without a password gets the documented demo password."""
+    from core.demo import DEMO_MARKER
+    from db.models import Setting
+
+    with database.write() as session:
+        if session.get(Setting, DEMO_MARKER) is None:
+            raise PermissionDenied("Le mot de passe de démonstration est réservé aux bases de démonstration.")
+        users = list(session.scalars(select(User).where(User.password_hash.is_(None)).order_by(User.id)))
+        shared_hash = hash_password(DEMO_PASSWORD)  # one costly hash for all: same public password anyway
+        for user in users:
+            user.password_hash = shared_hash
+        return [u.login for u in users]

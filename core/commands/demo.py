@@ -30,5 +30,9 @@ def run(args, open_db) -> int:
     elapsed = time.perf_counter() - started
     print(file=sys.stderr)
     print(f"{report.cases} dossiers de démonstration créés en {elapsed:.1f} s dans {database.describe()}.")
+    from core.users import DEMO_PASSWORD, set_demo_passwords
+
+    if set_demo_passwords(database):
+        print(f"Connexion : « admin », « responsable » ou un agent (« sabrina »…), mot de passe « {DEMO_PASSWORD} ».")
     args.wants_gui = not args.no_gui
     return 0
