@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication
 
+from db.crypto import set_passphrase_prompt
 from db.engine import Database
 
 
@@ -23,21 +24,46 @@ def ensure_app() -> QApplication:
     return app
 
 
-def choose_actor(database: Database):
-    """Who works in the window (the login dialog replaces this choice)."""
-    from gui.actor_choice import default_actor
+def _ask_passphrase(path):
+    from gui.login_dialog import ask_database_passphrase
 
-    return default_actor(database)
+    return ask_database_passphrase(path)
+
+
+# An encrypted database opened for the window asks its passphrase in a dialog (db/crypto.py).
+set_passphrase_prompt(_ask_passphrase)
+
+
+def choose_actor(database: Database, unattended: bool = False):
+    """Who works in the window: the login dialog (first administrator on a fresh database)."""
+    from gui.login_dialog import login_at_start
+
+    return login_at_start(database, unattended=unattended)
+
+
+def start_session(app: QApplication, database: Database, actor) -> None:
+    """Idle lock for the session, and the logout audited when the application quits."""
+    from core.auth import logout
+    from gui.idle_lock import IdleLock
+
+    app.idle_lock = IdleLock(database, actor, parent=app)
+    app.aboutToQuit.connect(lambda: app.idle_lock.actor.user_id and logout(database, app.idle_lock.actor))
 
 
 def run_gui(database: Database, screenshot: str | None = None, view: str | None = None) -> int:
     app = ensure_app()
     from gui.main_window import MainWindow
 
-    actor = choose_actor(database)
+    actor = choose_actor(database, unattended=bool(screenshot))
+    if actor is None:
+        if screenshot:
+            print("Capture refusée : une connexion est nécessaire pour afficher des dossiers réels.", file=sys.stderr)
+            return 1
+        return 0
     window = MainWindow(database, actor)
     if screenshot:
         return take_screenshot(app, window, screenshot, view)
+    start_session(app, database, actor)
     if view and not show_named_view(window, view):
         print(f"Vue inconnue : « {view} ».", file=sys.stderr)
     window.show()
