@@ -129,7 +129,10 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
 
 def purge_expired(database, actor: Actor) -> int:
     """Delete the events older than the retention period; the purge itself is audited."""
+    from core.access import authorize
+
     with database.write() as session:
+        authorize(session, actor, "retention.manage")
         months = retention_months(session)
         if session.get_bind().dialect.name == "sqlite":
             cutoff = "datetime('now', 'localtime', :interval)"

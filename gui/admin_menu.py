@@ -1,0 +1,109 @@
+"""The Administration menu (administrators only), "my password", and the audited case opening."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox, QVBoxLayout
+
+from core.audit import record_case_opened
+from core.errors import DomainError, PermissionDenied
+
+
+def install_admin_menu(window) -> None:
+    """Called at the end of MainWindow._build_menus."""
+    if window.actor.user_id is not None:
+        own = QAction("Changer mon &mot de passe…", window)
+        own.triggered.connect(lambda: ChangeOwnPasswordDialog(window).exec())
+        window.tools_menu.addAction(own)
+    if window.actor.role != "admin":
+        return
+    menu = QMenu("Ad&ministration", window)
+    window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
+    window.admin_menu = menu
+    entries = [
+        ("Comptes &utilisateurs…", _open("gui.users_dialog", "UsersDialog")),
+        ("&Journal d'audit…", _open("gui.audit_viewer", "AuditViewer")),
+        ("&Conservation des données…", _open("gui.retention_dialog", "RetentionDialog")),
+        ("&Droit d'accès : exporter un ménage…", export_household_dialog),
+    ]
+    for text, slot in entries:
+        action = QAction(text, window)
+        action.triggered.connect(lambda _=False, s=slot: s(window))
+        menu.addAction(action)
+
+
+def _open(module_name: str, class_name: str):
+    def opener(window):
+        import importlib
+
+        dialog_class = getattr(importlib.import_module(module_name), class_name)
+        dialog = dialog_class(window.database, window.actor, window)
+        dialog.exec()
+        if hasattr(window, "refresh"):
+            window.refresh()
+
+    return opener
+
+
+def audit_case_opening(window, case_id: int) -> bool:
+    """Every opening of a case file is audited; outside an agent's scope it is refused."""
+    try:
+        record_case_opened(window.database, window.actor, case_id)
+    except PermissionDenied as error:
+        QMessageBox.warning(window, "Accès refusé", error.message)
+        return False
+    return True
+
+
+def export_household_dialog(window) -> None:
+    from core.rgpd_export import household_of_case, write_archive
+
+    reference, ok = QInputDialog.getText(window, "Droit d'accès",
+                                         "Référence d'un dossier du ménage (toutes ses données seront exportées) :")
+    if not ok or not reference.strip():
+        return
+    try:
+        household_id = household_of_case(window.database, reference.strip())
+        path, _ = QFileDialog.getSaveFileName(window, "Enregistrer l'archive du droit d'accès",
+                                              f"droit-acces-menage-{household_id}.zip", "Archive zip (*.zip)")
+        if not path:
+            return
+        write_archive(window.database, window.actor, household_id, path)
+    except DomainError as error:
+        QMessageBox.warning(window, "Droit d'accès", error.message)
+        return
+    QMessageBox.information(window, "Droit d'accès", f"Archive écrite : {path}\n(PDF lisible, JSON et pièces jointes).")
+
+
+class ChangeOwnPasswordDialog(QDialog):
+    def __init__(self, window):
+        super().__init__(window)
+        self.database, self.actor = window.database, window.actor
+        self.setWindowTitle("Changer mon mot de passe")
+        self.old_edit, self.new_edit, self.confirm_edit = (QLineEdit(echoMode=QLineEdit.Password) for _ in range(3))
+        self.error_label = QLabel(wordWrap=True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        form = QFormLayout()
+        form.addRow("Mot de passe &actuel :", self.old_edit)
+        form.addRow("&Nouveau mot de passe :", self.new_edit)
+        form.addRow("&Confirmation :", self.confirm_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Cancel).setText("Annuler")
+        buttons.accepted.connect(self.change)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def change(self) -> None:
+        from core.users import change_own_password
+
+        if self.new_edit.text() != self.confirm_edit.text():
+            self.error_label.setText("Les deux saisies du nouveau mot de passe diffèrent.")
+            return
+        try:
+            change_own_password(self.database, self.actor, self.old_edit.text(), self.new_edit.text())
+        except DomainError as error:
+            self.error_label.setText(error.message)
+            return
+        self.accept()

@@ -1,0 +1,126 @@
+"""Administrators: cases without contact for 24 months (anonymise or delete) and audit trail retention."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from core.actor import Actor
+from core.audit import (
+    AUDIT_RETENTION_KEY,
+    MIN_AUDIT_MONTHS,
+    purge_expired,
+    record_event,
+    retention_months,
+    write_setting,
+)
+from core.errors import DomainError
+from core.retention import NO_CONTACT_MONTHS, anonymise, delete_for_good, stale_cases
+from db.engine import Database
+from db.vocab import CASE_STATUSES, label
+
+COLUMNS = ["", "Référence", "Ménage", "Statut", "Dernier contact", "Mois sans contact"]
+
+
+class RetentionDialog(QDialog):
+    def __init__(self, database: Database, actor: Actor, parent=None, today=None):
+        super().__init__(parent)
+        self.database, self.actor, self.today = database, actor, today
+        self.setWindowTitle("Conservation des données")
+        self.resize(900, 560)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel(wordWrap=True)
+        all_button = QPushButton("Tout cocher")
+        all_button.clicked.connect(lambda: self._check_all(True))
+        self.anonymise_button = QPushButton("Anonymiser les dossiers cochés…")
+        self.anonymise_button.clicked.connect(lambda: self.apply(anonymise, "anonymiser"))
+        self.delete_button = QPushButton("Supprimer les dossiers cochés…")
+        self.delete_button.clicked.connect(lambda: self.apply(delete_for_good, "supprimer définitivement"))
+        actions = QHBoxLayout()
+        for button in (all_button, self.anonymise_button, self.delete_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        with database.session() as session:
+            months = retention_months(session)
+        self.audit_spin = QSpinBox(minimum=MIN_AUDIT_MONTHS, maximum=120, value=months, suffix=" mois")
+        purge_button = QPushButton("Enregistrer et purger le journal")
+        purge_button.clicked.connect(self.purge)
+        audit_row = QHBoxLayout()
+        for widget in (QLabel("Conserver le journal d'audit"), self.audit_spin, purge_button):
+            audit_row.addWidget(widget)
+        audit_row.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.button(QDialogButtonBox.Close).setText("Fermer")
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            f"<b>Dossiers sans contact depuis {NO_CONTACT_MONTHS} mois.</b> L'anonymisation remplace définitivement "
+            "nom, coordonnées, adresse précise et textes libres, et garde les chiffres des bilans ; la suppression "
+            "efface tout. Dans les deux cas, les données quittent aussi le fichier de la base.", wordWrap=True))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(actions)
+        layout.addLayout(audit_row)
+        layout.addWidget(close)
+        self.reload()
+
+    def reload(self) -> None:
+        self.rows = stale_cases(self.database, self.actor, self.today)
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled)
+            check.setCheckState(Qt.Unchecked)
+            self.table.setItem(r, 0, check)
+            values = [row.reference, row.household, label(CASE_STATUSES, row.status),
+                      row.last_activity.strftime("%d/%m/%Y") if row.last_activity else "", str(row.months_without_contact)]
+            for c, value in enumerate(values, 1):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.summary.setText(f"{len(self.rows)} dossier(s) à traiter." if self.rows else "Aucun dossier à traiter.")
+
+    def _check_all(self, checked: bool) -> None:
+        for r in range(self.table.rowCount()):
+            self.table.item(r, 0).setCheckState(Qt.Checked if checked else Qt.Unchecked)
+
+    def checked_ids(self) -> list[int]:
+        return [self.rows[r].id for r in range(self.table.rowCount()) if self.table.item(r, 0).checkState() == Qt.Checked]
+
+    def apply(self, operation, verb: str) -> None:
+        ids = self.checked_ids()
+        if not ids:
+            QMessageBox.information(self, "Conservation", "Cochez d'abord les dossiers à traiter.")
+            return
+        answer = QMessageBox.question(
+            self, "Conservation", f"{verb.capitalize()} {len(ids)} dossier(s) ? Cette opération est irréversible.",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            return
+        try:
+            operation(self.database, self.actor, ids)
+        except DomainError as error:
+            QMessageBox.warning(self, "Conservation", error.message)
+        self.reload()
+
+    def purge(self) -> None:
+        with self.database.write() as session:
+            write_setting(session, AUDIT_RETENTION_KEY, self.audit_spin.value())
+            record_event(session, self.actor, "parametre.modification", "setting", AUDIT_RETENTION_KEY,
+                         {"valeur": self.audit_spin.value()})
+        removed = purge_expired(self.database, self.actor)
+        QMessageBox.information(self, "Journal d'audit", f"{removed} événement(s) plus ancien(s) effacé(s).")
