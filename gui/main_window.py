@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setMinimumWidth(170)
         self.navigation.setMaximumWidth(240)
+        self.navigation.setStyleSheet("QListWidget#navigation { font-size: 11pt; } "
+                                      "QListWidget#navigation::item { padding: 7px 6px; }")
         self.stack = QStackedWidget()
         for index, (key, text) in enumerate(NAVIGATION):
             item = QListWidgetItem(text)
@@ -101,6 +103,9 @@ class MainWindow(QMainWindow):
         for key, page in self.pages.items():
             self.stack.addWidget(page)
         self.navigation.currentRowChanged.connect(self._navigation_changed)
+        # Clicking or Enter on the highlighted entry (e.g. « Dossiers » while a case is open) goes there too.
+        self.navigation.itemClicked.connect(lambda item: self._navigation_changed(self.navigation.row(item)))
+        self.navigation.itemActivated.connect(lambda item: self._navigation_changed(self.navigation.row(item)))
         self.splitter = QSplitter()
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.navigation)
@@ -130,6 +135,9 @@ class MainWindow(QMainWindow):
         self.tools_menu = bar.addMenu("&Outils")
         self.help_menu = bar.addMenu("&Aide")
         self._action(self.help_menu, "À &propos", None, self.show_about)
+        from gui.admin_menu import install_admin_menu
+
+        install_admin_menu(self)  # Administration menu (administrators) and "change my password"
 
     def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
         action = QAction(text, self)
@@ -182,7 +190,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _navigation_changed(self, row: int) -> None:
-        if 0 <= row < len(NAVIGATION):
+        if 0 <= row < len(NAVIGATION) and self.current_page() is not self.pages[NAVIGATION[row][0]]:
             self.show_view(NAVIGATION[row][0])
 
     def _activate(self, page: QWidget) -> None:
@@ -200,9 +208,12 @@ class MainWindow(QMainWindow):
 
     # -- cases -----------------------------------------------------------------------
     def open_case(self, case_id: int) -> None:
+        from gui.admin_menu import audit_case_opening
         from gui.case_file.page import CaseFilePage
 
         if not self._may_leave_case():
+            return
+        if not audit_case_opening(self, case_id):  # audited; refused outside an agent's scope
             return
         if self.case_page is not None:
             self.stack.removeWidget(self.case_page)
@@ -210,8 +221,7 @@ class MainWindow(QMainWindow):
         self.case_page = CaseFilePage(self, case_id)
         self.stack.addWidget(self.case_page)
         self.navigation.blockSignals(True)
-        self.navigation.setCurrentRow(-1)
-        self.navigation.clearSelection()
+        self.navigation.setCurrentRow([k for k, _ in NAVIGATION].index("dossiers"))
         self.navigation.blockSignals(False)
         self._activate(self.case_page)
 
