@@ -1,0 +1,122 @@
+"""Administration dialogs and the audited case opening, with real widgets."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from core.access import case_scope_condition
+from core.actor import SYSTEM, Actor
+from core.auth import actor_for
+from core.users import add_user
+from db import models as m
+from tests.conftest import DEMO_TODAY
+
+GOOD = "Beffroi-Lille-2026"
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Message boxes answer Yes and record what they said."""
+    said = []
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, lambda parent, title, text, *a, **k: said.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    return said
+
+
+def _admin(db) -> Actor:
+    user_id = add_user(db, SYSTEM, "chef", "Chef de service", "admin", GOOD).result
+    with db.session() as s:
+        return actor_for(s.get(m.User, user_id))
+
+
+def test_users_dialog_creates_and_disables_an_account(qtbot, db, answers):
+    from gui.users_dialog import PasswordForm, UsersDialog
+
+    dialog = UsersDialog(db, _admin(db))
+    qtbot.addWidget(dialog)
+    form = PasswordForm(dialog, "Nouveau compte", with_identity=True)
+    form.login_edit.setText("sabrina")
+    form.name_edit.setText("Sabrina Haddouche")
+    form.password_edit.setText("faible")
+    form.confirm_edit.setText("faible")
+    from core.users import add_user as add
+
+    form.submit = lambda: add(db, dialog.actor, form.login_edit.text(), form.name_edit.text(), "agent",
+                              form.password_edit.text())
+    form._check()
+    assert "trop faible" in form.error_label.text()
+    form.password_edit.setText(GOOD)
+    form.confirm_edit.setText(GOOD)
+    form._check()
+    dialog.reload()
+    logins = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert "sabrina" in logins
+    dialog.table.selectRow(logins.index("sabrina"))
+    dialog.disable()
+    row = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())].index("sabrina")
+    assert dialog.table.item(row, 3).text() == "désactivé"
+
+
+def test_audit_viewer_filters_and_verifies(qtbot, db, answers):
+    from gui.audit_viewer import AuditViewer
+
+    admin = _admin(db)
+    from core.auth import authenticate
+
+    authenticate(db, "chef", GOOD)
+    viewer = AuditViewer(db, admin)
+    qtbot.addWidget(viewer)
+    assert viewer.table.rowCount() >= 2
+    viewer.action_combo.setCurrentIndex(viewer.action_combo.findData("connexion"))
+    viewer.reload()
+    assert viewer.table.rowCount() == 1 and viewer.table.item(0, 3).text() == "connexion"
+    viewer.verify()
+    assert "intègre" in answers[-1]
+
+
+def test_retention_dialog_anonymises_checked_cases(qtbot, demo_db, answers):
+    from gui.retention_dialog import RetentionDialog
+
+    with demo_db.write() as s:
+        case = s.scalar(select(m.Case).order_by(m.Case.id).limit(1))
+        case.last_activity_at = datetime(2022, 3, 1)
+        case_id = case.id
+    dialog = RetentionDialog(demo_db, SYSTEM, today=DEMO_TODAY)
+    qtbot.addWidget(dialog)
+    row = [r.id for r in dialog.rows].index(case_id)
+    dialog.table.item(row, 0).setCheckState(Qt.Checked)
+    dialog.anonymise_button.click()
+    assert case_id not in [r.id for r in dialog.rows]
+    with demo_db.session() as s:
+        assert s.get(m.Case, case_id).household.last_name == "ANONYMISÉ"
+
+
+def test_main_window_admin_menu_and_audited_case_opening(qtbot, demo_db, answers):
+    from gui.main_window import MainWindow
+
+    with demo_db.session() as s:
+        admin = actor_for(s.scalar(select(m.User).where(m.User.login == "admin")))
+        agent_user = s.scalar(select(m.User).where(m.User.role == "agent", m.User.sectors.any()).order_by(m.User.id))
+        agent = actor_for(agent_user)
+        outside = s.scalar(select(m.Case.id).where(~case_scope_condition(agent)).limit(1))
+        inside = s.scalar(select(m.Case.id).where(case_scope_condition(agent)).limit(1))
+    window = MainWindow(demo_db, admin)
+    qtbot.addWidget(window)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "Ad&ministration" in titles
+    agent_window = MainWindow(demo_db, agent)
+    qtbot.addWidget(agent_window)
+    assert "Ad&ministration" not in [a.text() for a in agent_window.menuBar().actions()]
+    agent_window.open_case(outside)
+    assert agent_window.case_page is None and "ni dans vos secteurs" in answers[-1]
+    agent_window.open_case(inside)
+    assert agent_window.case_page is not None
+    with demo_db.session() as s:
+        opened = list(s.scalars(select(m.AuditEvent.entity_id).where(
+            m.AuditEvent.action == "dossier.consultation", m.AuditEvent.user_id == agent.user_id)))
+    assert opened == [str(inside)]
