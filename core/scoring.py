@@ -101,8 +101,9 @@ def recompute_criticality(session: Session, case_ids: Iterable[int] | None = Non
                 changed.append({"cid": case_id, "score": new})
     if changed:
         table = m.Case.__table__
-        session.execute(update(table).where(table.c.id == bindparam("cid")).values(criticality=bindparam("score")),
-                        changed)
+        # A derived score is not an edit: keep updated_at (sync and the demo's determinism rely on it).
+        session.execute(update(table).where(table.c.id == bindparam("cid"))
+                        .values(criticality=bindparam("score"), updated_at=table.c.updated_at), changed)
     return len(changed)
 
 
