@@ -1,0 +1,50 @@
+"""`main.py export --format csv|xlsx -o FICHIER [--search TEXTE] [filtres]`: the case list as a spreadsheet."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from core.actor import SYSTEM
+from core.commands.cli import french_date
+from core.errors import DomainError
+from core.exports import COLUMNS, ExportFilter, export_cases
+from db.vocab import CASE_STATUSES
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("export", help="exporter la liste des dossiers en CSV ou XLSX")
+    parser.add_argument("--format", choices=("csv", "xlsx"), required=True, help="csv (Excel français) ou xlsx")
+    parser.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire")
+    parser.add_argument("--search", "--recherche", dest="search", default="", metavar="TEXTE",
+                        help="recherche : référence, nom, adresse, téléphone…")
+    parser.add_argument("--statut", action="append", choices=list(CASE_STATUSES), help="statut (répétable)")
+    parser.add_argument("--quartier", metavar="NOM", help="quartier du logement")
+    parser.add_argument("--commune", metavar="NOM", help="commune du logement")
+    parser.add_argument("--objectif", metavar="CODE", help="objectif du contrat (O1 à O7)")
+    parser.add_argument("--du", type=french_date, metavar="AAAA-MM-JJ", help="ouverts à partir de cette date")
+    parser.add_argument("--au", type=french_date, metavar="AAAA-MM-JJ", help="ouverts jusqu'à cette date")
+    parser.add_argument("--colonnes", metavar="CLÉS",
+                        help="colonnes séparées par des virgules (par défaut toutes) : "
+                             + ", ".join(c.key for c in COLUMNS))
+    parser.set_defaults(func=run)
+
+
+def run(args, open_db) -> int:
+    target = Path(args.sortie)
+    if not target.parent.is_dir():
+        print(f"Erreur : le dossier « {target.parent} » n'existe pas.", file=sys.stderr)
+        return 1
+    columns = [c.strip() for c in args.colonnes.split(",") if c.strip()] if args.colonnes else None
+    filters = ExportFilter(text=args.search, statuses=tuple(args.statut or ()), neighbourhood=args.quartier,
+                           commune=args.commune, objective=args.objectif, opened_from=args.du, opened_to=args.au)
+    try:
+        report = export_cases(open_db(), SYSTEM, target, args.format, columns, filters)
+    except DomainError as error:
+        print(f"Erreur : {error.message}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Erreur : impossible d'écrire « {target} » ({error.strerror}).", file=sys.stderr)
+        return 1
+    noun = "dossier exporté" if report.rows <= 1 else "dossiers exportés"
+    print(f"{report.rows} {noun} dans {report.path} ({report.seconds:.1f} s).")
+    return 0

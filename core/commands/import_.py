@@ -1,0 +1,55 @@
+"""`main.py import FICHIER [--dry-run] [--skip-invalid]`: cases from a CSV or XLSX with the export's columns."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from core.actor import SYSTEM
+from core.errors import DomainError
+from core.imports import import_cases
+
+MAX_LISTED = 200
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("import", help="importer des dossiers depuis un CSV ou un XLSX (colonnes de l'export)")
+    parser.add_argument("fichier", metavar="FICHIER", help="fichier .csv ou .xlsx")
+    parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien enregistrer")
+    parser.add_argument("--skip-invalid", action="store_true",
+                        help="importer les lignes valides et écrire les rejets dans FICHIER.rejets.csv")
+    parser.set_defaults(func=run)
+
+
+def run(args, open_db) -> int:
+    try:
+        report = import_cases(open_db(), SYSTEM, Path(args.fichier), dry_run=args.dry_run,
+                              skip_invalid=args.skip_invalid)
+    except DomainError as error:
+        print(f"Erreur : {error.message}", file=sys.stderr)
+        return 1
+    for error in report.errors[:MAX_LISTED]:
+        print(error, file=sys.stderr)
+    if len(report.errors) > MAX_LISTED:
+        print(f"… et {len(report.errors) - MAX_LISTED} autres erreurs.", file=sys.stderr)
+    for line in report.duplicates[:MAX_LISTED]:
+        print(f"Attention — {line}")
+    if report.created_landlords:
+        names = sorted(set(report.created_landlords))
+        more = f" et {len(names) - 10} autres" if len(names) > 10 else ""
+        print(f"{len(names)} bailleur(s) inconnu(s) créé(s) : {', '.join(names[:10])}{more}.")
+    if report.errors and not report.rows:
+        print("Import refusé : l'en-tête du fichier ne convient pas.", file=sys.stderr)
+        return 1
+    if report.dry_run:
+        valid = report.rows - report.rejected
+        print(f"Vérification seule : {valid} ligne(s) valide(s) sur {report.rows}, rien n'a été enregistré.")
+        return 1 if report.rejected else 0
+    if report.rejected and not args.skip_invalid:
+        print(f"Import refusé : {report.rejected} ligne(s) invalide(s) sur {report.rows}. Rien n'a été enregistré "
+              "(corrigez le fichier, ou relancez avec --skip-invalid pour importer les lignes valides).",
+              file=sys.stderr)
+        return 1
+    print(f"{report.imported} dossier(s) importé(s) sur {report.rows} ligne(s).")
+    if report.rejected_path:
+        print(f"{report.rejected} ligne(s) rejetée(s), avec le motif, dans {report.rejected_path}")
+    return 0

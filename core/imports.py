@@ -1,0 +1,270 @@
+"""Import cases from a CSV or XLSX with the export's columns (teams leaving their spreadsheets).
+
+Every row is checked before anything is written, with the same field rules
+as the forms (core.services.fields); each problem is reported with its line
+and column. Nothing is written when a row is invalid, unless skip_invalid:
+then the valid rows are imported and the rejected ones are written to a file
+with the reason. Likely duplicates of existing cases are reported.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from core.access import authorize
+from core.actor import Actor
+from core.audit import record_event
+from core.errors import ValidationError
+from core.exports import BY_HEADER, DANGEROUS_START
+from core.import_rows import Lookups, RowResult, parse_row
+from db import models as m
+from db.base import now
+from db.engine import Database
+from db.search import fold, reindex_cases
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+MAX_ROWS = 200_000
+REQUIRED = ("last_name", "street", "postcode", "commune", "tenure")
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f", colonne « {self.column} »" if self.column else ""
+        return f"Ligne {self.line}{where} : {self.message}"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    imported: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    created_landlords: list[str] = field(default_factory=list)
+    rejected_path: Path | None = None
+    dry_run: bool = False
+    references: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path) -> tuple[list[str], list[list]]:
+    """Header and rows of a CSV or XLSX; refuses oversized or malformed files with a French message."""
+    if not path.is_file():
+        raise ValidationError(f"Fichier introuvable : « {path} ».", field="fichier")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValidationError(f"Fichier trop volumineux ({size // (1024 * 1024)} Mo ; au plus "
+                              f"{MAX_FILE_BYTES // (1024 * 1024)} Mo).", field="fichier")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _read_csv(path)
+    elif suffix == ".xlsx":
+        rows = _read_xlsx(path)
+    else:
+        raise ValidationError(f"Format non reconnu « {suffix or path.name} » : fichier .csv ou .xlsx attendu.",
+                              field="fichier")
+    if not rows:
+        raise ValidationError("Le fichier est vide.", field="fichier")
+    if len(rows) - 1 > MAX_ROWS:
+        raise ValidationError(f"Trop de lignes ({len(rows) - 1} ; au plus {MAX_ROWS}).", field="fichier")
+    header = ["" if h is None else str(h).strip() for h in rows[0]]
+    return header, rows[1:]
+
+
+def _read_csv(path: Path) -> list[list]:
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("cp1252", errors="replace")  # older Excel "CSV (séparateur : point-virgule)"
+    if "\x00" in content:
+        raise ValidationError("Fichier CSV illisible (contenu binaire).", field="fichier")
+    first = content.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    try:
+        return [row for row in csv.reader(io.StringIO(content, newline=""), delimiter=delimiter) if any(row)]
+    except csv.Error as error:
+        raise ValidationError(f"Fichier CSV mal formé : {error}.", field="fichier") from None
+
+
+def _read_xlsx(path: Path) -> list[list]:
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:  # never parse spreadsheet XML without the defused parser
+        raise ValidationError("Lecture XLSX indisponible : le module defusedxml manque.", field="fichier")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise ValidationError("Fichier XLSX refusé : son contenu décompressé est démesuré.", field="fichier")
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                if any(cell not in (None, "") for cell in row):
+                    rows.append(list(row))
+                if len(rows) > MAX_ROWS + 1:
+                    break
+            return rows
+        finally:
+            workbook.close()
+    except ValidationError:
+        raise
+    except Exception as error:  # zipfile, XML (defusedxml refusals included), openpyxl: all mean "unreadable"
+        raise ValidationError(f"Fichier XLSX illisible ou mal formé ({type(error).__name__}).",
+                              field="fichier") from None
+
+
+def map_header(header: list[str]) -> tuple[dict[int, str], list[RowError]]:
+    folded = {fold(h): c.key for h, c in BY_HEADER.items() if not c.computed}
+    computed = {fold(h) for h, c in BY_HEADER.items() if c.computed}
+    mapping, errors = {}, []
+    for index, name in enumerate(header):
+        key = folded.get(fold(name))
+        if key:
+            mapping[index] = key
+        elif fold(name) not in computed and name:
+            errors.append(RowError(1, name, "colonne inconnue (elle serait ignorée : vérifiez son nom)"))
+    present = set(mapping.values())
+    labels = {c.key: c.header for c in BY_HEADER.values()}
+    for key in REQUIRED:
+        if key not in present:
+            errors.append(RowError(1, labels[key], "colonne obligatoire absente"))
+    return mapping, errors
+
+
+def unescape(value):
+    """Undo the export's formula escaping: a leading apostrophe before = + - @."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in DANGEROUS_START:
+        return value[1:]
+    return value
+
+
+def import_cases(database: Database, actor: Actor, path: str | os.PathLike, dry_run: bool = False,
+                 skip_invalid: bool = False) -> ImportReport:
+    path = Path(path)
+    report = ImportReport(dry_run=dry_run)
+    with database.session() as session:
+        authorize(session, actor, "import")
+    header, rows = read_table(path)
+    mapping, header_errors = map_header(header)
+    if any(e.message.startswith("colonne obligatoire") for e in header_errors):
+        report.errors = header_errors
+        return report
+    report.rows = len(rows)
+    with database.write() as session:
+        authorize(session, actor, "import")
+        results = _validate(session, mapping, rows, report)
+        valid = [r for r in results if not r.errors]
+        report.rejected = len(results) - len(valid)
+        if dry_run or (report.rejected and not skip_invalid):
+            session.rollback()
+            return report
+        report.imported = _write(session, actor, valid, report)
+        record_event(session, actor, "import", "cases", "", {
+            "fichier": path.name, "lignes": report.rows, "importees": report.imported, "rejetees": report.rejected,
+            "doublons_probables": len(report.duplicates)})
+    if report.rejected:
+        report.rejected_path = _write_rejects(path, header, [r for r in results if r.errors])
+    return report
+
+
+def _validate(session: Session, mapping: dict[int, str], rows: list[list], report: ImportReport) -> list[RowResult]:
+    lookups = Lookups.load(session)
+    results = []
+    seen_references: dict[str, int] = {}
+    for number, raw in enumerate(rows, start=2):
+        values = {key: unescape(raw[index]) if index < len(raw) else None for index, key in mapping.items()}
+        result = parse_row(session, lookups, number, values, raw)
+        reference = result.case.get("reference")
+        if reference:
+            if reference in seen_references:
+                result.errors.append(("reference", f"référence déjà utilisée ligne {seen_references[reference]}"))
+            seen_references.setdefault(reference, number)
+        report.errors += [RowError(number, _header(key), message) for key, message in result.errors]
+        if not result.errors:
+            report.duplicates += [f"Ligne {number} : {text}" for text in lookups.duplicates_of(result)]
+        results.append(result)
+    return results
+
+
+def _header(key: str) -> str:
+    for column in BY_HEADER.values():
+        if column.key == key:
+            return column.header
+    return key
+
+
+def _write(session: Session, actor: Actor, rows: list[RowResult], report: ImportReport) -> int:
+    landlords: dict[str, int] = {}
+    ids = []
+    stamp = now()
+    for row in rows:
+        dwelling = dict(row.dwelling)
+        new_landlord = dwelling.pop("new_landlord", None)
+        if new_landlord:
+            key = fold(new_landlord[0])
+            if key not in landlords:
+                partner = m.Partner(name=new_landlord[0], partner_type=new_landlord[1])
+                session.add(partner)
+                session.flush()
+                landlords[key] = partner.id
+                report.created_landlords.append(new_landlord[0])
+            dwelling["landlord_id"] = landlords[key]
+        household, place = m.Household(**row.household), m.Dwelling(**dwelling)
+        session.add_all([household, place])
+        session.flush()
+        case_values = dict(row.case)
+        reference = case_values.pop("reference", None) or _next_reference(session, case_values["opened_on"].year)
+        case = m.Case(reference=reference, household_id=household.id, dwelling_id=place.id,
+                      last_activity_at=stamp, **case_values)
+        session.add(case)
+        session.flush()
+        session.add_all([m.CaseKindLink(case_id=case.id, kind_code=k) for k in row.kinds])
+        session.add_all([m.CaseObjective(case_id=case.id, objective_id=o) for o in row.objectives])
+        session.add(m.JournalEntry(case_id=case.id, kind="note", text="Dossier importé d'un tableur.",
+                                   author_id=actor.user_id, occurred_at=stamp))
+        ids.append(case.id)
+        report.references.append(reference)
+    session.flush()
+    reindex_cases(session, ids)
+    return len(ids)
+
+
+def _next_reference(session: Session, year: int) -> str:
+    from core.services.cases import next_reference
+
+    return next_reference(session, year)
+
+
+def _write_rejects(path: Path, header: list[str], rejected: list[RowResult]) -> Path:
+    target = path.with_name(f"{path.stem}.rejets.csv")
+    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["Ligne", "Motif du rejet"] + header)
+        for row in rejected:
+            reasons = " ; ".join(f"{_header(key)} : {message}" for key, message in row.errors)
+            writer.writerow([row.line, reasons] + ["" if c is None else _cell(c) for c in row.raw])
+    return target
+
+
+def _cell(value) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    return "'" + text if text[:1] in DANGEROUS_START else text
+
