@@ -22,7 +22,8 @@ from db.search import reindex_cases
 from db.sequences import sync_sequences
 
 CHUNK = 2000
-STATUS_WEIGHTS = {"nouveau": 10, "en_cours": 45, "en_attente": 15, "clos": 30}
+STATUS_WEIGHTS = {"en_cours": 55, "en_attente": 15, "clos": 30}
+RECENT_STATUS_WEIGHTS = {"nouveau": 40, "en_cours": 45, "en_attente": 10, "clos": 5}
 PRIORITY_WEIGHTS = {"basse": 15, "normale": 55, "haute": 22, "urgente": 8}
 TENURE_WEIGHTS = {"locataire_social": 55, "locataire_prive": 30, "proprietaire_occupant": 8, "heberge": 5, "sans_titre": 2}
 DPE_WEIGHTS = {"A": 1, "B": 3, "C": 10, "D": 25, "E": 25, "F": 20, "G": 16}
@@ -158,9 +159,8 @@ class DemoBuilder:
         opened = self.today - timedelta(days=int(rng.triangular(0, 3 * 365, 60)))
         household_id, persons = self._make_household(opened)
         dwelling_id = self._make_dwelling(nb_id, commune_id, commune_name, postcode, persons, opened)
-        status = pick(rng, STATUS_WEIGHTS)
-        if status == "nouveau" and (self.today - opened).days > 60:
-            status = "en_cours"
+        recent = (self.today - opened).days <= 90
+        status = pick(rng, RECENT_STATUS_WEIGHTS if recent else STATUS_WEIGHTS)
         kinds = rng.sample(list(KIND_OBJECTIVES), k=rng.choice((1, 1, 1, 2)))
         agents = self.agent_sectors.get(nb_id) or self.agents
         agent_id = rng.choice(agents) if agents and rng.random() < 0.95 else None
