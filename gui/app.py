@@ -43,9 +43,12 @@ def choose_actor(database: Database, unattended: bool = False):
 
 def start_session(app: QApplication, database: Database, actor) -> None:
     """Idle lock for the session, and the logout audited when the application quits."""
+    from core.actor import SYSTEM
+    from core.audit import purge_expired
     from core.auth import logout
     from gui.idle_lock import IdleLock
 
+    purge_expired(database, SYSTEM)  # audit events past their retention period (setting, 12 months by default)
     app.idle_lock = IdleLock(database, actor, parent=app)
     app.aboutToQuit.connect(lambda: app.idle_lock.actor.user_id and logout(database, app.idle_lock.actor))
 
