@@ -110,6 +110,24 @@ def delay_after(failures: int) -> int:
     return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS))
 
 
+def _dummy_hash() -> str:
+    """A hash to verify against when the login is unknown, so the answer takes as long either way."""
+    global _DUMMY
+    if _DUMMY is None or not _DUMMY.startswith(f"$argon2id$v=19$m={_hasher.memory_cost},t={_hasher.time_cost}"):
+        _DUMMY = hash_password("mot de passe fictif")
+    return _DUMMY
+
+
+_DUMMY: str | None = None
+
+
+def _matches(user: User | None, password: str) -> bool:
+    """Verify the password; an unknown login or an account without password costs the same time and fails."""
+    stored = user.password_hash if user is not None else None
+    verified = verify_password(stored or _dummy_hash(), password)
+    return verified and stored is not None
+
+
 def authenticate(database: Database, login: str, password: str) -> Actor:
     """Return the actor for these credentials, or raise AuthenticationError (French message).
 
@@ -125,7 +143,7 @@ def authenticate(database: Database, login: str, password: str) -> Actor:
             wait = int((user.locked_until - moment).total_seconds()) + 1
             _failed(session, login, user, "compte temporairement bloqué")
             refusal = AuthenticationError(_wait_message(wait), wait)
-        elif user is None or not user.active or not verify_password(user.password_hash, password):
+        elif not _matches(user, password) or not user.active:
             reason = "identifiant inconnu" if user is None else ("compte désactivé" if not user.active else "mot de passe erroné")
             wait = 0
             if user is not None:

@@ -115,3 +115,12 @@ def test_only_administrators_manage_users(db):
         add_user(db, manager, "intrus", "Intrus", "admin", GOOD)
     with pytest.raises(PermissionDenied):
         list_users(db, manager)
+
+
+def test_accounts_without_password_cannot_log_in(db):
+    add_user(db, SYSTEM, "sanspasse", "Sans Mot de passe", "agent")
+    for password in ("", "mot de passe fictif"):
+        with pytest.raises(AuthenticationError):
+            authenticate(db, "sanspasse", password)
+        with pytest.raises(AuthenticationError):
+            authenticate(db, "inconnu", password)
