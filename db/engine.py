@@ -8,6 +8,7 @@ writers never deadlock halfway through a save.
 from __future__ import annotations
 
 import os
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -44,7 +45,7 @@ def default_database_path() -> Path:
     return data_dir() / DEFAULT_FILENAME
 
 
-def resolve_url(target: str | os.PathLike | None) -> URL:
+def resolve_url(target: str | os.PathLike | None, writable: bool = True) -> URL:
     """Turn a path, a URL or nothing (the default file) into a SQLAlchemy URL."""
     if target is None:
         path = default_database_path()
@@ -52,12 +53,12 @@ def resolve_url(target: str | os.PathLike | None) -> URL:
         return URL.create("sqlite", database=str(path))
     text = os.fspath(target)
     if "://" in text:
-        return _parse_url(text)
+        return _parse_url(text, writable)
     _refuse_network_share(text)
-    return URL.create("sqlite", database=str(_checked_path(Path(text))))
+    return URL.create("sqlite", database=str(_checked_path(Path(text), writable)))
 
 
-def _parse_url(text: str) -> URL:
+def _parse_url(text: str, writable: bool = True) -> URL:
     try:
         url = make_url(text)
     except ArgumentError:
@@ -69,7 +70,7 @@ def _parse_url(text: str) -> URL:
         )
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         _refuse_network_share(url.database)
-        url = url.set(database=str(_checked_path(Path(url.database))))
+        url = url.set(database=str(_checked_path(Path(url.database), writable)))
     return url
 
 
@@ -123,7 +124,7 @@ def _refuse_network_share(text: str) -> None:
         )
 
 
-def _checked_path(path: Path) -> Path:
+def _checked_path(path: Path, writable: bool = True) -> Path:
     path = path.expanduser().absolute()
     if path.is_dir():
         raise DatabaseOpenError(f"« {path} » est un dossier, pas un fichier de base de données.")
@@ -132,7 +133,7 @@ def _checked_path(path: Path) -> Path:
     if path.exists():
         if not os.access(path, os.R_OK):
             raise DatabaseOpenError(f"Le fichier « {path} » ne peut pas être lu (droits insuffisants).")
-        if not os.access(path, os.W_OK):
+        if writable and not os.access(path, os.W_OK):
             raise DatabaseOpenError(
                 f"Le fichier « {path} » est en lecture seule : impossible d'y enregistrer quoi que ce soit."
             )
@@ -177,7 +178,15 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """One database: its engine, a read session and a write transaction."""
 
-    def __init__(self, target: str | os.PathLike | URL | None = None, **engine_kwargs):
+    def __init__(self, target: str | os.PathLike | URL | None = None, read_only: bool = False, **engine_kwargs):
+        """`read_only=True` opens a SQLite file so that SQLite itself refuses every write (checks, tests)."""
+        if read_only:
+            url = target if isinstance(target, URL) else resolve_url(target, writable=False)
+            if url.get_backend_name() == "sqlite" and url.database:
+                uri = f"file:{Path(url.database).as_posix()}?mode=ro"
+                engine_kwargs["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+            target = url
+        self.read_only = read_only
         self.engine = make_engine(target, **engine_kwargs)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self.write_count = 0  # committed write transactions: automatic backups watch it

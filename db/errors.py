@@ -26,6 +26,10 @@ class DatabaseTooNewError(DatabaseOpenError):
     pass
 
 
+class MigrationError(DatabaseOpenError):
+    """An upgrade failed; the database stayed at its previous revision."""
+
+
 class NetworkShareError(DatabaseOpenError):
     """A SQLite file on SMB/CIFS/NFS: WAL and locking are unsafe there."""
 

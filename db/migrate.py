@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from db.engine import Database
-from db.errors import DatabaseTooNewError
+from db.errors import DatabaseTooNewError, MigrationError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -63,12 +63,47 @@ def upgrade(database: Database, backup_dir: Path | None = None) -> Path | None:
         from db.backup import backup_before_migration
 
         backup = backup_before_migration(database, backup_dir)
-    run_alembic(database, "upgrade", "head")
+    try:
+        run_alembic(database, "upgrade", "head")
+    except Exception as error:
+        # One transaction: SQLite rolled everything back, the file is at its previous revision.
+        from db.errors import describe_error
+
+        kept = f" Une sauvegarde faite juste avant se trouve dans « {backup} »." if backup else ""
+        raise MigrationError(
+            "La mise à jour de la structure de la base a échoué ; la base est restée telle qu'elle était "
+            f"(révision {current_revision(database) or 'vide'}).{kept} Détail : {describe_error(error, database)}"
+        ) from error
     return backup
 
 
 def run_alembic(database: Database, action: str, revision: str) -> None:
+    """Run an Alembic command in ONE transaction (all of it, or nothing).
+
+    On SQLite, foreign keys are switched off for the migration, as SQLite advises for
+    schema changes: batch mode rebuilds a table by dropping the old one, and with
+    foreign keys on that drop would cascade-delete the rows of its child tables.
+    They are checked (foreign_key_check) before the commit instead.
+    """
     config = alembic_config(database)
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
+    with database.engine.connect() as connection:
+        raw = connection.connection.driver_connection if database.is_sqlite else None
+        if raw is not None:
+            connection.commit()  # PRAGMA foreign_keys is a no-op inside a transaction
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, action)(config, revision)
+                if raw is not None:
+                    _refuse_broken_references(connection)
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _refuse_broken_references(connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
+    if broken:
+        details = ", ".join(f"{row[0]} ligne {row[1]} → {row[2]}" for row in broken)
+        raise MigrationError(f"La migration laisserait des références cassées ({details}) : elle est annulée.")

@@ -15,7 +15,7 @@ def register(subparsers) -> None:
 
 def run(args, _open_db) -> int:
     # Not open_db(): checking must not migrate nor write anything.
-    database = Database(args.db)
+    database = Database(args.db, read_only=True)
     try:
         if not database.is_sqlite:
             raise DatabaseOpenError("La vérification d'intégrité concerne les bases SQLite ; une base PostgreSQL "
