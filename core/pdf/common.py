@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from core.formatting import fr_datetime
 from core.pdf.service import ServiceHeader
@@ -52,6 +53,8 @@ def register_fonts() -> None:
 
 
 register_fonts()
+# Table cells holding plain strings would otherwise be set in Helvetica (not embedded, no full accents).
+CellStyle.fontname = FONT
 
 
 def _style(name, size=9.5, bold=False, leading=None, **kw) -> ParagraphStyle:
@@ -142,6 +145,9 @@ class PageInfo:
 def _numbered_canvas_class(info: PageInfo):
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
+            # Without this the canvas declares Helvetica as its starting font: only DejaVu is wanted.
+            kwargs["initialFontName"] = FONT
+            kwargs["initialFontSize"] = 9.5
             super().__init__(*args, **kwargs)
             self._pages = []
 

@@ -143,7 +143,7 @@ def photos_section(session: Session, visit: m.Visit) -> list:
                                 .order_by(m.Attachment.taken_at, m.Attachment.id)).all()
         cells = [_photo_cell(a) for a in batch]
         for pair in range(0, len(cells), 2):
-            row = cells[pair:pair + 2] + [[""]] * (2 - len(cells[pair:pair + 2]))
+            row = cells[pair:pair + 2] + [""] * (2 - len(cells[pair:pair + 2]))
             grid = Table([row], colWidths=[PHOTO_WIDTH + 3 * mm] * 2)
             grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
             story += [KeepTogether([grid]), spacer(2)]
