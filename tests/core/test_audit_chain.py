@@ -1,10 +1,7 @@
 """The audit trail: append-only, hash-chained, verified, purged after the retention period."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,12 +10,14 @@ from sqlalchemy.exc import DatabaseError
 from core.actor import SYSTEM
 from core.audit import purge_expired, record_event, verify_chain, write_setting
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_main(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120)
+def run_main(capsys, *args):
+    from main import main
+
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 def _fill(db, count=5):
@@ -44,16 +43,16 @@ def test_intact_chain_verifies(db):
     assert count == 5 and problems == []
 
 
-def test_tampering_with_trigger_dropped_is_detected_and_located(db, db_path):
+def test_tampering_with_trigger_dropped_is_detected_and_located(db, db_path, capsys):
     _fill(db)
     with db.write() as s:
         s.execute(text("DROP TRIGGER audit_events_no_update"))
         s.execute(text("UPDATE audit_events SET user_login = 'quelqu_un' WHERE id = 3"))
     db.dispose()
-    result = run_main("--db", str(db_path), "audit", "verify")
-    assert result.returncode == 1
-    assert "Événement n° 3" in result.stderr and "modifié" in result.stderr
-    assert "audit_events_no_update" in result.stderr
+    code, _out, err = run_main(capsys, "--db", str(db_path), "audit", "verify")
+    assert code == 1
+    assert "Événement n° 3" in err and "modifié" in err
+    assert "audit_events_no_update" in err
 
 
 def test_deleted_event_breaks_the_chain_at_the_next_one(db):
@@ -66,12 +65,12 @@ def test_deleted_event_breaks_the_chain_at_the_next_one(db):
     assert any(p.event_id == 3 and "rompue" in p.reason for p in problems)
 
 
-def test_verify_command_succeeds_on_an_intact_trail(db, db_path):
+def test_verify_command_succeeds_on_an_intact_trail(db, db_path, capsys):
     _fill(db)
     db.dispose()
-    result = run_main("--db", str(db_path), "audit", "verify")
-    assert result.returncode == 0, result.stderr
-    assert "intègre" in result.stdout
+    code, out, err = run_main(capsys, "--db", str(db_path), "audit", "verify")
+    assert code == 0, err
+    assert "intègre" in out
 
 
 def test_purge_removes_only_events_older_than_the_retention_period(db):

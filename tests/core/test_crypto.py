@@ -1,8 +1,6 @@
 """Encryption at rest: SQLCipher with an Argon2id-derived raw key; canary absent from every file."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from db.backup import backup_database, connector, verify_backup
 from db.errors import DatabaseOpenError
 from db.models import User
 
-ROOT = Path(__file__).resolve().parents[2]
 PHRASE = "le beffroi sonne à midi pile"
 CANARY = "Zorglub-Canari-7781"
 
@@ -67,16 +64,16 @@ def test_plain_database_converted_in_place_keeps_its_data(tmp_path, db, db_path)
     reopened.dispose()
 
 
-def test_command_line_encrypts_and_reopens_with_the_passphrase_from_the_environment(tmp_path, db, db_path):
+def test_command_line_encrypts_and_reopens_with_the_passphrase_from_the_environment(db, db_path, monkeypatch, capsys):
+    from main import main
+
     add_user(db, SYSTEM, "canari", CANARY, "agent")
     db.dispose()
-    env = {**__import__("os").environ, crypto.PASSPHRASE_ENV: PHRASE}
-    run = lambda *args, env=env: subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,  # noqa: E731
-                                               text=True, cwd=ROOT, env=env, timeout=120)
-    result = run("--db", str(db_path), "encrypt")
-    assert result.returncode == 0, result.stderr
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, PHRASE)
+    assert main(["--db", str(db_path), "encrypt"]) == 0
     assert crypto.is_encrypted(db_path)
-    listing = run("--db", str(db_path), "user", "list")
-    assert listing.returncode == 0 and "canari" in listing.stdout
-    wrong = run("--db", str(db_path), "user", "list", env={**env, crypto.PASSPHRASE_ENV: "mauvaise phrase ici"})
-    assert wrong.returncode == 1 and "Phrase de passe incorrecte" in wrong.stderr
+    assert main(["--db", str(db_path), "user", "list"]) == 0
+    assert "canari" in capsys.readouterr().out
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, "mauvaise phrase ici")
+    assert main(["--db", str(db_path), "user", "list"]) == 1
+    assert "Phrase de passe incorrecte" in capsys.readouterr().err

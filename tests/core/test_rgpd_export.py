@@ -3,10 +3,7 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -18,7 +15,6 @@ from core.errors import PermissionDenied
 from core.rgpd_export import write_archive
 from db import models as m
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -60,15 +56,14 @@ def test_export_is_audited_and_reserved_to_administrators(demo_db, household, tm
     assert event.entity_id == str(household_id)
 
 
-def test_command_line_export(demo_db, db_path, household, tmp_path):
+def test_command_line_export(demo_db, db_path, household, tmp_path, capsys):
+    from main import main
+
     household_id, reference, _case = household
     demo_db.dispose()
     out = tmp_path / "menage.zip"
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "rgpd", "export",
-                             "--menage", str(household_id), "-o", str(out)], capture_output=True, text=True, cwd=ROOT,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
+    assert main(["--db", str(db_path), "rgpd", "export", "--menage", str(household_id), "-o", str(out)]) == 0
     assert zipfile.ZipFile(out).testzip() is None
-    missing = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "rgpd", "export",
-                              "--menage", "999999", "-o", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert missing.returncode == 1 and "Aucun ménage" in missing.stderr
+    assert main(["--db", str(db_path), "rgpd", "export", "--dossier", reference, "-o", str(tmp_path / "b.zip")]) == 0
+    assert main(["--db", str(db_path), "rgpd", "export", "--menage", "999999", "-o", str(out)]) == 1
+    assert "Aucun ménage" in capsys.readouterr().err
