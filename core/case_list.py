@@ -6,12 +6,13 @@ The GUI keeps only the id list and asks for rows as they are painted
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, case, exists, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from core.scoring import BANDS
 from db import models as m
 from db.search import search_sql
 from db.vocab import CASE_STATUSES, PRIORITIES, label
@@ -40,15 +41,43 @@ SORT_KEYS = {
     "last_activity": m.Case.last_activity_at,
     "opened_on": m.Case.opened_on,
     "criticality": m.Case.criticality,
+    "commune": m.Commune.name,
 }
+# Which joined tables a sort key needs (the others are left out of the query).
+_SORT_JOINS = {"household": "household", "address": "dwelling", "neighbourhood": "neighbourhood", "agent": "user",
+               "commune": "commune"}
 
 
 @dataclass(frozen=True)
 class CaseQuery:
+    """What the case list shows: search text, filters, sort. Every filter is optional.
+
+    Singular ids (agent_id, neighbourhood_id, commune_id) are shortcuts for one-element
+    tuples. `today` fixes the day used by `overdue_only` (today by default).
+    """
+
     text: str = ""
     statuses: tuple[str, ...] = ()
     sort: str = "last_activity"
     descending: bool = True
+    kinds: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    criticality_bands: tuple[str, ...] = ()  # "faible", "moyenne", "forte" (core.scoring.BANDS)
+    agent_id: int | None = None
+    agent_ids: tuple[int, ...] = ()
+    unassigned: bool = False
+    neighbourhood_id: int | None = None
+    neighbourhood_ids: tuple[int, ...] = ()
+    commune_id: int | None = None
+    commune_ids: tuple[int, ...] = ()
+    qpv: bool | None = None
+    objective_ids: tuple[int, ...] = ()
+    opened_from: date | None = None
+    opened_to: date | None = None
+    activity_from: date | None = None
+    activity_to: date | None = None
+    overdue_only: bool = False
+    today: date | None = None
 
 
 @dataclass
@@ -80,33 +109,128 @@ class CaseRow:
 
 
 def case_ids(session: Session, query: CaseQuery = CaseQuery()) -> list[int]:
-    statement = (
-        select(m.Case.id)
-        .join(m.Household, m.Household.id == m.Case.household_id)
-        .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
-        .outerjoin(m.Neighbourhood, m.Neighbourhood.id == m.Dwelling.neighbourhood_id)
-        .outerjoin(m.User, m.User.id == m.Case.agent_id)
-    )
+    """Every matching case id, in the query's order (the GUI keeps this list, rows come by page)."""
+    return list(session.scalars(_id_statement(session, query)))
+
+
+@dataclass
+class CasePage:
+    ids: list[int]
+    total: int
+    offset: int
+    limit: int
+
+
+def case_page(session: Session, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 200) -> CasePage:
+    """One page of matching ids and the total count."""
+    statement = _id_statement(session, query)
+    ids = list(session.scalars(statement.offset(offset).limit(limit)))
+    if offset == 0 and len(ids) < limit:
+        total = len(ids)
+    else:
+        total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    return CasePage(ids, total, offset, limit)
+
+
+def _id_statement(session: Session, query: CaseQuery):
+    needed = {_SORT_JOINS.get(query.sort)}
+    statement = select(m.Case.id)
+    statement, needed = _filtered(session, statement, query, needed)
+    statement = _joined(statement, needed)
+    if query.sort == "priority":
+        order = _priority_order()
+    elif query.sort == "kinds":
+        order = _kinds_order()
+    else:
+        order = SORT_KEYS.get(query.sort, m.Case.last_activity_at)
+    order = order.desc() if query.descending else order.asc()
+    return statement.order_by(order, m.Case.id.desc() if query.descending else m.Case.id.asc())
+
+
+def _joined(statement, needed: set):
+    if needed & {"household"}:
+        statement = statement.join(m.Household, m.Household.id == m.Case.household_id)
+    if needed & {"dwelling", "neighbourhood", "commune"}:
+        statement = statement.join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
+    if "neighbourhood" in needed:
+        statement = statement.outerjoin(m.Neighbourhood, m.Neighbourhood.id == m.Dwelling.neighbourhood_id)
+    if "commune" in needed:
+        statement = statement.join(m.Commune, m.Commune.id == m.Dwelling.commune_id)
+    if "user" in needed:
+        statement = statement.outerjoin(m.User, m.User.id == m.Case.agent_id)
+    return statement
+
+
+def _ids(single, many) -> tuple:
+    return tuple(many) + ((single,) if single is not None else ())
+
+
+def _filtered(session: Session, statement, query: CaseQuery, needed: set):
+    where = []
     if query.statuses:
-        statement = statement.where(m.Case.status.in_(query.statuses))
+        where.append(m.Case.status.in_(query.statuses))
+    if query.priorities:
+        where.append(m.Case.priority.in_(query.priorities))
+    if query.kinds:
+        where.append(m.Case.id.in_(select(m.CaseKindLink.case_id).where(m.CaseKindLink.kind_code.in_(query.kinds))))
+    if query.objective_ids:
+        where.append(m.Case.id.in_(select(m.CaseObjective.case_id)
+                                   .where(m.CaseObjective.objective_id.in_(query.objective_ids))))
+    if query.criticality_bands:
+        where.append(or_(*[m.Case.criticality.between(*BANDS[b]) for b in query.criticality_bands]))
+    agents = _ids(query.agent_id, query.agent_ids)
+    if agents or query.unassigned:
+        where.append(or_(m.Case.agent_id.in_(agents), m.Case.agent_id.is_(None) if query.unassigned else false()))
+    neighbourhoods = _ids(query.neighbourhood_id, query.neighbourhood_ids)
+    communes = _ids(query.commune_id, query.commune_ids)
+    if neighbourhoods or communes or query.qpv is not None:
+        needed.add("dwelling")
+        if neighbourhoods:
+            where.append(m.Dwelling.neighbourhood_id.in_(neighbourhoods))
+        if communes:
+            where.append(m.Dwelling.commune_id.in_(communes))
+        if query.qpv is not None:
+            qpv_ids = select(m.Neighbourhood.id).where(m.Neighbourhood.is_qpv)
+            where.append(m.Dwelling.neighbourhood_id.in_(qpv_ids) if query.qpv
+                         else or_(m.Dwelling.neighbourhood_id.is_(None), m.Dwelling.neighbourhood_id.not_in(qpv_ids)))
+    if query.opened_from:
+        where.append(m.Case.opened_on >= query.opened_from)
+    if query.opened_to:
+        where.append(m.Case.opened_on <= query.opened_to)
+    if query.activity_from:
+        where.append(m.Case.last_activity_at >= datetime.combine(query.activity_from, time.min))
+    if query.activity_to:
+        where.append(m.Case.last_activity_at < datetime.combine(query.activity_to + timedelta(days=1), time.min))
+    if query.overdue_only:
+        where.append(overdue_condition(query.today or date.today()))
     if query.text.strip():
         found = search_sql(session, query.text)
         if found is not None:
             sql, params = found
-            statement = statement.where(m.Case.id.in_(text(sql).bindparams(**params)))
-    if query.sort == "priority":
-        order = _priority_order()
-    else:
-        order = SORT_KEYS.get(query.sort, m.Case.last_activity_at)
-    order = order.desc() if query.descending else order.asc()
-    statement = statement.order_by(order, m.Case.id.desc() if query.descending else m.Case.id.asc())
-    return list(session.scalars(statement))
+            where.append(m.Case.id.in_(text(sql).bindparams(**params)))
+    return statement.where(*where), needed
+
+
+def overdue_condition(today: date):
+    """A case is overdue when a task, a referral's answer or a visit's conclusion is late."""
+    task = exists().where(m.Task.case_id == m.Case.id, m.Task.done_on.is_(None), m.Task.due_on < today)
+    referral = exists().where(m.Referral.case_id == m.Case.id, m.Referral.status.in_(("nouvelle", "en_cours")),
+                              m.Referral.expected_answer_on < today)
+    visit = exists().where(
+        m.VisitCase.case_id == m.Case.id, m.Visit.id == m.VisitCase.visit_id,
+        or_(m.Visit.status == "conclusion_a_renseigner",
+            and_(m.Visit.status == "planifiee", m.Visit.scheduled_at < datetime.combine(today, time.min))))
+    return or_(task, referral, visit)
 
 
 def _priority_order():
-    from sqlalchemy import case
-
     return case(_PRIORITY_RANK, value=m.Case.priority, else_=1)
+
+
+def _kinds_order():
+    """Sort by the first kind label of the case (cases have one kind, sometimes two)."""
+    return (select(func.min(m.CaseKind.label)).join(m.CaseKindLink, m.CaseKindLink.kind_code == m.CaseKind.code)
+            .where(m.CaseKindLink.case_id == m.Case.id).correlate(m.Case).scalar_subquery())
 
 
 def case_rows(session: Session, ids: Sequence[int]) -> dict[int, CaseRow]:

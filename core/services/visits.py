@@ -54,7 +54,7 @@ def schedule_visit(session: Session, actor: Actor, case_ids: Iterable[int], visi
                    neighbourhood_id: int | None = None, observations: str = "") -> Changes:
     """Plan a visit. A home visit concerns exactly one case; a collective one (walk, drop-in) any number."""
     case_ids = list(dict.fromkeys(case_ids or ()))
-    vtype = session.get(m.VisitType, visit_type)
+    vtype = session.get(m.VisitType, visit_type) if visit_type else None
     if vtype is None:
         raise ValidationError(f"Type de visite « {visit_type} » inconnu.", field="visit_type")
     if not vtype.collective and len(case_ids) != 1:

@@ -1,6 +1,8 @@
 """Shared helpers for the trade tests: a user, a commune, a ready-made case."""
 from __future__ import annotations
 
+import pytest
+
 from sqlalchemy import select
 
 from core.actor import Actor
@@ -45,3 +47,17 @@ def item_ids(database, zone=None, count=3) -> list[int]:
         if zone:
             statement = statement.where(m.DisorderItem.zone == zone)
         return list(session.scalars(statement))[:count]
+
+
+@pytest.fixture(scope="module")
+def shared_demo(tmp_path_factory):
+    """200 demo cases built once per test module, for tests that only read."""
+    from core.demo import build_demo
+    from db.open import open_database
+    from tests.conftest import DEMO_TODAY
+
+    folder = tmp_path_factory.mktemp("shared-demo")
+    database = open_database(folder / "demo.sqlite3", backup_dir=folder)
+    build_demo(database, cases=200, seed=7, today=DEMO_TODAY)
+    yield database
+    database.dispose()
