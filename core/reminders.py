@@ -1,0 +1,281 @@
+"""Reminders engine: derives échéances (tasks with a rule_key) from the state of the cases.
+
+Idempotent: each reminder has a stable key (rule, object, and the date that makes
+it due), so running the engine twice adds nothing; a reminder whose condition no
+longer holds (visit concluded, answer received, activity resumed) is marked done.
+
+Rules (assigned to the case's agent):
+- visite : a visit done but not concluded, or planned in the past and not recorded;
+- saisine : a referral without answer past its expected date;
+- inactif-30 / inactif-45 / inactif-90 : an open case without activity for that many
+  days (only the highest threshold reached is kept open);
+- sne : a social-housing demand (numéro unique) within 30 days of its anniversary,
+  the date by which it must be renewed;
+- dalo : the deadline for a housing offer after DALO recognition (recognition date +
+  the setting `dalo_delai_mois`, 6 by default: art. R. 441-16-1 CCH, departments with
+  an agglomeration over 300,000 inhabitants such as the Nord), from 30 days before;
+- proposition : a proposal awaiting the household's answer (due at the end of the
+  10-day reflection period, art. R. 441-10 CCH).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.actor import Actor
+from core.services.base import Changes, action
+from core.validation import fr_date
+from db import models as m
+
+RULES = {
+    "visite": "Visite à conclure",
+    "saisine": "Saisine sans réponse",
+    "inactif-30": "Sans activité depuis 30 jours",
+    "inactif-45": "Sans activité depuis 45 jours",
+    "inactif-90": "Sans activité depuis 90 jours",
+    "sne": "Renouvellement de la demande SNE",
+    "dalo": "Échéance DALO",
+    "proposition": "Proposition en attente de réponse",
+}
+INACTIVITY_DAYS = (30, 45, 90)
+SNE_NOTICE_DAYS = 30
+DALO_NOTICE_DAYS = 30
+DALO_DEFAULT_MONTHS = 6
+REFLECTION_DAYS = 10
+OPEN_CASE = m.Case.status != "clos"
+
+
+@dataclass
+class Reminder:
+    rule_key: str
+    case_id: int
+    assignee_id: int | None
+    title: str
+    due_on: date
+
+    @property
+    def rule(self) -> str:
+        return self.rule_key.split(":", 1)[0]
+
+
+@dataclass
+class ReminderReport:
+    created: dict[str, int] = field(default_factory=dict)
+    closed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+
+def derive_reminders(session: Session, today: date | None = None) -> ReminderReport:
+    """Create the reminders due today and close the ones no longer due; returns the counts."""
+    today = today or date.today()
+    wanted = {r.rule_key: r for r in current_reminders(session, today)}
+    report = ReminderReport()
+    open_tasks = dict(session.execute(select(m.Task.rule_key, m.Task.id)
+                                      .where(m.Task.rule_key.is_not(None), m.Task.done_on.is_(None))).all())
+    stale = [task_id for key, task_id in open_tasks.items() if key not in wanted]
+    for key in (k for k in open_tasks if k not in wanted):
+        rule = key.split(":", 1)[0]
+        report.closed[rule] = report.closed.get(rule, 0) + 1
+    for start in range(0, len(stale), 900):
+        session.execute(update(m.Task.__table__).where(m.Task.__table__.c.id.in_(stale[start:start + 900]))
+                        .values(done_on=today))
+    existing = set(session.scalars(select(m.Task.rule_key).where(m.Task.rule_key.is_not(None))))
+    new = [r for key, r in wanted.items() if key not in existing]
+    if new:
+        session.execute(insert(m.Task), [
+            {"rule_key": r.rule_key, "case_id": r.case_id, "assignee_id": r.assignee_id, "title": r.title[:300],
+             "due_on": r.due_on} for r in new])
+    for r in new:
+        report.created[r.rule] = report.created.get(r.rule, 0) + 1
+    return report
+
+
+@action("reminders.refresh", "case.edit")
+def refresh_reminders(session: Session, actor: Actor, today: date | None = None) -> Changes:
+    report = derive_reminders(session, today)
+    return Changes("tasks", None, set(), ["reminders"], created=bool(report.created), result=report)
+
+
+def current_reminders(session: Session, today: date) -> list[Reminder]:
+    return [*_visits(session, today), *_referrals(session, today), *_inactive(session, today),
+            *_sne(session, today), *_dalo(session, today), *_proposals(session, today)]
+
+
+def _visits(session: Session, today: date) -> list[Reminder]:
+    start_of_today = datetime.combine(today, time.min)
+    rows = session.execute(
+        select(m.Visit.id, m.VisitCase.case_id, m.Case.agent_id, m.Visit.status, m.Visit.scheduled_at, m.Visit.done_at)
+        .join(m.VisitCase, m.VisitCase.visit_id == m.Visit.id).join(m.Case, m.Case.id == m.VisitCase.case_id)
+        .where(OPEN_CASE, or_(m.Visit.status == "conclusion_a_renseigner",
+                              and_(m.Visit.status == "planifiee", m.Visit.scheduled_at < start_of_today)))
+    )
+    reminders = []
+    for visit_id, case_id, agent_id, status, scheduled_at, done_at in rows:
+        when = (done_at or scheduled_at).date()
+        title = (f"Rédiger la conclusion de la visite du {fr_date(when)}" if status == "conclusion_a_renseigner"
+                 else f"Indiquer si la visite prévue le {fr_date(when)} a eu lieu et la conclure")
+        reminders.append(Reminder(f"visite:{visit_id}:{case_id}", case_id, agent_id, title, when))
+    return reminders
+
+
+def _referrals(session: Session, today: date) -> list[Reminder]:
+    rows = session.execute(
+        select(m.Referral.id, m.Referral.case_id, m.Case.agent_id, m.Partner.name, m.Referral.expected_answer_on)
+        .join(m.Case, m.Case.id == m.Referral.case_id).join(m.Partner, m.Partner.id == m.Referral.partner_id)
+        .where(OPEN_CASE, m.Referral.status.in_(("nouvelle", "en_cours")), m.Referral.expected_answer_on < today)
+    )
+    return [Reminder(f"saisine:{rid}", case_id, agent_id, f"Relancer {partner} : réponse attendue le {fr_date(due)}",
+                     due) for rid, case_id, agent_id, partner, due in rows]
+
+
+def _inactive(session: Session, today: date) -> list[Reminder]:
+    oldest = datetime.combine(today - timedelta(days=INACTIVITY_DAYS[0]), time.max)
+    rows = session.execute(select(m.Case.id, m.Case.agent_id, m.Case.last_activity_at)
+                           .where(OPEN_CASE, m.Case.last_activity_at <= oldest))
+    reminders = []
+    for case_id, agent_id, last in rows:
+        idle = (today - last.date()).days
+        days = max(d for d in INACTIVITY_DAYS if d <= idle)
+        reminders.append(Reminder(f"inactif-{days}:{case_id}:{last.date().isoformat()}", case_id, agent_id,
+                                  f"Aucune activité depuis le {fr_date(last.date())} ({idle} jours) : faire le point",
+                                  last.date() + timedelta(days=days)))
+    return reminders
+
+
+def next_anniversary(filed_on: date, today: date) -> date:
+    """The first anniversary of a filing date on or after today (29 February falls on 28)."""
+    for year in (today.year, today.year + 1):
+        try:
+            day = filed_on.replace(year=year)
+        except ValueError:
+            day = date(year, 2, 28)
+        if day >= today and year > filed_on.year:
+            return day
+    return date(today.year + 1, filed_on.month, min(filed_on.day, 28))
+
+
+def _open_relocations(session: Session, *columns):
+    return (select(m.Relocation.id, m.Relocation.case_id, m.Case.agent_id, *columns)
+            .join(m.Case, m.Case.id == m.Relocation.case_id).where(OPEN_CASE, m.Relocation.status == "en_cours"))
+
+
+def _sne(session: Session, today: date) -> list[Reminder]:
+    rows = session.execute(_open_relocations(session, m.Relocation.sne_number, m.Relocation.sne_filed_on)
+                           .where(m.Relocation.sne_filed_on.is_not(None)))
+    reminders = []
+    for rid, case_id, agent_id, number, filed in rows:
+        anniversary = next_anniversary(filed, today)
+        if (anniversary - today).days <= SNE_NOTICE_DAYS:
+            label = f" n° {number}" if number else ""
+            reminders.append(Reminder(f"sne:{rid}:{anniversary.isoformat()}", case_id, agent_id,
+                                      f"Renouveler la demande de logement social{label} avant le {fr_date(anniversary)}",
+                                      anniversary))
+    return reminders
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def dalo_months(session: Session) -> int:
+    setting = session.get(m.Setting, "dalo_delai_mois")
+    try:
+        return int(setting.value) if setting and setting.value else DALO_DEFAULT_MONTHS
+    except ValueError:
+        return DALO_DEFAULT_MONTHS
+
+
+def _dalo(session: Session, today: date) -> list[Reminder]:
+    months = dalo_months(session)
+    accepted = select(m.Proposal.relocation_id).where(m.Proposal.household_decision == "acceptee")
+    rows = session.execute(_open_relocations(session, m.Relocation.dalo_recognized_on)
+                           .where(m.Relocation.dalo_recognized_on.is_not(None), m.Relocation.id.not_in(accepted)))
+    reminders = []
+    for rid, case_id, agent_id, recognized in rows:
+        deadline = add_months(recognized, months)
+        if (deadline - today).days <= DALO_NOTICE_DAYS:
+            reminders.append(Reminder(
+                f"dalo:{rid}:{deadline.isoformat()}", case_id, agent_id,
+                f"DALO reconnu le {fr_date(recognized)} : délai de proposition au {fr_date(deadline)}", deadline))
+    return reminders
+
+
+def _proposals(session: Session, today: date) -> list[Reminder]:
+    rows = session.execute(
+        _open_relocations(session, m.Proposal.id, m.Proposal.proposed_on)
+        .join(m.Proposal, m.Proposal.relocation_id == m.Relocation.id)
+        .where(m.Proposal.household_decision == "en_attente", m.Proposal.proposed_on <= today))
+    return [Reminder(f"proposition:{pid}", case_id, agent_id,
+                     f"Obtenir la réponse du ménage à la proposition du {fr_date(proposed)}",
+                     proposed + timedelta(days=REFLECTION_DAYS))
+            for _rid, case_id, agent_id, pid, proposed in rows]
+
+
+@dataclass
+class QueueItem:
+    task_id: int
+    case_id: int | None
+    reference: str
+    household: str
+    title: str
+    due_on: date
+    rule: str
+    overdue: bool
+
+
+def my_queue(session: Session, user_id: int, today: date | None = None, horizon_days: int = 7) -> list[QueueItem]:
+    """An agent's open échéances due within the horizon (and every late one), the most urgent first."""
+    today = today or date.today()
+    rows = session.execute(
+        select(m.Task.id, m.Task.case_id, m.Case.reference, m.Household.last_name, m.Household.first_name, m.Task.title,
+               m.Task.due_on, m.Task.rule_key)
+        .outerjoin(m.Case, m.Case.id == m.Task.case_id).outerjoin(m.Household, m.Household.id == m.Case.household_id)
+        .where(m.Task.assignee_id == user_id, m.Task.done_on.is_(None),
+               m.Task.due_on <= today + timedelta(days=horizon_days))
+        .order_by(m.Task.due_on, m.Task.id)
+    )
+    return [QueueItem(r[0], r[1], r[2] or "", f"{(r[3] or '').upper()} {r[4] or ''}".strip(), r[5], r[6],
+                      (r[7] or "").split(":", 1)[0] or "manuelle", r[6] < today) for r in rows]
+
+
+@dataclass
+class TeamLine:
+    agent_id: int | None
+    agent: str
+    open: int
+    overdue: int
+    by_rule: dict[str, int]
+
+
+def team_overview(session: Session, today: date | None = None) -> list[TeamLine]:
+    """Open échéances per agent (the team's view): how many, how many late, by rule."""
+    today = today or date.today()
+    rule = func.coalesce(func.substr(m.Task.rule_key, 1, func.instr(m.Task.rule_key, ":") - 1), "manuelle") \
+        if session.get_bind().dialect.name == "sqlite" else \
+        func.coalesce(func.split_part(m.Task.rule_key, ":", 1), "manuelle")
+    rows = session.execute(
+        select(m.Task.assignee_id, m.User.full_name, rule, func.count(m.Task.id),
+               func.sum((m.Task.due_on < today).cast(m.Task.id.type)))
+        .outerjoin(m.User, m.User.id == m.Task.assignee_id)
+        .where(m.Task.done_on.is_(None)).group_by(m.Task.assignee_id, m.User.full_name, rule)
+    )
+    lines: dict[int | None, TeamLine] = {}
+    for agent_id, name, rule_name, count, late in rows:
+        line = lines.setdefault(agent_id, TeamLine(agent_id, name or "Non attribuées", 0, 0, {}))
+        line.open += count
+        line.overdue += int(late or 0)
+        line.by_rule[rule_name] = line.by_rule.get(rule_name, 0) + count
+    return sorted(lines.values(), key=lambda line: (-line.overdue, line.agent))
