@@ -27,7 +27,10 @@ def fr_date(value: date | datetime | None, style: str = "short") -> str:
     if isinstance(value, datetime):
         value = value.date()
     pattern = {"short": "dd/MM/yyyy", "long": "d MMMM yyyy", "month": "MMMM yyyy", "month_short": "MMM yy"}[style]
-    return _clean(format_date(value, pattern, locale=LOCALE))
+    text = _clean(format_date(value, pattern, locale=LOCALE))
+    if style == "long" and value.day == 1:
+        text = "1er" + text[1:]  # French writes the first of the month as an ordinal
+    return text
 
 
 def fr_datetime(value: datetime | None) -> str:

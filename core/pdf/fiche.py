@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.actor import Actor
 from core.formatting import fr_area, fr_date, fr_datetime, fr_money, fr_number, yes_no
-from core.pdf import checks
 from core.pdf.common import CONTENT_WIDTH, fields, para, spacer, table
 from core.pdf.documents import Composed, find_case, produce
+from core.rules import dwelling_checks
 from db import models as m
 from db.base import now
 from db.engine import Database
@@ -93,15 +93,10 @@ def dwelling_section(case: m.Case) -> list:
         ("Pièce principale", fr_area(d.main_room_area_m2)),
         ("Hauteur sous plafond", f"{fr_number(d.ceiling_height_m, 2)} m" if d.ceiling_height_m else ""),
         ("DPE", dpe), ("Consommation", energy),
-    ]), para("Contrôles réglementaires", "h2"), table([
-        ["Contrôle", "Résultat", "Règle"],
-        ["Suroccupation", checks.suroccupation_verdict(d.living_area_m2, persons),
-         f"{persons} personne(s) : au moins {fr_area(checks.minimum_area(persons))} (norme allocation logement)"],
-        ["Pièce principale", checks.main_room_verdict(d.main_room_area_m2, d.ceiling_height_m),
-         "9 m² et 2,20 m sous plafond, ou 20 m³ (décret n° 2002-120)"],
-        ["Décence énergétique", checks.energy_verdict(d.energy_kwh_m2_year, d.dpe_class, now().date()),
-         "moins de 450 kWh/m²/an ; DPE G exclu depuis 2025, F en 2028, E en 2034"],
-    ], [35 * mm, 50 * mm, W - 85 * mm])]
+    ]), para("Contrôles réglementaires", "h2"), table(
+        [["Contrôle", "Résultat", "Constat"]]
+        + [[c.title, c.verdict_label, c.message] for c in dwelling_checks(d, persons, now().date())],
+        [38 * mm, 28 * mm, W - 66 * mm])]
 
 
 def disorders_section(case: m.Case) -> list:
