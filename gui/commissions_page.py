@@ -81,7 +81,7 @@ class CommissionsPage(TablePage):
                     selectinload(m.Commission.items).selectinload(m.CommissionItem.case)
                     .selectinload(m.Case.household)])
                 self.items_title.setText(f"<b>Ordre du jour — {commission.held_on:%d/%m/%Y}</b>")
-                rows = [{"_id": item.id, "_case_id": item.case_id, "position": item.position,
+                rows = [{"_id": item.id, "_case_id": item.case_id, "_commission_id": commission_id, "position": item.position,
                          "reference": item.case.reference, "household": item.case.household.display_name,
                          "presentation": item.presentation, "decision": item.decision or "à décider",
                          "_tooltip": item.decision} for item in commission.items]

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox
 from sqlalchemy import select
 
 from db import models as m
+from core.services.tasks import complete_task
 from gui.services import call_service, service
 from gui.widgets import TablePage
 
@@ -75,11 +76,7 @@ class TasksPage(TablePage):
         row = self.selected()
         if row is None:
             return
-        complete = service("tasks", "complete_task")
-        if complete is None:
-            self.window.statusBar().showMessage("Le service des échéances n'est pas encore disponible.", 4000)
-            return
-        if call_service(self, complete, self.database, self.actor, row["_id"]) is not None:
+        if call_service(self, complete_task, self.database, self.actor, row["_id"]) is not None:
             self.window.cases_changed({row["_case_id"]} if row["_case_id"] else set())
             self.refresh()
 

@@ -18,7 +18,6 @@ from db import models as m
 from db.vocab import JOURNAL_KINDS, label
 from gui.forms import error_label
 from gui.rows_model import RowsModel
-from gui.services import service
 from gui.widgets import DataTable, EmptyState
 
 NOTE_KINDS = ("note", "appel", "courrier")
@@ -108,24 +107,18 @@ class JournalTab(QWidget):
         self.note.setFocus()
 
     def add_note(self) -> None:
-        add = service("journal", "add_journal_entry") or service("journal", "add_note")
-        if add is None:
-            self.note_error.setText("L'ajout de notes n'est pas encore disponible.")
-            self.note_error.setVisible(True)
-            return
         from core.errors import DomainError
+        from core.services.notes import add_note
 
         self.note_error.setVisible(False)
         try:
-            add(self.database, self.page.actor, self.page.case_id, self.note.toPlainText(),
+            add_note(self.database, self.page.actor, self.page.case_id, self.note.toPlainText(),
                 kind=self.note_kind.currentData(), shareable=self.note_shareable.isChecked())
         except DomainError as error:
             self.note_error.setText(error.message)
             self.note_error.setVisible(True)
             self.note.setFocus()
             return
-        if self.draft is not None:
-            self.draft.discard()
         self.note.clear()
         if self.draft is not None:
             self.draft.discard()

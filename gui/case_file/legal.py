@@ -1,22 +1,25 @@
-"""The legal checks of a case shown in Synthèse: each with its explanation (core.rules)."""
+"""The legal checks of a case shown in Synthèse: verdict, rule and figures, in French (core.rules)."""
 from __future__ import annotations
 
 import html
 
+from core.rules import assess_case
+from core.rules.verdicts import A_VENIR, CONFORME, NON_CONFORME
 from db import models as m
+
+VERDICT_COLOURS = {CONFORME: "#188038", NON_CONFORME: "#b3261e", A_VENIR: "#c25e00"}
 
 
 def legal_checks_html(session, case: m.Case) -> str:
-    try:
-        from core import rules
-    except ImportError:
-        return "<i>Les vérifications réglementaires (décence, suroccupation, énergie) seront affichées ici.</i>"
-    checks = rules.case_checks(session, case.id)
-    if not checks:
-        return "Aucune vérification n'a pu être faite : renseignez la surface et la composition du ménage."
-    lines = []
-    for check in checks:
-        colour = {"ok": "#188038", "alerte": "#b3261e", "inconnu": "#5f6368"}.get(getattr(check, "level", ""), "#202124")
-        lines.append(f"<p><b style='color:{colour}'>{html.escape(check.title)}</b><br>"
-                     f"{html.escape(check.explanation)}</p>")
-    return "".join(lines)
+    assessment = assess_case(session, case.id)
+    parts = []
+    for check in assessment.checks:
+        colour = VERDICT_COLOURS.get(check.verdict, "#5f6368")
+        parts.append(f"<p><b>{html.escape(check.title)}</b> : <b style='color:{colour}'>"
+                     f"{html.escape(check.verdict_label)}</b><br>{html.escape(check.message)}</p>")
+    procedures = assessment.suggested_procedures
+    if procedures:
+        labels = {p.code: p.label for p in assessment.criticality.procedures}
+        names = [labels.get(code) or session.get(m.ProcedureType, code).label for code in procedures]
+        parts.append("<p><b>Procédures suggérées</b> : " + html.escape(", ".join(names)) + "</p>")
+    return "".join(parts)

@@ -160,10 +160,10 @@ class TasksTab(ListTab):
         self.run_dialog(TaskDialog(self.page, parent=self))
 
     def mark_done(self) -> None:
-        from gui.services import call_service, service
+        from core.services.tasks import complete_task
+        from gui.services import call_service
 
         row = self.selected()
-        complete = service("tasks", "complete_task")
-        if row and complete is not None and call_service(self, complete, self.database, self.page.actor,
+        if row and call_service(self, complete_task, self.database, self.page.actor,
                                                          row["_id"]) is not None:
             self.page.changed()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import selectinload
 
-from core.scoring import BAND_LABELS, band
+from core.scoring import case_criticality
 from db import models as m
 from db.vocab import CASE_STATUSES, PRIORITIES, label
 
@@ -87,14 +87,14 @@ class CaseFilePage(QWidget):
             if self.case is None:
                 self.title.setText("Dossier introuvable")
                 return
-            self._fill_header(self.case)
+            self._fill_header(self.case, session)
             for tab in self.all_tabs():
                 tab.load(session, self.case)
 
     def refresh(self) -> None:
         """Called when the page is shown: nothing to do, tabs reload after each write."""
 
-    def _fill_header(self, case: m.Case) -> None:
+    def _fill_header(self, case: m.Case, session) -> None:
         self.title.setText(f"{case.reference} — {case.household.display_name}")
         dwelling = case.dwelling
         place = ""
@@ -107,11 +107,11 @@ class CaseFilePage(QWidget):
         priority_colour = PRIORITY_COLOURS.get(case.priority, "#202124")
         agent = case.agent.full_name if case.agent else "aucun agent"
         kinds = ", ".join(k.label for k in case.kinds) or "type non précisé"
-        score = case.criticality or 0
+        criticality = case_criticality(session, case.id)
         self.badges.setText(
             f"Statut : <b style='color:{status_colour}'>{label(CASE_STATUSES, case.status)}</b>"
             f" &nbsp;·&nbsp; Priorité : <b style='color:{priority_colour}'>{priority}</b>"
-            f" &nbsp;·&nbsp; Criticité : <b>{score}/100</b> ({BAND_LABELS[band(score)].lower()})"
+            f" &nbsp;·&nbsp; Criticité : <b>{criticality.overall}/100</b> ({criticality.band_label.lower()})"
             f" &nbsp;·&nbsp; {kinds} &nbsp;·&nbsp; Suivi par {agent}"
             f" &nbsp;·&nbsp; Signalé le {case.opened_on:%d/%m/%Y}"
             + (f" &nbsp;·&nbsp; Clos le {case.closed_on:%d/%m/%Y}" if case.closed_on else ""))
@@ -128,7 +128,7 @@ class CaseFilePage(QWidget):
         dirty = {tab: tab.is_dirty() for tab in self.all_tabs() if hasattr(tab, "is_dirty")}
         with self.database.session() as session:
             self.case = load_case(session, self.case_id)
-            self._fill_header(self.case)
+            self._fill_header(self.case, session)
             for tab in self.all_tabs():
                 if not dirty.get(tab):
                     tab.load(session, self.case)

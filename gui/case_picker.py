@@ -1,0 +1,76 @@
+"""Choosing several cases: search as you type, tick the ones wanted (commissions, walks)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from core.case_list import case_ids, case_rows
+from gui.case_list_page import make_query
+
+MAX_RESULTS = 200
+
+
+class CasePicker(QWidget):
+    def __init__(self, database, parent=None, statuses=("nouveau", "en_cours", "en_attente")):
+        super().__init__(parent)
+        self.database = database
+        self.statuses = statuses
+        self.chosen: dict[int, str] = {}
+        self.search = QLineEdit(placeholderText="Chercher un dossier : référence, nom, adresse…")
+        self.search.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.results.setAccessibleName("Dossiers trouvés (Espace pour cocher)")
+        self.results.itemChanged.connect(self._toggled)
+        self.summary = QLabel("Aucun dossier choisi.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.summary)
+        self._timer = QTimer(self, singleShot=True, interval=150, timeout=self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.refresh()
+
+    def set_candidates(self, ids: list[int]) -> None:
+        """Pre-tick suggested cases (e.g. the usual agenda of a commission kind)."""
+        with self.database.session() as session:
+            rows = case_rows(session, ids)
+        for case_id in ids:
+            if case_id in rows:
+                self.chosen[case_id] = f"{rows[case_id].reference} — {rows[case_id].household}"
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.database.session() as session:
+            ids = case_ids(session, make_query(text=self.search.text(), statuses=self.statuses))[:MAX_RESULTS]
+            shown = list(dict.fromkeys([*self.chosen, *ids])) if not self.search.text() else ids
+            rows = case_rows(session, shown)
+        self.results.blockSignals(True)
+        self.results.clear()
+        for case_id in shown:
+            row = rows.get(case_id)
+            if row is None:
+                continue
+            item = QListWidgetItem(f"{row.reference} — {row.household} — {row.address}")
+            item.setData(Qt.UserRole, case_id)
+            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if case_id in self.chosen else Qt.Unchecked)
+            self.results.addItem(item)
+        self.results.blockSignals(False)
+        self._update_summary()
+
+    def _toggled(self, item: QListWidgetItem) -> None:
+        case_id = item.data(Qt.UserRole)
+        if item.checkState() == Qt.Checked:
+            self.chosen[case_id] = item.text().rsplit(" — ", 1)[0]
+        else:
+            self.chosen.pop(case_id, None)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        count = len(self.chosen)
+        self.summary.setText("Aucun dossier choisi." if not count else
+                             f"{count} dossier{'s' if count > 1 else ''} choisi{'s' if count > 1 else ''}.")
+
+    def chosen_ids(self) -> list[int]:
+        return list(self.chosen)

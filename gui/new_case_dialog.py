@@ -1,0 +1,187 @@
+"""A new case from a phone call, a drop-in session or a walk: the minimum first, duplicates checked.
+
+Before creating, cases with the same address or the same household name (accents
+and case ignored) are listed; the agent opens one of them or creates anyway.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QVBoxLayout
+from sqlalchemy import func, select
+
+from core.errors import DomainError
+from core.services.cases import create_case
+from db import models as m
+from db.search import fold
+from db.vocab import PRIORITIES
+from gui.case_file.summary_tab import build_dwelling_form, reference_choices
+from gui.forms import Form, error_label
+
+HOUSEHOLD_MINIMUM = ("last_name", "first_name", "phone", "adults", "children", "has_child_under_6")
+
+
+def _normalised_street(number: str, street: str, postcode: str) -> str:
+    return " ".join(fold(f"{number} {street} {postcode}").replace("-", " ").replace("'", " ").split())
+
+
+def find_duplicates(session, last_name: str, first_name: str, number: str, street: str, postcode: str,
+                    limit: int = 20) -> list[tuple[int, str, str, str]]:
+    """Cases with the same address, or the same household name, ignoring accents and case.
+
+    Returns (case id, reference, household, why) tuples.
+    """
+    found: dict[int, tuple] = {}
+    name_key = fold(f"{last_name} {first_name}".strip())
+    address_key = _normalised_street(number, street, postcode) if street.strip() else ""
+    last_key = fold(last_name.strip())
+    if not last_key and not address_key:
+        return []
+    # Narrow in SQL on what SQLite folds itself (postcode, ASCII-lowered name prefix), then compare folded in Python.
+    candidates = select(m.Case.id, m.Case.reference, m.Household.last_name, m.Household.first_name,
+                        m.Dwelling.street_number, m.Dwelling.street, m.Dwelling.postcode) \
+        .join(m.Household, m.Household.id == m.Case.household_id).join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
+    clauses = []
+    if postcode.strip():
+        clauses.append(m.Dwelling.postcode == postcode.strip())
+    if last_key:
+        clauses.append(func.length(m.Household.last_name) == len(last_name.strip()))
+    from sqlalchemy import or_
+
+    for case_id, reference, last, first, num, st, pc in session.execute(candidates.where(or_(*clauses)).limit(20000)):
+        household = f"{last.upper()} {first}".strip()
+        if address_key and _normalised_street(num, st, pc) == address_key:
+            found[case_id] = (case_id, reference, household, "même adresse")
+        elif last_key and fold(last) == last_key and (not first_name.strip() or
+                                                       fold(f"{last} {first}") == name_key):
+            found[case_id] = (case_id, reference, household, "même nom de ménage")
+        if len(found) >= limit:
+            break
+    return list(found.values())
+
+
+class NewCaseDialog(QDialog):
+    def __init__(self, database, actor, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Nouveau dossier")
+        self.database, self.actor = database, actor
+        self.created_case_id: int | None = None
+        self._checked_duplicates = False
+        with database.session() as session:
+            choices = reference_choices(session)
+            kinds = session.execute(select(m.CaseKind.code, m.CaseKind.label).where(m.CaseKind.active)
+                                    .order_by(m.CaseKind.position)).all()
+        self.household = Form()
+        self.household.add_text("last_name", "Nom du ménage *")
+        self.household.add_text("first_name", "Prénom")
+        self.household.add_text("phone", "Téléphone")
+        self.household.add_int("adults", "Adultes", 1, 0, 20)
+        self.household.add_int("children", "Enfants", 0, 0, 20)
+        self.household.add_check("has_child_under_6", "Enfant de moins de 6 ans")
+        self.dwelling = Form()
+        build_dwelling_form(self.dwelling, choices, full=False)
+        self.case = Form()
+        self.case.add_choice("source", "Origine *", choices["sources"])
+        self.case.add_choice("kinds", "Type de dossier", kinds, empty="— à préciser —")
+        self.case.add_choice("priority", "Priorité", PRIORITIES, "normale")
+        self.case.add_date("opened_on", "Signalé le", date.today())
+        self.case.add_choice("agent_id", "Agent", choices["agents"], actor.user_id, empty="— aucun —")
+        self.case.add_long_text("summary", "Ce qui est signalé")
+        self.duplicates = QListWidget()
+        self.duplicates.itemActivated.connect(self._open_duplicate)
+        self.duplicates_box = QGroupBox("Dossiers qui pourraient être les mêmes")
+        box_layout = QVBoxLayout(self.duplicates_box)
+        box_layout.addWidget(QLabel("Vérifiez avant de créer : Entrée sur une ligne ouvre ce dossier ; "
+                                    "« Créer quand même » crée le nouveau dossier."))
+        box_layout.addWidget(self.duplicates)
+        self.duplicates_box.setVisible(False)
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.Ok)
+        self.ok.setText("Créer le dossier")
+        self.buttons.button(QDialogButtonBox.Cancel).setText("Annuler")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        columns = QHBoxLayout()
+        for title, form in (("Ménage", self.household), ("Logement", self.dwelling), ("Dossier", self.case)):
+            group = QGroupBox(title)
+            QVBoxLayout(group).addWidget(form)
+            columns.addWidget(group, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addLayout(columns)
+        layout.addWidget(self.duplicates_box)
+        layout.addWidget(self.buttons)
+        for form in (self.household, self.dwelling):
+            form.watch(self._inputs_changed)
+        self.household.fields["last_name"].setFocus()
+        self.resize(1100, 560)
+
+    def _inputs_changed(self) -> None:
+        self._checked_duplicates = False
+        self.ok.setText("Créer le dossier")
+
+    def _open_duplicate(self, item) -> None:
+        from PySide6.QtCore import Qt
+
+        self.opened_duplicate = item.data(Qt.UserRole)
+        self.created_case_id = self.opened_duplicate
+        self.accept()
+
+    def check_duplicates(self) -> list:
+        h, d = self.household.values(), self.dwelling.values()
+        with self.database.session() as session:
+            return find_duplicates(session, h["last_name"], h["first_name"], d["street_number"], d["street"],
+                                   d["postcode"])
+
+    def submit(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QListWidgetItem
+
+        if not self._checked_duplicates:
+            duplicates = self.check_duplicates()
+            self._checked_duplicates = True
+            if duplicates:
+                self.duplicates.clear()
+                for case_id, reference, household, why in duplicates:
+                    item = QListWidgetItem(f"{reference} — {household} ({why})")
+                    item.setData(Qt.UserRole, case_id)
+                    self.duplicates.addItem(item)
+                self.duplicates_box.setVisible(True)
+                self.ok.setText("Créer quand même")
+                self.duplicates.setFocus()
+                self.duplicates.setCurrentRow(0)
+                return
+        self.create()
+
+    def create(self) -> None:
+        household = {k: v for k, v in self.household.values().items()}
+        dwelling = {k: v for k, v in self.dwelling.values().items() if v not in (None, "")}
+        case = self.case.values()
+        kinds = [case.pop("kinds")] if case.get("kinds") else []
+        for form in (self.household, self.dwelling, self.case):
+            form.clear_errors()
+        self.error.setVisible(False)
+        try:
+            changes = create_case(self.database, self.actor, household=household, dwelling=dwelling,
+                                  source=case["source"], kinds=kinds, agent_id=case["agent_id"],
+                                  priority=case["priority"], opened_on=case["opened_on"], summary=case["summary"])
+        except DomainError as error:
+            self._show_error(error)
+            return
+        self.created_case_id = changes.result
+        self.accept()
+
+    def _show_error(self, error: DomainError) -> None:
+        errors = getattr(error, "errors", [error])
+        shown = False
+        for form in (self.household, self.dwelling, self.case):
+            mine = [e for e in errors if e.field in form.errors]
+            if mine:
+                from core.errors import ValidationError
+
+                form.show_error(ValidationError(mine[0].message, mine[0].field, errors=mine))
+                shown = True
+        if not shown:
+            self.error.setText(error.message)
+            self.error.setVisible(True)

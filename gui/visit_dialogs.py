@@ -1,0 +1,331 @@
+"""Visit dialogs: schedule, reschedule or cancel, conclude (disorders one by one), collective walk."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.errors import DomainError
+from core.services import visits as services
+from db import models as m
+from db.vocab import DISORDER_STATES
+from gui.case_picker import CasePicker
+from gui.forms import Form, FormDialog, error_label
+
+TRI_STATE = [(None, "— non précisé —"), (True, "oui"), (False, "non")]
+FINDING_CHOICES = [(None, "— pas vu —"), ("confirme", "Confirmé"), ("non_confirme", "Non confirmé")]
+
+
+def _agent_list(database, chosen: set[int]) -> QListWidget:
+    widget = QListWidget()
+    widget.setMaximumHeight(110)
+    with database.session() as session:
+        for user_id, name in session.execute(select(m.User.id, m.User.full_name).where(m.User.active)
+                                             .order_by(m.User.full_name)):
+            item = QListWidgetItem(name)
+            item.setData(Qt.UserRole, user_id)
+            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if user_id in chosen else Qt.Unchecked)
+            widget.addItem(item)
+    return widget
+
+
+def _checked(widget: QListWidget) -> list:
+    return [widget.item(i).data(Qt.UserRole) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.Checked]
+
+
+class ScheduleVisitDialog(FormDialog):
+    """A home visit for one case, or a collective one (walk, drop-in) for a neighbourhood."""
+
+    def __init__(self, window, case_id: int | None = None, parent=None, collective: bool = False):
+        super().__init__("Planifier une visite", parent, ok_text="Planifier")
+        self.window, self.case_id = window, case_id
+        with window.database.session() as session:
+            types = session.execute(select(m.VisitType.code, m.VisitType.label, m.VisitType.collective)
+                                    .where(m.VisitType.active).order_by(m.VisitType.position)).all()
+            places = session.execute(select(m.Neighbourhood.id, m.Neighbourhood.name + " (" + m.Commune.name + ")")
+                                     .join(m.Commune).order_by(m.Commune.name, m.Neighbourhood.name)).all()
+        self.collective_types = {code for code, _label, collective in types if collective}
+        form = self.form
+        wanted = [(c, lbl) for c, lbl, coll in types if coll == collective or case_id is not None or not collective]
+        form.add_choice("visit_type", "Type de visite", wanted)
+        form.add_datetime("scheduled_at", "Date et heure")
+        self.undated = QCheckBox("Date à fixer plus tard")
+        self.undated.toggled.connect(lambda on: form.fields["scheduled_at"].setEnabled(not on))
+        form.layout_.addRow("", self.undated)
+        me = {window.actor.user_id} if window.actor.user_id else set()
+        self.agents = form.add("agent_ids", "Agents", _agent_list(window.database, me))
+        form.add_choice("neighbourhood_id", "Quartier (visite collective)", places, empty="— aucun —")
+        self.picker = None
+        if case_id is None:
+            self.picker = CasePicker(window.database)
+            self.picker.setMinimumHeight(180)
+            form.add("case_ids", "Dossier(s)", self.picker)
+        form.add_long_text("observations", "Préparation / remarques")
+        self.resize(640, 620 if case_id is None else 420)
+
+    def perform(self):
+        form = self.form
+        case_ids = [self.case_id] if self.case_id is not None else self.picker.chosen_ids()
+        return services.schedule_visit(
+            self.window.database, self.window.actor, case_ids, form.value("visit_type"),
+            None if self.undated.isChecked() else form.value("scheduled_at"), _checked(self.agents),
+            form.value("neighbourhood_id"), form.value("observations"))
+
+
+class WalkDialog(ScheduleVisitDialog):
+    """A diagnostic en marchant: a collective visit in a neighbourhood, with the cases it concerns."""
+
+    def __init__(self, window, parent=None):
+        super().__init__(window, None, parent, collective=True)
+        self.setWindowTitle("Diagnostic en marchant")
+        combo = self.form.fields["visit_type"]
+        combo.setCurrentIndex(max(0, combo.findData("diagnostic_marchant")))
+
+
+class RescheduleVisitDialog(FormDialog):
+    def __init__(self, window, visit_id: int, parent=None):
+        super().__init__("Reprogrammer ou annuler la visite", parent, ok_text="Enregistrer")
+        self.window, self.visit_id = window, visit_id
+        with window.database.session() as session:
+            visit = session.get(m.Visit, visit_id)
+            current = visit.scheduled_at
+        form = self.form
+        form.add_choice("what", "Que faire ?", [("reschedule", "Reprogrammer à une autre date"),
+                                                ("cancel", "Annuler la visite"),
+                                                ("missed", "La visite n'a pas eu lieu")])
+        form.add_datetime("scheduled_at", "Nouvelle date", current)
+        form.add_text("reason", "Motif", aliases=("cancel_reason",))
+
+    def perform(self):
+        values = self.form.values()
+        database, actor = self.window.database, self.window.actor
+        if values["what"] == "reschedule":
+            return services.reschedule_visit(database, actor, self.visit_id, values["scheduled_at"], values["reason"])
+        return services.cancel_visit(database, actor, self.visit_id, values["reason"],
+                                     missed=values["what"] == "missed")
+
+
+class ConcludeVisitDialog(QDialog):
+    """Conclude a visit: presence, each disorder confirmed or not, procedures, next steps, findings.
+
+    Observations and next steps are kept as drafts while typing (gui.drafts), so a crash
+    loses nothing; they are discarded once the conclusion is saved.
+    """
+
+    def __init__(self, window, visit_id: int, parent=None):
+        super().__init__(parent)
+        self.window, self.database, self.visit_id = window, window.database, visit_id
+        self.finding_combos: dict[int, dict[int, QComboBox]] = {}
+        self.procedure_boxes: dict[int, dict[str, QCheckBox]] = {}
+        self.common_rows: list[tuple] = []
+        with self.database.session() as session:
+            visit = session.get(m.Visit, visit_id, options=[selectinload(m.Visit.cases).selectinload(m.Case.household),
+                                                            selectinload(m.Visit.type)])
+            self.collective = visit.type.collective
+            title = f"Conclure : {visit.type.label}"
+            if visit.scheduled_at:
+                title += f" du {visit.scheduled_at:%d/%m/%Y}"
+            self.setWindowTitle(title)
+            self.form = Form()
+            self.form.add_datetime("done_at", "Réalisée le", visit.done_at or min(visit.scheduled_at or datetime.now(),
+                                                                                   datetime.now()))
+            self.form.add_choice("occupant_present", "Occupant présent", TRI_STATE)
+            self.form.add_choice("landlord_present", "Bailleur présent", TRI_STATE)
+            self.observations = self.form.add_long_text("observations", "Observations", visit.observations)
+            self.next_steps = self.form.add_long_text("next_steps", "Suites à donner", visit.next_steps)
+            procedures = session.execute(select(m.ProcedureType.code, m.ProcedureType.label)
+                                         .where(m.ProcedureType.active).order_by(m.ProcedureType.position)).all()
+            self.grid_items = session.execute(select(m.DisorderItem.id, m.DisorderItem.label, m.DisorderItem.zone)
+                                              .where(m.DisorderItem.active).order_by(m.DisorderItem.zone,
+                                                                                     m.DisorderItem.position)).all()
+            case_boxes = [self._case_box(session, case, procedures) for case in visit.cases]
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(self.form)
+        for box in case_boxes:
+            body_layout.addWidget(box)
+        if self.collective:
+            body_layout.addWidget(self._common_box())
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.error = error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Enregistrer la conclusion")
+        buttons.button(QDialogButtonBox.Cancel).setText("Fermer sans conclure")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        self.resize(860, 720)
+        self._keep_drafts()
+
+    def _keep_drafts(self) -> None:
+        from gui.drafts import DraftKeeper
+
+        user_id = self.window.actor.user_id
+        self.drafts = [DraftKeeper(self.database, self.observations, f"visite:{self.visit_id}:observations",
+                                   user_id=user_id, parent=self),
+                       DraftKeeper(self.database, self.next_steps, f"visite:{self.visit_id}:suites",
+                                   user_id=user_id, parent=self)]
+        restored = [draft.restore() for draft in self.drafts]
+        if any(restored):
+            self.error.setStyleSheet("color: #0b57d0;")
+            self.error.setText("Brouillon retrouvé : le texte saisi précédemment a été remis.")
+            self.error.setVisible(True)
+
+    def _case_box(self, session, case: m.Case, procedures) -> QGroupBox:
+        box = QGroupBox(f"{case.reference} — {case.household.display_name}")
+        layout = QVBoxLayout(box)
+        grid = QGridLayout()
+        rows = session.execute(select(m.CaseDisorder.item_id, m.CaseDisorder.state, m.DisorderItem.label)
+                               .join(m.DisorderItem).where(m.CaseDisorder.case_id == case.id)
+                               .order_by(m.DisorderItem.zone, m.DisorderItem.position)).all()
+        combos: dict[int, QComboBox] = {}
+        grid.addWidget(QLabel("<b>Désordre signalé</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>Constat</b>"), 0, 1)
+        for line, (item_id, state, text) in enumerate(rows, start=1):
+            caption = QLabel(text + (f" ({DISORDER_STATES[state].lower()})" if state != "signale" else ""))
+            caption.setWordWrap(True)
+            combo = QComboBox()
+            for code, caption_text in FINDING_CHOICES:
+                combo.addItem(caption_text, code)
+            combo.setCurrentIndex(max(0, combo.findData(state if state != "signale" else None)))
+            caption.setBuddy(combo)
+            grid.addWidget(caption, line, 0)
+            grid.addWidget(combo, line, 1)
+            combos[item_id] = combo
+        if not rows:
+            grid.addWidget(QLabel("Aucun désordre signalé sur ce dossier."), 1, 0)
+        layout.addLayout(grid)
+        extra = QHBoxLayout()
+        add_combo = QComboBox()
+        add_combo.addItem("— ajouter un désordre constaté sur place —", None)
+        present = {item_id for item_id, _s, _t in rows}
+        for item_id, text, _zone in self.grid_items:
+            if item_id not in present:
+                add_combo.addItem(text, item_id)
+        add_button = QPushButton("Ajouter comme confirmé")
+        add_button.clicked.connect(lambda: self._add_found(case.id, add_combo, grid, combos))
+        extra.addWidget(add_combo, 1)
+        extra.addWidget(add_button)
+        layout.addLayout(extra)
+        layout.addWidget(QLabel("<b>Procédures retenues</b>"))
+        suggested = set()
+        for item_id, state, _text in rows:
+            if state in ("signale", "confirme"):
+                item = session.get(m.DisorderItem, item_id)
+                suggested.update(p.code for p in item.procedures)
+        procedure_grid = QGridLayout()
+        boxes = {}
+        for index, (code, text) in enumerate(procedures):
+            check = QCheckBox(text + (" (suggérée)" if code in suggested else ""))
+            boxes[code] = check
+            procedure_grid.addWidget(check, index // 3, index % 3)
+        layout.addLayout(procedure_grid)
+        self.finding_combos[case.id] = combos
+        self.procedure_boxes[case.id] = boxes
+        return box
+
+    def _add_found(self, case_id, add_combo: QComboBox, grid: QGridLayout, combos) -> None:
+        item_id = add_combo.currentData()
+        if item_id is None:
+            return
+        combo = QComboBox()
+        for code, caption_text in FINDING_CHOICES:
+            combo.addItem(caption_text, code)
+        combo.setCurrentIndex(combo.findData("confirme"))
+        line = grid.rowCount()
+        grid.addWidget(QLabel(add_combo.currentText() + " (constaté sur place)"), line, 0)
+        grid.addWidget(combo, line, 1)
+        combos[item_id] = combo
+        add_combo.removeItem(add_combo.currentIndex())
+
+    def _common_box(self) -> QGroupBox:
+        box = QGroupBox("Constats sur les parties communes")
+        self.common_layout = QVBoxLayout(box)
+        add = QPushButton("Ajouter un constat")
+        add.clicked.connect(self._add_common_row)
+        self.common_layout.addWidget(add)
+        return box
+
+    def _add_common_row(self) -> None:
+        row = QHBoxLayout()
+        item = QComboBox()
+        item.addItem("— désordre de la grille —", None)
+        for item_id, text, zone in self.grid_items:
+            if zone == "batiment":
+                item.addItem(text, item_id)
+        location = QLineEdit(placeholderText="Lieu (hall, cage B…)")
+        description = QLineEdit(placeholderText="Constat")
+        severity = QSpinBox()
+        severity.setRange(1, 3)
+        severity.setPrefix("gravité ")
+        for widget in (item, location, description, severity):
+            row.addWidget(widget)
+        self.common_layout.insertLayout(self.common_layout.count() - 1, row)
+        self.common_rows.append((item, location, description, severity))
+        item.setFocus()
+
+    def values(self) -> dict:
+        findings = {case_id: {item_id: combo.currentData() for item_id, combo in combos.items()
+                              if combo.currentData() is not None}
+                    for case_id, combos in self.finding_combos.items()}
+        procedures = {case_id: [code for code, box in boxes.items() if box.isChecked()]
+                      for case_id, boxes in self.procedure_boxes.items()}
+        commons = [{"item_id": item.currentData(), "location": location.text(), "description": description.text(),
+                    "severity": severity.value()} for item, location, description, severity in self.common_rows
+                   if item.currentData() is not None or description.text().strip()]
+        form = self.form
+        return dict(done_at=form.value("done_at"), findings=findings, procedures=procedures,
+                    next_steps=form.value("next_steps"), observations=form.value("observations"),
+                    occupant_present=form.value("occupant_present"), landlord_present=form.value("landlord_present"),
+                    common_findings=commons)
+
+    def submit(self) -> None:
+        self.form.clear_errors()
+        self.error.setVisible(False)
+        self.error.setStyleSheet("color: #b3261e;")
+        try:
+            services.conclude_visit(self.database, self.window.actor, self.visit_id, **self.values())
+        except DomainError as error:
+            if error.field in self.form.fields:
+                self.form.show_error(error)
+            else:
+                self.error.setText(error.message)
+                self.error.setVisible(True)
+            return
+        for draft in self.drafts:
+            draft.discard()
+        self.accept()
+
+    def reject(self) -> None:
+        # Closing without concluding keeps what was typed for next time.
+        for draft in self.drafts:
+            draft.save_now()
+        super().reject()

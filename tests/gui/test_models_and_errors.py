@@ -1,0 +1,105 @@
+"""Every table model passes Qt's model tester; an exception in a slot shows a dialog, not a crash."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QPushButton
+
+from gui.main_window import NAVIGATION, MainWindow
+from gui.rows_model import RowsModel
+
+
+def all_row_models(window: MainWindow) -> list[RowsModel]:
+    models = []
+    for page in [*window.pages.values(), window.case_page]:
+        models.extend(page.findChildren(RowsModel))
+    return models
+
+
+def test_every_table_model_passes_the_qt_model_tester(qtbot, qtmodeltester, demo_db):
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    for key, _label in NAVIGATION:
+        window.show_view(key)
+    window.pages["echeances"].all_check.setChecked(True)
+    from sqlalchemy import select
+
+    from db import models as m
+
+    with demo_db.session() as session:
+        case_id = session.scalar(select(m.Relocation.case_id))
+    window.open_case(case_id)
+    models = all_row_models(window)
+    assert len(models) >= 10
+    assert sum(model.rowCount() for model in models) > 0
+    for model in models:
+        qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(window.case_list.model, force_py=True)
+
+
+def test_every_view_has_words_when_empty(qtbot, db):
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    for key, label in NAVIGATION:
+        assert window.show_view(key)
+        page = window.current_page()
+        texts = [w.text() for w in page.findChildren(type(window.count_label)) if w.isVisible() and w.text()]
+        assert any(len(t.split()) >= 3 for t in texts), (label, texts)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_in_a_slot_shows_a_french_dialog_and_the_window_survives(qtbot, db, monkeypatch):
+    from gui import errors
+
+    monkeypatch.setattr(sys, "excepthook", errors.report_exception)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    button = QPushButton("boum", window)
+
+    def broken_slot():
+        raise RuntimeError("panne simulée")
+
+    button.clicked.connect(broken_slot)
+    seen = {}
+
+    def close_dialog():
+        dialog = errors._state["last_dialog"]
+        seen["text"] = dialog.text() if dialog is not None else None
+        seen["info"] = dialog.informativeText() if dialog is not None else None
+        if dialog is not None:
+            dialog.done(0)
+
+    errors._state["last_dialog"] = None
+    QTimer.singleShot(200, close_dialog)
+    button.click()
+    qtbot.waitUntil(lambda: "text" in seen, timeout=3000)
+    assert "erreur inattendue" in seen["text"].lower()
+    assert str(errors.log_path()) in seen["info"]
+    assert "panne simulée" in errors.log_path().read_text(encoding="utf-8")
+    assert window.isVisible()
+    assert window.show_view("dossiers")  # still usable
+
+
+def test_screenshot_option_writes_a_png_and_exits_0(tmp_path, demo_db):
+    import subprocess
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from db import models as m
+
+    with demo_db.session() as session:
+        reference = session.scalar(select(m.Case.reference))
+    root = Path(__file__).resolve().parents[2]
+    for view in ("agenda", f"case:{reference}"):
+        target = tmp_path / f"{view.replace(':', '-')}.png"
+        result = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(demo_db.path), "--screenshot",
+                                 str(target), "--view", view], capture_output=True, text=True, timeout=60,
+                                cwd=root)
+        assert result.returncode == 0, result.stderr
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
