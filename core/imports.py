@@ -108,6 +108,7 @@ def _read_xlsx(path: Path) -> list[list]:
         with zipfile.ZipFile(path) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
                 raise ValidationError("Fichier XLSX refusé : son contenu décompressé est démesuré.", field="fichier")
+            _refuse_dtd(archive)
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
@@ -125,6 +126,21 @@ def _read_xlsx(path: Path) -> list[list]:
     except Exception as error:  # zipfile, XML (defusedxml refusals included), openpyxl: all mean "unreadable"
         raise ValidationError(f"Fichier XLSX illisible ou mal formé ({type(error).__name__}).",
                               field="fichier") from None
+
+
+def _refuse_dtd(archive: zipfile.ZipFile) -> None:
+    """Office Open XML never needs a DTD: any DOCTYPE or ENTITY is an attack (entity expansion, XXE)."""
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        tail = b""
+        with archive.open(info) as member:
+            while chunk := member.read(1 << 20):
+                window = tail + chunk
+                if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                    raise ValidationError(f"Fichier XLSX refusé : déclaration DTD interdite dans « {info.filename} ».",
+                                          field="fichier")
+                tail = chunk[-16:]
 
 
 def map_header(header: list[str]) -> tuple[dict[int, str], list[RowError]]:
