@@ -33,6 +33,9 @@ def record_event(session: Session, actor: Actor, action: str, entity: str = "", 
     if isinstance(details, dict):
         details = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
     details = details or ""
+    if session.get_bind().dialect.name == "postgresql":
+        # Two writers must not chain to the same previous event (SQLite's BEGIN IMMEDIATE already serialises).
+        session.execute(text("SELECT pg_advisory_xact_lock(770007)"))
     prev_hash = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     occurred_at = now()
     entity_id = "" if entity_id is None else str(entity_id)
