@@ -83,9 +83,9 @@ class MainWindow(QMainWindow):
         self.pages["referentiels"] = ReferencePage(self)
 
     def _make_dashboard_page(self) -> QWidget:
-        # Slot for gui/dashboard.py (indicators per objective); a French empty state until then.
-        return PlaceholderPage("Tableau de bord", "Les indicateurs par objectif, quartier et période "
-                                                  "s'afficheront ici.")
+        from gui.dashboard import DashboardPage
+
+        return DashboardPage(self)
 
     def _build_layout(self) -> None:
         self.navigation = QListWidget()
