@@ -1,0 +1,245 @@
+"""Tableau de bord: the contract's indicators per objective and per neighbourhood for a period.
+
+Figures come from core.pdf.bilan_data (the same definitions as the PDF bilan),
+computed in the thread pool. A click on a bar or on a figure opens the list of
+the cases behind it.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from core.pdf.bilan_data import INDICATORS, Scope, case_ids_behind, counts, neighbourhood_names
+from db import models as m
+from gui.case_table_model import CaseTableModel
+from gui.widgets import DataTable, EmptyState, title_label
+from gui.workers import run_in_background
+
+CHART_INDICATORS = ["suivis", "ouverts", "clos", "reloges"]
+COLOURS = ["#1f4e79", "#2e86c1", "#7fb3d5", "#d4ac0d"]
+LABELS = {i.key: i.label for i in INDICATORS}
+NO_NEIGHBOURHOOD = -1
+
+
+def compute(database, scope: Scope) -> dict:
+    """Everything the page shows, in one background job (its own session)."""
+    with database.session() as session:
+        objectives = [tuple(r) for r in session.execute(
+            select(m.Objective.id, m.Objective.code, m.Objective.label).order_by(m.Objective.position))]
+        by_objective = counts(session, scope, "objective")
+        by_neighbourhood = counts(session, scope, "neighbourhood")
+        totals = counts(session, scope, "all").get(0, {})
+        names = neighbourhood_names(session)
+    return {"scope": scope, "objectives": objectives, "by_objective": by_objective, "totals": totals,
+            "by_neighbourhood": by_neighbourhood, "names": names}
+
+
+class CasesDialog(QDialog):
+    """The cases behind a figure; Enter or double-click opens one."""
+
+    def __init__(self, window, title: str, ids: list[int], parent=None):
+        super().__init__(parent or window)
+        self.window = window
+        self.setWindowTitle(title)
+        self.resize(1000, 560)
+        self.model = CaseTableModel(window.database, self)
+        self.model.set_ids(ids)
+        self.table = DataTable(self.model)
+        self.table.activated_row.connect(self.open_row)
+        layout = QVBoxLayout(self)
+        noun = "dossier" if len(ids) <= 1 else "dossiers"
+        layout.addWidget(QLabel(f"<b>{title}</b> — {len(ids)} {noun}"))
+        layout.addWidget(self.table if ids else EmptyState("Aucun dossier derrière ce chiffre."), 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def open_row(self, row: int) -> None:
+        case_id = self.model.case_id_at(row)
+        if case_id is not None and hasattr(self.window, "open_case"):
+            self.accept()
+            self.window.open_case(case_id)
+
+
+class DashboardPage(QWidget):
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.database = window.database
+        self.data: dict | None = None
+        self._generation = 0
+        self.last_dialog: CasesDialog | None = None
+        self._build()
+
+    # -- layout ------------------------------------------------------------------
+    def _build(self) -> None:
+        today = date.today()
+        self.start_edit = QDateEdit(QDate(today.year, 1, 1), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.end_edit = QDateEdit(QDate(today.year, today.month, today.day), calendarPopup=True,
+                                  displayFormat="dd/MM/yyyy")
+        self.commune_combo = QComboBox()
+        self.commune_combo.addItem("Toute la métropole", None)
+        with self.database.session() as session:
+            for commune_id, name in session.execute(select(m.Commune.id, m.Commune.name).order_by(m.Commune.name)):
+                self.commune_combo.addItem(name, commune_id)
+        refresh = QPushButton("Actualiser", clicked=self.refresh)
+        bilan = QPushButton("Bilan PDF…", clicked=self.print_bilan)
+        bilan.setToolTip("Bilan par objectif de la période, avec graphiques et liste des dossiers")
+        controls = QHBoxLayout()
+        controls.addWidget(title_label("Tableau de bord"))
+        controls.addStretch(1)
+        for widget in (QLabel("Du"), self.start_edit, QLabel("au"), self.end_edit, QLabel("Périmètre"),
+                       self.commune_combo, refresh, bilan):
+            controls.addWidget(widget)
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-size: 11pt; padding: 2px 0 6px 0;")
+        self.objective_chart = QChartView()
+        self.objective_chart.setRenderHint(QPainter.Antialiasing)
+        self.objective_chart.setMinimumHeight(260)
+        self.objective_model = QStandardItemModel(self)
+        self.objective_table = DataTable(self.objective_model)
+        self.objective_table.clicked.connect(lambda index: self.drill(index, "objective"))
+        self.neighbourhood_model = QStandardItemModel(self)
+        self.neighbourhood_table = DataTable(self.neighbourhood_model)
+        self.neighbourhood_table.setSortingEnabled(True)
+        self.neighbourhood_table.clicked.connect(lambda index: self.drill(index, "neighbourhood"))
+        objective_tab = QWidget()
+        tab_layout = QVBoxLayout(objective_tab)
+        tab_layout.addWidget(self.objective_chart, 3)
+        tab_layout.addWidget(self.objective_table, 2)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(objective_tab, "Par objectif")
+        self.tabs.addTab(self.neighbourhood_table, "Par quartier")
+        hint = QLabel("Cliquez sur une barre ou sur un chiffre pour voir les dossiers correspondants.")
+        hint.setStyleSheet("color: #5f6368;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(hint)
+
+    # -- data --------------------------------------------------------------------
+    def scope(self) -> Scope:
+        start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        commune_id = self.commune_combo.currentData()
+        label = f"commune de {self.commune_combo.currentText()}" if commune_id else "toute la métropole"
+        return Scope(min(start, end), max(start, end), commune_id=commune_id, label=label)
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation, scope = self._generation, self.scope()
+        self.summary.setText("Calcul des indicateurs…")
+        busy = getattr(self.window, "set_busy", None)
+        run_in_background(lambda: compute(self.database, scope), lambda data: self._show(generation, data),
+                          busy=(lambda on: busy(on, "Calcul du tableau de bord…")) if busy else None)
+
+    def _show(self, generation: int, data: dict) -> None:
+        if generation != self._generation:
+            return  # a newer request is on its way
+        self.data = data
+        totals = data["totals"]
+        self.summary.setText(
+            f"{data['scope'].label.capitalize()} — {totals.get('suivis', 0)} dossiers suivis, "
+            f"{totals.get('ouverts', 0)} ouverts, {totals.get('clos', 0)} clos, "
+            f"{totals.get('reloges', 0)} ménages relogés dont {totals.get('reloges_hors_qpv', 0)} hors QPV.")
+        self._fill_objectives(data)
+        self._fill_neighbourhoods(data)
+
+    def _fill_objectives(self, data: dict) -> None:
+        model = self.objective_model
+        model.clear()
+        model.setHorizontalHeaderLabels(["Objectif"] + [i.label for i in INDICATORS])
+        for objective_id, code, text in data["objectives"]:
+            figures = data["by_objective"].get(objective_id, {})
+            first = QStandardItem(f"{code} — {text}")
+            first.setData(objective_id, Qt.UserRole)
+            model.appendRow([first] + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
+        self.objective_table.setColumnWidth(0, 360)
+        chart = QChart()
+        chart.setTitle("Dossiers par objectif")
+        series = QBarSeries()
+        self.bar_sets = []
+        for key, colour in zip(CHART_INDICATORS, COLOURS):
+            bar_set = QBarSet(LABELS[key])
+            bar_set.setColor(QColor(colour))
+            for objective_id, _code, _text in data["objectives"]:
+                bar_set.append(data["by_objective"].get(objective_id, {}).get(key, 0))
+            bar_set.clicked.connect(lambda index, key=key: self.drill_objective(index, key))
+            series.append(bar_set)
+            self.bar_sets.append(bar_set)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([code for _id, code, _text in data["objectives"]])
+        chart.addAxis(axis_x, Qt.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        axis_y.setMin(0)
+        chart.addAxis(axis_y, Qt.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_y.applyNiceNumbers()
+        chart.legend().setAlignment(Qt.AlignBottom)
+        self.objective_chart.setChart(chart)
+
+    def _fill_neighbourhoods(self, data: dict) -> None:
+        model = self.neighbourhood_model
+        model.clear()
+        model.setHorizontalHeaderLabels(["Quartier", "QPV"] + [i.label for i in INDICATORS])
+        rows = sorted(data["by_neighbourhood"].items(), key=lambda kv: -kv[1].get("suivis", 0))
+        for nb_id, figures in rows:
+            name, is_qpv = data["names"].get(nb_id, ("Hors quartier suivi", False))
+            first = QStandardItem(name)
+            first.setData(NO_NEIGHBOURHOOD if nb_id is None else nb_id, Qt.UserRole)
+            model.appendRow([first, QStandardItem("oui" if is_qpv else "non")]
+                            + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
+        self.neighbourhood_table.setColumnWidth(0, 220)
+
+    # -- drill-down ---------------------------------------------------------------
+    def drill(self, index, group: str) -> None:
+        model = index.model()
+        key = model.item(index.row(), index.column()).data(Qt.UserRole + 1)
+        if key is None:
+            return  # a name, not a figure
+        group_key = model.item(index.row(), 0).data(Qt.UserRole)
+        self.show_cases(group, group_key, key, model.item(index.row(), 0).text())
+
+    def drill_objective(self, index: int, indicator: str) -> None:
+        if self.data and 0 <= index < len(self.data["objectives"]):
+            objective_id, code, _text = self.data["objectives"][index]
+            self.show_cases("objective", objective_id, indicator, code)
+
+    def cases_behind(self, group: str, group_key, indicator: str) -> list[int]:
+        scope = self.data["scope"]
+        with self.database.session() as session:
+            if group == "neighbourhood" and group_key == NO_NEIGHBOURHOOD:
+                return case_ids_behind(session, scope, indicator, "neighbourhood", None)
+            return case_ids_behind(session, scope, indicator, group, group_key)
+
+    def show_cases(self, group: str, group_key, indicator: str, where: str) -> CasesDialog:
+        ids = self.cases_behind(group, group_key, indicator)
+        self.last_dialog = CasesDialog(self.window, f"{LABELS[indicator]} — {where}", ids, self)
+        self.last_dialog.show()
+        return self.last_dialog
+
+    def print_bilan(self) -> None:
+        from gui import pdf_actions
+
+        scope = self.scope()
+        commune = self.commune_combo.currentText() if scope.commune_id else None
+        pdf_actions.print_bilan(self.window, scope.start, scope.end, commune=commune)
+
+
+def _figure(value: int, indicator: str) -> QStandardItem:
+    item = QStandardItem(str(value))
+    item.setData(indicator, Qt.UserRole + 1)
+    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    item.setToolTip("Cliquer pour voir les dossiers")
+    return item

@@ -1,0 +1,130 @@
+"""Print and preview: build a PDF in the thread pool, then open it in the system viewer.
+
+The core builds the same documents as the command line. Files go to a private
+temporary folder (mode 0700: they hold personal data) unless the user chooses
+« Enregistrer sous… ».
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from core.errors import DomainError
+from gui.workers import run_in_background
+
+_folder: dict[str, Path] = {}
+
+
+def preview_folder() -> Path:
+    if "path" not in _folder or not _folder["path"].is_dir():
+        _folder["path"] = Path(tempfile.mkdtemp(prefix="mediation-habitat-pdf-"))
+    return _folder["path"]
+
+
+def open_file(path: Path) -> bool:
+    """Open a file with the system's viewer (replaced in tests)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text).strip("_") or "document"
+
+
+def generate(window, name: str, build: Callable[[Path], object], save_as: bool = False,
+             on_done: Callable[[Path], None] | None = None) -> None:
+    """Run build(target) in the background; then open the PDF (or just save it) and tell the user."""
+    filename = f"{_safe_name(name)}.pdf"
+    if save_as:
+        chosen, _ = QFileDialog.getSaveFileName(window, "Enregistrer le PDF", str(Path.home() / filename),
+                                                "Documents PDF (*.pdf)")
+        if not chosen:
+            return
+        target = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+    else:
+        target = preview_folder() / filename
+
+    def done(_result):
+        status = getattr(window, "statusBar", None)
+        if status is not None:
+            status().showMessage(f"PDF prêt : {target}", 5000)
+        if not save_as and not open_file(target):
+            QMessageBox.information(window, "PDF", f"Le PDF est prêt mais aucun lecteur n'a pu l'ouvrir :\n{target}")
+        if on_done is not None:
+            on_done(target)
+
+    def failed(info):
+        error = info[1]
+        message = error.message if isinstance(error, DomainError) else f"Le PDF n'a pas pu être produit : {error}"
+        QMessageBox.warning(window, "Impression impossible", message)
+
+    busy = getattr(window, "set_busy", None)
+    run_in_background(lambda: build(target), done,
+                      busy=(lambda on: busy(on, "Préparation du PDF…")) if busy else None, on_error=failed)
+
+
+def _reference(window, case_id: int) -> str:
+    from db.models import Case
+
+    with window.database.session() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise DomainError("Ce dossier n'existe plus.")
+        return case.reference
+
+
+def print_case(window, case_id: int, save_as: bool = False, on_done=None) -> None:
+    """Fiche de suivi of a case."""
+    from core.pdf.fiche import build_fiche
+
+    reference = _reference(window, case_id)
+    generate(window, f"fiche_{reference}", lambda target: build_fiche(window.database, window.actor, reference, target),
+             save_as, on_done)
+
+
+def print_landlord_letter(window, case_id: int, save_as: bool = False, on_done=None) -> None:
+    from core.pdf.letters import build_landlord_letter
+
+    reference = _reference(window, case_id)
+    generate(window, f"courrier_bailleur_{reference}",
+             lambda target: build_landlord_letter(window.database, window.actor, reference, target), save_as, on_done)
+
+
+def print_household_letter(window, case_id: int, save_as: bool = False, on_done=None) -> None:
+    from core.pdf.letters import build_household_letter
+
+    reference = _reference(window, case_id)
+    generate(window, f"courrier_menage_{reference}",
+             lambda target: build_household_letter(window.database, window.actor, reference, target), save_as, on_done)
+
+
+def print_visit(window, visit_id: int, save_as: bool = False, on_done=None) -> None:
+    """Compte rendu de visite; a hundred photos take a few seconds, off the GUI thread."""
+    from core.pdf.visit import build_visit_report
+
+    generate(window, f"compte_rendu_visite_{visit_id}",
+             lambda target: build_visit_report(window.database, window.actor, visit_id, target), save_as, on_done)
+
+
+def print_commission(window, commission_id: int, save_as: bool = False, on_done=None) -> None:
+    from core.pdf.commission import build_commission
+
+    generate(window, f"commission_{commission_id}",
+             lambda target: build_commission(window.database, window.actor, commission_id, target), save_as, on_done)
+
+
+def print_bilan(window, start: date, end: date, quartier: str | None = None, commune: str | None = None,
+                save_as: bool = False, on_done=None) -> None:
+    from core.pdf.bilan import build_bilan
+
+    where = quartier or commune or "metropole"
+    generate(window, f"bilan_{start.isoformat()}_{end.isoformat()}_{where}",
+             lambda target: build_bilan(window.database, window.actor, start, end, quartier, commune, target),
+             save_as, on_done)
+
