@@ -1,0 +1,299 @@
+"""Benchmark at metropolis scale (issue 8): every interaction against its target and its floor.
+
+    uv run python tests/benchmarks/run.py [--cases N] [--seed S] [--json FILE] [--repeat R]
+
+Builds (or reuses, by cases and seed) a demo database, then measures the core
+operations in this process and the GUI in fresh processes (tests/benchmarks/gui_probe.py).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from measure import Figure, table, timed  # noqa: E402
+
+TODAY = date(2026, 11, 25)
+QUERIES = ["helene", "hélène", "lefevre", "lefèvre", "roubaix", "rue d", "2026-000", "noel", "noël", "bourgogne"]
+MS = 0.001
+
+
+def dataset(cases: int, seed: int, path: Path | None) -> Path:
+    from sqlalchemy import select
+
+    from core.demo import build_demo
+    from db import models as m
+    from db.open import open_database
+
+    path = path or HERE / "data" / f"bench-{cases}-{seed}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = f"{cases}:{seed}:{TODAY.isoformat()}"
+    if path.exists():
+        database = open_database(path)
+        with database.session() as session:
+            marker = session.get(m.Setting, "bench_dataset")
+        if marker is not None and marker.value == key:
+            database.dispose()
+            print(f"Jeu de données réutilisé : {path}")
+            return path
+        database.dispose()
+        path.unlink()
+    print(f"Construction du jeu de données ({cases} dossiers, graine {seed})…", flush=True)
+    started = time.perf_counter()
+    database = open_database(path)
+    build_demo(database, cases=cases, seed=seed, today=TODAY)
+    with database.write() as session:
+        session.merge(m.Setting(key="bench_dataset", value=key))
+    with database.session() as session:
+        counts = {t: session.execute(select(__import__("sqlalchemy").func.count()).select_from(getattr(m, t))).scalar()
+                  for t in ("Case", "Visit", "JournalEntry")}
+    database.dispose()
+    print(f"  construit en {time.perf_counter() - started:.1f} s : {counts}, {path.stat().st_size / 2**20:.0f} Mio")
+    return path
+
+
+def manager(database):
+    from sqlalchemy import select
+
+    from core.actor import Actor
+    from db import models as m
+
+    with database.session() as session:
+        user = session.scalars(select(m.User).where(m.User.role == "manager").order_by(m.User.id)).first()
+        agent = session.scalars(select(m.User).where(m.User.role == "agent").order_by(m.User.id)).first()
+    return Actor(user.id, user.login, user.role, user.full_name), agent.id
+
+
+def raw(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+def bench_list(database, path: Path, repeat: int) -> list[Figure]:
+    from core.case_list import CaseQuery, case_ids, case_rows
+
+    figures = []
+    connection = raw(path)
+    session = database.session()
+    search = []
+    for query in QUERIES:
+        search += timed(lambda q=query: case_rows(session, case_ids(session, CaseQuery(text=q))[:200]), repeat)
+    from db.search import match_expression
+
+    floor = []
+    for query in QUERIES:
+        expression = match_expression(query)
+        floor += timed(lambda e=expression: connection.execute(
+            "SELECT c.id FROM cases c JOIN case_search s ON s.rowid = c.id WHERE case_search MATCH ? "
+            "ORDER BY c.last_activity_at DESC", (e,)).fetchall(), repeat)
+    figures.append(Figure("Recherche (10 requêtes, avec et sans accents), 1re page", search, 50 * MS, floor,
+                          note="p95"))
+    ids = case_ids(session, CaseQuery())
+    pages = [ids[i:i + 200] for i in (0, len(ids) // 2, len(ids) - 200)]
+    page_floor_sql = (
+        "SELECT c.id, c.reference, h.last_name, h.first_name, d.street_number, d.street, co.name, n.name, n.is_qpv, "
+        "c.status, c.priority, u.full_name, c.last_activity_at, c.opened_on, c.criticality FROM cases c "
+        "JOIN households h ON h.id = c.household_id JOIN dwellings d ON d.id = c.dwelling_id "
+        "JOIN communes co ON co.id = d.commune_id LEFT JOIN neighbourhoods n ON n.id = d.neighbourhood_id "
+        "LEFT JOIN users u ON u.id = c.agent_id WHERE c.id IN ({})")
+    figures.append(Figure(
+        "Chargement d'une page de 200 lignes",
+        [s for page in pages for s in timed(lambda p=page: case_rows(session, p), repeat)], 20 * MS,
+        [s for page in pages for s in timed(lambda p=page: connection.execute(
+            page_floor_sql.format(",".join("?" * len(p))), p).fetchall(), repeat)]))
+    sorts = [("household", False), ("reference", True), ("priority", True), ("last_activity", True),
+             ("neighbourhood", False)]
+    figures.append(Figure(
+        "Changement de tri (liste complète)",
+        [s for key, desc in sorts for s in timed(lambda k=key, d=desc: case_ids(session, CaseQuery(sort=k, descending=d)),
+                                                 max(2, repeat // 2))], 100 * MS,
+        timed(lambda: connection.execute("SELECT c.id FROM cases c JOIN households h ON h.id = c.household_id "
+                                         "ORDER BY lower(h.last_name), c.id").fetchall(), max(2, repeat // 2))))
+    session.close()
+    connection.close()
+    return figures
+
+
+def bench_actions(database, repeat: int) -> list[Figure]:
+    from sqlalchemy import select
+
+    from core.reminders import my_queue
+    from core.services.visits import conclude_visit, schedule_visit
+    from db import models as m
+
+    actor, agent_id = manager(database)
+    with database.session() as session:
+        cases = session.scalars(select(m.Case.id).where(m.Case.status == "en_cours").order_by(m.Case.id).limit(40)).all()
+    visits = []
+    for case_id in cases[: repeat + 1]:
+        changes = schedule_visit(database, actor, [case_id], "constat", datetime.combine(TODAY, datetime.min.time())
+                                 - timedelta(days=1) + timedelta(hours=10))
+        visits.append(changes.entity_id)
+    pending = list(visits)
+
+    def save():
+        visit_id = pending.pop()
+        conclude_visit(database, actor, visit_id, done_at=datetime.combine(TODAY, datetime.min.time()) - timedelta(hours=12),
+                       next_steps="Courrier au bailleur sous huit jours.", occupant_present=True)
+
+    figures = [Figure("Enregistrement d'une conclusion de visite (journal et audit compris)",
+                      timed(save, repeat, warmup=1), 30 * MS)]
+    session = database.session()
+    figures.append(Figure("Moteur d'échéances, file d'un agent", timed(lambda: my_queue(session, agent_id, TODAY), repeat),
+                          None))
+    session.close()
+    return figures
+
+
+def bench_documents(database, repeat: int) -> list[Figure]:
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from sqlalchemy import func, select
+
+    from core.exports import export_cases
+    from core.pdf.bilan import build_bilan
+    from core.pdf.fiche import build_fiche
+    from db import models as m
+
+    actor, _ = manager(database)
+    with database.session() as session:
+        busiest = session.execute(
+            select(m.Case.reference).join(m.JournalEntry, m.JournalEntry.case_id == m.Case.id)
+            .group_by(m.Case.id).order_by(func.count(m.JournalEntry.id).desc()).limit(1)).scalar()
+
+    def bare(pdf: bytes):
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        styles = getSampleStyleSheet()
+        lines = [line.replace("&", "&amp;").replace("<", "&lt;") for line in text.splitlines()]
+        return lambda: SimpleDocTemplate(io.BytesIO(), pagesize=A4).build(
+            [Paragraph(line, styles["Normal"]) for line in lines])
+
+    figures = []
+    fiche = build_fiche(database, actor, busiest)
+    figures.append(Figure(f"Fiche de suivi PDF ({busiest})", timed(lambda: build_fiche(database, actor, busiest), repeat),
+                          0.5, timed(bare(fiche), repeat)))
+    start, end = TODAY - timedelta(days=365), TODAY
+    bilan = build_bilan(database, actor, start, end)
+    figures.append(Figure("Bilan par objectif PDF, une année", timed(lambda: build_bilan(database, actor, start, end),
+                                                                      max(2, repeat // 3), warmup=0), 5.0,
+                          timed(bare(bilan), 1, warmup=0)))
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder)
+        figures.append(Figure("Export CSV de tous les dossiers", timed(
+            lambda: export_cases(database, actor, target / "tous.csv", "csv"), 3, warmup=0), 5.0,
+            timed(lambda: csv_floor(database, target / "plancher.csv"), 3, warmup=0)))
+        figures.append(Figure("Export XLSX de tous les dossiers", timed(
+            lambda: export_cases(database, actor, target / "tous.xlsx", "xlsx"), 1, warmup=0), 30.0))
+    return figures
+
+
+def csv_floor(database, target: Path) -> None:
+    connection = raw(database.path)
+    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerows(connection.execute(
+            "SELECT c.reference, h.last_name, h.first_name, d.street_number, d.street, d.postcode, co.name, c.status, "
+            "c.priority, c.opened_on, c.criticality, d.living_area_m2, d.dpe_class FROM cases c "
+            "JOIN households h ON h.id = c.household_id JOIN dwellings d ON d.id = c.dwelling_id "
+            "JOIN communes co ON co.id = d.commune_id"))
+    connection.close()
+
+
+def bench_gui(path: Path, runs: int) -> list[Figure]:
+    results = []
+    for _ in range(runs):
+        launched = time.time()
+        output = subprocess.run([sys.executable, str(HERE / "gui_probe.py"), str(path), repr(launched)],
+                                capture_output=True, text=True, cwd=ROOT,
+                                env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        if output.returncode != 0:
+            raise RuntimeError(output.stderr[-2000:])
+        results.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    figures = [Figure("Démarrage à froid jusqu'aux premières lignes affichées", [r["cold_start"] for r in results], 1.5)]
+    for name in results[0]["ops"]:
+        figures.append(Figure(f"Interface : {name}", [s for r in results for s in r["ops"][name]],
+                              100 * MS if name in ("tri", "ouverture dossier") else None))
+    figures.append(Figure("Plus long blocage du fil de l'interface", [max(r["gaps"].values()) for r in results],
+                          100 * MS, note="; ".join(f"{k} {max(r['gaps'][k] for r in results) * 1000:.0f} ms"
+                                                   for k in results[0]["gaps"])))
+    figures.append(Figure("Mémoire maximale (RSS) du processus graphique", [r["peak_rss_mb"] for r in results], 300,
+                          unit="MB"))
+    return figures
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as handle:
+            memory = f", {int(handle.readline().split()[1]) / 2**20:.0f} Gio de RAM"
+    except OSError:
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cœurs{memory}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--gui-runs", type=int, default=3)
+    parser.add_argument("--only", choices=["list", "actions", "documents", "gui"], action="append")
+    args = parser.parse_args(argv)
+    from db.open import open_database
+
+    path = dataset(args.cases, args.seed, args.db)
+    work = Path(tempfile.mkdtemp(prefix="mh-bench-")) / path.name
+    # Writes (visit conclusions, audit) go to a copy, so the dataset stays reusable.
+    _copy(path, work)
+    database = open_database(work)
+    figures = []
+    wanted = set(args.only or ["list", "actions", "documents", "gui"])
+    if "list" in wanted:
+        figures += bench_list(database, work, args.repeat)
+    if "actions" in wanted:
+        figures += bench_actions(database, args.repeat)
+    if "documents" in wanted:
+        figures += bench_documents(database, args.repeat)
+    database.dispose()
+    if "gui" in wanted:
+        figures += bench_gui(work, args.gui_runs)
+    print()
+    print(f"Machine : {machine()} ; {args.cases} dossiers")
+    print(table(figures))
+    for figure in figures:
+        if figure.note and figure.note != "p95":
+            print(f"  {figure.name} : {figure.note}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "cases": args.cases, "seed": args.seed,
+                                         "figures": [f.as_dict() for f in figures]}, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _copy(source: Path, target: Path) -> None:
+    from db.backup import copy_database
+
+    copy_database(source, target)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
