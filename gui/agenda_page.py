@@ -30,7 +30,7 @@ class AgendaPage(TablePage):
     TITLE = "Agenda des visites"
     COLUMNS = [("day", "Jour"), ("hour", "Heure"), ("type", "Type"), ("status", "Statut"), ("cases", "Dossiers"),
                ("place", "Adresse ou quartier"), ("agents", "Agents")]
-    WIDTHS = (150, 60, 190, 170, 190, 300)
+    WIDTHS = (120, 55, 265, 165, 170, 330)
     EMPTY_TEXT = "Aucune visite cette semaine pour cet agent. Planifiez-en une avec « Planifier une visite… »."
 
     def __init__(self, window, parent=None):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from core.case_list import COLUMNS, CaseQuery, case_ids, count_cases
+from core.scoring import BAND_LABELS
 from db import models as m
 from db.vocab import CASE_STATUSES, PRIORITIES
 from gui import saved_filters
@@ -78,12 +79,19 @@ class CaseListPage(QWidget):
         self.priority_combo.addItem("Haute ou urgente", ("haute", "urgente"))
         for code, text in PRIORITIES.items():
             self.priority_combo.addItem(text, (code,))
+        self.kind_combo = QComboBox()
+        self.band_combo = QComboBox()
+        self.band_combo.addItem("Toute criticité", ())
+        for code, text in BAND_LABELS.items():
+            self.band_combo.addItem(text, (code,))
         self.agent_combo = QComboBox()
         self.neighbourhood_combo = QComboBox()
         self.mine_check = QCheckBox("Mes dossiers")
         self.overdue_check = QCheckBox("En retard")
         self.overdue_check.setToolTip("Dossiers ayant au moins une échéance dépassée")
-        for widget in (self.status_combo, self.priority_combo, self.agent_combo, self.neighbourhood_combo):
+        self.combos = (self.status_combo, self.priority_combo, self.kind_combo, self.band_combo, self.agent_combo,
+                       self.neighbourhood_combo)
+        for widget in self.combos:
             widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
         for box in (self.mine_check, self.overdue_check):
             box.toggled.connect(lambda _on: self.apply_filters())
@@ -93,11 +101,11 @@ class CaseListPage(QWidget):
         self.saved_menu.aboutToShow.connect(self._fill_saved_menu)
         self.saved_button.setMenu(self.saved_menu)
         bar = QHBoxLayout()
-        for caption, widget in (("Statut", self.status_combo), ("Priorité", self.priority_combo),
-                                ("Agent", self.agent_combo), ("Quartier", self.neighbourhood_combo)):
-            text = QLabel(f"{caption} :")
-            text.setBuddy(widget)
-            bar.addWidget(text)
+        for widget, tip in ((self.status_combo, "Statut"), (self.priority_combo, "Priorité"),
+                            (self.kind_combo, "Type de dossier"), (self.band_combo, "Criticité"),
+                            (self.agent_combo, "Agent"), (self.neighbourhood_combo, "Quartier")):
+            widget.setToolTip(tip)
+            widget.setAccessibleName(tip)
             bar.addWidget(widget)
         bar.addWidget(self.mine_check)
         bar.addWidget(self.overdue_check)
@@ -130,6 +138,14 @@ class CaseListPage(QWidget):
                 select(m.Neighbourhood.id, m.Neighbourhood.name, m.Commune.name)
                 .join(m.Commune, m.Commune.id == m.Neighbourhood.commune_id)
                 .order_by(m.Commune.name, m.Neighbourhood.name)).all()
+            kinds = session.execute(select(m.CaseKind.code, m.CaseKind.label).order_by(m.CaseKind.position)).all()
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.clear()
+        self.kind_combo.addItem("Tous les types", ())
+        for code, text in kinds:
+            self.kind_combo.addItem(text, (code,))
+        self.kind_combo.setMaximumWidth(230)
+        self.kind_combo.blockSignals(False)
         for combo, first in ((self.agent_combo, "Tous les agents"), (self.neighbourhood_combo, "Tous les quartiers")):
             combo.blockSignals(True)
             combo.clear()
@@ -139,7 +155,8 @@ class CaseListPage(QWidget):
             self.agent_combo.addItem(name, user_id)
         for place_id, name, commune in places:
             self.neighbourhood_combo.addItem(f"{name} ({commune})", place_id)
-        self.neighbourhood_combo.setMaximumWidth(260)
+        self.neighbourhood_combo.setMaximumWidth(230)
+        self.agent_combo.setMaximumWidth(200)
         for combo in (self.agent_combo, self.neighbourhood_combo):
             combo.blockSignals(False)
 
@@ -152,23 +169,27 @@ class CaseListPage(QWidget):
             "text": self.search_edit.text(),
             "statuses": tuple(self.status_combo.currentData() or ()),
             "priorities": tuple(self.priority_combo.currentData() or ()),
-            "agent_id": agent,
+            "kinds": tuple(self.kind_combo.currentData() or ()),
+            "criticality_bands": tuple(self.band_combo.currentData() or ()),
+            "agent_id": agent or None,
+            "unassigned": agent == 0,
             "neighbourhood_id": self.neighbourhood_combo.currentData(),
             "overdue_only": self.overdue_check.isChecked(),
             "mine": self.mine_check.isChecked(),
         }
 
     def set_filter_values(self, values: dict) -> None:
-        widgets = (self.status_combo, self.priority_combo, self.agent_combo, self.neighbourhood_combo,
-                   self.mine_check, self.overdue_check, self.search_edit)
+        widgets = (*self.combos, self.mine_check, self.overdue_check, self.search_edit)
         for widget in widgets:
             widget.blockSignals(True)
         self.search_edit.setText(values.get("text", ""))
-        for combo, key in ((self.status_combo, "statuses"), (self.priority_combo, "priorities")):
+        for combo, key in ((self.status_combo, "statuses"), (self.priority_combo, "priorities"),
+                           (self.kind_combo, "kinds"), (self.band_combo, "criticality_bands")):
             wanted = tuple(values.get(key) or ())
             combo.setCurrentIndex(max(0, next((i for i in range(combo.count()) if combo.itemData(i) == wanted), 0)))
-        for combo, key in ((self.agent_combo, "agent_id"), (self.neighbourhood_combo, "neighbourhood_id")):
-            combo.setCurrentIndex(max(0, combo.findData(values.get(key))))
+        agent = 0 if values.get("unassigned") else values.get("agent_id")
+        for combo, value in ((self.agent_combo, agent), (self.neighbourhood_combo, values.get("neighbourhood_id"))):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
         self.mine_check.setChecked(bool(values.get("mine")))
         self.overdue_check.setChecked(bool(values.get("overdue_only")))
         for widget in widgets:

@@ -15,7 +15,7 @@ from gui.widgets import DataTable, EmptyState, TablePage
 class CommissionsPage(TablePage):
     TITLE = "Commissions"
     COLUMNS = [("held_on", "Date"), ("kind", "Type"), ("title", "Intitulé"), ("place", "Lieu"), ("items", "Dossiers")]
-    WIDTHS = (90, 230, 200, 150)
+    WIDTHS = (85, 205, 165, 115)
     EMPTY_TEXT = "Aucune commission. Créez-en une avec « Nouvelle commission… »."
     ITEM_COLUMNS = [("position", "N°"), ("reference", "Dossier"), ("household", "Ménage"),
                     ("presentation", "Présentation"), ("decision", "Décision")]
@@ -25,7 +25,7 @@ class CommissionsPage(TablePage):
         self.button("Nouvelle commission…", self.new_commission, "Préparer l'ordre du jour à partir de dossiers choisis")
         self.items_model = RowsModel(self.ITEM_COLUMNS, self)
         self.items_table = DataTable(self.items_model)
-        self.items_table.set_widths((40, 110, 190, 300))
+        self.items_table.set_widths((35, 95, 170, 150))
         self.items_table.activated_row.connect(lambda _row: self.record_decision())
         self.items_empty = EmptyState("Ordre du jour vide : ajoutez des dossiers à cette commission.")
         self.items_title = QLabel("<b>Ordre du jour</b>")
@@ -51,7 +51,7 @@ class CommissionsPage(TablePage):
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([560, 640])
+        self.splitter.setSizes([520, 700])
         self.layout_.addWidget(self.splitter, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _p: self.show_items(current.row()))
 

@@ -31,8 +31,8 @@ class ReferencePage(QWidget):
         self._stale = True
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Référentiels"))
-        note = QLabel("Ces listes alimentent les formulaires et les bilans. Leur modification est réservée "
-                      "aux administrateurs.")
+        note = QLabel("Ces listes alimentent les formulaires, les règles et les bilans. Cette vue les présente "
+                      "en consultation ; leur modification depuis l'application n'est pas encore disponible.")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.tabs = QTabWidget()
@@ -76,6 +76,7 @@ class ReferencePage(QWidget):
                 child.setToolTip(1, line.label)
                 item.addChild(child)
             self.objectives.addTopLevelItem(item)
+        self.objectives.expandAll()
 
     def _grid(self, session) -> list[dict]:
         items = session.scalars(select(m.DisorderItem).options(selectinload(m.DisorderItem.procedures))

@@ -59,7 +59,7 @@ class RelocationPage(TablePage):
     COLUMNS = [("reference", "Dossier"), ("household", "Ménage"), ("reason", "Motif"), ("stage", "Étape"),
                ("typology", "Typologie"), ("sne", "N° SNE"), ("renewal", "Renouvellement SNE"),
                ("dalo", "DALO reconnu le"), ("proposals", "Propositions")]
-    WIDTHS = (110, 190, 210, 190, 80, 140, 140, 120)
+    WIDTHS = (100, 190, 230, 190, 75, 130, 160, 125)
     EMPTY_TEXT = "Aucun ménage à cette étape du relogement."
     PROPOSAL_COLUMNS = [("proposed_on", "Proposée le"), ("landlord", "Bailleur"), ("dwelling", "Logement"),
                         ("typology", "Typologie"), ("rent", "Loyer (€)"), ("cal_date", "CAL le"),
@@ -135,7 +135,7 @@ class RelocationPage(TablePage):
                     "stage": STAGES[stage], "typology": relocation.needed_typology or "", "sne": relocation.sne_number,
                     "renewal": renewal, "dalo": relocation.dalo_recognized_on,
                     "proposals": len(relocation.proposals) or "",
-                    "_colour": DUE if due_soon else None,
+                    "_colour": DUE if due_soon else None, "_colour_keys": ("renewal",), "_bold": due_soon,
                     "_tooltip": "Renouvellement de la demande SNE à faire bientôt" if due_soon else "",
                     "_proposals": [proposal_row(p) for p in relocation.proposals],
                 })

@@ -2,7 +2,7 @@
 
 Each row is a dict; columns name the key to show. Optional keys per row:
 `_id` (the entity id), `_tooltip`, `_colour` (a QColor for the whole row),
-`_bold` (bool).
+`_bold` (bool), `_colour_keys` (limit colour and bold to these columns).
 """
 from __future__ import annotations
 
@@ -65,9 +65,10 @@ class RowsModel(QAbstractTableModel):
             return show(row.get(key))
         if role == Qt.ToolTipRole:
             return row.get("_tooltip") or None
-        if role == Qt.ForegroundRole and row.get("_colour") is not None:
+        only = row.get("_colour_keys")
+        if role == Qt.ForegroundRole and row.get("_colour") is not None and (only is None or key in only):
             return QBrush(row["_colour"])
-        if role == Qt.FontRole and row.get("_bold"):
+        if role == Qt.FontRole and row.get("_bold") and (only is None or key in only):
             font = QFont()
             font.setBold(True)
             return font

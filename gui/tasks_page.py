@@ -1,71 +1,93 @@
-"""Mes échéances: the agent's queue (tasks made by people and by the reminder rules)."""
+"""Mes échéances: the agent's queue from the reminders engine, opened at start.
+
+The reminder rules run once in the background when the page is first shown
+(core.reminders.refresh_reminders); the queue is core.reminders.my_queue, or every
+open échéance of the team with « Toute l'équipe ».
+"""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QComboBox
 from sqlalchemy import select
 
-from db import models as m
+from core.reminders import RULES, my_queue, refresh_reminders
 from core.services.tasks import complete_task
-from gui.services import call_service, service
+from db import models as m
+from gui.services import call_service
 from gui.widgets import TablePage
+from gui.workers import run_in_background
 
 OVERDUE = QColor("#b3261e")
+HORIZONS = [(7, "dans les 7 jours"), (30, "dans les 30 jours"), (3650, "toutes")]
 
 
 class TasksPage(TablePage):
     TITLE = "Mes échéances"
-    COLUMNS = [("due", "Échéance"), ("when", "Délai"), ("title", "À faire"), ("reference", "Dossier"),
-               ("household", "Ménage"), ("assignee", "Pour")]
-    WIDTHS = (100, 130, 380, 110, 200)
-    EMPTY_TEXT = "Aucune échéance en attente : tout est à jour."
+    COLUMNS = [("due", "Échéance"), ("when", "Délai"), ("title", "À faire"), ("rule", "Origine"),
+               ("reference", "Dossier"), ("household", "Ménage"), ("assignee", "Pour")]
+    WIDTHS = (90, 135, 450, 230, 95, 190)
+    EMPTY_TEXT = "Aucune échéance dans cette période : tout est à jour."
 
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
+        self.reminders_done = False
+        self.horizon_combo = QComboBox()
+        for days, text in HORIZONS:
+            self.horizon_combo.addItem(f"Échéances {text}", days)
+        self.horizon_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.all_check = QCheckBox("Toute l'équipe")
         self.all_check.setToolTip("Afficher aussi les échéances des autres agents")
+        self.all_check.setChecked(self.actor.role != "agent" or self.actor.user_id is None)
         self.all_check.toggled.connect(lambda _on: self.refresh())
+        self.tools.addWidget(self.horizon_combo)
         self.tools.addWidget(self.all_check)
-        self.done_button = self.button("Marquer comme fait", self.mark_done, "Marquer l'échéance choisie comme faite")
+        self.done_button = self.button("Marquer comme faite", self.mark_done, "Marquer l'échéance choisie comme faite")
         self.open_button = self.button("Ouvrir le dossier", self.open_selected)
         self.finish_layout()
 
     def today(self) -> date:
         return date.today()
 
-    def load_rows(self) -> list[dict]:
-        self._refresh_reminders()
-        statement = (
-            select(m.Task.id, m.Task.title, m.Task.due_on, m.Task.case_id, m.Case.reference, m.Household.last_name,
-                   m.Household.first_name, m.User.full_name)
-            .outerjoin(m.Case, m.Case.id == m.Task.case_id)
-            .outerjoin(m.Household, m.Household.id == m.Case.household_id)
-            .outerjoin(m.User, m.User.id == m.Task.assignee_id)
-            .where(m.Task.done_on.is_(None))
-            .order_by(m.Task.due_on, m.Task.id)
-        )
-        mine_only = not self.all_check.isChecked() and self.actor.user_id is not None
-        if mine_only:
-            statement = statement.where(m.Task.assignee_id == self.actor.user_id)
-        today = self.today()
-        rows = []
-        with self.database.session() as session:
-            for task_id, title, due, case_id, reference, last, first, assignee in session.execute(statement.limit(2000)):
-                late = (today - due).days
-                rows.append({
-                    "_id": task_id, "_case_id": case_id, "due": due, "title": title, "reference": reference or "",
-                    "household": f"{(last or '').upper()} {first or ''}".strip(), "assignee": assignee or "",
-                    "when": _delay_text(late), "_colour": OVERDUE if late > 0 else None, "_bold": late > 0,
-                })
-        return rows
+    def refresh(self) -> None:
+        super().refresh()
+        if not self.reminders_done:
+            self.reminders_done = True
+            database, actor = self.database, self.actor
 
-    def _refresh_reminders(self) -> None:
-        """Let the reminder rules make the échéances they imply, when the engine exists."""
-        refresh = service("reminders", "refresh_reminders")
-        if refresh is not None:
-            call_service(self, refresh, self.database, self.actor, quiet=True)
+            def job():
+                return refresh_reminders(database, actor)
+
+            run_in_background(job, lambda _changes: super(TasksPage, self).refresh(), busy=self.window.set_busy,
+                              on_error=lambda _info: None)  # a refused refresh (rights) leaves the queue as is
+
+    def load_rows(self) -> list[dict]:
+        today, horizon = self.today(), self.horizon_combo.currentData()
+        with self.database.session() as session:
+            if not self.all_check.isChecked() and self.actor.user_id is not None:
+                items = my_queue(session, self.actor.user_id, today, horizon_days=horizon)
+                return [self._row(i.task_id, i.case_id, i.reference, i.household, i.title, i.due_on, i.rule,
+                                  self.actor.full_name, today) for i in items]
+            statement = (
+                select(m.Task.id, m.Task.case_id, m.Case.reference, m.Household.last_name, m.Household.first_name,
+                       m.Task.title, m.Task.due_on, m.Task.rule_key, m.User.full_name)
+                .outerjoin(m.Case, m.Case.id == m.Task.case_id)
+                .outerjoin(m.Household, m.Household.id == m.Case.household_id)
+                .outerjoin(m.User, m.User.id == m.Task.assignee_id)
+                .where(m.Task.done_on.is_(None), m.Task.due_on <= today + timedelta(days=horizon))
+                .order_by(m.Task.due_on, m.Task.id).limit(5000))
+            return [self._row(task_id, case_id, reference or "", f"{(last or '').upper()} {first or ''}".strip(),
+                              title, due, (rule_key or "").split(":", 1)[0] or "manuelle", who or "", today)
+                    for task_id, case_id, reference, last, first, title, due, rule_key, who in session.execute(statement)]
+
+    @staticmethod
+    def _row(task_id, case_id, reference, household, title, due, rule, assignee, today) -> dict:
+        late = (today - due).days
+        return {"_id": task_id, "_case_id": case_id, "due": due, "title": title, "reference": reference,
+                "household": household, "assignee": assignee, "when": _delay_text(late),
+                "rule": RULES.get(rule, "Échéance manuelle"), "_colour": OVERDUE if late > 0 else None,
+                "_bold": late > 0, "_colour_keys": ("due", "when"), "_tooltip": title}
 
     def count_text(self) -> str:
         late = sum(1 for row in self.model.rows if row.get("_bold"))
@@ -77,8 +99,11 @@ class TasksPage(TablePage):
         if row is None:
             return
         if call_service(self, complete_task, self.database, self.actor, row["_id"]) is not None:
+            current = self.table.current_row()
             self.window.cases_changed({row["_case_id"]} if row["_case_id"] else set())
-            self.refresh()
+            super().refresh()
+            if self.model.rowCount():
+                self.table.selectRow(min(current, self.model.rowCount() - 1))
 
     def open_selected(self) -> None:
         self.activate_row(self.table.current_row())

@@ -30,7 +30,7 @@ class DisordersTab(QWidget):
         self.states: dict[int, str] = {}
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Désordre", "Poids", "État", "Procédures associées"])
-        self.tree.setColumnWidth(0, 420)
+        self.tree.setColumnWidth(0, 480)
         self.tree.setColumnWidth(1, 60)
         self.tree.setColumnWidth(2, 120)
         self.tree.setAccessibleName("Grille des désordres (Espace pour cocher)")

@@ -65,7 +65,7 @@ class ListTab(QWidget):
 class VisitsTab(ListTab):
     COLUMNS = [("when", "Date"), ("type", "Type"), ("status", "Statut"), ("agents", "Agents"),
                ("procedures", "Conclusion"), ("next_steps", "Suites")]
-    WIDTHS = (120, 190, 160, 180, 260)
+    WIDTHS = (120, 250, 150, 170, 260)
     EMPTY = "Aucune visite pour ce dossier. Planifiez-en une avec « Planifier une visite… »."
     ACTIONS = (("Planifier une visite…", "schedule"), ("Reprogrammer…", "reschedule"),
                ("Conclure la visite…", "conclude"))
