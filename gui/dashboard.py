@@ -162,7 +162,8 @@ class DashboardPage(QWidget):
             first = QStandardItem(f"{code} — {text}")
             first.setData(objective_id, Qt.UserRole)
             model.appendRow([first] + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
-        self.objective_table.setColumnWidth(0, 360)
+        self.objective_table.resizeColumnsToContents()
+        self.objective_table.setColumnWidth(0, 380)
         chart = QChart()
         chart.setTitle("Dossiers par objectif")
         series = QBarSeries()
@@ -200,6 +201,7 @@ class DashboardPage(QWidget):
             first.setData(NO_NEIGHBOURHOOD if nb_id is None else nb_id, Qt.UserRole)
             model.appendRow([first, QStandardItem("oui" if is_qpv else "non")]
                             + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
+        self.neighbourhood_table.resizeColumnsToContents()
         self.neighbourhood_table.setColumnWidth(0, 220)
 
     # -- drill-down ---------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""Tableau de bord: figures per objective and neighbourhood, and a click opens the cases behind them."""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+
+from core.pdf.bilan_data import Scope, case_ids_behind, counts
+from gui import pdf_actions
+from gui.main_window import MainWindow
+
+START, END = date(2025, 1, 1), date(2026, 11, 25)
+
+
+def open_dashboard(qtbot, database):
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_view("tableau-de-bord")
+    page = window.pages["tableau-de-bord"]
+    page.start_edit.setDate(QDate(START.year, START.month, START.day))
+    page.end_edit.setDate(QDate(END.year, END.month, END.day))
+    page.data = None
+    page.refresh()
+    qtbot.waitUntil(lambda: page.data is not None and page.data["scope"].start == START, timeout=20000)
+    return window, page
+
+
+def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_path):
+    window, page = open_dashboard(qtbot, demo_db)
+    if os.environ.get("DASHBOARD_PNG"):  # to look at it: DASHBOARD_PNG=/tmp/dash.png pytest …
+        window.resize(1400, 900)
+        window.grab().save(os.environ["DASHBOARD_PNG"])
+    with demo_db.session() as session:
+        expected = counts(session, Scope(START, END), "objective")
+    model = page.objective_model
+    assert model.rowCount() == 7
+    suivis_column = next(i for i in range(model.columnCount()) if model.horizontalHeaderItem(i).text() == "Dossiers suivis")
+    for row in range(model.rowCount()):
+        objective_id = model.item(row, 0).data(Qt.UserRole)
+        assert model.item(row, suivis_column).text() == str(expected.get(objective_id, {}).get("suivis", 0))
+    assert "dossiers suivis" in page.summary.text()
+
+    # a click on a figure of the table
+    row = max(range(model.rowCount()), key=lambda r: int(model.item(r, suivis_column).text()))
+    page.objective_table.clicked.emit(model.index(row, suivis_column))
+    dialog = page.last_dialog
+    assert dialog is not None and dialog.model.rowCount() == int(model.item(row, suivis_column).text()) > 0
+
+    # a click on a bar of the chart: the "Dossiers clos" set, first objective
+    clos_set = next(s for s in page.bar_sets if s.label() == "Dossiers clos")
+    clos_set.clicked.emit(0)
+    objective_id = page.data["objectives"][0][0]
+    with demo_db.session() as session:
+        ids = case_ids_behind(session, Scope(START, END), "clos", "objective", objective_id)
+    assert page.last_dialog.model.rowCount() == len(ids)
+    assert "Dossiers clos — O1" in page.last_dialog.windowTitle()
+
+    # double-click in the list opens the case file
+    if ids:
+        page.last_dialog.table.activated_row.emit(0)
+        assert window.case_page is not None and window.case_page.case_id == page.last_dialog.model.case_id_at(0)
+
+    # per neighbourhood
+    neighbourhoods = page.neighbourhood_model
+    assert neighbourhoods.rowCount() > 5
+    total = sum(int(neighbourhoods.item(r, 2).text()) for r in range(neighbourhoods.rowCount()))
+    assert total == page.data["totals"]["suivis"]
+    page.neighbourhood_table.clicked.emit(neighbourhoods.index(0, 2))
+    assert page.last_dialog.model.rowCount() == int(neighbourhoods.item(0, 2).text())
+
+
+def test_bilan_button_builds_the_pdf_in_the_background(qtbot, demo_db, monkeypatch):
+    window, page = open_dashboard(qtbot, demo_db)
+    opened = []
+    monkeypatch.setattr(pdf_actions, "open_file", lambda path: opened.append(path) or True)
+    page.print_bilan()
+    qtbot.waitUntil(lambda: bool(opened), timeout=30000)
+    assert opened[0].read_bytes().startswith(b"%PDF") and opened[0].name.startswith("bilan_2025-01-01")
