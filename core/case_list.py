@@ -12,6 +12,8 @@ from typing import Sequence
 from sqlalchemy import and_, case, exists, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from core.access import restrict_cases
+from core.actor import Actor
 from core.scoring import BANDS
 from db import models as m
 from db.search import search_sql
@@ -108,9 +110,12 @@ class CaseRow:
         return "" if value is None else str(value)
 
 
-def case_ids(session: Session, query: CaseQuery = CaseQuery()) -> list[int]:
-    """Every matching case id, in the query's order (the GUI keeps this list, rows come by page)."""
-    return list(session.scalars(_id_statement(session, query)))
+def case_ids(session: Session, query: CaseQuery = CaseQuery(), actor: Actor | None = None) -> list[int]:
+    """Every matching case id, in the query's order (the GUI keeps this list, rows come by page).
+
+    With an actor, only the cases they may see (an agent: own sectors and assigned cases).
+    """
+    return list(session.scalars(restrict_cases(_id_statement(session, query), actor)))
 
 
 @dataclass
@@ -121,9 +126,10 @@ class CasePage:
     limit: int
 
 
-def case_page(session: Session, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 200) -> CasePage:
-    """One page of matching ids and the total count."""
-    statement = _id_statement(session, query)
+def case_page(session: Session, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 200,
+              actor: Actor | None = None) -> CasePage:
+    """One page of matching ids and the total count (within the actor's scope when given)."""
+    statement = restrict_cases(_id_statement(session, query), actor)
     ids = list(session.scalars(statement.offset(offset).limit(limit)))
     if offset == 0 and len(ids) < limit:
         total = len(ids)
@@ -269,5 +275,5 @@ def case_rows(session: Session, ids: Sequence[int]) -> dict[int, CaseRow]:
     return rows
 
 
-def count_cases(session: Session) -> int:
-    return session.scalar(select(func.count(m.Case.id))) or 0
+def count_cases(session: Session, actor: Actor | None = None) -> int:
+    return session.scalar(restrict_cases(select(func.count(m.Case.id)), actor)) or 0

@@ -159,3 +159,14 @@ def test_agent_case_scope_restricts_queries(demo_db):
         manager = Actor(1, "chef", "manager")
         assert set(session.scalars(restrict_cases(select(m.Case.id), manager))) == everything
     assert visible == expected and 0 < len(visible) < len(everything)
+
+
+def test_case_list_shows_an_agent_only_their_cases(demo_db):
+    from core.case_list import CaseQuery, case_ids, case_page, count_cases
+
+    with demo_db.session() as session:
+        agent = _agent(session)
+        visible = set(session.scalars(restrict_cases(select(m.Case.id), agent)))
+        assert set(case_ids(session, CaseQuery(), actor=agent)) == visible
+        assert count_cases(session, agent) == len(visible) < count_cases(session)
+        assert case_page(session, CaseQuery(), actor=agent).total == len(visible)
