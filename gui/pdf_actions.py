@@ -128,3 +128,39 @@ def print_bilan(window, start: date, end: date, quartier: str | None = None, com
              lambda target: build_bilan(window.database, window.actor, start, end, quartier, commune, target),
              save_as, on_done)
 
+
+
+def _current_case_id(window) -> int | None:
+    page = getattr(window, "case_page", None)
+    if page is None or window.current_page() is not page:
+        window.statusBar().showMessage("Ouvrez d'abord un dossier.", 4000)
+        return None
+    return page.case_id
+
+
+def install_output_menu(window) -> None:
+    """Menu entries for the documents and exports (called by the main window when it builds its menus)."""
+    from PySide6.QtGui import QAction
+
+    def add(menu, text, slot):
+        action = QAction(text, window)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def on_case(function):
+        def run():
+            case_id = _current_case_id(window)
+            if case_id is not None:
+                function(window, case_id)
+        return run
+
+    from gui.export_dialog import export_current_list
+
+    window.file_menu.insertSeparator(window.quit_action)
+    window.export_action = add(window.file_menu, "E&xporter la liste des dossiers…", lambda: export_current_list(window))
+    window.file_menu.insertAction(window.quit_action, window.export_action)
+    window.case_menu.addSeparator()
+    add(window.case_menu, "Imprimer la &fiche de suivi", on_case(print_case))
+    add(window.case_menu, "Courrier au &bailleur (PDF)", on_case(print_landlord_letter))
+    add(window.case_menu, "Courrier au &ménage (PDF)", on_case(print_household_letter))

@@ -1,0 +1,118 @@
+"""Export the current case list: choose the columns and the format, then write it in the background."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+    QPushButton, QRadioButton, QVBoxLayout,
+)
+
+from core.errors import DomainError
+from core.exports import COLUMNS, ExportFilter, export_cases
+from gui.workers import run_in_background
+
+SETTINGS_KEY = "export/columns"
+
+
+class ExportDialog(QDialog):
+    def __init__(self, window, case_ids: list[int], parent=None):
+        super().__init__(parent or window)
+        self.window = window
+        self.case_ids = list(case_ids)
+        self.report = None
+        self.setWindowTitle("Exporter la liste des dossiers")
+        self.resize(460, 620)
+        noun = "dossier" if len(self.case_ids) <= 1 else "dossiers"
+        intro = QLabel(f"<b>{len(self.case_ids)} {noun}</b> de la liste affichée seront exportés. "
+                       "Choisissez les colonnes (les colonnes en italique sont calculées).")
+        intro.setWordWrap(True)
+        self.columns = QListWidget()
+        chosen = self._remembered()
+        for column in COLUMNS:
+            item = QListWidgetItem(column.header + (" (calculée)" if column.computed else ""))
+            item.setData(Qt.UserRole, column.key)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if column.key in chosen else Qt.Unchecked)
+            if column.computed:
+                font = item.font()
+                font.setItalic(True)
+                item.setFont(font)
+            self.columns.addItem(item)
+        all_button = QPushButton("Tout cocher", clicked=lambda: self._check_all(True))
+        none_button = QPushButton("Tout décocher", clicked=lambda: self._check_all(False))
+        self.csv_radio = QRadioButton("CSV pour Excel (séparateur « ; »)", checked=True)
+        self.xlsx_radio = QRadioButton("Classeur Excel (.xlsx)")
+        buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
+        self.export_button = buttons.addButton("Exporter…", QDialogButtonBox.AcceptRole)
+        buttons.accepted.connect(self.choose_file_and_export)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(all_button)
+        row.addWidget(none_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.columns, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.csv_radio)
+        layout.addWidget(self.xlsx_radio)
+        layout.addWidget(buttons)
+
+    def _remembered(self) -> set[str]:
+        value = QSettings().value(SETTINGS_KEY)
+        keys = set(value.split(",")) if isinstance(value, str) and value else set()
+        return keys or {c.key for c in COLUMNS}
+
+    def _check_all(self, checked: bool) -> None:
+        for index in range(self.columns.count()):
+            self.columns.item(index).setCheckState(Qt.Checked if checked else Qt.Unchecked)
+
+    def chosen_columns(self) -> list[str]:
+        return [self.columns.item(i).data(Qt.UserRole) for i in range(self.columns.count())
+                if self.columns.item(i).checkState() == Qt.Checked]
+
+    def fmt(self) -> str:
+        return "xlsx" if self.xlsx_radio.isChecked() else "csv"
+
+    def choose_file_and_export(self) -> None:
+        if not self.chosen_columns():
+            QMessageBox.warning(self, "Export", "Cochez au moins une colonne.")
+            return
+        suffix = self.fmt()
+        chosen, _ = QFileDialog.getSaveFileName(self, "Exporter vers", str(Path.home() / f"dossiers.{suffix}"),
+                                                f"Fichier {suffix.upper()} (*.{suffix})")
+        if chosen:
+            self.export_to(Path(chosen if chosen.lower().endswith(f".{suffix}") else f"{chosen}.{suffix}"))
+
+    def export_to(self, target: Path) -> None:
+        columns, fmt = self.chosen_columns(), self.fmt()
+        QSettings().setValue(SETTINGS_KEY, ",".join(columns))
+        self.export_button.setEnabled(False)
+        database, actor, ids = self.window.database, self.window.actor, self.case_ids
+
+        def done(report):
+            self.report = report
+            self.export_button.setEnabled(True)
+            QMessageBox.information(self, "Export terminé",
+                                    f"{report.rows} dossier(s) exporté(s) dans :\n{report.path}")
+            self.accept()
+
+        def failed(info):
+            self.export_button.setEnabled(True)
+            error = info[1]
+            message = error.message if isinstance(error, DomainError) else f"L'export a échoué : {error}"
+            QMessageBox.warning(self, "Export impossible", message)
+
+        busy = getattr(self.window, "set_busy", None)
+        run_in_background(lambda: export_cases(database, actor, target, fmt, columns, ExportFilter(case_ids=ids)),
+                          done, busy=(lambda on: busy(on, "Export en cours…")) if busy else None, on_error=failed)
+
+
+def export_current_list(window) -> ExportDialog:
+    """Open the dialog on the list the Dossiers view shows now."""
+    ids = list(window.case_list.model.ids) if hasattr(window, "case_list") else []
+    dialog = ExportDialog(window, ids)
+    dialog.show()
+    return dialog
