@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         from gui.admin_menu import install_admin_menu
 
         install_admin_menu(self)  # Administration menu (administrators) and "change my password"
+        from gui.pdf_actions import install_output_menu
+
+        install_output_menu(self)  # export of the case list, letters and fiche of the open case
 
     def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
         action = QAction(text, self)
