@@ -27,7 +27,9 @@ from db import models as m
 
 def next_reference(session: Session, year: int) -> str:
     """Next human reference of the year, e.g. 2026-00042 (unique constraint guards races)."""
-    last = session.scalar(select(func.max(m.Case.reference)).where(m.Case.reference.like(f"{year}-%")))
+    # A range rather than LIKE, so the unique index on reference answers it at any size.
+    last = session.scalar(select(func.max(m.Case.reference))
+                          .where(m.Case.reference >= f"{year}-", m.Case.reference < f"{year}-a"))
     number = int(last[5:]) + 1 if last else 1
     return f"{year}-{number:05d}"
 
