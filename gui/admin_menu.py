@@ -24,6 +24,7 @@ def install_admin_menu(window) -> None:
         ("&Journal d'audit…", _open("gui.audit_viewer", "AuditViewer")),
         ("&Conservation des données…", _open("gui.retention_dialog", "RetentionDialog")),
         ("&Droit d'accès : exporter un ménage…", export_household_dialog),
+        ("Copie &chiffrée de la base (ordinateur portable)…", encrypted_copy_dialog),
     ]
     for text, slot in entries:
         action = QAction(text, window)
@@ -107,3 +108,40 @@ class ChangeOwnPasswordDialog(QDialog):
             self.error_label.setText(error.message)
             return
         self.accept()
+
+
+def encrypted_copy_dialog(window) -> None:
+    """An encrypted copy of the open database, for a laptop that leaves the office."""
+    from db import crypto
+    from db.errors import DatabaseError
+
+    source = window.database.path
+    if source is None or crypto.key_of(window.database.url):
+        QMessageBox.information(window, "Copie chiffrée", "La base ouverte n'est pas un fichier SQLite en clair.")
+        return
+    path, _ = QFileDialog.getSaveFileName(window, "Enregistrer la copie chiffrée", f"{source.stem}-chiffree.sqlite3",
+                                          "Base SQLite chiffrée (*.sqlite3)")
+    if not path:
+        return
+    passphrase, ok = QInputDialog.getText(window, "Copie chiffrée", "Phrase de passe (12 caractères au moins) :",
+                                          QLineEdit.Password)
+    if not ok:
+        return
+    again, ok = QInputDialog.getText(window, "Copie chiffrée", "Confirmez la phrase de passe :", QLineEdit.Password)
+    if not ok or again != passphrase:
+        QMessageBox.warning(window, "Copie chiffrée", "Les deux saisies diffèrent : aucune copie n'a été écrite.")
+        return
+    try:
+        from pathlib import Path
+
+        with window.database.engine.connect() as connection:  # the copy must see the latest committed changes
+            connection.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        crypto.encrypt_copy(source, Path(path), passphrase)
+    except DatabaseError as error:
+        QMessageBox.warning(window, "Copie chiffrée", error.message)
+        return
+    from core.audit import log_event
+
+    log_event(window.database, window.actor, "export", "base", "", {"format": "copie chiffrée"}, permission="export")
+    QMessageBox.information(window, "Copie chiffrée", f"Copie chiffrée écrite : {path}\n"
+                            "Ouvrez-la avec --db ; sa phrase de passe sera demandée. Phrase perdue = données perdues.")

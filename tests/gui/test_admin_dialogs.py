@@ -120,3 +120,26 @@ def test_main_window_admin_menu_and_audited_case_opening(qtbot, demo_db, answers
         opened = list(s.scalars(select(m.AuditEvent.entity_id).where(
             m.AuditEvent.action == "dossier.consultation", m.AuditEvent.user_id == agent.user_id)))
     assert opened == [str(inside)]
+
+
+def test_encrypted_copy_from_the_administration_menu(qtbot, db, tmp_path, monkeypatch, answers):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from db import crypto
+    from gui.admin_menu import encrypted_copy_dialog
+
+    add_user(db, SYSTEM, "canari", "Zorglub-Canari-42", "agent")
+    target = tmp_path / "portable.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("la grand-place sous la neige", True))
+
+    class Window:
+        database, actor = db, _admin(db)
+
+    encrypted_copy_dialog(Window())
+    assert crypto.is_encrypted(target) and b"Zorglub-Canari-42" not in target.read_bytes()
+    assert "Copie chiffrée écrite" in answers[-1]
+    copy = crypto.open_encrypted(target, "la grand-place sous la neige")
+    with copy.session() as s:
+        assert s.scalar(select(m.User.full_name).where(m.User.login == "canari")) == "Zorglub-Canari-42"
+    copy.dispose()
