@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, text
+from sqlalchemy import and_, case, false, func, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from core.access import restrict_cases
@@ -127,12 +127,18 @@ class CasePage:
 
 
 def case_page(session: Session, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 200,
-              actor: Actor | None = None) -> CasePage:
-    """One page of matching ids and the total count (within the actor's scope when given)."""
+              actor: Actor | None = None, count_total: bool = True) -> CasePage:
+    """One page of matching ids and the total count (within the actor's scope when given).
+
+    count_total=False gives total -1: counting 80,000 matches of a short word costs
+    more than finding the first page.
+    """
     statement = restrict_cases(_id_statement(session, query), actor)
     ids = list(session.scalars(statement.offset(offset).limit(limit)))
     if offset == 0 and len(ids) < limit:
         total = len(ids)
+    elif not count_total:
+        total = -1
     else:
         total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     return CasePage(ids, total, offset, limit)
@@ -218,15 +224,18 @@ def _filtered(session: Session, statement, query: CaseQuery, needed: set):
 
 
 def overdue_condition(today: date):
-    """A case is overdue when a task, a referral's answer or a visit's conclusion is late."""
-    task = exists().where(m.Task.case_id == m.Case.id, m.Task.done_on.is_(None), m.Task.due_on < today)
-    referral = exists().where(m.Referral.case_id == m.Case.id, m.Referral.status.in_(("nouvelle", "en_cours")),
-                              m.Referral.expected_answer_on < today)
-    visit = exists().where(
-        m.VisitCase.case_id == m.Case.id, m.Visit.id == m.VisitCase.visit_id,
-        or_(m.Visit.status == "conclusion_a_renseigner",
-            and_(m.Visit.status == "planifiee", m.Visit.scheduled_at < datetime.combine(today, time.min))))
-    return or_(task, referral, visit)
+    """A case is overdue when a task, a referral's answer or a visit's conclusion is late.
+
+    A union of three small index-driven selects: far cheaper than three EXISTS per case.
+    """
+    tasks = select(m.Task.case_id).where(m.Task.done_on.is_(None), m.Task.due_on < today,
+                                         m.Task.case_id.is_not(None))
+    referrals = select(m.Referral.case_id).where(m.Referral.status.in_(("nouvelle", "en_cours")),
+                                                 m.Referral.expected_answer_on < today)
+    visits = (select(m.VisitCase.case_id).join(m.Visit, m.Visit.id == m.VisitCase.visit_id)
+              .where(or_(m.Visit.status == "conclusion_a_renseigner",
+                         and_(m.Visit.status == "planifiee", m.Visit.scheduled_at < datetime.combine(today, time.min)))))
+    return m.Case.id.in_(union(tasks, referrals, visits))
 
 
 def _priority_order():
