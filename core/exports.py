@@ -239,31 +239,23 @@ def write_csv(records, columns: list[str], handle) -> int:
 
 
 def write_xlsx(records, columns: list[str], path: Path) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    """XLSX via openpyxl's package with the rows streamed (see core/xlsx_rows.py for why)."""
+    from core.xlsx_rows import write_rows
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Dossiers")
-    sheet.freeze_panes = "B2"
-    sheet.append([BY_KEY[k].header for k in columns])
-    count = 0
-    for record in records:
-        row = []
-        for key in columns:
-            value = record[key]
-            if isinstance(value, bool):
-                value = "oui" if value else "non"
-            elif value.__class__ is str:
-                value = escape_cell(value) if value else None  # an empty cell costs nothing to write
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                value = cell
-            row.append(value)
-        sheet.append(row)
-        count += 1
-    workbook.save(path)
-    return count
+    def rows():
+        for record in records:
+            row = []
+            for key in columns:
+                value = record[key]
+                kind = value.__class__
+                if kind is str:
+                    value = escape_cell(value) if value else None  # an empty cell costs nothing to write
+                elif kind is bool:
+                    value = "oui" if value else "non"
+                row.append(value)
+            yield row
+
+    return write_rows(path, [BY_KEY[k].header for k in columns], rows())
 
 
 def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt: str,

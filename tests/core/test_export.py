@@ -94,3 +94,15 @@ def test_export_needs_permission_and_is_audited(demo_db, tmp_path):
     with demo_db.session() as session:
         event = session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export")).one()
     assert '"format": "xlsx"' in event.details and '"objectif": "O4"' in event.details
+
+
+def test_xlsx_keeps_spaces_and_drops_characters_xml_forbids(db, tmp_path):
+    reference = add_hostile_case(db)
+    with db.write() as session:
+        case = session.scalar(select(m.Case).where(m.Case.reference == reference))
+        case.summary = "  bip\x07 <fin> & «suite» "
+    export_cases(db, SYSTEM, tmp_path / "t.xlsx", "xlsx", columns=["reference", "summary", "adults", "opened_on"])
+    rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.iter_rows(values_only=True))
+    assert rows[0] == ("Référence", "Résumé", "Adultes", "Ouvert le")
+    assert rows[1][:3] == (reference, "  bip <fin> & «suite» ", 2)
+    assert rows[1][3].date() == date(2026, 1, 5)
