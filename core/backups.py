@@ -29,6 +29,11 @@ from db.backup import (
     delete_backup,
     list_backups,
 )
+from core.access import can
+from core.actor import Actor
+from core.audit import record_event
+from core.errors import PermissionDenied
+from db.backup import connector, restore_database
 from db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -98,6 +103,49 @@ def set_backup_folder(database: Database, folder: Path | None) -> None:
             session.add(m.Setting(key=BACKUP_DIR_SETTING, value=str(folder)))
         else:
             setting.value = str(folder)
+
+
+def _require(actor: Actor) -> None:
+    if not can(actor, "backup.manage"):
+        raise PermissionDenied("Votre rôle ne permet pas de gérer les sauvegardes (responsables et administrateurs).")
+
+
+def make_backup(database: Database, actor: Actor) -> tuple[Path, list[Path]]:
+    """« Sauvegarder maintenant »: a verified backup, rotation, and an audit event (a copy of personal data)."""
+    _require(actor)
+    path, deleted = backup_now(database)
+    with database.write() as session:
+        record_event(session, actor, "backup.create", "sauvegarde", path.name, {"fichier": str(path)})
+    return path, deleted
+
+
+def restore_backup(database: Database, actor: Actor, backup: Path) -> Path | None:
+    """Put `backup` in place of the open database; return where the replaced base was kept.
+
+    The engine's connections are closed first, the swap is db.backup.restore_database
+    (verified, atomic), then the restored base is brought to this version's schema.
+    The caller (the window) must not keep sessions open across this call.
+    """
+    _require(actor)
+    if database.path is None:
+        raise PermissionDenied("La restauration concerne les bases SQLite.")
+    from db.open import prepare_database
+
+    database.dispose()
+    aside = restore_database(Path(backup), database.path, connector(database))
+    database.dispose()
+    prepare_database(database)
+    with database.write() as session:
+        record_event(session, actor, "backup.restore", "sauvegarde", Path(backup).name,
+                     {"fichier": str(backup), "base_remplacee": str(aside) if aside else ""})
+    return aside
+
+
+def choose_backup_folder(database: Database, actor: Actor, folder: Path | None) -> None:
+    _require(actor)
+    set_backup_folder(database, folder)
+    with database.write() as session:
+        record_event(session, actor, "backup.folder", "sauvegarde", "", {"dossier": str(folder or "")})
 
 
 def backup_folder(database: Database) -> Path:
@@ -171,12 +219,13 @@ class AutoBackup:
         return self.run()
 
 
-def last_good_backup(database_path: Path, folder: Path | None = None) -> BackupInfo | None:
+def last_good_backup(database_path: Path, folder: Path | None = None, connect=None) -> BackupInfo | None:
     """The newest backup whose checksum and quick check pass (for the start-up recovery offer)."""
     from db.backup import default_backup_dir, verify_backup
+    from db.integrity import plain_connect
 
     directory = folder or default_backup_dir(database_path)
     for info in list_backups(directory):
-        if verify_backup(info.path, full=False).ok:
+        if verify_backup(info.path, False, connect or plain_connect).ok:
             return info
     return None

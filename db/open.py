@@ -18,9 +18,7 @@ def open_database(target: str | os.PathLike | None = None, backup_dir: Path | No
     database = Database(unlock(target))
     attach_connector(database)
     try:
-        upgrade(database, backup_dir)
-        with database.write() as session:
-            load_reference_data(session)
+        prepare_database(database, backup_dir)
     except SQLAlchemyDatabaseError as error:
         database.dispose()
         raise DatabaseOpenError(describe_operational_error(error, database)) from None
@@ -28,6 +26,13 @@ def open_database(target: str | os.PathLike | None = None, backup_dir: Path | No
         database.dispose()
         raise
     return database
+
+
+def prepare_database(database: Database, backup_dir: Path | None = None) -> None:
+    """Migrate (backing up first) and load reference data: also after a restore of an older backup."""
+    upgrade(database, backup_dir)
+    with database.write() as session:
+        load_reference_data(session)
 
 
 def describe_operational_error(error: BaseException, database: Database | None = None) -> str:

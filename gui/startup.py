@@ -1,0 +1,207 @@
+"""Start-up safety for the window: one instance per file, a quick check, and recovery from a backup.
+
+`open_for_window(open_db, target)`:
+
+1. takes the instance lock of the file (a second window gets a clear message);
+2. runs `PRAGMA quick_check` (+ foreign_key_check) before anything writes to the file;
+3. a base that fails is NOT opened: the user is offered the latest backup that passes
+   its checks (or another file); the damaged base is kept aside by the restore;
+4. opens the base (migration with a backup first, reference data).
+
+An encrypted base is checked right after it was opened with its key.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from core.backups import human_size, last_good_backup
+from db.backup import backup_dir_for, connector, default_backup_dir, restore_database
+from db.engine import Database, resolve_url
+from db.errors import AlreadyOpenError, DatabaseError, describe_error
+from db.instance_lock import InstanceLock
+from db.integrity import CheckReport, check_database, check_file, plain_connect
+
+log = logging.getLogger(__name__)
+TITLE = "Médiation Habitat"
+
+
+def _sqlite_path(target) -> Path | None:
+    url = resolve_url(target)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database)
+    return None
+
+
+def _encrypted(path: Path) -> bool:
+    try:
+        from db.crypto import is_encrypted
+    except ImportError:  # encryption support absent
+        return False
+    return is_encrypted(path)
+
+
+def open_for_window(open_db, target, interactive: bool = True, lock: bool = True):
+    """Return (database, instance lock) ready for the window, or (None, None) when it must not open."""
+    try:
+        path = _sqlite_path(target)
+        held = InstanceLock.acquire(path) if path is not None and lock else None
+    except DatabaseError as error:
+        _tell(interactive, error.message)
+        return None, None
+    try:
+        database = _open_checked(open_db, path, interactive)
+    except BaseException:
+        if held:
+            held.release()
+        raise
+    if database is None and held:
+        held.release()
+        held = None
+    return database, held
+
+
+def _open_checked(open_db, path: Path | None, interactive: bool):
+    if path is not None and path.exists() and not _encrypted(path):
+        report = check_file(path)
+        if not report.ok and not offer_recovery(path, report, plain_connect, interactive):
+            return None
+    try:
+        database = open_db()
+    except DatabaseError as error:
+        if path is None or not _looks_damaged(error.message):
+            _tell(interactive, error.message)
+            return None
+        if not offer_recovery(path, CheckReport(False, [error.message]), plain_connect, interactive):
+            return None
+        database = open_db()
+    if path is not None and _encrypted(path):
+        report = check_database(database)
+        if not report.ok:
+            connect = connector(database)
+            database.dispose()
+            if not offer_recovery(path, report, connect, interactive):
+                return None
+            database = open_db()
+    return database
+
+
+def _looks_damaged(message: str) -> bool:
+    return "endommag" in message or "n'est pas une base" in message
+
+
+def _tell(interactive: bool, message: str) -> None:
+    log.warning("start-up: %s", message)
+    if interactive:
+        QMessageBox.critical(None, TITLE, message)
+    else:
+        import sys
+
+        print(f"Erreur : {message}", file=sys.stderr)
+
+
+def backup_folders(path: Path) -> list[Path]:
+    """Where backups of this file may be: its configured folder (if readable) and the default one."""
+    folders = []
+    try:
+        probe = Database(path, read_only=True)
+        try:
+            folders.append(backup_dir_for(probe))
+        finally:
+            probe.dispose()
+    except Exception:  # noqa: BLE001 - the base is damaged: its settings may be unreadable
+        pass
+    default = default_backup_dir(path)
+    if default not in folders:
+        folders.append(default)
+    return folders
+
+
+def find_good_backup(path: Path, connect=plain_connect):
+    for folder in backup_folders(path):
+        found = last_good_backup(path, folder, connect)
+        if found is not None:
+            return found
+    return None
+
+
+def offer_recovery(path: Path, report: CheckReport, connect=plain_connect, interactive: bool = True) -> bool:
+    """Tell the user the base is damaged and offer a backup; True once a restore was made."""
+    log.error("database %s failed its check: %s", path, report.problems)
+    if not interactive:
+        _tell(False, f"La base « {path} » est endommagée et n'a pas été ouverte : " + "; ".join(report.problems[:3])
+              + ". Restaurez une sauvegarde : uv run main.py restore FICHIER.")
+        return False
+    dialog = RecoveryDialog(path, report, find_good_backup(path, connect), connect)
+    dialog.exec()
+    return dialog.restored_from is not None
+
+
+class RecoveryDialog(QDialog):
+    """« La base est endommagée » with the latest good backup and the choices."""
+
+    def __init__(self, path: Path, report: CheckReport, latest, connect=plain_connect, parent=None):
+        super().__init__(parent)
+        self.path, self.latest, self.connect = path, latest, connect
+        self.restored_from: Path | None = None
+        self.aside: Path | None = None
+        self.setWindowTitle("Base endommagée")
+        problems = "<br>".join(f"• {p}" for p in report.problems[:5])
+        text = (f"<p><b>La base « {path.name} » ne passe pas sa vérification : elle n'a pas été ouverte</b>, "
+                f"pour ne rien abîmer de plus.</p><p>{problems}</p>")
+        if latest is not None:
+            text += (f"<p>Dernière sauvegarde vérifiée : <b>{latest.made_at:%d/%m/%Y à %H:%M}</b> "
+                     f"({human_size(latest.size)}).<br>Les saisies faites après cette date seront à refaire. "
+                     "La base endommagée sera gardée de côté.</p>")
+        else:
+            text += "<p>Aucune sauvegarde vérifiée n'a été trouvée. Choisissez un fichier de sauvegarde.</p>"
+        self.message = QLabel(text)
+        self.message.setWordWrap(True)
+        self.restore_button = QPushButton("&Restaurer cette sauvegarde", clicked=self.restore_latest)
+        self.restore_button.setEnabled(latest is not None)
+        self.restore_button.setDefault(latest is not None)
+        choose = QPushButton("&Choisir un autre fichier…", clicked=self.choose_file)
+        quit_button = QPushButton("&Quitter", clicked=self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(choose)
+        buttons.addStretch(1)
+        buttons.addWidget(quit_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.resize(560, 260)
+
+    def restore_latest(self) -> None:
+        if self.latest is not None:
+            self.restore(self.latest.path)
+
+    def choose_file(self) -> None:
+        start = str(self.latest.path.parent if self.latest else self.path.parent)
+        name, _ = QFileDialog.getOpenFileName(self, "Sauvegarde à restaurer", start,
+                                              "Bases Médiation Habitat (*.sqlite3 *.db);;Tous les fichiers (*)")
+        if name:
+            self.restore(Path(name))
+
+    def restore(self, backup: Path) -> bool:
+        QApplication.processEvents()
+        try:
+            self.aside = restore_database(backup, self.path, self.connect)
+        except Exception as error:  # noqa: BLE001 - explained, the user may pick another file
+            QMessageBox.warning(self, "Restauration refusée", describe_error(error))
+            return False
+        self.restored_from = backup
+        log.warning("restored %s from %s, damaged base kept as %s", self.path, backup, self.aside)
+        self.accept()
+        return True

@@ -1,0 +1,147 @@
+"""The Sauvegardes dialog, automatic backups at quit, and the start-up recovery of a damaged base."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import func, select, text
+
+from core.actor import Actor
+from core.backups import backup_folder, backup_now
+from db import models as m
+from db.backup import list_backups
+from gui.backup_dialog import AutoBackupController, BackupDialog
+from gui.startup import RecoveryDialog, open_for_window
+
+MANAGER = Actor(user_id=None, login="resp", role="manager", full_name="Responsable")
+AGENT = Actor(user_id=None, login="agent", role="agent", full_name="Agent")
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch):
+    shown = []
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, lambda *args, _n=name, **kw: shown.append((_n, args[2])))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    return shown
+
+
+def case_count(database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(m.Case))
+
+
+def test_dialog_makes_lists_and_restores_a_backup(qtbot, demo_db, tmp_path):
+    dialog = BackupDialog(demo_db, MANAGER)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0 and "Aucune sauvegarde" in dialog.status.text()
+    qtbot.mouseClick(dialog.backup_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=15000)
+    assert "Sauvegarde vérifiée" in dialog.status.text()
+    assert dialog.table.item(0, 3).text() == "vérifiée à la création"
+
+    with demo_db.write() as session:  # work done after the backup…
+        session.execute(text("DELETE FROM journal_entries"))
+        session.execute(text("DELETE FROM tasks"))
+    dialog.table.selectRow(0)
+    with qtbot.waitSignal(dialog.restored, timeout=15000) as blocker:
+        dialog.restore_selected()  # confirmation answered « Oui » by the fixture
+    aside = blocker.args[0]
+    assert aside is not None and Path(aside).exists()
+    with demo_db.session() as session:  # …is undone, and the base is usable at once
+        assert session.scalar(text("SELECT count(*) FROM journal_entries")) > 0
+    assert case_count(demo_db) == 200
+
+
+def test_an_agent_sees_backups_but_cannot_make_or_restore(qtbot, demo_db):
+    backup_now(demo_db)
+    dialog = BackupDialog(demo_db, AGENT)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert not dialog.backup_button.isEnabled() and not dialog.restore_button.isEnabled()
+    assert dialog.verify_button.isEnabled()
+
+
+def test_verify_reports_a_damaged_backup(qtbot, demo_db):
+    path, _ = backup_now(demo_db)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    dialog = BackupDialog(demo_db, MANAGER)
+    qtbot.addWidget(dialog)
+    dialog.verify_selected()
+    qtbot.waitUntil(lambda: "endommagée" in dialog.status.text(), timeout=15000)
+
+
+def test_changes_are_backed_up_when_the_application_quits(qtbot, db):
+    controller = AutoBackupController(db)
+    with db.write() as session:
+        session.add(m.Setting(key="essai", value="1"))
+    assert controller.auto.due()  # changed, and never backed up
+    controller.on_close()
+    assert [b.kind for b in list_backups(backup_folder(db))] == ["auto"]
+
+
+def damage(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'households'").fetchone()[0]
+    connection.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * 4096 + 8)
+        handle.write(b"\xff" * 600)
+
+
+def test_a_damaged_base_is_not_opened_and_the_latest_good_backup_is_offered(qtbot, demo_db, db_path, monkeypatch):
+    good, _ = backup_now(demo_db)
+    good_made = list_backups(good.parent)[0].made_at
+    demo_db.dispose()
+    damage(db_path)
+    offered = {}
+
+    def accept_offer(dialog):
+        offered["text"] = dialog.message.text()
+        dialog.restore_latest()
+        return 1
+
+    monkeypatch.setattr(RecoveryDialog, "exec", accept_offer)
+    from db.open import open_database
+
+    opened = []
+
+    def open_db():
+        opened.append(open_database(db_path))
+        return opened[-1]
+
+    database, lock = open_for_window(open_db, str(db_path))
+    try:
+        assert "ne passe pas sa vérification" in offered["text"]
+        assert f"{good_made:%d/%m/%Y à %H:%M}" in offered["text"]
+        assert case_count(database) == 200
+        assert list(db_path.parent.glob("test-remplacee-*.sqlite3"))  # the damaged base is kept aside
+    finally:
+        database.dispose()
+        lock.release()
+
+
+def test_refusing_the_offer_leaves_the_base_closed(qtbot, demo_db, db_path, monkeypatch):
+    backup_now(demo_db)
+    demo_db.dispose()
+    damage(db_path)
+    monkeypatch.setattr(RecoveryDialog, "exec", lambda dialog: dialog.reject())
+    calls = []
+    database, lock = open_for_window(lambda: calls.append(1), str(db_path))
+    assert database is None and lock is None and calls == []  # never opened, never written
+
+
+def test_a_second_window_on_the_same_base_is_refused(qtbot, db, db_path, no_modal_boxes):
+    first, lock = open_for_window(lambda: db, str(db_path))
+    try:
+        second, none = open_for_window(lambda: db, str(db_path))
+        assert second is None and none is None
+        assert "déjà ouverte" in no_modal_boxes[-1][1]
+    finally:
+        lock.release()
