@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if code == 0 and (args.command is None or getattr(args, "wants_gui", False)):
             from gui.app import run_gui
 
-            code = run_gui(open_db(), screenshot=args.screenshot, view=args.view)
+            code = run_gui(open_db, screenshot=args.screenshot, view=args.view, target=args.db)
         return code
     except DatabaseError as error:
         print(f"Erreur : {error.message}", file=sys.stderr)

@@ -53,9 +53,18 @@ def start_session(app: QApplication, database: Database, actor) -> None:
     app.aboutToQuit.connect(lambda: app.idle_lock.actor.user_id and logout(database, app.idle_lock.actor))
 
 
-def run_gui(database: Database, screenshot: str | None = None, view: str | None = None) -> int:
+def run_gui(database, screenshot: str | None = None, view: str | None = None, target=None) -> int:
+    """`database`: an open Database, or main.py's opener, called after the start-up checks (gui/startup.py)."""
     app = ensure_app()
     from gui.main_window import MainWindow
+
+    if not isinstance(database, Database):
+        from gui.startup import open_for_window
+
+        database, app.instance_lock = open_for_window(database, target, interactive=not screenshot,
+                                                      lock=not screenshot)
+        if database is None:
+            return 1
 
     actor = choose_actor(database, unattended=bool(screenshot))
     if actor is None:
@@ -67,6 +76,9 @@ def run_gui(database: Database, screenshot: str | None = None, view: str | None 
     if screenshot:
         return take_screenshot(app, window, screenshot, view)
     start_session(app, database, actor)
+    from gui.backup_dialog import start_auto_backups
+
+    start_auto_backups(app, window, database)  # after changes (30 min at most) and at quit
     if view and not show_named_view(window, view):
         print(f"Vue inconnue : « {view} ».", file=sys.stderr)
     window.show()

@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(self.file_menu, "&Enregistrer", "Ctrl+S", self.save_current)
         self.print_action = self._action(self.file_menu, "&Imprimer…", "Ctrl+P", self.print_current)
         self.file_menu.addSeparator()
+        self.backups_action = self._action(self.file_menu, "Sau&vegardes…", None, self.show_backups)
+        self.file_menu.addSeparator()
         self.quit_action = self._action(self.file_menu, "&Quitter", "Ctrl+Q", self.close)
         self.edit_menu = bar.addMenu("É&dition")
         self.find_action = self._action(self.edit_menu, "&Rechercher un dossier", "Ctrl+F", self.focus_search)
@@ -141,6 +143,11 @@ class MainWindow(QMainWindow):
         from gui.pdf_actions import install_output_menu
 
         install_output_menu(self)  # export of the case list, letters and fiche of the open case
+
+    def show_backups(self) -> None:
+        from gui.backup_dialog import open_backup_dialog
+
+        open_backup_dialog(self)
 
     def _action(self, menu, text: str, shortcut: str | None, slot) -> QAction:
         action = QAction(text, self)
