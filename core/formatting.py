@@ -26,6 +26,8 @@ def fr_date(value: date | datetime | None, style: str = "short") -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
+    if style == "short":  # the common case, thousands of times in a bilan annex: no need for Babel
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     pattern = {"short": "dd/MM/yyyy", "long": "d MMMM yyyy", "month": "MMMM yyyy", "month_short": "MMM yy"}[style]
     text = _clean(format_date(value, pattern, locale=LOCALE))
     if style == "long" and value.day == 1:

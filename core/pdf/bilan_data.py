@@ -118,11 +118,13 @@ def _from(indicator: Indicator, group: str) -> str:
             f"WHERE {indicator.condition}")
 
 
-def counts(session: Session, scope: Scope, group: str) -> dict[object, dict[str, int]]:
+def counts(session: Session, scope: Scope, group: str, only: set[str] | None = None) -> dict[object, dict[str, int]]:
     """{group key: {indicator key: count}}; group is 'objective', 'neighbourhood' or 'all' (key 0)."""
     result: dict[object, dict[str, int]] = defaultdict(lambda: {i.key: 0 for i in INDICATORS})
     key_expr = GROUPS[group][1]
     for indicator in INDICATORS:
+        if only is not None and indicator.key not in only:
+            continue
         sql = f"SELECT {key_expr} AS k, COUNT(DISTINCT {indicator.counted}) {_from(indicator, group)}{scope.where()}"
         if group != "all":
             sql += f" GROUP BY {key_expr}"
@@ -158,13 +160,36 @@ class Bilan:
 def compute_bilan(session: Session, scope: Scope) -> Bilan:
     objectives = session.execute(select(m.Objective.id, m.Objective.code, m.Objective.label)
                                  .order_by(m.Objective.position, m.Objective.code)).all()
-    totals = counts(session, scope, "all").get(0, {i.key: 0 for i in INDICATORS})
-    bilan = Bilan(scope, [tuple(o) for o in objectives], counts(session, scope, "objective"), totals)
-    bilan.annex = _annex(session, scope)
+    annex = _annex(session, scope)
+    # The case-based figures follow from the annex (every case counted is in it); the others need SQL.
+    others = {i.key for i in INDICATORS} - set(CASE_BASED)
+    totals = counts(session, scope, "all", others).get(0, {i.key: 0 for i in INDICATORS})
+    by_objective = defaultdict(lambda: {i.key: 0 for i in INDICATORS}, counts(session, scope, "objective", others))
+    code_to_id = {code: objective_id for objective_id, code, _label in objectives}
+    for row in annex:
+        for key in _case_indicators(scope, row[6], row[7]):
+            totals[key] += 1
+            for code in row[8].split():
+                by_objective[code_to_id[code]][key] += 1
+    bilan = Bilan(scope, [tuple(o) for o in objectives], dict(by_objective), totals)
+    bilan.annex = annex
     bilan.per_month = _per_month(scope, [row[6] for row in bilan.annex])
     bilan.by_theme = _by_theme(session, scope)
     bilan.relocations_qpv = _relocations_qpv(session, scope)
     return bilan
+
+
+CASE_BASED = ("suivis", "ouverts", "clos")
+
+
+def _case_indicators(scope: Scope, opened: date, closed: date | None) -> list[str]:
+    """Which case-based indicators a case of the annex (active in the period) counts in."""
+    keys = ["suivis"]
+    if scope.start <= opened <= scope.end:
+        keys.append("ouverts")
+    if closed is not None and scope.start <= closed <= scope.end:
+        keys.append("clos")
+    return keys
 
 
 def _annex(session: Session, scope: Scope) -> list[tuple]:
