@@ -80,11 +80,12 @@ def indicator_table(bilan: Bilan):
     rows = [header]
     for objective_id, code, text in bilan.objectives:
         figures = bilan.by_objective.get(objective_id, {})
-        rows.append([f"{code} — {text}"] + [fr_number(figures.get(k, 0)) for k in keys])
-    rows.append(["Ensemble (dossiers distincts)"] + [fr_number(bilan.totals.get(k, 0)) for k in keys])
-    first = 46 * mm
+        rows.append([f"{code} — {text}"] + [para(fr_number(figures.get(k, 0)), "cell_right") for k in keys])
+    rows.append([para("Ensemble (dossiers distincts)", "cell_bold")]
+                + [para(fr_number(bilan.totals.get(k, 0)), "cell_right_bold") for k in keys])
+    first = 40 * mm
     result = table(rows, [first] + [(CONTENT_WIDTH - first) / len(keys)] * len(keys))
-    result.setStyle([("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("BACKGROUND", (0, -1), (-1, -1), LIGHT)])
+    result.setStyle([("BACKGROUND", (0, -1), (-1, -1), LIGHT)])
     return result
 
 

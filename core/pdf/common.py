@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -72,7 +72,9 @@ STYLES = {
     "small": _style("small", 8),
     "cell": _style("cell", 8.5),
     "cell_bold": _style("cell_bold", 8.5, True),
-    "head": _style("head", 7.5, True),
+    "head": _style("head", 7, True),
+    "cell_right": _style("cell_right", 8.5, alignment=TA_RIGHT),
+    "cell_right_bold": _style("cell_right_bold", 8.5, True, alignment=TA_RIGHT),
     "muted": _style("muted", 9, textColor=GREY, spaceAfter=4),
 }
 
