@@ -34,7 +34,7 @@ class Case(Travelling, Base):
     status: Mapped[str] = mapped_column(String(20), default="nouveau", index=True)
     priority: Mapped[str] = mapped_column(String(20), default="normale")
     opened_on: Mapped[date] = mapped_column(Date, index=True)
-    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
     closure_reason: Mapped[str | None] = mapped_column(ForeignKey("ref_closure_reasons.code", ondelete="RESTRICT"))
     summary: Mapped[str] = mapped_column(Text, default="")
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
@@ -67,6 +67,8 @@ class CaseDisorder(Travelling, Base):
     __table_args__ = (
         CheckConstraint(check_in("state", DISORDER_STATES), name="state"),
         UniqueConstraint("case_id", "item_id", name="uq_case_disorders_case_item"),
+        # Indicators count confirmations per visit: covering, so no lookups into the table.
+        Index("ix_case_disorders_visit_state", "visit_id", "state", "item_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Travelling, check_in
@@ -19,6 +19,8 @@ class Visit(Travelling, Base):
     __table_args__ = (
         CheckConstraint(check_in("status", VISIT_STATUSES), name="status"),
         CheckConstraint("status <> 'realisee' OR done_at IS NOT NULL", name="done_has_date"),
+        # Indicators select the visits done in a period: a range on this index, no table lookups.
+        Index("ix_visits_status_done_at", "status", "done_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_type: Mapped[str] = mapped_column(ForeignKey("ref_visit_types.code", ondelete="RESTRICT"))
