@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from db import models as m
 from db.vocab import VISIT_STATUSES, label
-from gui.widgets import TablePage
+from gui.widgets import TablePage, compact
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -53,16 +53,18 @@ class AgendaPage(TablePage):
         self.scope_combo.addItem("Visites de la semaine", "week")
         self.scope_combo.addItem("À planifier", "a_planifier")
         self.scope_combo.addItem("Conclusions à renseigner", "conclusion_a_renseigner")
-        for widget in (self.previous_button, self.week_label, self.next_button, today_button):
-            self.tools.addWidget(widget)
-        self.tools.addWidget(QLabel("Agent :"))
-        self.tools.addWidget(self.agent_combo)
-        self.tools.addWidget(self.scope_combo)
-        self.layout_.addSpacing(2)
         from PySide6.QtWidgets import QHBoxLayout
 
+        self.tools.addWidget(QLabel("Agent :"))
+        self.tools.addWidget(compact(self.agent_combo, 14))
+        self.tools.addWidget(compact(self.scope_combo, 14))
+        week = QHBoxLayout()
+        for widget in (self.previous_button, self.week_label, self.next_button, today_button):
+            week.addWidget(widget)
+        week.addStretch(1)
+        self.layout_.addLayout(week)
         actions = QHBoxLayout()
-        for text, slot in (("Planifier une visite…", self.schedule), ("Reprogrammer…", self.reschedule),
+        for text, slot in (("Planifier une visite…", self.schedule), ("Reprogrammer ou annuler…", self.reschedule),
                            ("Conclure la visite…", self.conclude), ("Diagnostic en marchant…", self.walk),
                            ("Ouvrir le dossier", self.open_selected)):
             button = QPushButton(text)

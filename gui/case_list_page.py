@@ -37,6 +37,11 @@ OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
 DEFAULT_WIDTHS = (120, 200, 270, 160, 220, 90, 80, 150, 120)
 
 
+def index_of(combo: QComboBox, wanted: tuple) -> int:
+    """Index of the item whose data is this tuple (Qt hands tuples back as lists)."""
+    return next((i for i in range(combo.count()) if tuple(combo.itemData(i) or ()) == tuple(wanted)), 0)
+
+
 def make_query(**values) -> CaseQuery:
     """A CaseQuery from the filter values the core knows (unknown ones are ignored)."""
     known = {f.name for f in dataclasses.fields(CaseQuery)}
@@ -67,7 +72,6 @@ class CaseListPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(title_label("Dossiers"))
         top.addWidget(self.search_edit, 1)
-        top.addWidget(new_button)
 
         self.status_combo = QComboBox()
         self.status_combo.addItem("Dossiers ouverts", OPEN_STATUSES)
@@ -91,6 +95,10 @@ class CaseListPage(QWidget):
         self.overdue_check.setToolTip("Dossiers ayant au moins une échéance dépassée")
         self.combos = (self.status_combo, self.priority_combo, self.kind_combo, self.band_combo, self.agent_combo,
                        self.neighbourhood_combo)
+        for combo in self.combos:
+            # Narrow combos so the window fits a 1280-pixel screen; the full text shows when open.
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
         for widget in self.combos:
             widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
         for box in (self.mine_check, self.overdue_check):
@@ -107,10 +115,11 @@ class CaseListPage(QWidget):
             widget.setToolTip(tip)
             widget.setAccessibleName(tip)
             bar.addWidget(widget)
-        bar.addWidget(self.mine_check)
-        bar.addWidget(self.overdue_check)
         bar.addStretch(1)
-        bar.addWidget(self.saved_button)
+        top.addWidget(self.mine_check)
+        top.addWidget(self.overdue_check)
+        top.addWidget(self.saved_button)
+        top.addWidget(new_button)
 
         self.table = DataTable(self.model)
         self.table.setSortingEnabled(True)
@@ -125,10 +134,12 @@ class CaseListPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         self.empty_label.setVisible(False)
-        self.setTabOrder(self.search_edit, self.status_combo)
-        self.setTabOrder(self.overdue_check, self.table)
+        order = (self.search_edit, *self.combos, self.mine_check, self.overdue_check, self.saved_button, new_button,
+                 self.table)
+        for first, second in zip(order, order[1:]):
+            self.setTabOrder(first, second)
         self._fill_choices()
-        self._restore_widths()
+        self.table.remember("case_list")
 
     def _fill_choices(self) -> None:
         with self.database.session() as session:
@@ -186,7 +197,7 @@ class CaseListPage(QWidget):
         for combo, key in ((self.status_combo, "statuses"), (self.priority_combo, "priorities"),
                            (self.kind_combo, "kinds"), (self.band_combo, "criticality_bands")):
             wanted = tuple(values.get(key) or ())
-            combo.setCurrentIndex(max(0, next((i for i in range(combo.count()) if combo.itemData(i) == wanted), 0)))
+            combo.setCurrentIndex(max(0, index_of(combo, wanted)))
         agent = 0 if values.get("unassigned") else values.get("agent_id")
         for combo, value in ((self.agent_combo, agent), (self.neighbourhood_combo, values.get("neighbourhood_id"))):
             combo.setCurrentIndex(max(0, combo.findData(value)))
@@ -304,14 +315,3 @@ class CaseListPage(QWidget):
         definition = saved_filters.load(self.database, self.window.actor, name)
         if definition is not None:
             self.set_filter_values(json.loads(definition))
-
-    # -- window state ------------------------------------------------------------------
-    def _restore_widths(self) -> None:
-        from PySide6.QtCore import QSettings
-
-        state = QSettings().value("case_list/header")
-        if state is not None:
-            self.table.horizontalHeader().restoreState(state)
-
-    def save_state(self, settings) -> None:
-        settings.setValue("case_list/header", self.table.horizontalHeader().saveState())

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from db import models as m
 from db.vocab import COMMISSION_KINDS, label
 from gui.rows_model import RowsModel
-from gui.widgets import DataTable, EmptyState, TablePage
+from gui.widgets import DataTable, EmptyState, TablePage, remember_splitter
 
 
 class CommissionsPage(TablePage):
@@ -52,6 +52,7 @@ class CommissionsPage(TablePage):
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setSizes([520, 700])
+        remember_splitter(self.splitter, "commissions")
         self.layout_.addWidget(self.splitter, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _p: self.show_items(current.row()))
 

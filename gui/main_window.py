@@ -325,9 +325,14 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        splitter = settings.value("main_window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        self._saved_splitter = settings.value("main_window/splitter")
+
+    def showEvent(self, event):  # noqa: N802 - Qt API
+        super().showEvent(event)
+        # A splitter restored before it has a size keeps only its minimum: restore it once shown.
+        if getattr(self, "_saved_splitter", None) is not None:
+            self.splitter.restoreState(self._saved_splitter)
+            self._saved_splitter = None
 
     def save_state(self) -> None:
         settings = QSettings()

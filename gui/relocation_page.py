@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from db import models as m
 from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, label
 from gui.rows_model import RowsModel
-from gui.widgets import DataTable, EmptyState, TablePage
+from gui.widgets import DataTable, EmptyState, TablePage, remember_splitter
 
 SNE_WARNING_DAYS = 60
 STAGES = {
@@ -104,6 +104,7 @@ class RelocationPage(TablePage):
         self.splitter.addWidget(upper)
         self.splitter.addWidget(lower)
         self.splitter.setSizes([420, 260])
+        remember_splitter(self.splitter, "relocation")
         self.layout_.addWidget(self.splitter, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_proposals(current.row()))
 

@@ -13,6 +13,7 @@ class EmptyState(QLabel):
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)
         self.setStyleSheet("color: #5f6368; padding: 24px; font-size: 11pt;")
+        self.setMinimumWidth(240)  # wraps instead of widening the window
 
 
 class PlaceholderPage(QWidget):
@@ -23,6 +24,15 @@ class PlaceholderPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title_label(title))
         layout.addWidget(EmptyState(text), 1)
+
+
+def compact(combo, characters: int = 12):
+    """A combo as wide as `characters`, so toolbars fit small screens; the list shows full texts."""
+    from PySide6.QtWidgets import QComboBox
+
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo
 
 
 def title_label(text: str) -> QLabel:
@@ -64,6 +74,16 @@ class DataTable(QTableView):
         for column, width in enumerate(widths):
             self.setColumnWidth(column, width)
 
+    def remember(self, key: str) -> None:
+        """Restore the column widths saved under `key` (QSettings) and save them when changed."""
+        from PySide6.QtCore import QSettings
+
+        header = self.horizontalHeader()
+        state = QSettings().value(f"tables/{key}")
+        if state is not None:
+            header.restoreState(state)
+        header.sectionResized.connect(lambda *_a: QSettings().setValue(f"tables/{key}", header.saveState()))
+
 
 class TablePage(QWidget):
     """A page made of a title, a tool row, a table and an empty state.
@@ -88,6 +108,7 @@ class TablePage(QWidget):
         self.model = RowsModel(self.COLUMNS, self)
         self.table = DataTable(self.model)
         self.table.set_widths(self.WIDTHS)
+        self.table.remember(type(self).__name__)
         self.table.activated_row.connect(self.activate_row)
         self.empty = EmptyState(self.EMPTY_TEXT)
         self.tools = QHBoxLayout()
@@ -137,3 +158,13 @@ class TablePage(QWidget):
             button.setToolTip(tooltip)
         self.tools.addWidget(button)
         return button
+
+
+def remember_splitter(splitter, key: str) -> None:
+    """Restore a splitter's sizes saved under `key` (QSettings) and save them when moved."""
+    from PySide6.QtCore import QSettings
+
+    state = QSettings().value(f"splitters/{key}")
+    if state is not None:
+        splitter.restoreState(state)
+    splitter.splitterMoved.connect(lambda *_a: QSettings().setValue(f"splitters/{key}", splitter.saveState()))

@@ -29,6 +29,7 @@ class ListTab(QWidget):
         self.model = RowsModel(self.COLUMNS, self)
         self.table = DataTable(self.model)
         self.table.set_widths(self.WIDTHS)
+        self.table.remember(type(self).__name__)
         self.table.activated_row.connect(self.activate)
         self.empty = EmptyState(self.EMPTY)
         buttons = QHBoxLayout()

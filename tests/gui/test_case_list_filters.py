@@ -1,0 +1,79 @@
+"""The filter bar, saved filters, markers, keyboard opening and remembered window state."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from gui.case_list_page import index_of
+from gui.main_window import MainWindow
+
+
+def list_page(qtbot, database):
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_view("dossiers")
+    return window, window.case_list
+
+
+def test_filters_are_applied_by_the_core_and_can_be_saved(qtbot, demo_db, monkeypatch):
+    window, page = list_page(qtbot, demo_db)
+    page.status_combo.setCurrentIndex(1)  # every status
+    page.load_now()
+    everything = page.model.rowCount()
+    page.priority_combo.setCurrentIndex(index_of(page.priority_combo, ("urgente",)))
+    page.load_now()
+    urgent = page.model.rowCount()
+    assert 0 < urgent < everything
+    assert {page.model.row_at(r).priority for r in range(urgent)} == {"urgente"}
+    assert f"{urgent} / {everything}" in page.count_text()
+
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Urgences", True))
+    page.save_current_filter()
+    page.set_filter_values({"statuses": ()})
+    page.load_now()
+    assert page.model.rowCount() == everything
+    page._fill_saved_menu()
+    assert "Urgences" in [a.text() for a in page.saved_menu.actions()]
+    page.apply_saved("Urgences")
+    page.load_now()
+    assert page.model.rowCount() == urgent
+
+
+def test_overdue_filter_and_marker(qtbot, demo_db):
+    window, page = list_page(qtbot, demo_db)
+    page.overdue_check.setChecked(True)
+    page.load_now()
+    assert page.model.rowCount() > 0
+    tip = page.model.index(0, 0).data(Qt.ToolTipRole)
+    assert "En retard" in tip
+    assert page.model.index(0, 0).data(Qt.DecorationRole) is not None
+
+
+def test_enter_opens_the_selected_case(qtbot, demo_db):
+    window, page = list_page(qtbot, demo_db)
+    page.load_now()
+    page.table.setFocus()
+    page.table.selectRow(2)
+    qtbot.keyClick(page.table, Qt.Key_Return)
+    assert window.current_page() is window.case_page
+    assert window.case_page.case_id == page.model.case_id_at(2)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window.case_page.tabs, Qt.Key_W, Qt.ControlModifier)  # Ctrl+W closes the case
+    assert window.current_page() is page
+
+
+def test_column_widths_and_window_size_are_remembered(qtbot, demo_db):
+    window, page = list_page(qtbot, demo_db)
+    from PySide6.QtCore import QSettings
+
+    page.table.setColumnWidth(1, 333)
+    window.splitter.setSizes([230, 900])
+    splitter_state = window.splitter.saveState()
+    window.close()
+    assert QSettings().value("main_window/geometry") == window.saveGeometry()
+    assert QSettings().value("main_window/splitter") == splitter_state
+    again, again_page = list_page(qtbot, demo_db)
+    assert again_page.table.columnWidth(1) == 333
