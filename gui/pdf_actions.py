@@ -160,7 +160,57 @@ def install_output_menu(window) -> None:
     window.file_menu.insertSeparator(window.quit_action)
     window.export_action = add(window.file_menu, "E&xporter la liste des dossiers…", lambda: export_current_list(window))
     window.file_menu.insertAction(window.quit_action, window.export_action)
+    add(window.tools_menu, "Compte rendu de &visite (PDF)…", lambda: ask_visit(window))
+    add(window.tools_menu, "&Commission : ordre du jour et décisions (PDF)…", lambda: ask_commission(window))
     window.case_menu.addSeparator()
     add(window.case_menu, "Imprimer la &fiche de suivi", on_case(print_case))
     add(window.case_menu, "Courrier au &bailleur (PDF)", on_case(print_landlord_letter))
     add(window.case_menu, "Courrier au &ménage (PDF)", on_case(print_household_letter))
+
+
+def ask_visit(window) -> None:
+    """Pick a visit of the open case (or type its number) and print its report."""
+    from PySide6.QtWidgets import QInputDialog
+    from sqlalchemy import select
+
+    from core.formatting import fr_date
+    from db import models as m
+
+    case_page = getattr(window, "case_page", None)
+    choices: dict[str, int] = {}
+    if case_page is not None:
+        with window.database.session() as session:
+            for visit_id, when, type_label in session.execute(
+                    select(m.Visit.id, m.Visit.scheduled_at, m.VisitType.label).join(m.VisitType)
+                    .join(m.VisitCase, m.VisitCase.visit_id == m.Visit.id)
+                    .where(m.VisitCase.case_id == case_page.case_id).order_by(m.Visit.scheduled_at)):
+                choices[f"n° {visit_id} — {fr_date(when)} — {type_label}"] = visit_id
+    if choices:
+        text, ok = QInputDialog.getItem(window, "Compte rendu de visite", "Visite du dossier ouvert :",
+                                        list(choices), len(choices) - 1, False)
+        if ok:
+            print_visit(window, choices[text])
+        return
+    number, ok = QInputDialog.getInt(window, "Compte rendu de visite", "Numéro de la visite :", 1, 1, 2**31 - 1)
+    if ok:
+        print_visit(window, number)
+
+
+def ask_commission(window) -> None:
+    from PySide6.QtWidgets import QInputDialog
+    from sqlalchemy import select
+
+    from core.formatting import fr_date
+    from db import models as m
+    from db.vocab import COMMISSION_KINDS, label
+
+    with window.database.session() as session:
+        rows = session.execute(select(m.Commission.id, m.Commission.held_on, m.Commission.kind, m.Commission.title)
+                               .order_by(m.Commission.held_on.desc()).limit(200)).all()
+    if not rows:
+        QMessageBox.information(window, "Commissions", "Aucune commission enregistrée.")
+        return
+    choices = {f"{fr_date(held)} — {label(COMMISSION_KINDS, kind)} — {title}": cid for cid, held, kind, title in rows}
+    text, ok = QInputDialog.getItem(window, "Commission", "Commission à imprimer :", list(choices), 0, False)
+    if ok:
+        print_commission(window, choices[text])
