@@ -39,6 +39,11 @@ def register(subparsers) -> None:
     where.add_argument("--quartier", metavar="NOM", help="limiter à un quartier")
     where.add_argument("--commune", metavar="NOM", help="limiter à une commune")
     _output(bilan)
+    header = kinds.add_parser("en-tete", help="voir ou régler l'en-tête imprimé sur chaque page (nom, adresse, logo)")
+    header.add_argument("--nom", help="nom du service")
+    header.add_argument("--adresse", help="adresse ; séparez les lignes par « | »")
+    header.add_argument("--logo", metavar="FICHIER", help="image PNG ou JPEG (chaîne vide pour l'enlever)")
+    header.add_argument("--telephone", help="téléphone indiqué dans les courriers")
     parser.set_defaults(func=run)
 
 
@@ -47,6 +52,8 @@ def _output(parser) -> None:
 
 
 def run(args, open_db) -> int:
+    if args.pdf_command == "en-tete":
+        return _header(args, open_db())
     target = Path(args.sortie)
     if not target.parent.is_dir():
         print(f"Erreur : le dossier « {target.parent} » n'existe pas.", file=sys.stderr)
@@ -84,3 +91,24 @@ def _build(args, database, target: Path) -> bytes:
         return build_commission(database, SYSTEM, args.commission_id, target)
     from core.pdf.bilan import build_bilan
     return build_bilan(database, SYSTEM, args.du, args.au, quartier=args.quartier, commune=args.commune, target=target)
+
+
+def _header(args, database) -> int:
+    from core.pdf.service import configure_service_header, service_header
+
+    values = {"service_name": args.nom, "service_logo": args.logo, "service_phone": args.telephone,
+              "service_address": args.adresse.replace("|", "\n") if args.adresse is not None else None}
+    try:
+        if any(value is not None for value in values.values()):
+            header = configure_service_header(database, SYSTEM, **values)
+        else:
+            with database.session() as session:
+                header = service_header(session)
+    except DomainError as error:
+        print(f"Erreur : {error.message}", file=sys.stderr)
+        return 1
+    print(f"Nom : {header.name}")
+    print("Adresse : " + " / ".join(header.address_lines()))
+    print(f"Logo : {header.logo_path or '(aucun)'}")
+    print(f"Téléphone : {header.phone}")
+    return 0

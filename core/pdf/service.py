@@ -53,3 +53,33 @@ def save_service_header(session: Session, **values: str) -> None:
             session.add(Setting(key=key, value=value))
         else:
             setting.value = value
+
+
+def configure_service_header(database, actor, **values: str | None) -> ServiceHeader:
+    """Change the header printed on every PDF (administrators); the logo must be a readable image file."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from core.access import authorize
+    from core.audit import record_event
+    from core.errors import ValidationError
+
+    changes = {key: value for key, value in values.items() if value is not None}
+    logo = changes.get("service_logo")
+    if logo:
+        path = Path(logo).expanduser().absolute()
+        try:
+            with Image.open(path) as image:
+                image.verify()
+        except (OSError, ValueError):
+            raise ValidationError(f"Logo illisible : « {logo} » n'est pas une image PNG ou JPEG lisible.",
+                                  field="service_logo") from None
+        changes["service_logo"] = str(path)
+    if "service_name" in changes and not changes["service_name"].strip():
+        raise ValidationError("Le nom du service ne peut pas être vide.", field="service_name")
+    with database.write() as session:
+        authorize(session, actor, "reference.edit")
+        save_service_header(session, **changes)
+        record_event(session, actor, "settings", "service_header", "", {"cles": sorted(changes)})
+        return service_header(session)

@@ -186,3 +186,21 @@ def test_commission_agenda_and_decisions(demo_db):
         assert reference in text and name in text
         if decision:
             assert decision[:30] in text
+
+
+def test_service_logo_is_checked_and_printed(demo_db, tmp_path):
+    from core.errors import ValidationError
+    from core.pdf.service import configure_service_header
+
+    bad = tmp_path / "logo.png"
+    bad.write_text("pas une image")
+    with pytest.raises(ValidationError, match="Logo illisible"):
+        configure_service_header(demo_db, SYSTEM, service_logo=str(bad))
+    Image.new("RGB", (300, 120), (31, 78, 121)).save(bad)
+    header = configure_service_header(demo_db, SYSTEM, service_logo=str(bad), service_name="Antenne de Wattrelos")
+    assert header.logo_path == str(bad)
+    with demo_db.session() as session:
+        reference = session.scalar(select(m.Case.reference).limit(1))
+    reader, text = pdf_text(build_fiche(demo_db, SYSTEM, reference))
+    assert "Antenne de Wattrelos" in text
+    assert all(len(page.images) >= 1 for page in reader.pages)  # the logo on every page
