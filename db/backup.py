@@ -28,7 +28,7 @@ MIGRATION_PREFIX = "avant-migration-"
 SUFFIX = ".sqlite3"
 CHECKSUM_SUFFIX = ".sha256"
 BACKUP_DIR_SETTING = "sauvegardes.dossier"
-_NAME = re.compile(r"^(sauvegarde|avant-migration)-(\d{8}-\d{6})(?:-\d+)?\.sqlite3$")
+_NAME = re.compile(r"^(sauvegarde|avant-migration)-(\d{8}-\d{6})(?:-(\d+))?\.sqlite3$")
 
 
 @dataclass(frozen=True)
@@ -195,9 +195,10 @@ def list_backups(directory: Path) -> list[BackupInfo]:
             continue
         made_at = datetime.strptime(match.group(2), "%Y%m%d-%H%M%S")
         kind = "migration" if match.group(1) == "avant-migration" else "auto"
-        found.append(BackupInfo(path, made_at, path.stat().st_size, kind, checksum_path(path).is_file()))
-    found.sort(key=lambda info: (info.made_at, info.path.name), reverse=True)
-    return found
+        info = BackupInfo(path, made_at, path.stat().st_size, kind, checksum_path(path).is_file())
+        found.append((made_at, int(match.group(3) or 1), info))  # -2, -3…: later in the same second
+    found.sort(key=lambda item: item[:2], reverse=True)
+    return [info for *_key, info in found]
 
 
 def delete_backup(path: Path) -> None:

@@ -50,6 +50,7 @@ def resolve_url(target: str | os.PathLike | None, writable: bool = True) -> URL:
     if target is None:
         path = default_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_network_share(str(path))  # e.g. a home directory mounted over NFS
         return URL.create("sqlite", database=str(path))
     text = os.fspath(target)
     if "://" in text:

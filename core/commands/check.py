@@ -14,8 +14,15 @@ def register(subparsers) -> None:
 
 
 def run(args, _open_db) -> int:
-    # Not open_db(): checking must not migrate nor write anything.
-    database = Database(args.db, read_only=True)
+    # Not open_db(): checking must not migrate nor write anything. An encrypted file is
+    # opened with its key (db.crypto.unlock asks for the passphrase).
+    from sqlalchemy.engine import URL
+
+    from db.crypto import attach_connector, unlock
+
+    target = unlock(args.db)
+    database = Database(target, read_only=not isinstance(target, URL))
+    attach_connector(database)
     try:
         if not database.is_sqlite:
             raise DatabaseOpenError("La vérification d'intégrité concerne les bases SQLite ; une base PostgreSQL "

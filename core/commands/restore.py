@@ -30,8 +30,19 @@ def run(args, _open_db) -> int:
     if not backup.is_file():
         raise DatabaseOpenError(f"Le fichier de sauvegarde « {backup} » n'existe pas.")
     with InstanceLock.acquire(target, purpose="restauration"):
-        aside = restore_database(backup, target)
+        aside = restore_database(backup, target, _connector(target, backup))
     print(f"Base restaurée depuis « {backup} » : {target}.")
     if aside:
         print(f"L'ancienne base est conservée dans « {aside} ».")
     return 0
+
+
+def _connector(target: Path, backup: Path):
+    """Plain SQLite, or the key of an encrypted base (asked once: the backup has the same key)."""
+    from db.crypto import ask_passphrase, is_encrypted, key_connector, literal_for
+    from db.integrity import plain_connect
+
+    keyed = target if is_encrypted(target) else backup if is_encrypted(backup) else None
+    if keyed is None:
+        return plain_connect
+    return key_connector(literal_for(keyed, ask_passphrase(keyed)))

@@ -97,3 +97,25 @@ def test_a_damaged_database_never_rotates_over_a_good_backup(demo_db, db_path):
     assert not list(first.parent.glob("*.partiel"))
     rotate(first.parent)
     assert first.exists()
+
+
+def test_backups_of_an_encrypted_base_stay_encrypted_and_restore(tmp_path):
+    from db.crypto import is_encrypted, open_encrypted
+
+    path = tmp_path / "chiffree.sqlite3"
+    database = open_encrypted(path, "phrase de passe très longue")
+    from core.backups import backup_now
+
+    backup, _ = backup_now(database)
+    assert is_encrypted(backup)  # personal data never leave in clear
+    assert b"Roubaix" not in backup.read_bytes()
+    from db.backup import connector
+
+    assert verify_backup(backup, True, connector(database)).ok
+    assert not verify_backup(backup).ok  # without the key it cannot be read
+    from core.actor import SYSTEM
+    from core.backups import restore_backup
+
+    assert restore_backup(database, SYSTEM, backup) is not None
+    assert is_encrypted(path)
+    database.dispose()
