@@ -220,11 +220,11 @@ class CaseListPage(QWidget):
         """Compute the ids in the pool; only the latest request is shown."""
         self._generation += 1
         generation = self._generation
-        database = self.database
+        database, actor = self.database, self.window.actor
 
         def job():
-            with database.session() as session:
-                return case_ids(session, query), count_cases(session)
+            with database.session() as session:  # an agent sees only their sectors and assigned cases
+                return case_ids(session, query, actor), count_cases(session, actor)
 
         def done(result):
             if generation != self._generation:
@@ -241,7 +241,7 @@ class CaseListPage(QWidget):
         query = self.current_query()
         self._generation += 1
         with self.database.session() as session:
-            ids, self.total = case_ids(session, query), count_cases(session)
+            ids, self.total = case_ids(session, query, self.window.actor), count_cases(session, self.window.actor)
         self.model.set_ids(ids, query)
         self._after_load()
 
