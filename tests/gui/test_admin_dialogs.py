@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.access import case_scope_condition
 from core.actor import SYSTEM, Actor
@@ -143,3 +143,22 @@ def test_encrypted_copy_from_the_administration_menu(qtbot, db, tmp_path, monkey
     with copy.session() as s:
         assert s.scalar(select(m.User.full_name).where(m.User.login == "canari")) == "Zorglub-Canari-42"
     copy.dispose()
+
+
+def test_an_agent_case_list_shows_only_their_cases(qtbot, demo_db):
+    from gui.main_window import MainWindow
+
+    with demo_db.session() as s:
+        agent = actor_for(s.scalar(select(m.User).where(m.User.role == "agent", m.User.sectors.any()).order_by(m.User.id)))
+        visible = set(s.scalars(select(m.Case.id).where(case_scope_condition(agent))))
+        everything = s.scalar(select(func.count(m.Case.id)))
+    window = MainWindow(demo_db, agent)
+    qtbot.addWidget(window)
+    window.case_list.load_now()
+    from core.case_list import case_ids
+
+    with demo_db.session() as s:  # the list's own default filters, then the agent's scope
+        unscoped = set(case_ids(s, window.case_list.current_query()))
+    assert set(window.case_list.model.ids) == unscoped & visible
+    assert len(visible) < everything and len(unscoped & visible) < len(unscoped)
+    assert window.case_list.total == len(visible)
