@@ -9,9 +9,11 @@ import importlib
 import pkgutil
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 import core.commands
 from core.commands.cli import FrenchArgumentParser
-from db.errors import DatabaseError
+from db.errors import DatabaseError, describe_error
 from db.open import open_database
 
 
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except DatabaseError as error:
         print(f"Erreur : {error.message}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, OSError) as error:  # full disk, locked or read-only base: French, no traceback
+        print(f"Erreur : {describe_error(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)

@@ -53,10 +53,22 @@ def report_exception(exc_type, exc_value, exc_tb) -> None:
         pass
     if isinstance(exc_value, DomainError):
         message = exc_value.message
+    elif _is_database_error(exc_value):
+        from db.errors import describe_error  # the one translation of database failures (issue 6)
+
+        message = describe_error(exc_value) + " Vous pouvez continuer à travailler."
     else:
         message = ("Une erreur inattendue s'est produite. Ce que vous avez déjà enregistré est conservé ; "
                    "vous pouvez continuer à travailler.")
     show_error_dialog(message, text)
+
+
+def _is_database_error(error: BaseException) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from db.errors import DatabaseError
+
+    return isinstance(error, (SQLAlchemyError, DatabaseError, OSError))
 
 
 def show_error_dialog(message: str, details: str = "") -> None:

@@ -149,3 +149,13 @@ def test_errors_already_in_french_pass_through_and_unknown_ones_are_framed():
     assert describe_error(OSError(28, "No space left on device")).startswith("Le disque est plein")
     assert describe_error(sqlite3.IntegrityError("UNIQUE constraint failed: cases.reference")).startswith(
         "Enregistrement refusé : cette valeur existe déjà")
+
+
+def test_the_window_reports_a_database_fault_in_french_and_keeps_running(qapp, monkeypatch):
+    import gui.errors as gui_errors
+
+    shown = []
+    monkeypatch.setattr(gui_errors, "show_error_dialog", lambda message, details="": shown.append(message))
+    fault = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    gui_errors.report_exception(OperationalError, fault, None)  # what Qt does when a slot raises
+    assert shown and shown[0].startswith("Le disque est plein") and "continuer à travailler" in shown[0]
