@@ -173,7 +173,8 @@ def iter_records(session: Session, filters: ExportFilter = ExportFilter()) -> It
                                    "o.id = co.objective_id ORDER BY o.position")
     wanted = set(filters.case_ids) if filters.case_ids is not None else None
     today = now().date()
-    for row in session.execute(text(_SQL + where + " ORDER BY c.reference"), params):
+    result = session.execute(text(_SQL + where + " ORDER BY c.reference"), params)
+    for row in (row for chunk in result.partitions(2000) for row in chunk):
         if wanted is not None and row[0] not in wanted:
             continue
         record = dict(zip(_FIELDS, row))

@@ -106,3 +106,20 @@ def test_xlsx_keeps_spaces_and_drops_characters_xml_forbids(db, tmp_path):
     assert rows[0] == ("Référence", "Résumé", "Adultes", "Ouvert le")
     assert rows[1][:3] == (reference, "  bip <fin> & «suite» ", 2)
     assert rows[1][3].date() == date(2026, 1, 5)
+
+
+def test_export_verdicts_agree_with_the_legal_checks():
+    from core.pdf.checks import energy_verdict, suroccupation_verdict
+    from core.rules import check_dpe_class, check_energy_consumption, check_suroccupation
+
+    for persons in range(1, 11):
+        for area in (None, 8.9, 9.0, 15.9, 16.0, 42.9, 43.0, 69.9, 70.0, 120.0):
+            check = check_suroccupation(area, persons)
+            expected = {"non_conforme": "Suroccupé", "conforme": "Non suroccupé"}.get(check.verdict, check.verdict_label)
+            assert suroccupation_verdict(area, persons) == expected, (area, persons)
+    day = date(2026, 11, 25)
+    for kwh in (None, 120.0, 449.9, 450.0, 600.0):
+        for dpe in (None, "B", "E", "F", "G"):
+            verdicts = {check_energy_consumption(kwh, day).verdict, check_dpe_class(dpe, day).verdict}
+            verdict = energy_verdict(kwh, dpe, day)
+            assert (verdict == "Non conforme") == ("non_conforme" in verdicts), (kwh, dpe)
