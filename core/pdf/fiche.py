@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from core.actor import Actor
 from core.formatting import fr_area, fr_date, fr_datetime, fr_money, fr_number, yes_no
 from core.pdf.common import CONTENT_WIDTH, fields, para, spacer, table
 from core.pdf.documents import Composed, find_case, produce
 from core.rules import dwelling_checks
+from core.scoring import case_criticality
 from db import models as m
 from db.base import now
 from db.engine import Database
@@ -105,8 +106,11 @@ def disorders_section(case: m.Case) -> list:
         name = d.item.label + (" — DANGER" if d.item.is_danger else "") + (f"\n{d.comment}" if d.comment else "")
         rows.append([label(ZONES, d.item.zone).split(" ")[0], d.item.theme, name, d.item.weight,
                      label(DISORDER_STATES, d.state), fr_date(d.reported_on)])
-    section = [para("Désordres", "h1"),
-               para(f"Score de criticité : {fr_number(case.criticality)} / 100 — {len(case.disorders)} désordre(s).")]
+    criticality = case_criticality(object_session(case), case.id)
+    section = [para("Désordres", "h1"), para(f"{criticality.explanation} {len(case.disorders)} désordre(s) au total.")]
+    if criticality.procedures:
+        section.append(para("Procédures suggérées : " + " ; ".join(
+            f"{p.label} ({', '.join(p.because_of[:3])})" for p in criticality.procedures)))
     if len(rows) == 1:
         return section + [para("Aucun désordre signalé.", "muted")]
     return section + [table(rows, [20 * mm, 32 * mm, W - 115 * mm, 12 * mm, 25 * mm, 26 * mm])]
