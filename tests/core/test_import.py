@@ -133,3 +133,26 @@ def test_export_then_import_gives_the_same_data(demo_db, tmp_path, fmt):
 
     assert rows(again) == rows(second)
     target.dispose()
+
+
+def test_command_line_export_and_import(demo_db, db_path, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    demo_db.dispose()
+
+    def run(*args):
+        return subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_path), *args], cwd=root,
+                              capture_output=True, text=True, timeout=120)
+
+    target = tmp_path / "clos.csv"
+    result = run("export", "--format", "csv", "-o", str(target), "--statut", "clos")
+    assert result.returncode == 0, result.stderr
+    assert "dossiers exportés" in result.stdout and target.read_bytes().startswith(b"\xef\xbb\xbf")
+    result = run("import", str(target), "--dry-run")
+    assert result.returncode == 1 and "existe déjà" in result.stderr and "Traceback" not in result.stderr
+    assert "rien n'a été enregistré" in result.stdout
+    result = run("import", str(tmp_path / "absent.xlsx"))
+    assert result.returncode == 1 and "Fichier introuvable" in result.stderr
