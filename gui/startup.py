@@ -74,7 +74,8 @@ def open_for_window(open_db, target, interactive: bool = True, lock: bool = True
 
 def _open_checked(open_db, path: Path | None, interactive: bool):
     if path is not None and path.exists() and not _encrypted(path):
-        report = check_file(path)
+        # Read-write open (it changes nothing): a read-only one cannot replay the -wal a crash left.
+        report = check_file(path, connect=lambda file, _read_only: plain_connect(file, False))
         if not report.ok and not offer_recovery(path, report, plain_connect, interactive):
             return None
     try:
