@@ -29,7 +29,7 @@ from core.scoring import BAND_LABELS
 from db import models as m
 from db.vocab import CASE_STATUSES, PRIORITIES
 from gui import saved_filters
-from gui.case_table_model import CaseTableModel
+from gui.case_table_model import CaseTableModel, overdue_ids
 from gui.widgets import DataTable, EmptyState, title_label
 from gui.workers import run_in_background
 
@@ -54,6 +54,7 @@ class CaseListPage(QWidget):
         self.window = window
         self.database = window.database
         self.model = CaseTableModel(self.database, self)
+        self.model.loader = self._load
         self.total = 0
         self._stale = True
         self._generation = 0
@@ -224,14 +225,14 @@ class CaseListPage(QWidget):
 
         def job():
             with database.session() as session:  # an agent sees only their sectors and assigned cases
-                return case_ids(session, query, actor), count_cases(session, actor)
+                return case_ids(session, query, actor), count_cases(session, actor), overdue_ids(session)
 
         def done(result):
             if generation != self._generation:
                 return
-            ids, total = result
+            ids, total, overdue = result
             self.total = total
-            self.model.set_ids(ids, query)
+            self.model.set_ids(ids, query, overdue)
             self._after_load()
 
         run_in_background(job, done, busy=self.window.set_busy)
@@ -242,7 +243,8 @@ class CaseListPage(QWidget):
         self._generation += 1
         with self.database.session() as session:
             ids, self.total = case_ids(session, query, self.window.actor), count_cases(session, self.window.actor)
-        self.model.set_ids(ids, query)
+            overdue = overdue_ids(session)
+        self.model.set_ids(ids, query, overdue)
         self._after_load()
 
     def _after_load(self) -> None:
@@ -265,7 +267,11 @@ class CaseListPage(QWidget):
     # -- page protocol ---------------------------------------------------------------
     def refresh(self) -> None:
         if self._stale:
-            self.load_now()
+            self._stale = False
+            if self.model.rowCount() == 0:
+                self.empty_label.setText("Chargement des dossiers…")
+                self.empty_label.setVisible(True)
+            self._load(self.current_query())
 
     def mark_stale(self) -> None:
         self._stale = True

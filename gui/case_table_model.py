@@ -20,13 +20,27 @@ PRIORITY_COLOURS = {"urgente": QColor("#b3261e"), "haute": QColor("#c25e00")}
 
 
 OVERDUE_COLOUR = QColor("#b3261e")
+PRIORITY_BRUSHES = {code: QBrush(colour) for code, colour in PRIORITY_COLOURS.items()}
+_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP = (int(r.value) for r in (
+    Qt.DisplayRole, Qt.ForegroundRole, Qt.FontRole, Qt.DecorationRole, Qt.ToolTipRole))
+_ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP})
+
+
+@lru_cache(maxsize=1)
+def bold_font() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+def overdue_ids(session) -> set[int]:
+    """Every late case, in one query (about 0.3 s at 100,000 cases): run with the id query, off the GUI thread."""
+    return set(session.scalars(select(m.Case.id).where(overdue_condition(date.today()))))
 
 
 @lru_cache(maxsize=8)
-def marker_icon(priority: str, overdue: bool) -> QIcon | None:
+def marker_icon(priority: str, overdue: bool) -> QIcon:
     """A dot coloured by priority (haute, urgente) with a red ring when the case is late."""
-    if priority not in PRIORITY_COLOURS and not overdue:
-        return None
     pixmap = QPixmap(14, 14)
     pixmap.fill(Qt.transparent)
     painter = QPainter(pixmap)
@@ -49,23 +63,25 @@ class CaseTableModel(QAbstractTableModel):
         self.query = CaseQuery()
         self.ids: list[int] = []
         self.cache: dict[int, CaseRow] = {}
-        self.overdue: set[int] = set()  # ids of cached rows with a late task, referral or visit
+        self.overdue: set[int] = set()  # ids of cases with a late task, referral or visit
+        self.loader = None  # set by the case list: runs sorting queries off the GUI thread
 
     # -- loading -----------------------------------------------------------
-    def set_ids(self, ids: list[int], query: CaseQuery | None = None) -> None:
+    def set_ids(self, ids: list[int], query: CaseQuery | None = None, overdue: set[int] | None = None) -> None:
         self.beginResetModel()
         self.ids = ids
         if query is not None:
             self.query = query
         self.cache.clear()
-        self.overdue.clear()
+        if overdue is not None:
+            self.overdue = overdue
         self.endResetModel()
 
     def reload(self, query: CaseQuery | None = None) -> None:
         query = query or self.query
         with self.database.session() as session:
-            ids = case_ids(session, query)
-        self.set_ids(ids, query)
+            ids, overdue = case_ids(session, query), overdue_ids(session)
+        self.set_ids(ids, query, overdue)
 
     def row_at(self, row: int) -> CaseRow | None:
         if not 0 <= row < len(self.ids):
@@ -80,8 +96,6 @@ class CaseTableModel(QAbstractTableModel):
         page = self.ids[start:start + PAGE_SIZE]
         with self.database.session() as session:
             self.cache.update(case_rows(session, page))
-            self.overdue.update(session.scalars(
-                select(m.Case.id).where(m.Case.id.in_(page), overdue_condition(date.today()))))
 
     def case_id_at(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
@@ -99,35 +113,44 @@ class CaseTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid():
+        # Roles compared as ints: PySide6 enum comparisons cost more than the rest of this method.
+        role = int(role) if not isinstance(role, int) else role
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.row_at(index.row())
         if row is None:
             return None
         column = COLUMNS[index.column()][0]
-        if role == Qt.DisplayRole:
+        if role == _DISPLAY:
             return row.display(column)
-        if role == Qt.ToolTipRole and column == "neighbourhood" and row.is_qpv:
+        if role == _FOREGROUND:
+            if column == "priority" and row.priority in PRIORITY_COLOURS:
+                return PRIORITY_BRUSHES[row.priority]
+            return None
+        if role == _FONT:
+            if column == "reference" or (column == "priority" and row.priority == "urgente"):
+                return bold_font()
+            return None
+        if role == _DECORATION:
+            if column == "reference" and (row.id in self.overdue or row.priority in PRIORITY_COLOURS):
+                return marker_icon(row.priority, row.id in self.overdue)
+            return None
+        if column == "neighbourhood" and row.is_qpv:
             return "Quartier prioritaire de la politique de la ville (QPV)"
-        if role == Qt.DecorationRole and column == "reference":
-            return marker_icon(row.priority, row.id in self.overdue)
-        if role == Qt.ToolTipRole and column == "reference":
+        if column == "reference":
             notes = []
             if row.priority in PRIORITY_COLOURS:
                 notes.append(f"Priorité {label(PRIORITIES, row.priority).lower()}")
             if row.id in self.overdue:
                 notes.append("En retard : échéance, réponse de saisine ou conclusion de visite dépassée")
             return " — ".join(notes) or None
-        if role == Qt.ForegroundRole and column == "priority" and row.priority in PRIORITY_COLOURS:
-            return QBrush(PRIORITY_COLOURS[row.priority])
-        if role == Qt.FontRole and (column == "reference" or (column == "priority" and row.priority == "urgente")):
-            font = QFont()
-            font.setBold(True)
-            return font
         return None
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
         query = dataclasses.replace(self.query, sort=COLUMNS[column][0], descending=order == Qt.DescendingOrder)
-        self.reload(query)
+        if self.loader is not None:
+            self.loader(query)
+        else:
+            self.reload(query)

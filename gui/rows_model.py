@@ -27,6 +27,18 @@ def show(value: Any) -> str:
     return str(value)
 
 
+_BOLD: list[QFont] = []
+
+
+def bold_font() -> QFont:
+    """One bold font for every cell (a QFont per call would be slow)."""
+    if not _BOLD:
+        font = QFont()
+        font.setBold(True)
+        _BOLD.append(font)
+    return _BOLD[0]
+
+
 class RowsModel(QAbstractTableModel):
     def __init__(self, columns: list[tuple[str, str]], parent=None):
         super().__init__(parent)
@@ -69,7 +81,5 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ForegroundRole and row.get("_colour") is not None and (only is None or key in only):
             return QBrush(row["_colour"])
         if role == Qt.FontRole and row.get("_bold") and (only is None or key in only):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
