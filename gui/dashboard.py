@@ -26,6 +26,8 @@ from gui.workers import run_in_background
 CHART_INDICATORS = ["suivis", "ouverts", "clos", "reloges"]
 COLOURS = ["#1f4e79", "#2e86c1", "#7fb3d5", "#d4ac0d"]
 LABELS = {i.key: i.label for i in INDICATORS}
+SHORT = {"suivis": "Suivis", "ouverts": "Ouverts", "clos": "Clos", "visites": "Visites", "saisines": "Saisines",
+         "desordres": "Désordres confirmés", "reloges": "Relogés", "reloges_hors_qpv": "dont hors QPV"}
 NO_NEIGHBOURHOOD = -1
 
 
@@ -110,6 +112,8 @@ class DashboardPage(QWidget):
         self.neighbourhood_model = QStandardItemModel(self)
         self.neighbourhood_table = DataTable(self.neighbourhood_model)
         self.neighbourhood_table.setSortingEnabled(True)
+        for table in (self.objective_table, self.neighbourhood_table):
+            table.horizontalHeader().setStretchLastSection(False)
         self.neighbourhood_table.clicked.connect(lambda index: self.drill(index, "neighbourhood"))
         objective_tab = QWidget()
         tab_layout = QVBoxLayout(objective_tab)
@@ -156,7 +160,7 @@ class DashboardPage(QWidget):
     def _fill_objectives(self, data: dict) -> None:
         model = self.objective_model
         model.clear()
-        model.setHorizontalHeaderLabels(["Objectif"] + [i.label for i in INDICATORS])
+        _headers(model, ["Objectif"])
         for objective_id, code, text in data["objectives"]:
             figures = data["by_objective"].get(objective_id, {})
             first = QStandardItem(f"{code} — {text}")
@@ -193,7 +197,7 @@ class DashboardPage(QWidget):
     def _fill_neighbourhoods(self, data: dict) -> None:
         model = self.neighbourhood_model
         model.clear()
-        model.setHorizontalHeaderLabels(["Quartier", "QPV"] + [i.label for i in INDICATORS])
+        _headers(model, ["Quartier", "QPV"])
         rows = sorted(data["by_neighbourhood"].items(), key=lambda kv: -kv[1].get("suivis", 0))
         for nb_id, figures in rows:
             name, is_qpv = data["names"].get(nb_id, ("Hors quartier suivi", False))
@@ -237,6 +241,13 @@ class DashboardPage(QWidget):
         scope = self.scope()
         commune = self.commune_combo.currentText() if scope.commune_id else None
         pdf_actions.print_bilan(self.window, scope.start, scope.end, commune=commune)
+
+
+def _headers(model: QStandardItemModel, first: list[str]) -> None:
+    """Short column titles (the full name of each indicator in the tooltip)."""
+    model.setHorizontalHeaderLabels(first + [SHORT[i.key] for i in INDICATORS])
+    for offset, indicator in enumerate(INDICATORS, start=len(first)):
+        model.horizontalHeaderItem(offset).setToolTip(indicator.label)
 
 
 def _figure(value: int, indicator: str) -> QStandardItem:

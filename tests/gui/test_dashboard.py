@@ -36,7 +36,7 @@ def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_pa
         expected = counts(session, Scope(START, END), "objective")
     model = page.objective_model
     assert model.rowCount() == 7
-    suivis_column = next(i for i in range(model.columnCount()) if model.horizontalHeaderItem(i).text() == "Dossiers suivis")
+    suivis_column = next(i for i in range(model.columnCount()) if model.horizontalHeaderItem(i).text() == "Suivis")
     for row in range(model.rowCount()):
         objective_id = model.item(row, 0).data(Qt.UserRole)
         assert model.item(row, suivis_column).text() == str(expected.get(objective_id, {}).get("suivis", 0))
