@@ -3,7 +3,7 @@
 Definitions (period = start..end, both included):
 - opened / closed: cases whose opened_on / closed_on falls in the period;
 - median days from report to first visit: cases opened in the period that had a
-  visit done (réalisée), from opened_on to the first visit's day;
+  visit done (réalisée) on or after the report, from opened_on to the first one's day;
 - median days from report to closure: cases closed in the period;
 - visits done: visits réalisées in the period (for a group, those concerning one of
   its cases; in the total every visit, collective walks without case included);
@@ -171,9 +171,12 @@ def _cases(session: Session, by, start: date, end: date, row) -> None:
         target = row(key)
         target.opened, target.closed = int(n_opened or 0), int(n_closed or 0)
         target.average_criticality = float(criticality) if criticality is not None else None
+    # Driven by the visits done since the start of the period (index range), not by the cases.
     firsts = (select(m.Case.id.label("case_id"), m.Case.opened_on, func.min(m.Visit.done_at).label("first_done"))
-              .join(m.VisitCase, m.VisitCase.case_id == m.Case.id).join(m.Visit, m.Visit.id == m.VisitCase.visit_id)
-              .where(m.Case.opened_on.between(start, end), m.Visit.status == "realisee")
+              .select_from(m.Visit).join(m.VisitCase, m.VisitCase.visit_id == m.Visit.id)
+              .join(m.Case, m.Case.id == m.VisitCase.case_id)
+              .where(m.Visit.status == "realisee", m.Visit.done_at >= datetime.combine(start, time.min),
+                     m.Case.opened_on.between(start, end), m.Visit.done_at >= m.Case.opened_on)
               .group_by(m.Case.id, m.Case.opened_on).subquery())
     days = _days(session, firsts.c.first_done, firsts.c.opened_on).label("days")
     for key, value in _median(session, _select([days], by, firsts.c.case_id, firsts, grouped=False)).items():
