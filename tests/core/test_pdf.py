@@ -204,3 +204,12 @@ def test_service_logo_is_checked_and_printed(demo_db, tmp_path):
     reader, text = pdf_text(build_fiche(demo_db, SYSTEM, reference))
     assert "Antenne de Wattrelos" in text
     assert all(len(page.images) >= 1 for page in reader.pages)  # the logo on every page
+
+
+def test_landlord_letter_needs_a_landlord(demo_db):
+    from core.errors import ValidationError
+
+    with demo_db.session() as session:
+        reference = session.scalar(select(m.Case.reference).join(m.Dwelling).where(m.Dwelling.landlord_id.is_(None)))
+    with pytest.raises(ValidationError, match="pas de bailleur renseigné"):
+        build_landlord_letter(demo_db, SYSTEM, reference)
