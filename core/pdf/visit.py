@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image, ImageOps
 from reportlab.lib.units import mm
@@ -141,7 +142,9 @@ def photos_section(session: Session, visit: m.Visit) -> list:
         batch = session.scalars(select(m.Attachment).where(m.Attachment.id.in_(ids[start:start + 50]))
                                 .options(undefer(m.Attachment.content))
                                 .order_by(m.Attachment.taken_at, m.Attachment.id)).all()
-        cells = [_photo_cell(a) for a in batch]
+        # Pillow releases the GIL while decoding: shrink the photos of a batch in parallel.
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            cells = list(pool.map(_photo_cell, batch))
         for pair in range(0, len(cells), 2):
             row = cells[pair:pair + 2] + [""] * (2 - len(cells[pair:pair + 2]))
             grid = Table([row], colWidths=[PHOTO_WIDTH + 3 * mm] * 2)
