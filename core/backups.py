@@ -75,7 +75,19 @@ def rotate(directory: Path) -> list[Path]:
     doomed += [b.path for b in migration[MIGRATION_BACKUPS_KEPT:]]
     for path in doomed:
         delete_backup(path)
+    _remove_stale_partials(directory)
     return doomed
+
+
+def _remove_stale_partials(directory: Path, older_than: timedelta = timedelta(hours=1)) -> None:
+    """`.partiel` files left by a backup that was killed or failed (never a finished backup)."""
+    limit = time.time() - older_than.total_seconds()
+    for partial in Path(directory).glob("*.partiel"):
+        try:
+            if partial.stat().st_mtime < limit:
+                partial.unlink()
+        except OSError:
+            pass
 
 
 def human_size(size: int) -> str:

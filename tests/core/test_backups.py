@@ -81,3 +81,54 @@ def test_auto_backup_after_changes_at_most_every_30_minutes_and_at_close(db):
     assert remaining[0].path == closing and remaining[0].verified
     # Same day: the rotation keeps the newest of the day (unless both got the same second).
     assert len(remaining) == 1 or remaining[0].made_at == remaining[1].made_at
+
+
+def test_a_killed_backup_leaves_no_backup_and_its_leftover_is_cleaned(db, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    target = tmp_path / "sauvegardes" / "sauvegarde-20261125-120000.sqlite3"
+    # A backup API copy that goes one page at a time, slowly, and is killed halfway.
+    code = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(root)!r})
+        from pathlib import Path
+        from db.backup import copy_database
+        from db.integrity import plain_connect
+
+        class Slow:
+            def __init__(self, connection):
+                self.connection = connection
+            def backup(self, target):
+                print("copie", flush=True)
+                self.connection.backup(target, pages=1, progress=lambda *a: time.sleep(0.05))
+            def __getattr__(self, name):
+                return getattr(self.connection, name)
+
+        def connect(path, read_only):
+            connection = plain_connect(path, read_only)
+            return Slow(connection) if read_only else connection
+
+        copy_database(Path({str(db.path)!r}), Path({str(target)!r}), connect)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "copie"
+        time.sleep(0.3)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    assert not target.exists() and list_backups(target.parent) == []
+    leftovers = list(target.parent.glob("*.partiel"))
+    assert leftovers
+    old = time.time() - 7200
+    for leftover in leftovers:
+        os.utime(leftover, (old, old))
+    rotate(target.parent)
+    assert not list(target.parent.glob("*.partiel"))
