@@ -271,14 +271,18 @@ def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt:
     path = Path(path)
     started = time.perf_counter()
     temporary = path.with_name(f".{path.name}.tmp")
-    with database.session() as session:
-        authorize(session, actor, "export")
-        records = iter_records(session, filters)
-        if fmt == "csv":
-            with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
-                count = write_csv(records, columns, handle)
-        else:
-            count = write_xlsx(records, columns, temporary)
+    try:
+        with database.session() as session:
+            authorize(session, actor, "export")
+            records = iter_records(session, filters)
+            if fmt == "csv":
+                with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
+                    count = write_csv(records, columns, handle)
+            else:
+                count = write_xlsx(records, columns, temporary)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # no half-written file left behind
+        raise
     with database.write() as session:
         record_event(session, actor, "export", "cases", "", {"format": fmt, "lignes": count, "colonnes": columns,
                                                              **filters.describe()})
