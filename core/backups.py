@@ -35,6 +35,7 @@ from core.audit import record_event
 from core.errors import PermissionDenied
 from db.backup import connector, restore_database
 from db.engine import Database
+from db.errors import BackupError
 
 log = logging.getLogger(__name__)
 DAILY, WEEKLY, MONTHLY = 12, 10, 9
@@ -140,7 +141,8 @@ def restore_backup(database: Database, actor: Actor, backup: Path) -> Path | Non
     """
     _require(actor)
     if database.path is None:
-        raise PermissionDenied("La restauration concerne les bases SQLite.")
+        raise BackupError("La restauration d'une sauvegarde concerne les bases SQLite ; une base PostgreSQL "
+                          "se restaure sur le serveur (pg_restore).")
     from db.open import prepare_database
 
     database.dispose()
