@@ -69,6 +69,9 @@ def open_for_window(open_db, target, interactive: bool = True, lock: bool = True
     if database is None and held:
         held.release()
         held = None
+    app = QApplication.instance()
+    if held is not None and app is not None:
+        app.aboutToQuit.connect(held.release)  # the next window may open this file once this one quits
     return database, held
 
 
