@@ -65,7 +65,8 @@ class InstanceLock:
         # Who holds it, for the message the next instance shows (the lock itself is the OS lock).
         note = f"{socket.gethostname()} pid {os.getpid()} {purpose} {datetime.now():%d/%m/%Y %H:%M}\n"
         os.ftruncate(fd, 0)
-        os.pwrite(fd, note.encode("utf-8"), 0) if hasattr(os, "pwrite") else os.write(fd, note.encode("utf-8"))
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, note.encode("utf-8"))
         return cls(database_path, fd)
 
     @property
@@ -91,8 +92,9 @@ class InstanceLock:
 
 def _read_holder(fd: int) -> str:
     try:
-        text = os.pread(fd, 200, 0).decode("utf-8", "replace").split() if hasattr(os, "pread") else []
-    except OSError:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 200).decode("utf-8", "replace").split()
+    except OSError:  # Windows: the holder's locked byte cannot be read
         return ""
     if len(text) >= 3 and text[1] == "pid":
         return f" (poste {text[0]}, processus {text[2]})"
