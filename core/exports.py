@@ -159,7 +159,7 @@ def _where(session: Session, filters: ExportFilter) -> tuple[str, dict]:
 
 def _grouped(session: Session, sql: str) -> dict[int, list[str]]:
     grouped: dict[int, list[str]] = {}
-    for case_id, value in session.execute(text(sql)):
+    for case_id, value in session.execute(text(sql)).all():  # fetchall: far fewer calls than row by row
         grouped.setdefault(case_id, []).append(value)
     return grouped
 
