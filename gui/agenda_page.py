@@ -137,6 +137,16 @@ class AgendaPage(TablePage):
         total = self.model.rowCount()
         return f"{total} visite{'s' if total > 1 else ''}" if total else ""
 
+    def print_current(self) -> None:
+        """Ctrl+P: the report of the chosen visit (PDF)."""
+        from gui import pdf_actions
+
+        row = self.selected()
+        if row is not None:
+            pdf_actions.print_visit(self.window, row["_id"])
+        else:
+            self.window.statusBar().showMessage("Choisissez d'abord une visite dans la liste.", 4000)
+
     def open_selected(self) -> None:
         self.activate_row(self.table.current_row())
 

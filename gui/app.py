@@ -1,6 +1,7 @@
 """Start the Qt application on an opened database."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -59,6 +60,9 @@ def start_session(app: QApplication, database: Database, actor) -> None:
 
 def run_gui(database, screenshot: str | None = None, view: str | None = None, target=None) -> int:
     """`database`: an open Database, or main.py's opener, called after the start-up checks (gui/startup.py)."""
+    if screenshot and QApplication.instance() is None:
+        # A screenshot needs no screen: render offscreen, also on servers and in CI.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = ensure_app()
     from gui.main_window import MainWindow
 

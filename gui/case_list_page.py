@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,7 +35,7 @@ from gui.widgets import DataTable, EmptyState, title_label
 from gui.workers import run_in_background
 
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
-DEFAULT_WIDTHS = (120, 200, 270, 160, 220, 90, 80, 150, 120)
+DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110)
 
 
 def index_of(combo: QComboBox, wanted: tuple) -> int:
@@ -100,6 +101,7 @@ class CaseListPage(QWidget):
             # Narrow combos so the window fits a 1280-pixel screen; the full text shows when open.
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(9)
+            combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)  # share the row, clip less
         for widget in self.combos:
             widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
         for box in (self.mine_check, self.overdue_check):
@@ -116,7 +118,6 @@ class CaseListPage(QWidget):
             widget.setToolTip(tip)
             widget.setAccessibleName(tip)
             bar.addWidget(widget)
-        bar.addStretch(1)
         top.addWidget(self.mine_check)
         top.addWidget(self.overdue_check)
         top.addWidget(self.saved_button)
@@ -156,7 +157,6 @@ class CaseListPage(QWidget):
         self.kind_combo.addItem("Tous les types", ())
         for code, text in kinds:
             self.kind_combo.addItem(text, (code,))
-        self.kind_combo.setMaximumWidth(230)
         self.kind_combo.blockSignals(False)
         for combo, first in ((self.agent_combo, "Tous les agents"), (self.neighbourhood_combo, "Tous les quartiers")):
             combo.blockSignals(True)
@@ -167,8 +167,7 @@ class CaseListPage(QWidget):
             self.agent_combo.addItem(name, user_id)
         for place_id, name, commune in places:
             self.neighbourhood_combo.addItem(f"{name} ({commune})", place_id)
-        self.neighbourhood_combo.setMaximumWidth(230)
-        self.agent_combo.setMaximumWidth(200)
+
         for combo in (self.agent_combo, self.neighbourhood_combo):
             combo.blockSignals(False)
 

@@ -97,6 +97,14 @@ class CommissionsPage(TablePage):
     def selected_commission_id(self):
         return self.model.id_at(self.table.current_row())
 
+    def print_current(self) -> None:
+        """Ctrl+P: the agenda and decisions of the chosen commission (PDF)."""
+        from gui import pdf_actions
+
+        commission_id = self.selected_commission_id()
+        if commission_id is not None:
+            pdf_actions.print_commission(self.window, commission_id)
+
     def open_item(self) -> None:
         item = self.items_model.row(self.items_table.current_row())
         if item:

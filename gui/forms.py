@@ -76,6 +76,7 @@ class Form(QWidget):
         edit = QPlainTextEdit(text)
         edit.setTabChangesFocus(True)
         edit.setMinimumHeight(70)
+        edit.setMaximumHeight(130)
         return self.add(name, caption, edit, aliases)
 
     def add_choice(self, name, caption, choices, current=None, empty: str | None = None, aliases=()) -> QComboBox:

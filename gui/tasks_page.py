@@ -27,7 +27,7 @@ class TasksPage(TablePage):
     TITLE = "Mes échéances"
     COLUMNS = [("due", "Échéance"), ("when", "Délai"), ("title", "À faire"), ("rule", "Origine"),
                ("reference", "Dossier"), ("household", "Ménage"), ("assignee", "Pour")]
-    WIDTHS = (90, 135, 450, 230, 95, 190)
+    WIDTHS = (90, 150, 430, 230, 95, 190)
     EMPTY_TEXT = "Aucune échéance dans cette période : tout est à jour."
 
     def __init__(self, window, parent=None):

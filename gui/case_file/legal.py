@@ -15,11 +15,11 @@ def legal_checks_html(session, case: m.Case) -> str:
     parts = []
     for check in assessment.checks:
         colour = VERDICT_COLOURS.get(check.verdict, "#5f6368")
-        parts.append(f"<p><b>{html.escape(check.title)}</b> : <b style='color:{colour}'>"
-                     f"{html.escape(check.verdict_label)}</b><br>{html.escape(check.message)}</p>")
+        parts.append(f"<b>{html.escape(check.title)}</b> : <b style='color:{colour}'>"
+                     f"{html.escape(check.verdict_label)}</b> — {html.escape(check.message)}<br>")
     procedures = assessment.suggested_procedures
     if procedures:
         labels = {p.code: p.label for p in assessment.criticality.procedures}
         names = [labels.get(code) or session.get(m.ProcedureType, code).label for code in procedures]
-        parts.append("<p><b>Procédures suggérées</b> : " + html.escape(", ".join(names)) + "</p>")
+        parts.append("<br><b>Procédures suggérées</b> : " + html.escape(", ".join(names)))
     return "".join(parts)

@@ -160,15 +160,10 @@ class CaseFilePage(QWidget):
         self.journal.focus_note()
 
     def print_current(self) -> None:
-        """Ctrl+P on a case: the fiche de suivi (gui/pdf_actions.py when present)."""
-        try:
-            from gui import pdf_actions
-        except ImportError:
-            pdf_actions = None
-        if pdf_actions is not None and hasattr(pdf_actions, "print_case"):
-            pdf_actions.print_case(self.window, self.case_id)
-        else:
-            self.window.statusBar().showMessage("L'impression de la fiche de suivi n'est pas encore disponible.", 4000)
+        """Ctrl+P on a case: the fiche de suivi (gui/pdf_actions.py)."""
+        from gui import pdf_actions
+
+        pdf_actions.print_case(self.window, self.case_id)
 
     def save_state(self, settings: QSettings) -> None:
         for tab in self.all_tabs():

@@ -108,26 +108,21 @@ class SummaryTab(QWidget):
         self.state.setStyleSheet("color: #c25e00;")
         columns = QHBoxLayout()
         left = QVBoxLayout()
-        for title, form in (("Ménage", self.household_form), ("Dossier", self.case_form)):
+        for title, form, target in (("Ménage", self.household_form, left), ("Dossier", self.case_form, left),
+                                    ("Logement", self.dwelling_form, columns)):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(form)
-            left.addWidget(box)
+            target.addWidget(box, 0 if target is left else 1)
         left.addStretch(1)
-        dwelling_box = QGroupBox("Logement")
-        QVBoxLayout(dwelling_box).addWidget(self.dwelling_form)
-        right = QVBoxLayout()
-        checks_box = QGroupBox("Vérifications réglementaires")
+        columns.insertLayout(0, left, 1)
+        checks_box = QGroupBox("Vérifications réglementaires et criticité")
         checks_layout = QVBoxLayout(checks_box)
         checks_layout.addWidget(self.score)
         checks_layout.addWidget(self.legal)
-        right.addWidget(checks_box)
-        right.addStretch(1)
-        columns.addLayout(left, 3)
-        columns.addWidget(dwelling_box, 3)
-        columns.addLayout(right, 3)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(self.state)
+        inner_layout.addWidget(checks_box)
         inner_layout.addLayout(columns)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -155,7 +150,7 @@ class SummaryTab(QWidget):
             self._loading = False
         self._set_dirty(False)
         criticality = case_criticality(session, case.id)
-        self.score.setText(f"<b>Criticité</b> : {criticality.explanation}")
+        self.score.setText(criticality.explanation)
         self.legal.setText(legal_checks_html(session, case))
 
     def _changed(self) -> None:
@@ -165,6 +160,7 @@ class SummaryTab(QWidget):
     def _set_dirty(self, dirty: bool) -> None:
         self._dirty = dirty
         self.state.setText("Modifications non enregistrées (Ctrl+S pour enregistrer)." if dirty else "")
+        self.state.setVisible(dirty)
 
     def is_dirty(self) -> bool:
         return self._dirty
