@@ -24,7 +24,6 @@ from core.actor import Actor
 from core.audit import record_event
 from core.errors import ValidationError
 from core.pdf.checks import energy_verdict, suroccupation_verdict
-from db import models as m
 from db.base import now
 from db.engine import Database
 from db.search import search_sql

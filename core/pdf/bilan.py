@@ -17,14 +17,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
-from sqlalchemy.orm import Session
 
 from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
 from core.formatting import fr_date, fr_number, fr_percent
 from core.pdf.bilan_data import INDICATORS, Bilan, compute_bilan, resolve_scope
-from core.pdf.common import ACCENT, CONTENT_WIDTH, FONT, FONT_BOLD, LIGHT, build_pdf, para, spacer, table, write_atomically
+from core.pdf.common import ACCENT, CONTENT_WIDTH, FONT, FONT_BOLD, LIGHT, build_pdf, para, table, write_atomically
 from core.pdf.service import service_header
 from db.engine import Database
 from db.vocab import CASE_STATUSES, label
