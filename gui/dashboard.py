@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis,
+)
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -29,6 +31,7 @@ LABELS = {i.key: i.label for i in INDICATORS}
 SHORT = {"suivis": "Suivis", "ouverts": "Ouverts", "clos": "Clos", "visites": "Visites", "saisines": "Saisines",
          "desordres": "Désordres confirmés", "reloges": "Relogés", "reloges_hors_qpv": "dont hors QPV"}
 NO_NEIGHBOURHOOD = -1
+TOP_NEIGHBOURHOODS = 12
 
 
 def compute(database, scope: Scope) -> dict:
@@ -115,13 +118,19 @@ class DashboardPage(QWidget):
         for table in (self.objective_table, self.neighbourhood_table):
             table.horizontalHeader().setStretchLastSection(False)
         self.neighbourhood_table.clicked.connect(lambda index: self.drill(index, "neighbourhood"))
+        self.neighbourhood_chart = QChartView()
+        self.neighbourhood_chart.setRenderHint(QPainter.Antialiasing)
+        neighbourhood_tab = QWidget()
+        nb_layout = QVBoxLayout(neighbourhood_tab)
+        nb_layout.addWidget(self.neighbourhood_chart, 3)
+        nb_layout.addWidget(self.neighbourhood_table, 2)
         objective_tab = QWidget()
         tab_layout = QVBoxLayout(objective_tab)
         tab_layout.addWidget(self.objective_chart, 3)
         tab_layout.addWidget(self.objective_table, 2)
         self.tabs = QTabWidget()
         self.tabs.addTab(objective_tab, "Par objectif")
-        self.tabs.addTab(self.neighbourhood_table, "Par quartier")
+        self.tabs.addTab(neighbourhood_tab, "Par quartier")
         hint = QLabel("Cliquez sur une barre ou sur un chiffre pour voir les dossiers correspondants.")
         hint.setStyleSheet("color: #5f6368;")
         layout = QVBoxLayout(self)
@@ -207,6 +216,36 @@ class DashboardPage(QWidget):
                             + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
         self.neighbourhood_table.resizeColumnsToContents()
         self.neighbourhood_table.setColumnWidth(0, 220)
+        self._neighbourhood_chart(data, rows[:TOP_NEIGHBOURHOODS])
+
+    def _neighbourhood_chart(self, data: dict, rows: list) -> None:
+        """The neighbourhoods with the most cases followed, largest at the top; a bar opens its cases."""
+        rows = list(reversed(rows))
+        self.neighbourhood_keys = [NO_NEIGHBOURHOOD if nb_id is None else nb_id for nb_id, _ in rows]
+        names = [data["names"].get(nb_id, ("Hors quartier suivi", False))[0] for nb_id, _ in rows]
+        chart = QChart()
+        chart.setTitle(f"Dossiers suivis — les {len(rows)} quartiers les plus concernés")
+        series = QHorizontalBarSeries()
+        self.neighbourhood_set = QBarSet(LABELS["suivis"])
+        self.neighbourhood_set.setColor(QColor(COLOURS[0]))
+        for _nb_id, figures in rows:
+            self.neighbourhood_set.append(figures.get("suivis", 0))
+        self.neighbourhood_set.clicked.connect(
+            lambda index: self.show_cases("neighbourhood", self.neighbourhood_keys[index], "suivis", names[index]))
+        series.append(self.neighbourhood_set)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append(names)
+        chart.addAxis(axis_y, Qt.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_x = QValueAxis()
+        axis_x.setLabelFormat("%d")
+        axis_x.setMin(0)
+        chart.addAxis(axis_x, Qt.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_x.applyNiceNumbers()
+        chart.legend().hide()
+        self.neighbourhood_chart.setChart(chart)
 
     # -- drill-down ---------------------------------------------------------------
     def drill(self, index, group: str) -> None:

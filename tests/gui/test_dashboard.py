@@ -69,6 +69,9 @@ def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_pa
     assert total == page.data["totals"]["suivis"]
     page.neighbourhood_table.clicked.emit(neighbourhoods.index(0, 2))
     assert page.last_dialog.model.rowCount() == int(neighbourhoods.item(0, 2).text())
+    top = page.neighbourhood_set.count() - 1  # the chart lists the largest neighbourhood at the top
+    page.neighbourhood_set.clicked.emit(top)
+    assert page.last_dialog.model.rowCount() == int(page.neighbourhood_set.at(top)) == int(neighbourhoods.item(0, 2).text())
 
 
 def test_bilan_button_builds_the_pdf_in_the_background(qtbot, demo_db, monkeypatch):
