@@ -152,7 +152,9 @@ def _id_statement(session: Session, query: CaseQuery):
     if query.sort == "priority":
         order = _priority_order()
     elif query.sort == "kinds":
-        order = _kinds_order()
+        kinds = _kinds_sort_table()
+        statement = statement.outerjoin(kinds, kinds.c.case_id == m.Case.id)
+        order = kinds.c.kind_label
     else:
         order = SORT_KEYS.get(query.sort, m.Case.last_activity_at)
     order = order.desc() if query.descending else order.asc()
@@ -242,10 +244,11 @@ def _priority_order():
     return case(_PRIORITY_RANK, value=m.Case.priority, else_=1)
 
 
-def _kinds_order():
-    """Sort by the first kind label of the case (cases have one kind, sometimes two)."""
-    return (select(func.min(m.CaseKind.label)).join(m.CaseKindLink, m.CaseKindLink.kind_code == m.CaseKind.code)
-            .where(m.CaseKindLink.case_id == m.Case.id).correlate(m.Case).scalar_subquery())
+def _kinds_sort_table():
+    """First kind label per case (cases have one kind, sometimes two), grouped once for the sort."""
+    return (select(m.CaseKindLink.case_id, func.min(m.CaseKind.label).label("kind_label"))
+            .join(m.CaseKind, m.CaseKind.code == m.CaseKindLink.kind_code)
+            .group_by(m.CaseKindLink.case_id).subquery())
 
 
 def case_rows(session: Session, ids: Sequence[int]) -> dict[int, CaseRow]:
