@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from core.backups import human_size, last_good_backup
 from db.backup import backup_dir_for, connector, default_backup_dir, restore_database
 from db.engine import Database, resolve_url
-from db.errors import AlreadyOpenError, DatabaseError, describe_error
+from db.errors import DatabaseError, describe_error
 from db.instance_lock import InstanceLock
 from db.integrity import CheckReport, check_database, check_file, plain_connect
 

@@ -4,7 +4,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
