@@ -97,3 +97,21 @@ def test_check_command_reports_damage_in_french_with_a_non_zero_exit(demo_db, db
     assert damaged.returncode == 1
     assert "problème(s) trouvé(s)" in damaged.stdout and "restaurez" in damaged.stdout
     assert "Traceback" not in damaged.stderr
+
+
+def test_the_application_does_not_open_a_damaged_base(demo_db, db_path, tmp_path):
+    demo_db.dispose()
+    connection = sqlite3.connect(db_path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cases'").fetchone()[0]
+    connection.close()
+    with open(db_path, "r+b") as handle:
+        handle.seek((root - 1) * 4096 + 8)
+        handle.write(b"\xff" * 600)
+    before = db_path.read_bytes()
+    png = tmp_path / "fenetre.png"
+    result = run_main("--db", str(db_path), "--screenshot", str(png))  # unattended start: no dialog
+    assert result.returncode == 1 and not png.exists()
+    assert "endommagée et n'a pas été ouverte" in result.stderr and "restore" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db_path.read_bytes() == before  # not one byte written to the damaged file
