@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, case, cast, func, literal, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Column, Date, Index, Integer, MetaData, Table, case, cast, func, literal, select
+from sqlalchemy.orm import Session
 
 from db import models as m
 
@@ -74,29 +74,48 @@ class Indicators:
     groups: list[IndicatorRow]
 
 
+# Which group each case counts in, computed once per call into a temporary table: each
+# metric then finds a row's group in this small table instead of walking case -> dwelling.
+TOTAL_KEY = -1
+_TEMP = MetaData()
+GROUP_MAP = Table("indicator_groups", _TEMP, Column("case_id", Integer, nullable=False), Column("gkey", Integer),
+                  Index("ix_indicator_groups_case", "case_id", "gkey"), prefixes=["TEMPORARY"])
+
+
 def compute_indicators(session: Session, start: date, end: date, by: str | None = None) -> Indicators:
     """The indicators of the period, in total and per group (objective, neighbourhood, commune)."""
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    total = _rows(session, start, end, None)[0]
-    groups = list(_rows(session, start, end, by).values()) if by else []
-    return Indicators(start, end, by, total, groups)
+    if by is None:
+        return Indicators(start, end, by, _rows(session, start, end, None)[0], [])
+    connection = session.connection()
+    GROUP_MAP.drop(connection, checkfirst=True)
+    GROUP_MAP.create(connection)
+    try:
+        # Every case also counts once in the total (key TOTAL_KEY): one pass gives both.
+        connection.execute(GROUP_MAP.insert().from_select(["case_id", "gkey"], _group_map(by)))
+        connection.execute(GROUP_MAP.insert().from_select(["case_id", "gkey"], select(m.Case.id, literal(TOTAL_KEY))))
+        rows = _rows(session, start, end, by)
+    finally:
+        GROUP_MAP.drop(connection)
+    total = rows.pop(TOTAL_KEY, None) or IndicatorRow(0, GROUPINGS[None])
+    total.key, total.label = 0, GROUPINGS[None]
+    total.visits_done = _all_visits_done(session, start, end)  # walks without a case count in the total
+    return Indicators(start, end, by, total, list(rows.values()))
+
+
+def _group_map(by: str):
+    if by == "objective":
+        return select(m.CaseObjective.case_id, m.CaseObjective.objective_id)
+    column = m.Dwelling.neighbourhood_id if by == "neighbourhood" else m.Dwelling.commune_id
+    return select(m.Case.id, column).join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
 
 
 def _group(by: str | None, case_id):
-    """The group column of a case given by `case_id`, and the joins that bring it.
-
-    The period-filtered table drives each query; the group is looked up for its rows
-    only (driving from a map of every case made each query scan all of them).
-    """
+    """The group column of the case given by `case_id`, and the join that brings it."""
     if by is None:
         return literal(0).label("gkey"), []
-    if by == "objective":
-        link = aliased(m.CaseObjective)
-        return link.objective_id.label("gkey"), [(link, link.case_id == case_id)]
-    owner, dwelling = aliased(m.Case), aliased(m.Dwelling)
-    column = dwelling.neighbourhood_id if by == "neighbourhood" else dwelling.commune_id
-    return column.label("gkey"), [(owner, owner.id == case_id), (dwelling, dwelling.id == owner.dwelling_id)]
+    return GROUP_MAP.c.gkey.label("gkey"), [(GROUP_MAP, GROUP_MAP.c.case_id == case_id)]
 
 
 def _select(columns, by: str | None, case_id, source, joins=(), grouped: bool = True):
@@ -190,7 +209,7 @@ def _cases(session: Session, by, start: date, end: date, row) -> None:
 def _visits(session: Session, by, first: datetime, after: datetime, row) -> None:
     done = (m.Visit.status == "realisee") & (m.Visit.done_at >= first) & (m.Visit.done_at < after)
     if by is None:
-        row(0).visits_done = session.scalar(select(func.count(m.Visit.id)).where(done)) or 0
+        row(0).visits_done = _all_visits_done(session, first.date(), after.date() - timedelta(days=1))
     else:
         statement = _select([func.count(func.distinct(m.Visit.id))], by, m.VisitCase.case_id, m.Visit,
                             [(m.VisitCase, m.VisitCase.visit_id == m.Visit.id)])
@@ -208,6 +227,12 @@ def _visits(session: Session, by, first: datetime, after: datetime, row) -> None
                         [(m.VisitProcedure, m.VisitProcedure.visit_id == m.Visit.id)])
     for key, code, n in session.execute(statement.where(done).group_by(m.VisitProcedure.procedure_code)):
         row(key).procedures[code] = n
+
+
+def _all_visits_done(session: Session, start: date, end: date) -> int:
+    first, after = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    return session.scalar(select(func.count(m.Visit.id)).where(
+        m.Visit.status == "realisee", m.Visit.done_at >= first, m.Visit.done_at < after)) or 0
 
 
 def _referrals(session: Session, by, start: date, end: date, row) -> None:

@@ -95,5 +95,7 @@ def test_per_place_adds_up(shared_demo, by, column):
 def test_empty_period_gives_zeros_and_no_medians(shared_demo):
     with shared_demo.session() as session:
         result = compute_indicators(session, date(2001, 1, 1), date(2001, 12, 31))
+        grouped = compute_indicators(session, date(2001, 1, 1), date(2001, 12, 31), "commune")
+    assert grouped.total.opened == 0 and all(r.opened == 0 for r in grouped.groups)
     assert result.total.opened == 0 and result.total.median_days_to_closure is None
     assert result.total.share_referrals_on_time is None and result.total.proposals_per_rehousing is None
