@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from core import validation as v
 from core.access import authorize
 from core.actor import Actor
-from core.errors import ValidationError, WorkflowError
+from core.errors import PermissionDenied, ValidationError, WorkflowError
 from core.services.base import Changes, action
 from core.services.common import finish, get, journal, today
 from db import models as m
@@ -42,7 +42,7 @@ def complete_task(session: Session, actor: Actor, task_id: int, done_on: date | 
     if task.case_id is not None:
         authorize(session, actor, "case.edit", task.case_id)
     elif task.assignee_id not in (None, actor.user_id) and actor.role == "agent":
-        raise ValidationError("Cette échéance est assignée à quelqu'un d'autre.", field="task_id")
+        raise PermissionDenied("Cette échéance est assignée à quelqu'un d'autre.", field="task_id")
     if task.done_on is not None:
         raise WorkflowError(f"Cette échéance est déjà faite (le {v.fr_date(task.done_on)}).", field="done_on")
     task.done_on = v.a_date(done_on or today(), "done_on", "Date de réalisation")
