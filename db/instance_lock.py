@@ -46,14 +46,17 @@ def _try_lock(fd: int) -> bool:
 class InstanceLock:
     """Held while the application uses the database; release() or process exit frees it."""
 
-    def __init__(self, database_path: Path, fd: int):
+    def __init__(self, database_path: Path, fd: int, clean_before: bool = True):
         self.database_path = database_path
         self.path = lock_path(database_path)
         self._fd: int | None = fd
+        # False when the last session on this file did not end by release(): killed, crashed, or first use.
+        self.clean_before = clean_before
 
     @classmethod
     def acquire(cls, database_path: Path, purpose: str = "application") -> "InstanceLock":
         path = lock_path(database_path)
+        first_use = not path.exists()
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         if not _try_lock(fd):
             holder = _read_holder(fd)
@@ -62,12 +65,14 @@ class InstanceLock:
                 f"La base « {database_path} » est déjà ouverte par une autre fenêtre de Médiation Habitat"
                 f"{holder}. Utilisez cette fenêtre, ou fermez-la avant de recommencer."
             )
+        # A note left behind means the previous holder never released: it did not close cleanly.
+        clean_before = not first_use and not os.read(fd, 1)
         # Who holds it, for the message the next instance shows (the lock itself is the OS lock).
         note = f"{socket.gethostname()} pid {os.getpid()} {purpose} {datetime.now():%d/%m/%Y %H:%M}\n"
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, note.encode("utf-8"))
-        return cls(database_path, fd)
+        return cls(database_path, fd, clean_before)
 
     @property
     def held(self) -> bool:

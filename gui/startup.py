@@ -60,8 +60,11 @@ def open_for_window(open_db, target, interactive: bool = True, lock: bool = True
     except DatabaseError as error:
         _tell(interactive, error.message)
         return None, None
+    # After a clean close the full-file check runs in the background once the window is up, so a large
+    # base opens at once; after a crash, a kill or on first use it runs before anything touches the file.
+    check_now = held is None or not held.clean_before
     try:
-        database = _open_checked(open_db, path, interactive)
+        database = _open_checked(open_db, path, interactive, check_now)
     except BaseException:
         if held:
             held.release()
@@ -72,11 +75,31 @@ def open_for_window(open_db, target, interactive: bool = True, lock: bool = True
     app = QApplication.instance()
     if held is not None and app is not None:
         app.aboutToQuit.connect(held.release)  # the next window may open this file once this one quits
+    if database is not None and not check_now and path is not None and not _encrypted(path):
+        check_in_background(path, interactive)
     return database, held
 
 
-def _open_checked(open_db, path: Path | None, interactive: bool):
-    if path is not None and path.exists() and not _encrypted(path):
+def check_in_background(path: Path, interactive: bool) -> None:
+    """Quick check of a cleanly closed base while the user works; warn if it finds damage."""
+    from gui.workers import run_in_background
+
+    def job():
+        return check_file(path, connect=plain_connect)
+
+    def done(report: CheckReport):
+        if not report.ok:
+            log.error("Background check of %s failed: %s", path, report.problems)
+            _tell(interactive, "La vérification de la base a détecté un problème : "
+                               + "; ".join(report.problems[:3])
+                               + ". Fermez l'application : au prochain démarrage, la dernière sauvegarde "
+                                 "vérifiée vous sera proposée.")
+
+    run_in_background(job, done)
+
+
+def _open_checked(open_db, path: Path | None, interactive: bool, check_now: bool = True):
+    if check_now and path is not None and path.exists() and not _encrypted(path):
         # Read-write open (it changes nothing): a read-only one cannot replay the -wal a crash left.
         report = check_file(path, connect=lambda file, _read_only: plain_connect(file, False))
         if not report.ok and not offer_recovery(path, report, plain_connect, interactive):

@@ -145,3 +145,24 @@ def test_a_second_window_on_the_same_base_is_refused(qtbot, db, db_path, no_moda
         assert "déjà ouverte" in no_modal_boxes[-1][1]
     finally:
         lock.release()
+
+
+def test_clean_close_skips_the_blocking_check_and_checks_in_background(qtbot, tmp_path, monkeypatch):
+    """After a clean close the window opens at once; the check still runs, off the GUI thread."""
+    import gui.startup as startup
+    from db.open import open_database
+
+    path = tmp_path / "propre.sqlite3"
+    open_database(path).dispose()
+    calls = []
+    real_check = startup.check_file
+    monkeypatch.setattr(startup, "check_file", lambda *a, **k: calls.append(a[0]) or real_check(*a, **k))
+    for expected_blocking in (True, False):  # first use: checked before opening; after a clean close: not
+        calls.clear()
+        database, lock = startup.open_for_window(lambda: open_database(path), path, interactive=False)
+        blocking = list(calls)
+        assert bool(blocking) is expected_blocking
+        if not expected_blocking:
+            qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)  # the background check
+        database.dispose()
+        lock.release()
