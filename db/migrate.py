@@ -6,38 +6,66 @@ A database written by a newer version of the application is refused.
 """
 from __future__ import annotations
 
+import ast
+from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from db.engine import Database
 from db.errors import DatabaseTooNewError, MigrationError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Alembic (and Mako) cost a third of a second to import: a base already at head never loads them.
 
 
-def alembic_config(database: Database) -> Config:
+def alembic_config(database: Database):
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database.url.render_as_string(hide_password=False))
     return config
 
 
+def _revision_graph() -> dict[str, str | None]:
+    return _read_revision_graph(MIGRATIONS_DIR)
+
+
+@lru_cache(maxsize=4)
+def _read_revision_graph(directory: Path) -> dict[str, str | None]:
+    """revision -> down_revision, read from the revision files without importing Alembic."""
+    graph = {}
+    for path in sorted((directory / "versions").glob("*.py")):
+        values = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                if node.targets[0].id in ("revision", "down_revision"):
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+        if "revision" in values:
+            graph[values["revision"]] = values.get("down_revision")
+    return graph
+
+
 def head_revision() -> str:
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    graph = _revision_graph()
+    heads = set(graph) - set(graph.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(database: Database) -> str | None:
     with database.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except (OperationalError, ProgrammingError):  # no alembic_version table: an empty base
+            return None
 
 
 def known_revisions() -> set[str]:
-    return {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+    return set(_revision_graph())
 
 
 def has_user_tables(database: Database) -> bool:
@@ -85,6 +113,8 @@ def run_alembic(database: Database, action: str, revision: str) -> None:
     foreign keys on that drop would cascade-delete the rows of its child tables.
     They are checked (foreign_key_check) before the commit instead.
     """
+    from alembic import command
+
     config = alembic_config(database)
     with database.engine.connect() as connection:
         raw = connection.connection.driver_connection if database.is_sqlite else None
