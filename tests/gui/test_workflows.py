@@ -247,3 +247,63 @@ def test_add_a_note_marked_shareable(qtbot, demo_db):
     assert first["text"] == "Appel du ménage : fuite réparée" and first["shared"] == "oui"
     page.journal.shared_only.setChecked(True)
     assert all(row["_shared"] for row in page.journal.model.rows)
+
+
+def test_collective_walk_records_common_area_findings(qtbot, demo_db):
+    from gui.visit_dialogs import ConcludeVisitDialog, WalkDialog
+
+    window = make_window(qtbot, demo_db)
+    walk = WalkDialog(window)
+    qtbot.addWidget(walk)
+    with demo_db.session() as session:
+        neighbourhood, first, second = session.execute(
+            select(m.Dwelling.neighbourhood_id, m.Case.id).join(m.Case, m.Case.dwelling_id == m.Dwelling.id)
+            .where(m.Case.status != "clos", m.Dwelling.neighbourhood_id.is_not(None)).limit(2)).all()[0][0], *[
+            c for (c,) in session.execute(select(m.Case.id).where(m.Case.status != "clos").limit(2))]
+    choose(walk.form.fields["neighbourhood_id"], neighbourhood)
+    walk.form.fields["scheduled_at"].setDateTime(QDateTime(datetime.now() - timedelta(hours=1)))
+    walk.picker.chosen = {first: "premier", second: "second"}
+    walk.submit()
+    assert walk.result_changes is not None, walk.form.top_error.text()
+    visit_id = walk.result_changes.result
+
+    conclude = ConcludeVisitDialog(window, visit_id)
+    qtbot.addWidget(conclude)
+    assert set(conclude.finding_combos) == {first, second}  # one block per case raised by the walk
+    conclude._add_common_row()
+    item, location, description, severity = conclude.common_rows[0]
+    item.setCurrentIndex(1)
+    location.setText("Hall B")
+    description.setText("Boîtes aux lettres arrachées")
+    conclude.submit()
+    assert conclude.result() == conclude.DialogCode.Accepted, conclude.error.text()
+    with demo_db.session() as session:
+        findings = session.scalars(select(m.CommonAreaFinding).where(m.CommonAreaFinding.visit_id == visit_id)).all()
+        assert [(f.location, f.description) for f in findings] == [("Hall B", "Boîtes aux lettres arrachées")]
+
+
+def test_status_dialog_offers_only_the_workflow_moves(qtbot, demo_db):
+    window, page = open_case(qtbot, demo_db)
+    from core.services.status import allowed_transitions
+
+    dialog = StatusDialog(page, page.case)
+    qtbot.addWidget(dialog)
+    combo = dialog.form.fields["status"]
+    offered = [combo.itemData(i) for i in range(combo.count())]
+    assert offered == allowed_transitions(page.case.status)
+    assert page.case.status not in offered
+
+
+def test_disorders_can_be_ticked_with_the_keyboard(qtbot, demo_db):
+    window, page = open_case(qtbot, demo_db)
+    tab = page.disorders
+    page.tabs.setCurrentWidget(tab)
+    row = next(r for r in tab.tree_items.values()
+               if r.checkState(0) == Qt.Unchecked and r.flags() & Qt.ItemIsUserCheckable)
+    row.parent().setExpanded(True)
+    tab.tree.setFocus()
+    tab.tree.setCurrentItem(row)
+    before = tab.live_score()
+    qtbot.keyClick(tab.tree, Qt.Key_Space)
+    assert row.checkState(0) == Qt.Checked
+    assert tab.live_score() >= before and tab.is_dirty()
