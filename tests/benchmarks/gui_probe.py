@@ -72,7 +72,13 @@ def main() -> None:
     from db.open import open_database
     from gui.main_window import MainWindow
 
-    database = open_database(sys.argv[1])
+    from gui.app import ensure_app
+    from gui.startup import open_for_window
+
+    ensure_app()
+    # The application's own start-up path (instance lock, check, migration, reference data); only the
+    # login dialog is skipped, since its time is the user's typing.
+    database, lock = open_for_window(lambda: open_database(sys.argv[1]), sys.argv[1], interactive=False)
     with database.session() as session:
         admin = session.scalars(select(m.User).where(m.User.role == "manager").order_by(m.User.id)).first()
     actor = Actor(admin.id, admin.login, admin.role, admin.full_name)
@@ -131,6 +137,7 @@ def main() -> None:
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
     sys.stdout.flush()
+    lock.release()  # a clean close, as when the user quits
     os._exit(0)  # skip Qt teardown: only the figures matter here
 
 
