@@ -219,6 +219,10 @@ class DemoBuilder:
             landlord = rng.choice(self.social_landlords)
         elif tenure == "locataire_prive":
             landlord = rng.choice(self.private_owners)
+        area = round(rng.uniform(low, high), 1) if rng.random() < 0.9 else None
+        main_room = round(rng.uniform(7.5, 25), 1) if rng.random() < 0.6 else None
+        if area is not None and main_room is not None:
+            main_room = min(main_room, round(area * 0.6, 1))  # the main room is part of the living area
         return self.add(
             m.Dwelling, street_number=str(rng.randint(1, 250)),
             street=rng.choice(names.STREETS.get(commune_name, ["rue de la République"])),
@@ -226,8 +230,7 @@ class DemoBuilder:
             floor=rng.choice(("", "RDC", "1", "2", "3", "4", "5", "8")), door=rng.choice(("", "", str(rng.randint(1, 60)))),
             postcode=postcode, commune_id=commune_id, neighbourhood_id=nb_id, tenure=tenure, landlord_id=landlord,
             social_financing=rng.choice(("PLAI", "PLUS", "PLUS", "PLS", "PLI")) if tenure == "locataire_social" else None,
-            typology=typology, living_area_m2=round(rng.uniform(low, high), 1) if rng.random() < 0.9 else None,
-            main_rooms=rooms, main_room_area_m2=round(rng.uniform(7.5, 25), 1) if rng.random() < 0.6 else None,
+            typology=typology, living_area_m2=area, main_rooms=rooms, main_room_area_m2=main_room,
             ceiling_height_m=rng.choice((2.1, 2.3, 2.5, 2.5, 2.6, 2.8)) if rng.random() < 0.5 else None,
             dpe_class=dpe, dpe_date=self.day_between(date(2019, 1, 1), opened) if dpe else None,
             energy_kwh_m2_year=_energy_for(dpe, rng) if dpe else None, _stamp=self.when(opened),
