@@ -138,3 +138,22 @@ def test_note_is_searchable_and_moves_the_last_activity(db, manager):
         case = session.get(m.Case, case_id)
         assert case_ids(session, CaseQuery(text="chaudiere")) == [case_id]
         assert case.last_activity_at.date() == date.today()
+
+
+def test_renaming_the_household_updates_the_search_at_once(db, manager):
+    case_id = new_case(db, manager, last_name="Wawrzyniak")
+    cases.update_household(db, manager, case_id, {"last_name": "Ménard"})
+    with db.session() as session:
+        assert case_ids(session, CaseQuery(text="menard")) == [case_id]
+        assert case_ids(session, CaseQuery(text="wawrzy")) == []
+
+
+def test_stale_version_is_refused(db, manager):
+    case_id = new_case(db, manager)
+    with db.session() as session:
+        version = session.get(m.Case, case_id).version
+    cases.update_case(db, manager, case_id, {"priority": "haute"}, expected_version=version)
+    from core.errors import DomainError
+
+    with pytest.raises(DomainError):
+        cases.update_case(db, manager, case_id, {"priority": "urgente"}, expected_version=version)
