@@ -26,7 +26,20 @@ def ensure_app() -> QApplication:
         from gui import none_guard
 
         none_guard.start_timer(app)  # PySide6 void calls drain None's refcount on Python 3.11
+    install_french_translations(app)
     return app
+
+
+def install_french_translations(app: QApplication) -> None:
+    """Qt's own texts (Save/Cancel buttons, context menus, file dialogs) in French."""
+    if getattr(app, "_french_translator", None) is not None:
+        return
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    translator = QTranslator(app)
+    if translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+        app._french_translator = translator
 
 
 def _ask_passphrase(path):
@@ -107,6 +120,15 @@ def take_screenshot(app: QApplication, window, path: str, view: str | None) -> i
         return 2
     window.show()
     result = {"code": 0}
+
+    def unattended_error(*info):
+        # No dialog can be answered here: print the error and fail the command.
+        import traceback
+
+        traceback.print_exception(*info)
+        result["code"] = 1
+
+    sys.excepthook = unattended_error
 
     def capture():
         app.processEvents()
