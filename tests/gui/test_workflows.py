@@ -307,3 +307,4 @@ def test_disorders_can_be_ticked_with_the_keyboard(qtbot, demo_db):
     qtbot.keyClick(tab.tree, Qt.Key_Space)
     assert row.checkState(0) == Qt.Checked
     assert tab.live_score() >= before and tab.is_dirty()
+    page.discard_changes()  # or closing the window would ask about the unsaved ticks
