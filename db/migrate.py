@@ -25,7 +25,8 @@ def alembic_config(database: Database):
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", database.url.render_as_string(hide_password=False))
+    # ConfigParser treats % as interpolation: an accented folder is %-encoded in the URL ("H%C3%A9l%C3%A8ne").
+    config.set_main_option("sqlalchemy.url", database.url.render_as_string(hide_password=False).replace("%", "%%"))
     return config
 
 

@@ -75,3 +75,14 @@ def test_reference_data_loads_once(db):
         assert session.scalar(select(func.count()).select_from(m.Objective)) == 7
         zones = set(session.scalars(select(m.DisorderItem.zone)))
     assert zones == {"batiment", "logement"}
+
+
+def test_database_in_an_accented_folder_migrates(tmp_path):
+    folder = tmp_path / "Médiation Hélène" / "données 100%"
+    folder.mkdir(parents=True)
+    database = open_database(folder / "base.sqlite3")
+    assert current_revision(database) == head_revision()
+    run_alembic(database, "downgrade", "base")
+    run_alembic(database, "upgrade", "head")
+    assert current_revision(database) == head_revision()
+    database.dispose()
