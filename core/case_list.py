@@ -5,11 +5,12 @@ The GUI keeps only the id list and asks for rows as they are painted
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, case, false, func, or_, select, text, union
+from sqlalchemy import bindparam, and_, case, false, func, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from core.access import restrict_cases
@@ -252,39 +253,40 @@ def _kinds_sort_table():
 
 
 def case_rows(session: Session, ids: Sequence[int]) -> dict[int, CaseRow]:
+    """The rows of a page of ids: one query, the ids bound as one expanding parameter."""
     if not ids:
         return {}
-    kinds = func.group_concat(m.CaseKind.label) if session.get_bind().dialect.name == "sqlite" else func.string_agg(m.CaseKind.label, ", ")
-    kinds_by_case = dict(
-        session.execute(
-            select(m.CaseKindLink.case_id, kinds)
-            .join(m.CaseKind, m.CaseKind.code == m.CaseKindLink.kind_code)
-            .where(m.CaseKindLink.case_id.in_(ids))
-            .group_by(m.CaseKindLink.case_id)
-        ).all()
-    )
-    statement = (
+    rows = {}
+    for r in session.execute(_rows_statement(session.get_bind().dialect.name), {"ids": list(ids)}):
+        rows[r[0]] = CaseRow(
+            id=r[0], reference=r[1], household=f"{r[2].upper()} {r[3]}".strip(),
+            address=f"{r[4]} {r[5]}, {r[6]}".strip(), neighbourhood=r[7] or "", is_qpv=bool(r[8]),
+            kinds=r[15] or "", status=r[9], priority=r[10],
+            agent=r[11] or "", last_activity=r[12], opened_on=r[13], criticality=r[14] or 0,
+        )
+    return rows
+
+
+@lru_cache(maxsize=2)
+def _rows_statement(dialect: str):
+    labels = (func.group_concat(m.CaseKind.label, ", ") if dialect == "sqlite"
+              else func.string_agg(m.CaseKind.label, ", "))
+    kinds = (select(labels).select_from(m.CaseKindLink)
+             .join(m.CaseKind, m.CaseKind.code == m.CaseKindLink.kind_code)
+             .where(m.CaseKindLink.case_id == m.Case.id).scalar_subquery())
+    return (
         select(
             m.Case.id, m.Case.reference, m.Household.last_name, m.Household.first_name, m.Dwelling.street_number,
             m.Dwelling.street, m.Commune.name, m.Neighbourhood.name, m.Neighbourhood.is_qpv, m.Case.status,
-            m.Case.priority, m.User.full_name, m.Case.last_activity_at, m.Case.opened_on, m.Case.criticality,
+            m.Case.priority, m.User.full_name, m.Case.last_activity_at, m.Case.opened_on, m.Case.criticality, kinds,
         )
         .join(m.Household, m.Household.id == m.Case.household_id)
         .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
         .join(m.Commune, m.Commune.id == m.Dwelling.commune_id)
         .outerjoin(m.Neighbourhood, m.Neighbourhood.id == m.Dwelling.neighbourhood_id)
         .outerjoin(m.User, m.User.id == m.Case.agent_id)
-        .where(m.Case.id.in_(ids))
+        .where(m.Case.id.in_(bindparam("ids", expanding=True)))
     )
-    rows = {}
-    for r in session.execute(statement):
-        rows[r[0]] = CaseRow(
-            id=r[0], reference=r[1], household=f"{r[2].upper()} {r[3]}".strip(),
-            address=f"{r[4]} {r[5]}, {r[6]}".strip(), neighbourhood=r[7] or "", is_qpv=bool(r[8]),
-            kinds=(kinds_by_case.get(r[0]) or "").replace(",", ", "), status=r[9], priority=r[10],
-            agent=r[11] or "", last_activity=r[12], opened_on=r[13], criticality=r[14] or 0,
-        )
-    return rows
 
 
 def count_cases(session: Session, actor: Actor | None = None) -> int:
