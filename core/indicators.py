@@ -162,10 +162,9 @@ class _Sums:
     def row(self, key) -> IndicatorRow:
         return self.rows.setdefault(key, IndicatorRow(key, str(key)))
 
-    def add_days(self, name: str, gset, days, n: int) -> None:
-        for target in self.targets(gset):
-            histogram = self.histograms.setdefault((name, id(target)), {})
-            histogram[days] = histogram.get(days, 0) + n
+    def histograms_of(self, name: str, gset) -> list[dict]:
+        """The day-count histograms of `name` that a group set feeds (the total's and its groups')."""
+        return [self.histograms.setdefault((name, id(target)), {}) for target in self.targets(gset)]
 
     def finish(self) -> tuple[IndicatorRow, list[IndicatorRow]]:
         for target in [self.total, *self.rows.values()]:
@@ -223,8 +222,11 @@ def _days(session: Session, later, earlier):
 def _add_medians(session: Session, sums: _Sums, name: str, statement) -> None:
     """Feed `name`'s histograms from a select(gset, days) grouped by gset: counted per day value."""
     days = statement.selected_columns[1]
+    fed: dict = {}
     for gset, value, n in session.execute(statement.add_columns(func.count()).group_by(days)):
-        sums.add_days(name, gset, value, n)
+        histograms = fed.get(gset) or fed.setdefault(gset, sums.histograms_of(name, gset))
+        for histogram in histograms:
+            histogram[value] = histogram.get(value, 0) + n
 
 
 def _unindexed(session: Session, column):
