@@ -22,10 +22,6 @@ def ensure_app() -> QApplication:
     from gui.errors import install_excepthook
 
     install_excepthook()
-    if not hasattr(app, "_none_guard_timer"):
-        from gui import none_guard
-
-        none_guard.start_timer(app)  # PySide6 void calls drain None's refcount on Python 3.11
     install_french_translations(app)
     return app
 
