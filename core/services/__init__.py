@@ -19,4 +19,5 @@ appends an audit event.
   record_commission_decision; queries agenda_candidates, agenda
 - tasks: create_task, complete_task (rule-made reminders: core.reminders)
 - notes: add_note, set_note_shareable
+- attachments: add_attachment, remove_attachment (photos keep their EXIF shooting date)
 """

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
+                               QVBoxLayout, QWidget)
 from sqlalchemy import select
 
+from core.errors import DomainError
+from core.services import attachments as attachment_services
 from db import models as m
-from gui.services import call_service, service
+from gui.services import call_service
 from gui.widgets import EmptyState
 
 THUMBNAIL = 128
@@ -38,8 +43,15 @@ class AttachmentsTab(QWidget):
         self.empty = EmptyState("Aucune photo ni aucun document. Ajoutez-en avec « Ajouter des fichiers… ».")
         add = QPushButton("Ajouter des fichiers…")
         add.clicked.connect(self.add_files)
+        self.remove_button = QPushButton("Supprimer…")
+        self.remove_button.setToolTip("Supprimer la pièce jointe sélectionnée")
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.list.itemSelectionChanged.connect(
+            lambda: self.remove_button.setEnabled(bool(self.list.selectedItems())))
         row = QHBoxLayout()
         row.addWidget(add)
+        row.addWidget(self.remove_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -64,18 +76,52 @@ class AttachmentsTab(QWidget):
         self.list.setVisible(bool(rows))
 
     def add_files(self) -> None:
-        add = service("attachments", "add_attachment")
-        if add is None:
-            self.page.window.statusBar().showMessage("L'ajout de pièces jointes n'est pas encore disponible.", 5000)
-            return
         paths, _filter = QFileDialog.getOpenFileNames(self, "Ajouter des photos ou des documents", "",
-                                                      "Photos et documents (*.jpg *.jpeg *.png *.pdf *.odt *.docx);;"
-                                                      "Tous les fichiers (*)")
+                                                      "Photos et documents (*.jpg *.jpeg *.png *.webp *.pdf *.odt "
+                                                      "*.docx);;Tous les fichiers (*)")
         if not paths:
             return
-        from pathlib import Path
+        problems, added = [], 0
+        for path in map(Path, paths):
+            problem = self._add_one(path)
+            if problem:
+                problems.append(problem)
+            else:
+                added += 1
+        if added:
+            self.page.changed()
+            self.page.window.statusBar().showMessage(
+                f"{added} pièce{'s' if added > 1 else ''} jointe{'s' if added > 1 else ''} "
+                f"ajoutée{'s' if added > 1 else ''}.", 5000)
+        if problems:
+            QMessageBox.warning(self, "Ajout impossible", "\n".join(problems))
 
-        for path in paths:
-            if call_service(self, add, self.database, self.page.actor, self.page.case_id, Path(path)) is None:
-                break
-        self.page.changed()
+    def _add_one(self, path: Path) -> str | None:
+        """Add one file; the French reason when it could not be added."""
+        try:
+            # Checked before reading so a huge file is not loaded into memory for nothing.
+            if path.stat().st_size > attachment_services.MAX_BYTES:
+                return (f"Le fichier « {path.name} » est trop volumineux : "
+                        f"{attachment_services.MAX_LABEL} au plus.")
+            content = path.read_bytes()
+        except OSError as error:
+            return f"Le fichier « {path.name} » n'a pas pu être lu ({error.strerror or error})."
+        try:
+            attachment_services.add_attachment(self.database, self.page.actor, self.page.case_id, path.name, content)
+        except DomainError as error:
+            return error.message
+        return None
+
+    def remove_selected(self) -> None:
+        items = self.list.selectedItems()
+        if not items:
+            return
+        name = items[0].text().split("\n")[0]
+        answer = QMessageBox.question(self, "Supprimer la pièce jointe",
+                                      f"Supprimer définitivement « {name} » de ce dossier ?",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            return
+        if call_service(self, attachment_services.remove_attachment, self.database, self.page.actor,
+                        items[0].data(Qt.UserRole)) is not None:
+            self.page.changed()

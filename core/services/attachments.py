@@ -1,0 +1,126 @@
+"""Photos and documents attached to a case (optionally to one of its visits or disorders)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from io import BytesIO
+from pathlib import PurePath
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import validation as v
+from core.actor import Actor
+from core.errors import NotFound, ValidationError
+from core.services.base import Changes, action
+from core.services.common import authorize_cases, finish, get, journal
+from db import models as m
+
+MAX_BYTES = 25 * 1024 * 1024
+MAX_LABEL = "25 Mo"
+
+# Accepted types, by extension; images and PDF are also recognised by their first bytes.
+EXTENSIONS = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+    ".pdf": "application/pdf", ".odt": "application/vnd.oasis.opendocument.text",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+ALLOWED_LABEL = "photos JPEG, PNG ou WebP, documents PDF, ODT ou DOCX"
+
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME = 0x0132
+
+
+def sniff_mime(filename: str, content: bytes) -> str | None:
+    """The MIME type from the content when it says it, else from the extension; None if not accepted."""
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    by_extension = EXTENSIONS.get(PurePath(filename).suffix.lower())
+    # ODT and DOCX are zip archives; an image or PDF extension on other bytes is a lie.
+    if by_extension and not by_extension.startswith("image/") and by_extension != "application/pdf" \
+            and content.startswith(b"PK\x03\x04"):
+        return by_extension
+    return None
+
+
+def shooting_date(content: bytes) -> datetime | None:
+    """DateTimeOriginal from the photo's EXIF, else its DateTime; None when absent or unreadable."""
+    try:
+        from PIL import Image
+
+        with Image.open(BytesIO(content)) as image:
+            exif = image.getexif()
+            raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    except Exception:  # noqa: BLE001 - a damaged photo is still worth keeping, just undated
+        return None
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(str(raw).strip().rstrip("\x00"), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def _check_links(session: Session, case_id: int, visit_id: int | None, case_disorder_id: int | None) -> None:
+    if visit_id is not None:
+        get(session, m.Visit, visit_id, "visit_id")
+        linked = session.scalar(select(m.VisitCase.case_id).where(m.VisitCase.visit_id == visit_id,
+                                                                  m.VisitCase.case_id == case_id))
+        if linked is None:
+            raise ValidationError("Cette visite ne concerne pas ce dossier : la pièce jointe ne peut pas y être "
+                                  "rattachée.", field="visit_id")
+    if case_disorder_id is not None:
+        disorder = get(session, m.CaseDisorder, case_disorder_id, "case_disorder_id")
+        if disorder.case_id != case_id:
+            raise ValidationError("Ce désordre n'appartient pas à ce dossier : la pièce jointe ne peut pas y être "
+                                  "rattachée.", field="case_disorder_id")
+
+
+@action("attachment.add", "case.edit", case_arg="case_id")
+def add_attachment(session: Session, actor: Actor, case_id: int, filename: str, content: bytes,
+                   visit_id: int | None = None, case_disorder_id: int | None = None, caption: str = "") -> Changes:
+    """Store a photo or document in the case; a photo keeps the date it was taken (EXIF)."""
+    get(session, m.Case, case_id)
+    filename = v.text(PurePath(str(filename or "")).name, "filename", "Nom du fichier", 255, required=True)
+    if not isinstance(content, (bytes, bytearray)) or not content:
+        raise ValidationError(f"Le fichier « {filename} » est vide.", field="content")
+    content = bytes(content)
+    if len(content) > MAX_BYTES:
+        raise ValidationError(f"Le fichier « {filename} » est trop volumineux ({len(content) / 1048576:.1f} Mo) : "
+                              f"{MAX_LABEL} au plus.", field="content")
+    mime = sniff_mime(filename, content)
+    if mime is None:
+        raise ValidationError(f"Le fichier « {filename} » n'est pas d'un type accepté ({ALLOWED_LABEL}).",
+                              field="content")
+    caption = v.text(caption, "caption", "Légende", 2000)
+    _check_links(session, case_id, visit_id, case_disorder_id)
+    attachment = m.Attachment(
+        case_id=case_id, visit_id=visit_id, case_disorder_id=case_disorder_id, filename=filename, mime_type=mime,
+        size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        taken_at=shooting_date(content) if mime.startswith("image/") else None, caption=caption,
+        added_by_id=actor.user_id, content=content)
+    session.add(attachment)
+    journal(session, actor, case_id, "note", f"Pièce jointe ajoutée : {filename}")
+    session.flush()
+    finish(session, [case_id])
+    return Changes("attachment", attachment.id, {case_id}, ["pieces_jointes"], created=True, result=attachment.id)
+
+
+@action("attachment.remove", "case.edit")
+def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> Changes:
+    attachment = session.get(m.Attachment, attachment_id) if attachment_id is not None else None
+    if attachment is None:
+        raise NotFound(f"Pièce jointe introuvable (n° {attachment_id}).", field="attachment_id")
+    authorize_cases(session, actor, [attachment.case_id])
+    case_id, filename = attachment.case_id, attachment.filename
+    session.delete(attachment)
+    journal(session, actor, case_id, "note", f"Pièce jointe supprimée : {filename}")
+    finish(session, [case_id])
+    return Changes("attachment", attachment_id, {case_id}, ["pieces_jointes"], deleted=True)

@@ -1,0 +1,78 @@
+"""Pièces jointes tab: files chosen in the dialog are stored and shown with their thumbnail and date."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from PIL import Image
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from sqlalchemy import func, select
+
+from db import models as m
+from gui.main_window import MainWindow
+from tests.core.trade_helpers import new_case
+
+
+def _photo(path):
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2026:03:14 10:20:30"
+    out = BytesIO()
+    Image.new("RGB", (200, 150), "green").save(out, "JPEG", exif=exif)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _open_tab(qtbot, db):
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    case_id = new_case(db, window.actor)
+    window.open_case(case_id)
+    page = window.case_page
+    page.tabs.setCurrentWidget(page.attachments)
+    return window, page.attachments, case_id
+
+
+def test_adding_files_through_the_tab_shows_their_thumbnails(qtbot, db, tmp_path, monkeypatch):
+    window, tab, case_id = _open_tab(qtbot, db)
+    assert tab.list.count() == 0 and tab.empty.isVisibleTo(tab)
+    photo = _photo(tmp_path / "façade nord.jpg")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
+    tab.add_files()
+    assert tab.list.count() == 1
+    item = tab.list.item(0)
+    assert item.text() == "façade nord.jpg\nprise le 14/03/2026"
+    assert not item.icon().isNull()
+    assert tab.list.isVisibleTo(tab) and not tab.empty.isVisibleTo(tab)
+    with db.session() as session:
+        stored = session.scalar(select(m.Attachment).where(m.Attachment.case_id == case_id))
+        assert stored.content == photo.read_bytes()
+
+
+def test_a_refused_file_is_explained_in_french_and_the_others_are_added(qtbot, db, tmp_path, monkeypatch):
+    window, tab, case_id = _open_tab(qtbot, db)
+    photo = _photo(tmp_path / "cuisine.jpg")
+    bad = tmp_path / "notes.exe"
+    bad.write_bytes(b"MZ\x90\x00")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bad), str(photo)], ""))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    tab.add_files()
+    assert len(warnings) == 1 and "notes.exe" in warnings[0] and "type accepté" in warnings[0]
+    assert [tab.list.item(i).text().split("\n")[0] for i in range(tab.list.count())] == ["cuisine.jpg"]
+
+
+def test_removing_asks_first_then_deletes(qtbot, db, tmp_path, monkeypatch):
+    window, tab, case_id = _open_tab(qtbot, db)
+    photo = _photo(tmp_path / "cave.jpg")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
+    tab.add_files()
+    tab.list.item(0).setSelected(True)
+    assert tab.remove_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    tab.remove_selected()
+    assert tab.list.count() == 1
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    tab.remove_selected()
+    assert tab.list.count() == 0
+    with db.session() as session:
+        assert session.scalar(select(func.count(m.Attachment.id))) == 0
