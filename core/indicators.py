@@ -97,13 +97,7 @@ def compute_indicators(session: Session, start: date, end: date, by: str | None 
         table.drop(connection, checkfirst=True)
         table.create(connection)
     try:
-        first, after = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
-        connection.execute(PERIOD_VISITS.insert().from_select(
-            ["visit_id", "done_at", "in_period"],
-            select(m.Visit.id, m.Visit.done_at, case((m.Visit.done_at < after, 1), else_=0))
-            .where(m.Visit.status == "realisee", m.Visit.done_at >= first).order_by(m.Visit.id)))
-        if by:
-            connection.execute(CASE_GROUPS.insert().from_select(["case_id", "gset"], _group_sets(session, by)))
+        _fill(session, by, start, end)
         sums = _Sums(session, by)
         _cases(session, sums, start, end)
         if by:
@@ -117,6 +111,17 @@ def compute_indicators(session: Session, start: date, end: date, by: str | None 
     total, groups = sums.finish()
     total.visits_done = _all_visits_done(session, start, end)  # walks without a case count in the total
     return Indicators(start, end, by, total, groups)
+
+
+def _fill(session: Session, by: str | None, start: date, end: date) -> None:
+    # Visits done from the start on (a first visit may come after the period's end).
+    first, after = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    session.execute(PERIOD_VISITS.insert().from_select(
+        ["visit_id", "done_at", "in_period"],
+        select(m.Visit.id, m.Visit.done_at, case((m.Visit.done_at < after, 1), else_=0))
+        .where(m.Visit.status == "realisee", m.Visit.done_at >= first).order_by(m.Visit.id)))
+    if by:
+        session.execute(CASE_GROUPS.insert().from_select(["case_id", "gset"], _group_sets(session, by)))
 
 
 def _concat(session: Session, column):
