@@ -54,7 +54,7 @@ class CaseListPage(QWidget):
         super().__init__(parent)
         self.window = window
         self.database = window.database
-        self.model = CaseTableModel(self.database, self)
+        self.model = CaseTableModel(self.database, self, actor=window.actor)
         self.model.loader = self._load
         self.total = 0
         self._stale = True

@@ -11,9 +11,10 @@ MAX_RESULTS = 200
 
 
 class CasePicker(QWidget):
-    def __init__(self, database, parent=None, statuses=("nouveau", "en_cours", "en_attente")):
+    def __init__(self, database, parent=None, statuses=("nouveau", "en_cours", "en_attente"), actor=None):
         super().__init__(parent)
         self.database = database
+        self.actor = actor  # an agent picks only among the cases they may see
         self.statuses = statuses
         self.chosen: dict[int, str] = {}
         self.search = QLineEdit(placeholderText="Chercher un dossier : référence, nom, adresse…")
@@ -42,7 +43,8 @@ class CasePicker(QWidget):
 
     def refresh(self) -> None:
         with self.database.session() as session:
-            ids = case_ids(session, make_query(text=self.search.text(), statuses=self.statuses))[:MAX_RESULTS]
+            query = make_query(text=self.search.text(), statuses=self.statuses)
+            ids = case_ids(session, query, actor=self.actor)[:MAX_RESULTS]
             shown = list(dict.fromkeys([*self.chosen, *ids])) if not self.search.text() else ids
             rows = case_rows(session, shown)
         self.results.blockSignals(True)

@@ -57,9 +57,10 @@ def marker_icon(priority: str, overdue: bool) -> QIcon:
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, database: Database, parent=None):
+    def __init__(self, database: Database, parent=None, actor=None):
         super().__init__(parent)
         self.database = database
+        self.actor = actor  # ids, like every query, stay within an agent's scope
         self.query = CaseQuery()
         self.ids: list[int] = []
         self.cache: dict[int, CaseRow] = {}
@@ -80,7 +81,7 @@ class CaseTableModel(QAbstractTableModel):
     def reload(self, query: CaseQuery | None = None) -> None:
         query = query or self.query
         with self.database.session() as session:
-            ids, overdue = case_ids(session, query), overdue_ids(session)
+            ids, overdue = case_ids(session, query, actor=self.actor), overdue_ids(session)
         self.set_ids(ids, query, overdue)
 
     def row_at(self, row: int) -> CaseRow | None:

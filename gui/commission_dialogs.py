@@ -22,7 +22,7 @@ class CommissionDialog(FormDialog):
         form.add_text("title", "Intitulé", placeholder="par défaut : le type de commission")
         form.add_text("place", "Lieu", placeholder="Maison du projet…")
         form.add_long_text("participants", "Participants")
-        self.picker = CasePicker(window.database)
+        self.picker = CasePicker(window.database, actor=window.actor)
         self.picker.setMinimumHeight(220)
         suggest = QPushButton("Proposer les dossiers habituels")
         suggest.setToolTip("Relogements en cours, situations critiques ou propositions en attente de CAL, selon le type")
@@ -54,7 +54,7 @@ class AddCasesDialog(FormDialog):
     def __init__(self, window, commission_id: int, parent=None):
         super().__init__("Ajouter des dossiers à l'ordre du jour", parent, ok_text="Ajouter")
         self.window, self.commission_id = window, commission_id
-        self.picker = CasePicker(window.database)
+        self.picker = CasePicker(window.database, actor=window.actor)
         self.form.add("case_ids", "Dossiers", self.picker)
         self.form.add_long_text("presentation", "Présentation")
         self.resize(700, 520)

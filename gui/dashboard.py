@@ -55,7 +55,7 @@ class CasesDialog(QDialog):
         self.window = window
         self.setWindowTitle(title)
         self.resize(1000, 560)
-        self.model = CaseTableModel(window.database, self)
+        self.model = CaseTableModel(window.database, self, actor=window.actor)
         self.model.set_ids(ids)
         self.table = DataTable(self.model)
         self.table.activated_row.connect(self.open_row)

@@ -79,7 +79,7 @@ class ScheduleVisitDialog(FormDialog):
         form.add_choice("neighbourhood_id", "Quartier (visite collective)", places, empty="— aucun —")
         self.picker = None
         if case_id is None:
-            self.picker = CasePicker(window.database)
+            self.picker = CasePicker(window.database, actor=window.actor)
             self.picker.setMinimumHeight(180)
             form.add("case_ids", "Dossier(s)", self.picker)
         form.add_long_text("observations", "Préparation / remarques")
