@@ -1,12 +1,23 @@
 """Référentiels: objectives and lines of action, the disorder grid, partners, neighbourhoods, agents."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from db import models as m
 from db.vocab import ROLES, ZONES, label
+from gui import reference_dialogs as dialogs
 from gui.rows_model import RowsModel
 from gui.widgets import DataTable, title_label
 
@@ -28,28 +39,115 @@ class ReferencePage(QWidget):
         super().__init__(parent)
         self.window = window
         self.database = window.database
+        actor = getattr(window, "actor", None)
+        self.editable = actor is not None and actor.role == "admin"
         self._stale = True
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Référentiels"))
-        note = QLabel("Ces listes alimentent les formulaires, les règles et les bilans. Cette vue les présente "
-                      "en consultation ; leur modification depuis l'application n'est pas encore disponible.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        text = ("Ces listes alimentent les formulaires, les règles et les bilans. " + (
+            "Sélectionnez une ligne puis « Modifier… » (ou double-cliquez). Une ligne déjà utilisée ne se supprime "
+            "pas : décochez « Actif » pour qu'elle ne soit plus proposée. Les comptes et secteurs des agents se "
+            "gèrent depuis l'administration des utilisateurs." if self.editable else
+            "Cette vue les présente en consultation ; leur modification est réservée aux administrateurs."))
+        self.note = QLabel(text)
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
         self.tabs = QTabWidget()
         self.objectives = QTreeWidget()
         self.objectives.setHeaderLabels(["Code", "Objectif ou piste d'action", "Actif"])
         self.objectives.setColumnWidth(0, 90)
         self.objectives.setColumnWidth(1, 760)
-        self.tabs.addTab(self.objectives, "Objectifs et pistes")
+        self.objectives.itemDoubleClicked.connect(lambda *_a: self.edit_objective_or_line())
+        self.buttons: dict[str, QPushButton] = {}
+        self.tabs.addTab(self._with_tools(self.objectives, [
+            ("Ajouter un objectif…", self.add_objective), ("Ajouter une piste…", self.add_line),
+            ("Modifier…", self.edit_objective_or_line)]), "Objectifs et pistes")
         self.models: dict[str, RowsModel] = {}
+        self.tables: dict[str, DataTable] = {}
+        editors = {"grid": dialogs.DisorderItemDialog, "partners": dialogs.PartnerDialog,
+                   "neighbourhoods": dialogs.NeighbourhoodDialog}
         for key, caption in (("grid", "Grille des désordres"), ("partners", "Partenaires"),
                              ("neighbourhoods", "Quartiers"), ("agents", "Agents")):
             model = RowsModel(self.TABLES[key], self)
             table = DataTable(model)
             table.set_widths(self.WIDTHS[key])
-            self.models[key] = model
-            self.tabs.addTab(table, caption)
+            self.models[key], self.tables[key] = model, table
+            tools = []
+            if key in editors:
+                dialog = editors[key]
+                table.activated_row.connect(lambda _row, k=key, d=dialog: self.edit_row(k, d))
+                tools = [("Ajouter…", lambda _c=False, d=dialog: self.open_dialog(d(self.window, None, self))),
+                         ("Modifier…", lambda _c=False, k=key, d=dialog: self.edit_row(k, d))]
+            self.tabs.addTab(self._with_tools(table, tools, key), caption)
         layout.addWidget(self.tabs, 1)
+
+    def _with_tools(self, view: QWidget, tools: list, key: str = "objectives") -> QWidget:
+        """The view, with a row of editing buttons above it for an administrator."""
+        if not self.editable or not tools:
+            return view
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        for caption, slot in tools:
+            button = QPushButton(caption)
+            button.clicked.connect(slot)
+            self.buttons[f"{key}:{caption}"] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addWidget(view, 1)
+        return holder
+
+    # -- editing (administrator) -----------------------------------------------------------
+    def open_dialog(self, dialog) -> bool:
+        """Run a form dialog; reload the tables when it saved something."""
+        if dialog.exec() and dialog.result_changes is not None:
+            self._stale = True
+            self.refresh()
+            return True
+        return False
+
+    def edit_row(self, key: str, dialog_class) -> None:
+        if not self.editable:
+            return
+        row = self.models[key].row(self.tables[key].current_row())
+        if row is None:
+            self._ask_for_selection()
+            return
+        self.open_dialog(dialog_class(self.window, row["_id"], self))
+
+    def _selected_objective_item(self):
+        """(objective id, line id or None) of the selected tree row."""
+        item = self.objectives.currentItem()
+        if item is None:
+            return None, None
+        if item.parent() is None:
+            return item.data(0, Qt.UserRole), None
+        return item.parent().data(0, Qt.UserRole), item.data(0, Qt.UserRole)
+
+    def add_objective(self) -> None:
+        self.open_dialog(dialogs.ObjectiveDialog(self.window, None, self))
+
+    def add_line(self) -> None:
+        objective_id, _ = self._selected_objective_item()
+        self.open_dialog(dialogs.LineOfActionDialog(self.window, objective_id, None, self))
+
+    def edit_objective_or_line(self) -> None:
+        if not self.editable:
+            return
+        objective_id, line_id = self._selected_objective_item()
+        if objective_id is None:
+            self._ask_for_selection()
+        elif line_id is None:
+            self.open_dialog(dialogs.ObjectiveDialog(self.window, objective_id, self))
+        else:
+            self.open_dialog(dialogs.LineOfActionDialog(self.window, objective_id, line_id, self))
+
+    def _ask_for_selection(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(self, "Référentiels", "Sélectionnez d'abord la ligne à modifier.")
 
     def refresh(self) -> None:
         if not self._stale:
@@ -70,9 +168,11 @@ class ReferencePage(QWidget):
         for objective in session.scalars(select(m.Objective).options(selectinload(m.Objective.lines))
                                          .order_by(m.Objective.position)):
             item = QTreeWidgetItem([objective.code, objective.label, "oui" if objective.active else "non"])
+            item.setData(0, Qt.UserRole, objective.id)
             item.setToolTip(1, objective.description or objective.label)
             for line in objective.lines:
                 child = QTreeWidgetItem([line.code, line.label, "oui" if line.active else "non"])
+                child.setData(0, Qt.UserRole, line.id)
                 child.setToolTip(1, line.label)
                 item.addChild(child)
             self.objectives.addTopLevelItem(item)

@@ -1,0 +1,145 @@
+"""Small forms an administrator uses to edit reference data (Référentiels page).
+
+Each dialog calls one core.services.reference action; its ValidationError lands
+under the field it names.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from sqlalchemy import select
+
+from core.services import reference as services
+from db import models as m
+from db.vocab import ZONES
+from gui.forms import FormDialog
+
+
+def _choices(database, statement) -> list[tuple]:
+    with database.session() as session:
+        return [tuple(row) for row in session.execute(statement)]
+
+
+class ObjectiveDialog(FormDialog):
+    def __init__(self, window, objective_id: int | None = None, parent=None):
+        super().__init__("Objectif" if objective_id else "Nouvel objectif", parent)
+        self.window, self.objective_id = window, objective_id
+        row = None
+        if objective_id:
+            with window.database.session() as session:
+                row = session.get(m.Objective, objective_id)
+        if row is None:
+            self.form.add_text("code", "Code *", placeholder="par exemple O7")
+        self.form.add_text("label", "Libellé *", row.label if row else "")
+        self.form.add_long_text("description", "Description", row.description if row else "")
+        self.form.add_check("active", "Actif (proposé dans les dossiers)", row.active if row else True)
+
+    def perform(self):
+        values = self.form.values()
+        key = self.objective_id or values.get("code", "")
+        return services.save_objective(self.window.database, self.window.actor, key, values["label"],
+                                       values["description"], values["active"])
+
+
+class LineOfActionDialog(FormDialog):
+    def __init__(self, window, objective_id: int | None, line_id: int | None = None, parent=None):
+        super().__init__("Piste d'action" if line_id else "Nouvelle piste d'action", parent)
+        self.window, self.line_id = window, line_id
+        row = None
+        if line_id:
+            with window.database.session() as session:
+                row = session.get(m.LineOfAction, line_id)
+                objective_id = row.objective_id
+        objectives = _choices(window.database, select(m.Objective.id, m.Objective.code + " – " + m.Objective.label)
+                              .order_by(m.Objective.position))
+        self.form.add_choice("objective", "Objectif *", objectives, objective_id, empty="— choisir —")
+        self.form.add_text("label", "Libellé *", row.label if row else "")
+        if row is not None:
+            self.form.add_int("position", "Position", row.position, minimum=1, maximum=999)
+        self.form.add_check("active", "Active", row.active if row else True)
+
+    def perform(self):
+        values = self.form.values()
+        return services.save_line_of_action(self.window.database, self.window.actor, values["objective"],
+                                            values["label"], values.get("position"), values["active"],
+                                            line_id=self.line_id)
+
+
+class DisorderItemDialog(FormDialog):
+    def __init__(self, window, item_id: int | None = None, parent=None):
+        super().__init__("Désordre de la grille" if item_id else "Nouveau désordre", parent)
+        self.window, self.item_id = window, item_id
+        with window.database.session() as session:
+            row = session.get(m.DisorderItem, item_id) if item_id else None
+            chosen = {p.code for p in row.procedures} if row else set()
+            procedures = session.execute(select(m.ProcedureType.code, m.ProcedureType.label)
+                                         .order_by(m.ProcedureType.position)).all()
+        form = self.form
+        form.add_choice("zone", "Zone *", ZONES, row.zone if row else None)
+        form.add_text("theme", "Thème *", row.theme if row else "")
+        form.add_text("label", "Désordre *", row.label if row else "")
+        form.add_int("weight", "Poids (0 à 100)", row.weight if row else 10, minimum=0, maximum=100)
+        form.add_check("is_danger", "Danger (signalé en priorité)", row.is_danger if row else False)
+        self.procedures = QListWidget()
+        self.procedures.setMaximumHeight(130)
+        for code, text in procedures:
+            entry = QListWidgetItem(text)
+            entry.setData(Qt.UserRole, code)
+            entry.setCheckState(Qt.Checked if code in chosen else Qt.Unchecked)
+            self.procedures.addItem(entry)
+        form.add("procedures", "Procédures suggérées", self.procedures)
+        form.add_check("active", "Actif (proposé dans la grille)", row.active if row else True)
+
+    def checked_procedures(self) -> list[str]:
+        return [self.procedures.item(i).data(Qt.UserRole) for i in range(self.procedures.count())
+                if self.procedures.item(i).checkState() == Qt.Checked]
+
+    def perform(self):
+        value = self.form.value
+        return services.save_disorder_item(
+            self.window.database, self.window.actor, self.item_id, value("zone"), value("theme"), value("label"),
+            value("weight"), value("is_danger"), self.checked_procedures(), value("active"))
+
+
+class PartnerDialog(FormDialog):
+    def __init__(self, window, partner_id: int | None = None, parent=None):
+        super().__init__("Partenaire" if partner_id else "Nouveau partenaire", parent)
+        self.window, self.partner_id = window, partner_id
+        with window.database.session() as session:
+            row = session.get(m.Partner, partner_id) if partner_id else None
+        types = _choices(window.database, select(m.PartnerType.code, m.PartnerType.label)
+                         .order_by(m.PartnerType.position))
+        get = (lambda name: getattr(row, name)) if row else (lambda name: "")
+        form = self.form
+        form.add_text("name", "Nom *", get("name"))
+        form.add_choice("partner_type", "Type *", types, get("partner_type") or None, empty="— choisir —")
+        form.add_text("contact_name", "Contact", get("contact_name"))
+        form.add_text("phone", "Téléphone", get("phone"))
+        form.add_text("email", "Courriel", get("email"))
+        form.add_text("address", "Adresse", get("address"))
+        form.add_check("active", "Actif (proposé dans les orientations)", row.active if row else True)
+
+    def perform(self):
+        v = self.form.values()
+        return services.save_partner(self.window.database, self.window.actor, self.partner_id, v["name"],
+                                     v["partner_type"], v["phone"], v["email"], v["address"], v["active"],
+                                     contact_name=v["contact_name"])
+
+
+class NeighbourhoodDialog(FormDialog):
+    def __init__(self, window, neighbourhood_id: int | None = None, parent=None):
+        super().__init__("Quartier" if neighbourhood_id else "Nouveau quartier", parent)
+        self.window, self.neighbourhood_id = window, neighbourhood_id
+        with window.database.session() as session:
+            row = session.get(m.Neighbourhood, neighbourhood_id) if neighbourhood_id else None
+        communes = _choices(window.database, select(m.Commune.id, m.Commune.name).order_by(m.Commune.name))
+        form = self.form
+        form.add_choice("commune_id", "Commune *", communes, row.commune_id if row else None, empty="— choisir —")
+        form.add_text("name", "Quartier *", row.name if row else "")
+        form.add_check("is_qpv", "Quartier prioritaire de la politique de la ville (QPV)", row.is_qpv if row else False)
+        form.add_text("qpv_code", "Code QPV", (row.qpv_code or "") if row else "", placeholder="par exemple QN05901M")
+
+    def perform(self):
+        v = self.form.values()
+        return services.save_neighbourhood(self.window.database, self.window.actor, self.neighbourhood_id,
+                                           v["commune_id"], v["name"], v["is_qpv"], v["qpv_code"])

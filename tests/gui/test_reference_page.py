@@ -1,0 +1,114 @@
+"""Référentiels page: an administrator edits through small forms, others only read."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import select
+
+from core.actor import Actor
+from db import models as m
+from gui import reference_dialogs as dialogs
+from tests.core.trade_helpers import make_user
+
+
+def _page(qtbot, db, actor):
+    from gui.reference_page import ReferencePage
+
+    page = ReferencePage(SimpleNamespace(database=db, actor=actor))
+    qtbot.addWidget(page)
+    page.refresh()
+    return page
+
+
+def _answer_with(monkeypatch, dialog_class, fill):
+    """The dialog 'opens', the user fills it and presses Enregistrer; returns what the dialog showed."""
+    shown = []
+
+    def run(dialog):
+        fill(dialog)
+        dialog.submit()
+        shown.append(dialog)
+        return dialog.result()
+
+    monkeypatch.setattr(dialog_class, "exec", run)
+    return shown
+
+
+def _objective_item(page, code):
+    tree = page.objectives
+    return next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).text(0) == code)
+
+
+def test_admin_edits_an_objective_label_and_the_table_shows_it(qtbot, db, monkeypatch):
+    admin = make_user(db, login="adm", role="admin")
+    page = _page(qtbot, db, admin)
+    assert "réservée aux administrateurs" not in page.note.text()
+    page.objectives.setCurrentItem(_objective_item(page, "O2"))
+    _answer_with(monkeypatch, dialogs.ObjectiveDialog,
+                 lambda d: d.form.fields["label"].setText("Accompagner l'accès au logement des ménages"))
+    page.buttons["objectives:Modifier…"].click()
+    assert _objective_item(page, "O2").text(1) == "Accompagner l'accès au logement des ménages"
+
+
+def test_an_empty_label_is_shown_next_to_the_field_and_nothing_is_saved(qtbot, db, monkeypatch):
+    admin = make_user(db, login="adm", role="admin")
+    page = _page(qtbot, db, admin)
+    page.objectives.setCurrentItem(_objective_item(page, "O1"))
+    shown = _answer_with(monkeypatch, dialogs.ObjectiveDialog, lambda d: d.form.fields["label"].setText("  "))
+    page.edit_objective_or_line()
+    dialog = shown[0]
+    assert dialog.result() != QDialog.Accepted
+    assert not dialog.form.errors["label"].isHidden()
+    assert "obligatoire" in dialog.form.errors["label"].text()
+    assert _objective_item(page, "O1").text(1).startswith("Renforcer la mixité")
+
+
+def test_admin_sets_the_qpv_flag_of_a_neighbourhood(qtbot, db, monkeypatch):
+    admin = make_user(db, login="adm", role="admin")
+    page = _page(qtbot, db, admin)
+    model, table = page.models["neighbourhoods"], page.tables["neighbourhoods"]
+    index = next(i for i in range(model.rowCount()) if not model.row(i)["qpv"])
+    neighbourhood_id = model.row(index)["_id"]
+    table.selectRow(index)
+    _answer_with(monkeypatch, dialogs.NeighbourhoodDialog, lambda d: d.form.fields["is_qpv"].setChecked(True))
+    page.buttons["neighbourhoods:Modifier…"].click()
+    row = next(model.row(i) for i in range(model.rowCount()) if model.row(i)["_id"] == neighbourhood_id)
+    assert row["qpv"] is True
+    with db.session() as session:
+        assert session.get(m.Neighbourhood, neighbourhood_id).is_qpv
+
+
+def test_admin_changes_a_disorder_weight_with_a_bad_then_good_theme(qtbot, db, monkeypatch):
+    admin = make_user(db, login="adm", role="admin")
+    page = _page(qtbot, db, admin)
+    page.tables["grid"].selectRow(0)
+    item_id = page.models["grid"].row(0)["_id"]
+
+    def fill(dialog):
+        dialog.form.fields["weight"].setValue(77)
+        dialog.form.fields["theme"].setText("")
+        dialog.submit()
+        assert "obligatoire" in dialog.form.errors["theme"].text()
+        dialog.form.fields["theme"].setText("Structure")
+
+    _answer_with(monkeypatch, dialogs.DisorderItemDialog, fill)
+    page.buttons["grid:Modifier…"].click()
+    with db.session() as session:
+        item = session.get(m.DisorderItem, item_id)
+        assert (item.weight, item.theme) == (77, "Structure")
+
+
+@pytest.mark.parametrize("role", ["agent", "manager"])
+def test_others_see_the_lists_read_only(qtbot, db, role):
+    actor = make_user(db, login=role, role=role)
+    page = _page(qtbot, db, actor)
+    assert "réservée aux administrateurs" in page.note.text()
+    assert page.buttons == {}
+    assert page.objectives.topLevelItemCount() > 0 and page.models["grid"].rowCount() > 0
+    page.objectives.setCurrentItem(page.objectives.topLevelItem(0))
+    page.edit_objective_or_line()  # a double-click does nothing
+    with db.session() as session:
+        assert session.scalar(select(m.AuditEvent.id).where(m.AuditEvent.action.like("referentiel.%"))) is None
+    assert isinstance(actor, Actor)
