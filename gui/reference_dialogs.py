@@ -143,3 +143,34 @@ class NeighbourhoodDialog(FormDialog):
         v = self.form.values()
         return services.save_neighbourhood(self.window.database, self.window.actor, self.neighbourhood_id,
                                            v["commune_id"], v["name"], v["is_qpv"], v["qpv_code"])
+
+
+class AgentSectorsDialog(FormDialog):
+    """The neighbourhoods an agent covers (their case scope), via core.users.update_user."""
+
+    def __init__(self, window, user_id: int, parent=None):
+        super().__init__("Secteurs de l'agent", parent)
+        self.window, self.user_id = window, user_id
+        with window.database.session() as session:
+            user = session.get(m.User, user_id)
+            chosen = {n.id for n in user.sectors}
+            name = user.full_name or user.login
+            places = session.execute(select(m.Neighbourhood.id, m.Commune.name, m.Neighbourhood.name)
+                                     .join(m.Commune).order_by(m.Commune.name, m.Neighbourhood.name)).all()
+        self.sectors = QListWidget()
+        self.sectors.setMinimumHeight(260)
+        for neighbourhood_id, commune, quarter in places:
+            entry = QListWidgetItem(f"{commune} – {quarter}")
+            entry.setData(Qt.UserRole, neighbourhood_id)
+            entry.setCheckState(Qt.Checked if neighbourhood_id in chosen else Qt.Unchecked)
+            self.sectors.addItem(entry)
+        self.form.add("sectors", f"Quartiers suivis par {name}", self.sectors)
+
+    def checked(self) -> list[int]:
+        return [self.sectors.item(i).data(Qt.UserRole) for i in range(self.sectors.count())
+                if self.sectors.item(i).checkState() == Qt.Checked]
+
+    def perform(self):
+        from core.users import update_user
+
+        return update_user(self.window.database, self.window.actor, self.user_id, sector_ids=self.checked())

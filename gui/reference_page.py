@@ -46,8 +46,8 @@ class ReferencePage(QWidget):
         layout.addWidget(title_label("Référentiels"))
         text = ("Ces listes alimentent les formulaires, les règles et les bilans. " + (
             "Sélectionnez une ligne puis « Modifier… » (ou double-cliquez). Une ligne déjà utilisée ne se supprime "
-            "pas : décochez « Actif » pour qu'elle ne soit plus proposée. Les comptes et secteurs des agents se "
-            "gèrent depuis l'administration des utilisateurs." if self.editable else
+            "pas : décochez « Actif » pour qu'elle ne soit plus proposée. Les comptes des agents se gèrent depuis "
+            "l'administration des utilisateurs, leurs secteurs ici." if self.editable else
             "Cette vue les présente en consultation ; leur modification est réservée aux administrateurs."))
         self.note = QLabel(text)
         self.note.setWordWrap(True)
@@ -73,6 +73,10 @@ class ReferencePage(QWidget):
             table.set_widths(self.WIDTHS[key])
             self.models[key], self.tables[key] = model, table
             tools = []
+            if key == "agents":
+                table.activated_row.connect(lambda _row: self.edit_row("agents", dialogs.AgentSectorsDialog))
+                tools = [("Modifier les secteurs…",
+                          lambda _c=False: self.edit_row("agents", dialogs.AgentSectorsDialog))]
             if key in editors:
                 dialog = editors[key]
                 table.activated_row.connect(lambda _row, k=key, d=dialog: self.edit_row(k, d))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
@@ -112,3 +113,23 @@ def test_others_see_the_lists_read_only(qtbot, db, role):
     with db.session() as session:
         assert session.scalar(select(m.AuditEvent.id).where(m.AuditEvent.action.like("referentiel.%"))) is None
     assert isinstance(actor, Actor)
+
+
+def test_admin_sets_the_sectors_of_an_agent(qtbot, db, monkeypatch):
+    admin = make_user(db, login="adm", role="admin")
+    agent = make_user(db, login="agt", role="agent")
+    page = _page(qtbot, db, admin)
+    model, table = page.models["agents"], page.tables["agents"]
+    table.selectRow(next(i for i in range(model.rowCount()) if model.row(i)["_id"] == agent.user_id))
+
+    def tick_first_two(dialog):
+        for i in range(2):
+            dialog.sectors.item(i).setCheckState(Qt.Checked)
+
+    shown = _answer_with(monkeypatch, dialogs.AgentSectorsDialog, tick_first_two)
+    page.buttons["agents:Modifier les secteurs…"].click()
+    names = [shown[0].sectors.item(i).text().split(" – ", 1)[1] for i in range(2)]
+    row = next(model.row(i) for i in range(model.rowCount()) if model.row(i)["_id"] == agent.user_id)
+    assert sorted(row["sectors"].split(", ")) == sorted(names)
+    with db.session() as session:
+        assert len(session.get(m.User, agent.user_id).sectors) == 2
