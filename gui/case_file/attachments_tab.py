@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.errors import DomainError
 from core.services import attachments as attachment_services
@@ -63,7 +63,10 @@ class AttachmentsTab(QWidget):
         rows = session.execute(select(m.Attachment.id, m.Attachment.filename, m.Attachment.mime_type,
                                       m.Attachment.taken_at, m.Attachment.created_at, m.Attachment.caption,
                                       m.Attachment.size_bytes)
-                               .where(m.Attachment.case_id == case.id).order_by(m.Attachment.taken_at)).all()
+                               .where(m.Attachment.case_id == case.id)
+                               # Undated files (documents, photos without EXIF) sit at the day they were added.
+                               .order_by(func.coalesce(m.Attachment.taken_at, m.Attachment.created_at),
+                                         m.Attachment.id)).all()
         for attachment_id, filename, mime, taken_at, created_at, caption, size in rows:
             content = session.scalar(select(m.Attachment.content).where(m.Attachment.id == attachment_id)) \
                 if mime.startswith("image/") else None

@@ -61,6 +61,16 @@ def test_a_refused_file_is_explained_in_french_and_the_others_are_added(qtbot, d
     assert [tab.list.item(i).text().split("\n")[0] for i in range(tab.list.count())] == ["cuisine.jpg"]
 
 
+def test_files_are_shown_in_the_order_they_were_taken_or_added(qtbot, db, tmp_path, monkeypatch):
+    window, tab, case_id = _open_tab(qtbot, db)
+    document = tmp_path / "courrier.pdf"
+    document.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    photo = _photo(tmp_path / "cave.jpg")  # taken in March 2026, added after the letter
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(document), str(photo)], ""))
+    tab.add_files()
+    assert [tab.list.item(i).text().split("\n")[0] for i in range(tab.list.count())] == ["cave.jpg", "courrier.pdf"]
+
+
 def test_removing_asks_first_then_deletes(qtbot, db, tmp_path, monkeypatch):
     window, tab, case_id = _open_tab(qtbot, db)
     photo = _photo(tmp_path / "cave.jpg")
