@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -161,9 +162,12 @@ class ConcludeVisitDialog(QDialog):
                                               .where(m.DisorderItem.active).order_by(m.DisorderItem.zone,
                                                                                      m.DisorderItem.position)).all()
             case_boxes = [self._case_box(session, case, procedures) for case in visit.cases]
+            self.photo_case_id = visit.cases[0].id if visit.cases else None
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(self.form)
+        if self.photo_case_id is not None:
+            body_layout.addWidget(self._photo_box())
         for box in case_boxes:
             body_layout.addWidget(box)
         if self.collective:
@@ -292,6 +296,44 @@ class ConcludeVisitDialog(QDialog):
         self.common_rows.append((item, location, description, severity))
         item.setFocus()
 
+    def _photo_box(self) -> QGroupBox:
+        """Photos taken during the visit, attached to the (first) case with the visit once it is concluded."""
+        box = QGroupBox("Photos de la visite")
+        self.photo_list = QListWidget()
+        self.photo_list.setMaximumHeight(80)
+        choose = QPushButton("Ajouter des photos…")
+        choose.clicked.connect(self._choose_photos)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.photo_list)
+        layout.addWidget(choose, 0, Qt.AlignLeft)
+        return box
+
+    def _choose_photos(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        paths, _filter = QFileDialog.getOpenFileNames(self, "Photos de la visite", "",
+                                                      "Images (*.jpg *.jpeg *.png *.webp);;Tous les fichiers (*)")
+        for path in paths:
+            self.photo_list.addItem(path)
+
+    def photo_paths(self) -> list:
+        from pathlib import Path
+
+        if self.photo_case_id is None:
+            return []
+        return [Path(self.photo_list.item(i).text()) for i in range(self.photo_list.count())]
+
+    def _attach_photos(self) -> None:
+        from gui.case_file.attachments_tab import add_file
+
+        problems = [reason for path in self.photo_paths()
+                    if (reason := add_file(self.database, self.window.actor, self.photo_case_id, path,
+                                           visit_id=self.visit_id))]
+        if problems:
+            QMessageBox.warning(self, "Photos non ajoutées",
+                                "La conclusion est enregistrée, mais ces photos n'ont pas été jointes :\n"
+                                + "\n".join(problems))
+
     def values(self) -> dict:
         findings = {case_id: {item_id: combo.currentData() for item_id, combo in combos.items()
                               if combo.currentData() is not None}
@@ -322,6 +364,7 @@ class ConcludeVisitDialog(QDialog):
             return
         for draft in self.drafts:
             draft.discard()
+        self._attach_photos()
         self.accept()
 
     def reject(self) -> None:

@@ -101,19 +101,7 @@ class AttachmentsTab(QWidget):
 
     def _add_one(self, path: Path) -> str | None:
         """Add one file; the French reason when it could not be added."""
-        try:
-            # Checked before reading so a huge file is not loaded into memory for nothing.
-            if path.stat().st_size > attachment_services.MAX_BYTES:
-                return (f"Le fichier « {path.name} » est trop volumineux : "
-                        f"{attachment_services.MAX_LABEL} au plus.")
-            content = path.read_bytes()
-        except OSError as error:
-            return f"Le fichier « {path.name} » n'a pas pu être lu ({error.strerror or error})."
-        try:
-            attachment_services.add_attachment(self.database, self.page.actor, self.page.case_id, path.name, content)
-        except DomainError as error:
-            return error.message
-        return None
+        return add_file(self.database, self.page.actor, self.page.case_id, path)
 
     def remove_selected(self) -> None:
         items = self.list.selectedItems()
@@ -128,3 +116,19 @@ class AttachmentsTab(QWidget):
         if call_service(self, attachment_services.remove_attachment, self.database, self.page.actor,
                         items[0].data(Qt.UserRole)) is not None:
             self.page.changed()
+
+
+def add_file(database, actor, case_id: int, path: Path, visit_id: int | None = None) -> str | None:
+    """Attach one file to a case (and a visit); the French reason when it could not be added."""
+    try:
+        # Checked before reading so a huge file is not loaded into memory for nothing.
+        if path.stat().st_size > attachment_services.MAX_BYTES:
+            return f"Le fichier « {path.name} » est trop volumineux : {attachment_services.MAX_LABEL} au plus."
+        content = path.read_bytes()
+    except OSError as error:
+        return f"Le fichier « {path.name} » n'a pas pu être lu ({error.strerror or error})."
+    try:
+        attachment_services.add_attachment(database, actor, case_id, path.name, content, visit_id=visit_id)
+    except DomainError as error:
+        return error.message
+    return None
