@@ -218,6 +218,11 @@ class CaseListPage(QWidget):
 
     def _load(self, query: CaseQuery) -> None:
         """Compute the ids in the pool; only the latest request is shown."""
+        if not self.isVisible():
+            # Built but not shown (start-up, restored sort order): load when shown, not in the background now.
+            self.model.query = query
+            self._stale = True
+            return
         self._generation += 1
         generation = self._generation
         database, actor = self.database, self.window.actor
@@ -271,6 +276,10 @@ class CaseListPage(QWidget):
                 self.empty_label.setText("Chargement des dossiers…")
                 self.empty_label.setVisible(True)
             self._load(self.current_query())
+
+    def showEvent(self, event):  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.refresh()  # a load deferred while the page was hidden happens now
 
     def mark_stale(self) -> None:
         self._stale = True

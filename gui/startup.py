@@ -80,8 +80,13 @@ def open_for_window(open_db, target, interactive: bool = True, lock: bool = True
     return database, held
 
 
+BACKGROUND_CHECK_DELAY_MS = 20_000  # once the first views have loaded: the check must not delay them
+
+
 def check_in_background(path: Path, interactive: bool) -> None:
     """Quick check of a cleanly closed base while the user works; warn if it finds damage."""
+    from PySide6.QtCore import QTimer
+
     from gui.workers import run_in_background
 
     def job():
@@ -95,7 +100,7 @@ def check_in_background(path: Path, interactive: bool) -> None:
                                + ". Fermez l'application : au prochain démarrage, la dernière sauvegarde "
                                  "vérifiée vous sera proposée.")
 
-    run_in_background(job, done)
+    QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, lambda: run_in_background(job, done))
 
 
 def _open_checked(open_db, path: Path | None, interactive: bool, check_now: bool = True):

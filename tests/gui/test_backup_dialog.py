@@ -157,6 +157,7 @@ def test_clean_close_skips_the_blocking_check_and_checks_in_background(qtbot, tm
     calls = []
     real_check = startup.check_file
     monkeypatch.setattr(startup, "check_file", lambda *a, **k: calls.append(a[0]) or real_check(*a, **k))
+    monkeypatch.setattr(startup, "BACKGROUND_CHECK_DELAY_MS", 10)
     for expected_blocking in (True, False):  # first use: checked before opening; after a clean close: not
         calls.clear()
         database, lock = startup.open_for_window(lambda: open_database(path), path, interactive=False)
