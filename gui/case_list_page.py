@@ -58,6 +58,7 @@ class CaseListPage(QWidget):
         self.model.loader = self._load
         self.total = 0
         self._stale = True
+        self._overdue_stale = True
         self._generation = 0
         self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.apply_filters)
         self._build()
@@ -226,15 +227,19 @@ class CaseListPage(QWidget):
         self._generation += 1
         generation = self._generation
         database, actor = self.database, self.window.actor
+        # Overdue markers change with the data, not with a search or a sort: recomputed only after changes.
+        known_overdue = None if self._overdue_stale else self.model.overdue
 
         def job():
             with database.session() as session:  # an agent sees only their sectors and assigned cases
-                return case_ids(session, query, actor), count_cases(session, actor), overdue_ids(session)
+                overdue = known_overdue if known_overdue is not None else overdue_ids(session)
+                return case_ids(session, query, actor), count_cases(session, actor), overdue
 
         def done(result):
             if generation != self._generation:
                 return
             ids, total, overdue = result
+            self._overdue_stale = False
             self.total = total
             self.model.set_ids(ids, query, overdue)
             self._after_load()
@@ -283,6 +288,7 @@ class CaseListPage(QWidget):
 
     def mark_stale(self) -> None:
         self._stale = True
+        self._overdue_stale = True
         if self.isVisible():
             self.apply_filters()
 
