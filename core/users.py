@@ -59,7 +59,7 @@ def _check_role(role: str) -> str:
 
 
 def _get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None:
         raise NotFound(f"Utilisateur n° {user_id} introuvable.")
     return user
