@@ -59,7 +59,8 @@ class TasksPage(TablePage):
             def job():
                 return refresh_reminders(database, actor)
 
-            run_in_background(job, lambda _changes: super(TasksPage, self).refresh(), busy=self.window.set_busy,
+            # Reloaded at once if the queue is on screen, else when it is shown: no GUI-thread work for a hidden page.
+            run_in_background(job, lambda _changes: self.mark_stale(), busy=self.window.set_busy,
                               on_error=lambda _info: None)  # a refused refresh (rights) leaves the queue as is
 
     def load_rows(self) -> list[dict]:
