@@ -5,6 +5,7 @@ import argparse
 import re
 import sys
 from datetime import date
+from pathlib import Path
 
 _TRANSLATIONS = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
@@ -58,3 +59,25 @@ def positive_int(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"« {value} » doit être positif ou nul")
     return number
+
+
+def output_target(text: str) -> Path | None:
+    """The file a command will write, or None (message printed) when its folder does not exist."""
+    target = Path(text)
+    if not target.parent.is_dir():
+        print(f"Erreur : le dossier « {target.parent} » n'existe pas.", file=sys.stderr)
+        return None
+    return target
+
+
+def write_with_messages(target: Path, action):
+    """Run `action()`, which writes `target`; (True, result), or (False, None) after a French message."""
+    from core.errors import DomainError
+
+    try:
+        return True, action()
+    except DomainError as error:
+        print(f"Erreur : {error.message}", file=sys.stderr)
+    except OSError as error:
+        print(f"Erreur : impossible d'écrire « {target} » ({error.strerror or error}).", file=sys.stderr)
+    return False, None

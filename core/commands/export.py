@@ -1,12 +1,9 @@
 """`main.py export --format csv|xlsx -o FICHIER [--search TEXTE] [filtres]`: the case list as a spreadsheet."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 from core.actor import SYSTEM
-from core.commands.cli import french_date
-from core.errors import DomainError
+from core.commands.cli import french_date, output_target, write_with_messages
 from core.exports import COLUMNS, ExportFilter, export_cases
 from db.vocab import CASE_STATUSES
 
@@ -30,20 +27,15 @@ def register(subparsers) -> None:
 
 
 def run(args, open_db) -> int:
-    target = Path(args.sortie)
-    if not target.parent.is_dir():
-        print(f"Erreur : le dossier « {target.parent} » n'existe pas.", file=sys.stderr)
+    target = output_target(args.sortie)
+    if target is None:
         return 1
     columns = [c.strip() for c in args.colonnes.split(",") if c.strip()] if args.colonnes else None
     filters = ExportFilter(text=args.search, statuses=tuple(args.statut or ()), neighbourhood=args.quartier,
                            commune=args.commune, objective=args.objectif, opened_from=args.du, opened_to=args.au)
-    try:
-        report = export_cases(open_db(), SYSTEM, target, args.format, columns, filters)
-    except DomainError as error:
-        print(f"Erreur : {error.message}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"Erreur : impossible d'écrire « {target} » ({error.strerror}).", file=sys.stderr)
+    ok, report = write_with_messages(target, lambda: export_cases(open_db(), SYSTEM, target, args.format, columns,
+                                                                  filters))
+    if not ok:
         return 1
     noun = "dossier exporté" if report.rows <= 1 else "dossiers exportés"
     print(f"{report.rows} {noun} dans {report.path} ({report.seconds:.1f} s).")

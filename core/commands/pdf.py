@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from core.actor import SYSTEM
-from core.commands.cli import french_date
+from core.commands.cli import french_date, output_target, write_with_messages
 from core.errors import DomainError
 
 
@@ -54,19 +54,13 @@ def _output(parser) -> None:
 def run(args, open_db) -> int:
     if args.pdf_command == "en-tete":
         return _header(args, open_db())
-    target = Path(args.sortie)
-    if not target.parent.is_dir():
-        print(f"Erreur : le dossier « {target.parent} » n'existe pas.", file=sys.stderr)
+    target = output_target(args.sortie)
+    if target is None:
         return 1
     database = open_db()
     started = time.perf_counter()
-    try:
-        data = _build(args, database, target)
-    except DomainError as error:
-        print(f"Erreur : {error.message}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"Erreur : impossible d'écrire « {target} » ({error.strerror}).", file=sys.stderr)
+    ok, data = write_with_messages(target, lambda: _build(args, database, target))
+    if not ok:
         return 1
     print(f"PDF écrit : {target} ({len(data) // 1024} Ko, {time.perf_counter() - started:.1f} s)")
     return 0
