@@ -172,15 +172,7 @@ def save_partner(session: Session, actor: Actor, partner_id: int | None, name: s
     values = {"name": name, "partner_type": partner_type, "phone": (phone or "").strip()[:30], "email": email[:200],
               "address": (address or "").strip()[:300], "contact_name": (contact_name or "").strip()[:200],
               "active": bool(active)}
-    if partner_id is None:
-        row = m.Partner(**values)
-        session.add(row)
-        session.flush()
-        return Changes("partner", row.id, fields=["name"], created=True)
-    row = session.get(m.Partner, partner_id)
-    if row is None:
-        raise ValidationError(f"Partenaire n° {partner_id} inconnu.", field="partner_id")
-    return Changes("partner", row.id, fields=_changed(row, values))
+    return _create_or_update(session, m.Partner, "partner", partner_id, values, f"Partenaire n° {partner_id} inconnu.")
 
 
 @action("referentiel.quartier", "reference.edit")
@@ -198,12 +190,19 @@ def save_neighbourhood(session: Session, actor: Actor, neighbourhood_id: int | N
         raise ValidationError("Ce quartier existe déjà dans cette commune.", field="name")
     values = {"commune_id": commune_id, "name": name, "is_qpv": bool(is_qpv),
               "qpv_code": qpv_code if is_qpv else None}
-    if neighbourhood_id is None:
-        row = m.Neighbourhood(**values)
+    return _create_or_update(session, m.Neighbourhood, "neighbourhood", neighbourhood_id, values,
+                             f"Quartier n° {neighbourhood_id} inconnu.")
+
+
+def _create_or_update(session: Session, model, entity: str, row_id: int | None, values: dict,
+                      unknown: str) -> Changes:
+    """Insert a new row (row_id None) or apply the values to an existing one, naming what changed."""
+    if row_id is None:
+        row = model(**values)
         session.add(row)
         session.flush()
-        return Changes("neighbourhood", row.id, fields=["name"], created=True)
-    row = session.get(m.Neighbourhood, neighbourhood_id)
+        return Changes(entity, row.id, fields=["name"], created=True)
+    row = session.get(model, row_id)
     if row is None:
-        raise ValidationError(f"Quartier n° {neighbourhood_id} inconnu.", field="neighbourhood_id")
-    return Changes("neighbourhood", row.id, fields=_changed(row, values))
+        raise ValidationError(unknown, field=f"{entity}_id")
+    return Changes(entity, row.id, fields=_changed(row, values))
