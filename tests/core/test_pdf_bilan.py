@@ -15,7 +15,7 @@ from core.actor import SYSTEM, Actor
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.formatting import fr_number
 from core.pdf.bilan import build_bilan
-from core.pdf.bilan_data import case_ids_behind, compute_bilan, resolve_scope
+from core.pdf.bilan_data import INDICATORS, case_ids_behind, compute_bilan, counts, resolve_scope
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +48,21 @@ def test_indicators_equal_direct_sql_counts(demo_db):
             assert bilan.by_objective.get(objective_id, {}).get("saisines", 0) == expected, code
         assert len(bilan.annex) == bilan.totals["suivis"]
         assert sum(count for _month, count in bilan.per_month) == bilan.totals["ouverts"]
+
+
+@pytest.mark.parametrize("commune", [None, "Roubaix"])
+def test_bilan_counts_equal_the_dashboards_grouped_sql(demo_db, commune):
+    """The bilan counts in Python what the dashboard groups in SQL: every figure must agree."""
+    with demo_db.session() as session:
+        scope = resolve_scope(session, START, END, commune=commune)
+        bilan = compute_bilan(session, scope)
+        grouped = counts(session, scope, "objective")
+        overall = counts(session, scope, "all")[0]
+    assert bilan.totals == overall
+    assert overall["visites"] > 0 and overall["desordres"] > 0 and overall["saisines"] > 0
+    for objective_id, _code, _label in bilan.objectives:
+        expected = grouped.get(objective_id, {i.key: 0 for i in INDICATORS})
+        assert bilan.by_objective.get(objective_id, {i.key: 0 for i in INDICATORS}) == expected
 
 
 def test_neighbourhood_scope_and_drill_down(demo_db):
