@@ -112,7 +112,7 @@ class ExportDialog(QDialog):
 
 def export_current_list(window) -> ExportDialog:
     """Open the dialog on the list the Dossiers view shows now."""
-    ids = list(window.case_list.model.ids) if hasattr(window, "case_list") else []
+    ids = window.case_list.listed_ids() if hasattr(window, "case_list") else []
     dialog = ExportDialog(window, ids)
     dialog.show()
     return dialog

@@ -77,3 +77,31 @@ def test_column_widths_and_window_size_are_remembered(qtbot, demo_db):
     assert QSettings().value("main_window/splitter") == splitter_state
     again, again_page = list_page(qtbot, demo_db)
     assert again_page.table.columnWidth(1) == 333
+
+
+def test_a_long_list_shows_its_sorted_first_page_then_the_rest_below_it(qtbot, db):
+    from core.case_list import case_ids
+    from core.demo import build_demo
+    from tests.conftest import DEMO_TODAY
+
+    build_demo(db, cases=450, seed=3, today=DEMO_TODAY)
+    window, page = list_page(qtbot, db)
+    qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 200)
+    events = []
+    first_page = []
+    page.model.modelReset.connect(lambda: (first_page.extend(page.model.ids), events.append(
+        ("reset", page.model.rowCount(), page.model.complete, len(page.model.cache), page.count_text()))))
+    page.model.rowsInserted.connect(lambda *_: events.append(("inserted", page.model.rowCount(), page.model.complete)))
+
+    page.table.sortByColumn(1, Qt.AscendingOrder)  # Ménage
+    qtbot.waitUntil(lambda: len(events) == 2)
+
+    with db.session() as session:
+        expected = case_ids(session, page.model.query, window.actor)
+    assert len(expected) > 200
+    # First the first 200 sorted rows, already read in the background, with a word saying more is coming…
+    assert events[0] == ("reset", 200, False, 200, "200 premiers dossiers affichés, suite en cours de chargement…")
+    # …then the rest appended below them, not a second reset that would lose the scroll position.
+    assert events[1] == ("inserted", len(expected), True)
+    assert first_page == expected[:200] and page.model.ids == expected
+    assert "premiers" not in page.count_text()
