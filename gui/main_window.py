@@ -1,12 +1,16 @@
 """The main window: navigation between the views, menus, status bar, window state.
 
-Views live in `self.pages` (key -> widget), listed in NAVIGATION order. A page may
+Views live in `self.pages` (key -> widget), listed in NAVIGATION order; each is built
+the first time it is shown, so start-up builds only the case list and the first view. A page may
 define `refresh()` (called when shown), `save()` (Ctrl+S), `print_current()`
 (Ctrl+P), `focus_search()` (Ctrl+F) and `has_unsaved_changes()`.
 Other features add their menu entries in `_build_menus` and their pages in
 `_build_pages`.
 """
 from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,7 +31,6 @@ from core.actor import Actor
 from db.engine import Database
 from db.search import fold
 from db.vocab import ROLES, label
-from gui.widgets import PlaceholderPage
 
 APP_TITLE = "Médiation Habitat"
 
@@ -44,6 +47,35 @@ NAVIGATION: list[tuple[str, str]] = [
 START_VIEW = "echeances"
 
 
+class Pages(Mapping):
+    """The views by key, each built on first access (values() and items() build them all)."""
+
+    def __init__(self, on_built: Callable[[QWidget], None]):
+        self._factories: dict[str, Callable[[], QWidget]] = {}
+        self._built: dict[str, QWidget] = {}
+        self._on_built = on_built
+
+    def add(self, key: str, factory: Callable[[], QWidget]) -> None:
+        self._factories[key] = factory
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self._built:
+            page = self._factories[key]()
+            self._built[key] = page
+            self._on_built(page)
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+    def built(self) -> dict[str, QWidget]:
+        """The pages built so far (a change only concerns those: the others load when first shown)."""
+        return dict(self._built)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, actor: Actor | None = None):
         super().__init__()
@@ -57,7 +89,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_TITLE} — Contrat de Ville 2024-2030")
         self.resize(1280, 800)
         self._build_status_bar()
-        self.pages: dict[str, QWidget] = {}
+        self.stack = QStackedWidget()
+        self.pages = Pages(self.stack.addWidget)
         self._build_pages()
         self._build_layout()
         self._build_menus()
@@ -66,26 +99,23 @@ class MainWindow(QMainWindow):
 
     # -- pages -----------------------------------------------------------------
     def _build_pages(self) -> None:
-        from gui.agenda_page import AgendaPage
         from gui.case_list_page import CaseListPage
-        from gui.commissions_page import CommissionsPage
-        from gui.reference_page import ReferencePage
-        from gui.relocation_page import RelocationPage
-        from gui.tasks_page import TasksPage
 
-        self.pages["tableau-de-bord"] = self._make_dashboard_page()
+        def page(module: str, name: str) -> Callable[[], QWidget]:
+            return lambda: getattr(importlib.import_module(module), name)(self)
+
         self.case_list = CaseListPage(self)
-        self.pages["dossiers"] = self.case_list
-        self.pages["agenda"] = AgendaPage(self)
-        self.pages["relogement"] = RelocationPage(self)
-        self.pages["commissions"] = CommissionsPage(self)
-        self.pages["echeances"] = TasksPage(self)
-        self.pages["referentiels"] = ReferencePage(self)
-
-    def _make_dashboard_page(self) -> QWidget:
-        from gui.dashboard import DashboardPage
-
-        return DashboardPage(self)
+        for key, (module, name) in {
+            "tableau-de-bord": ("gui.dashboard", "DashboardPage"),
+            "agenda": ("gui.agenda_page", "AgendaPage"),
+            "relogement": ("gui.relocation_page", "RelocationPage"),
+            "commissions": ("gui.commissions_page", "CommissionsPage"),
+            "echeances": ("gui.tasks_page", "TasksPage"),
+            "referentiels": ("gui.reference_page", "ReferencePage"),
+        }.items():
+            self.pages.add(key, page(module, name))
+        self.pages.add("dossiers", lambda: self.case_list)
+        self.pages["dossiers"]  # noqa: B018 - into the stack now: other views and actions use the case list
 
     def _build_layout(self) -> None:
         self.navigation = QListWidget()
@@ -94,14 +124,11 @@ class MainWindow(QMainWindow):
         self.navigation.setMaximumWidth(240)
         self.navigation.setStyleSheet("QListWidget#navigation { font-size: 11pt; } "
                                       "QListWidget#navigation::item { padding: 7px 6px; }")
-        self.stack = QStackedWidget()
         for index, (key, text) in enumerate(NAVIGATION):
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, key)
             item.setToolTip(f"{text} (Ctrl+{index + 1})")
             self.navigation.addItem(item)
-        for key, page in self.pages.items():
-            self.stack.addWidget(page)
         self.navigation.currentRowChanged.connect(self._navigation_changed)
         # Clicking or Enter on the highlighted entry (e.g. « Dossiers » while a case is open) goes there too.
         self.navigation.itemClicked.connect(lambda item: self._navigation_changed(self.navigation.row(item)))
@@ -276,7 +303,7 @@ class MainWindow(QMainWindow):
     def cases_changed(self, case_ids=()) -> None:
         """After a write: views showing cases reload when next shown; the list now."""
         self.case_list.mark_stale()
-        for key, page in self.pages.items():
+        for page in self.pages.built().values():
             if hasattr(page, "mark_stale") and page is not self.case_list:
                 page.mark_stale()
 
@@ -338,7 +365,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/splitter", self.splitter.saveState())
-        for page in list(self.pages.values()) + [self.case_page]:
+        for page in [*self.pages.built().values(), self.case_page]:
             if page is not None and hasattr(page, "save_state"):
                 page.save_state(settings)
 

@@ -78,3 +78,22 @@ def test_sorting_is_done_by_the_core(demo_db):
     assert references == sorted(references)
     model.sort(reference_column, Qt.DescendingOrder)
     assert model.row_at(0).reference == references[-1]
+
+
+def test_views_are_built_when_first_shown_and_a_change_does_not_build_the_others(qtbot, demo_db):
+    from gui.main_window import START_VIEW
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert set(window.pages.built()) == {START_VIEW, "dossiers"}  # start-up builds the first view and the list
+    assert window.current_page() is window.pages.built()[START_VIEW]
+    window.show_view("relogement")
+    relocation = window.pages.built()["relogement"]
+    assert window.current_page() is relocation
+    window.cases_changed()
+    window.close()  # saving the window state builds nothing either
+    assert set(window.pages.built()) == {START_VIEW, "dossiers", "relogement"}
+    window.show_view("agenda")
+    assert window.current_page() is window.pages["agenda"] and len(window.pages.built()) == 4
+    assert window.pages["relogement"] is relocation  # built once
