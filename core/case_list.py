@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
-from sqlalchemy import bindparam, and_, case, false, func, or_, select, text, union
+from sqlalchemy import and_, bindparam, case, exists, false, func, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from core.access import restrict_cases
@@ -226,18 +226,28 @@ def _filtered(session: Session, statement, query: CaseQuery, needed: set):
     return statement.where(*where), needed
 
 
-def overdue_condition(today: date):
+def overdue_condition(today: date, among: Sequence[int] | None = None):
     """A case is overdue when a task, a referral's answer or a visit's conclusion is late.
 
     A union of three small index-driven selects: far cheaper than three EXISTS per case.
+    With `among` (a page of ids), each select is limited to those cases: the union of
+    every late case in the base costs ~0.12 s at 100,000 cases, a page's share ~1 ms.
     """
     tasks = select(m.Task.case_id).where(m.Task.done_on.is_(None), m.Task.due_on < today,
                                          m.Task.case_id.is_not(None))
     referrals = select(m.Referral.case_id).where(m.Referral.status.in_(("nouvelle", "en_cours")),
                                                  m.Referral.expected_answer_on < today)
-    visits = (select(m.VisitCase.case_id).join(m.Visit, m.Visit.id == m.VisitCase.visit_id)
-              .where(or_(m.Visit.status == "conclusion_a_renseigner",
-                         and_(m.Visit.status == "planifiee", m.Visit.scheduled_at < datetime.combine(today, time.min)))))
+    late_visit = or_(m.Visit.status == "conclusion_a_renseigner",
+                     and_(m.Visit.status == "planifiee", m.Visit.scheduled_at < datetime.combine(today, time.min)))
+    if among is None:
+        visits = select(m.VisitCase.case_id).join(m.Visit, m.Visit.id == m.VisitCase.visit_id).where(late_visit)
+    else:
+        ids = list(among)
+        tasks = tasks.where(m.Task.case_id.in_(ids))
+        referrals = referrals.where(m.Referral.case_id.in_(ids))
+        # EXISTS keeps SQLite on the page's visit links; a join starts from every planned visit.
+        visits = select(m.VisitCase.case_id).where(
+            m.VisitCase.case_id.in_(ids), exists(select(m.Visit.id).where(m.Visit.id == m.VisitCase.visit_id, late_visit)))
     return m.Case.id.in_(union(tasks, referrals, visits))
 
 

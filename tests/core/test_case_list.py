@@ -114,3 +114,17 @@ def test_activity_period_filter(shared_demo):
         expected = _sql_ids(session, "SELECT id FROM cases WHERE date(last_activity_at) BETWEEN :a AND :b",
                             a=start.isoformat(), b=DEMO_TODAY.isoformat())
         assert ids == expected
+
+
+def test_overdue_among_a_page_equals_the_whole_set_restricted_to_it(demo_db):
+    """The first page's markers come from `among`; they must match the full computation."""
+    from core.case_list import overdue_condition
+
+    with demo_db.session() as session:
+        late = set(session.scalars(select(m.Case.id).where(overdue_condition(DEMO_TODAY))))
+        every = list(session.scalars(select(m.Case.id).order_by(m.Case.id)))
+        assert 0 < len(late) < len(every)
+        for start in range(0, len(every), 37):
+            page = every[start:start + 37]
+            among = set(session.scalars(select(m.Case.id).where(overdue_condition(DEMO_TODAY, page))))
+            assert among == late & set(page)
