@@ -189,17 +189,7 @@ class DashboardPage(QWidget):
             bar_set.clicked.connect(lambda index, key=key: self.drill_objective(index, key))
             series.append(bar_set)
             self.bar_sets.append(bar_set)
-        chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([code for _id, code, _text in data["objectives"]])
-        chart.addAxis(axis_x, Qt.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%d")
-        axis_y.setMin(0)
-        chart.addAxis(axis_y, Qt.AlignLeft)
-        series.attachAxis(axis_y)
-        axis_y.applyNiceNumbers()
+        _add_bar_axes(chart, series, [code for _id, code, _text in data["objectives"]], Qt.AlignBottom)
         chart.legend().setAlignment(Qt.AlignBottom)
         self.objective_chart.setChart(chart)
 
@@ -233,17 +223,7 @@ class DashboardPage(QWidget):
         self.neighbourhood_set.clicked.connect(
             lambda index: self.show_cases("neighbourhood", self.neighbourhood_keys[index], "suivis", names[index]))
         series.append(self.neighbourhood_set)
-        chart.addSeries(series)
-        axis_y = QBarCategoryAxis()
-        axis_y.append(names)
-        chart.addAxis(axis_y, Qt.AlignLeft)
-        series.attachAxis(axis_y)
-        axis_x = QValueAxis()
-        axis_x.setLabelFormat("%d")
-        axis_x.setMin(0)
-        chart.addAxis(axis_x, Qt.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_x.applyNiceNumbers()
+        _add_bar_axes(chart, series, names, Qt.AlignLeft)
         chart.legend().hide()
         self.neighbourhood_chart.setChart(chart)
 
@@ -280,6 +260,21 @@ class DashboardPage(QWidget):
         scope = self.scope()
         commune = self.commune_combo.currentText() if scope.commune_id else None
         pdf_actions.print_bilan(self.window, scope.start, scope.end, commune=commune)
+
+
+def _add_bar_axes(chart: QChart, series, categories: list[str], category_side) -> None:
+    """Add the series with its category axis on one side and a whole-number axis from 0 on the other."""
+    chart.addSeries(series)
+    category_axis = QBarCategoryAxis()
+    category_axis.append(categories)
+    value_axis = QValueAxis()
+    value_axis.setLabelFormat("%d")
+    value_axis.setMin(0)
+    value_side = Qt.AlignLeft if category_side == Qt.AlignBottom else Qt.AlignBottom
+    for axis, side in ((category_axis, category_side), (value_axis, value_side)):
+        chart.addAxis(axis, side)
+        series.attachAxis(axis)
+    value_axis.applyNiceNumbers()
 
 
 def _headers(model: QStandardItemModel, first: list[str]) -> None:
