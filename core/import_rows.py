@@ -152,16 +152,9 @@ def to_date(value):
     raise ValidationError(f"date « {text} » invalide (attendu JJ/MM/AAAA).")
 
 
-def _code(table: dict[str, str], value, what: str, required: bool = False):
-    text = _text(value)
-    if not text:
-        if required:
-            raise ValidationError(f"{what} obligatoire.")
-        return None
-    code = table.get(fold(text))
-    if code is None:
-        raise ValidationError(f"{what} « {text} » inconnu(e).")
-    return code
+def _vocabulary(labels: dict[str, str]) -> dict[str, str]:
+    """A vocabulary looked up by its French label (accents and case ignored) or by its code."""
+    return {fold(text): code for code, text in labels.items()} | {code: code for code in labels}
 
 
 def parse_row(session: Session, lookups: Lookups, line: int, values: dict, raw: list) -> RowResult:
@@ -206,8 +199,8 @@ def _dwelling(session, lookups: Lookups, values: dict, result: RowResult, collec
         if key == "dpe_date":
             value = attempt(key, lambda: to_date(values["dpe_date"]))
         elif key == "tenure":
-            value = attempt(key, lambda: _code({fold(t): c for c, t in TENURES.items()} | {c: c for c in TENURES},
-                                               values["tenure"], "Statut d'occupation", required=True))
+            value = attempt(key, lambda: _lookup(_vocabulary(TENURES), values["tenure"], "Statut d'occupation",
+                                                 required=True, feminine=False))
         else:
             value = _text(values[key]) or None
         if value is not None:
@@ -240,6 +233,7 @@ def _dwelling(session, lookups: Lookups, values: dict, result: RowResult, collec
 
 
 def _lookup(table: dict, value, what: str, required: bool = False, feminine: bool = True):
+    """The code or id of a value typed in the file, or a French message naming the field."""
     text = _text(value)
     if not text:
         if required:
@@ -261,9 +255,9 @@ def _case(lookups: Lookups, values: dict, result: RowResult, collector: v.Collec
             result.errors.append(("reference", f"le dossier {reference} existe déjà"))
         else:
             case["reference"] = reference
-    source = attempt("source", lambda: _code(lookups.sources, values.get("source"), "Origine")) or "autre"
-    priority = attempt("priority", lambda: _code({fold(t): c for c, t in PRIORITIES.items()} | {c: c for c in PRIORITIES},
-                                                 values.get("priority"), "Priorité")) or "normale"
+    source = attempt("source", lambda: _lookup(lookups.sources, values.get("source"), "Origine")) or "autre"
+    priority = attempt("priority", lambda: _lookup(_vocabulary(PRIORITIES), values.get("priority"),
+                                                   "Priorité")) or "normale"
     opened = attempt("opened_on", lambda: to_date(values.get("opened_on"))) or now().date()
     agent_id = attempt("agent", lambda: _lookup(lookups.users, values.get("agent"), "Agent", feminine=False))
     for key, value in (("source", source), ("priority", priority), ("opened_on", opened),
@@ -271,10 +265,11 @@ def _case(lookups: Lookups, values: dict, result: RowResult, collector: v.Collec
         collector.check(key, lambda k=key, x=value: CASE_FIELDS[k](x))
         if key in collector.values:
             case[key] = collector.values[key]
-    status = attempt("status", lambda: _code({fold(t): c for c, t in CASE_STATUSES.items()} | {c: c for c in CASE_STATUSES},
-                                             values.get("status"), "Statut")) or "nouveau"
+    status = attempt("status", lambda: _lookup(_vocabulary(CASE_STATUSES), values.get("status"), "Statut",
+                                               feminine=False)) or "nouveau"
     closed = attempt("closed_on", lambda: to_date(values.get("closed_on")))
-    reason = attempt("closure_reason", lambda: _code(lookups.closures, values.get("closure_reason"), "Motif de clôture"))
+    reason = attempt("closure_reason", lambda: _lookup(lookups.closures, values.get("closure_reason"),
+                                                       "Motif de clôture", feminine=False))
     if status == "clos" and (closed is None or reason is None):
         result.errors.append(("closed_on", "un dossier clos doit avoir une date et un motif de clôture"))
     if status != "clos" and closed is not None:
