@@ -156,3 +156,17 @@ def test_command_line_export_and_import(demo_db, db_path, tmp_path):
     assert "rien n'a été enregistré" in result.stdout
     result = run("import", str(tmp_path / "absent.xlsx"))
     assert result.returncode == 1 and "Fichier introuvable" in result.stderr
+
+
+def test_unknown_vocabulary_words_are_named_with_their_column_in_french(db, tmp_path):
+    row = list(GOOD_1)
+    row[HEADER.index("Statut d'occupation")] = "Squatteur"
+    row[HEADER.index("Origine")] = "Pigeon voyageur"
+    row[HEADER.index("Statut")] = "Perdu"
+    source = write_csv(tmp_path / "tableur.csv", [row])
+    report = import_cases(db, SYSTEM, source)
+    assert report.imported == 0 and count_cases(db) == 0
+    messages = {e.column: str(e) for e in report.errors}
+    assert "Statut d'occupation « Squatteur » inconnu." in messages["Statut d'occupation"]
+    assert "Origine « Pigeon voyageur » inconnue." in messages["Origine"]
+    assert "Statut « Perdu » inconnu." in messages["Statut"]
