@@ -27,9 +27,17 @@ def _items(session: Session, item_ids: Iterable[int]) -> list[m.DisorderItem]:
 
 def add_reported(session: Session, case: m.Case, items: list[m.DisorderItem], reported_on: date, comment: str = "",
                  state: str = "signale", visit_id: int | None = None) -> list[m.DisorderItem]:
-    """Add the items not yet on the case; returns the ones added."""
+    """Add the items not yet on the case; returns the ones added.
+
+    A line an administrator withdrew from the grid cannot be added any more; where a
+    case already has it, it stays (the finding is history).
+    """
     present = set(session.scalars(select(m.CaseDisorder.item_id).where(m.CaseDisorder.case_id == case.id)))
     added = [item for item in items if item.id not in present]
+    withdrawn = [item.label for item in added if not item.active]
+    if withdrawn:
+        raise ValidationError("Désordre retiré de la grille, il ne peut plus être signalé : " + " ; ".join(withdrawn)
+                              + ".", field="item_ids")
     session.add_all([m.CaseDisorder(case_id=case.id, item_id=item.id, state=state, reported_on=reported_on,
                                     comment=comment, visit_id=visit_id) for item in added])
     return added

@@ -108,6 +108,24 @@ def test_deactivated_grid_item_is_no_longer_offered_or_counted(db, admin):
         assert session.get(m.DisorderItem, added) is not None  # kept for the cases that reported it
 
 
+def test_a_withdrawn_grid_line_cannot_be_reported_but_stays_where_it_was(db, admin):
+    kept_case, new_case_id = new_case(db, admin), new_case(db, admin, last_name="Second")
+    item, other = item_ids(db, count=2)
+    disorders.report_disorders(db, admin, kept_case, [item])
+    with db.session() as session:
+        row = session.get(m.DisorderItem, item)
+        zone, theme, label = row.zone, row.theme, row.label
+    ref.save_disorder_item(db, admin, item, zone, theme, label, 30, active=False)
+    with pytest.raises(ValidationError, match="retiré de la grille") as error:
+        disorders.report_disorders(db, admin, new_case_id, [other, item])
+    assert label in str(error.value) and error.value.field == "item_ids"
+    disorders.set_reported_disorders(db, admin, kept_case, [item, other])  # the case keeps it, adds the other
+    with db.session() as session:
+        assert not session.scalars(select(m.CaseDisorder).where(m.CaseDisorder.case_id == new_case_id)).all()
+        kept = set(session.scalars(select(m.CaseDisorder.item_id).where(m.CaseDisorder.case_id == kept_case)))
+    assert kept == {item, other}
+
+
 def _procedure_exists(db, code):
     with db.session() as session:
         return session.get(m.ProcedureType, code) is not None
