@@ -98,3 +98,24 @@ def test_date_helpers():
     assert next_anniversary(date(2025, 3, 10), date(2026, 3, 10)) == date(2026, 3, 10)
     assert next_anniversary(date(2026, 1, 5), date(2026, 2, 1)) == date(2027, 1, 5)
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+
+
+def test_created_tasks_carry_a_french_title_with_french_dates(demo_db):
+    import re
+
+    with demo_db.write() as session:
+        derive_reminders(session, DEMO_TODAY)
+    openings = {"visite": ("Rédiger la conclusion de la visite du ", "Indiquer si la visite prévue le "),
+                "saisine": ("Relancer ",), "inactif-30": ("Aucune activité depuis le ",),
+                "inactif-45": ("Aucune activité depuis le ",), "inactif-90": ("Aucune activité depuis le ",),
+                "sne": ("Renouveler la demande de logement social",), "dalo": ("DALO reconnu le ",),
+                "proposition": ("Obtenir la réponse du ménage à la proposition du ",)}
+    with demo_db.session() as session:
+        rows = session.execute(select(m.Task.rule_key, m.Task.title).where(m.Task.rule_key.is_not(None))).all()
+    seen = set()
+    for key, title in rows:
+        rule = key.split(":", 1)[0]
+        seen.add(rule)
+        assert title.startswith(openings[rule]), (key, title)
+        assert re.search(r"\d{2}/\d{2}/\d{4}", title) and not re.search(r"\d{4}-\d{2}-\d{2}|None", title), title
+    assert {"visite", "saisine", "proposition"} <= seen and seen & {"inactif-30", "inactif-45", "inactif-90"}
