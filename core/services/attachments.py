@@ -124,3 +124,24 @@ def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> Cha
     journal(session, actor, case_id, "note", f"Pièce jointe supprimée : {filename}")
     finish(session, [case_id])
     return Changes("attachment", attachment_id, {case_id}, ["pieces_jointes"], deleted=True)
+
+
+def read_attachment(database, actor: Actor, attachment_id: int) -> tuple[str, bytes]:
+    """The file name and bytes of an attachment, for viewing or saving a copy.
+
+    Checked like reading the case (an agent only within their scope) and audited:
+    the file leaves the database and may carry personal data.
+    """
+    from core.audit import log_event
+
+    with database.session() as session:
+        row = session.execute(select(m.Attachment.case_id, m.Attachment.filename)
+                              .where(m.Attachment.id == attachment_id)).first()
+        if row is None:
+            raise NotFound("Cette pièce jointe n'existe plus.", field="attachment_id")
+        case_id, filename = row
+    log_event(database, actor, "piece_jointe.consultation", "attachment", attachment_id, {"fichier": filename},
+              permission="case.read", case_id=case_id)
+    with database.session() as session:
+        content = session.scalar(select(m.Attachment.content).where(m.Attachment.id == attachment_id))
+    return filename, content

@@ -1,9 +1,14 @@
 """Pièces jointes: photos and documents of the case, with thumbnails and the shooting date."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap
+import atexit
+import re
+import shutil
+import tempfile
 from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
@@ -16,6 +21,22 @@ from gui.services import call_service
 from gui.widgets import EmptyState
 
 THUMBNAIL = 128
+_viewing: dict[str, Path] = {}
+
+
+def viewing_folder() -> Path:
+    """A private folder (owner only) for the files opened in another application, removed at exit."""
+    if "folder" not in _viewing:
+        folder = Path(tempfile.mkdtemp(prefix="mediation-habitat-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _viewing["folder"] = folder
+    return _viewing["folder"]
+
+
+def safe_name(filename: str) -> str:
+    """The file name without folders or characters a file system refuses."""
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(filename).name).strip(" .")
+    return name or "piece-jointe"
 
 
 def thumbnail(content: bytes | None, mime_type: str) -> QIcon:
@@ -47,10 +68,18 @@ class AttachmentsTab(QWidget):
         self.remove_button.setToolTip("Supprimer la pièce jointe sélectionnée")
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self.remove_selected)
-        self.list.itemSelectionChanged.connect(
-            lambda: self.remove_button.setEnabled(bool(self.list.selectedItems())))
+        self.open_button = QPushButton("Ouvrir")
+        self.open_button.setToolTip("Ouvrir la pièce jointe avec l'application habituelle (double-clic ou Entrée)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.save_button = QPushButton("Enregistrer une copie…")
+        self.save_button.clicked.connect(self.save_selected)
+        self.list.itemActivated.connect(lambda _item: self.open_selected())
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
         row = QHBoxLayout()
         row.addWidget(add)
+        row.addWidget(self.open_button)
+        row.addWidget(self.save_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
@@ -102,6 +131,57 @@ class AttachmentsTab(QWidget):
     def _add_one(self, path: Path) -> str | None:
         """Add one file; the French reason when it could not be added."""
         return add_file(self.database, self.page.actor, self.page.case_id, path)
+
+    def _selection_changed(self) -> None:
+        chosen = bool(self.list.selectedItems())
+        for button in (self.open_button, self.save_button, self.remove_button):
+            button.setEnabled(chosen)
+
+    def _read_selected(self) -> tuple[str, bytes] | None:
+        items = self.list.selectedItems()
+        if not items:
+            return None
+        return call_service(self, attachment_services.read_attachment, self.database, self.page.actor,
+                            items[0].data(Qt.UserRole))
+
+    def open_selected(self) -> Path | None:
+        """Write the file to the private viewing folder and hand it to the system's viewer."""
+        read = self._read_selected()
+        if read is None:
+            return None
+        filename, content = read
+        folder = viewing_folder() / str(self.list.selectedItems()[0].data(Qt.UserRole))
+        try:
+            folder.mkdir(exist_ok=True)
+            path = folder / safe_name(filename)
+            path.write_bytes(content)
+        except OSError as error:
+            QMessageBox.warning(self, "Ouverture impossible",
+                                f"Le fichier « {filename} » n'a pas pu être préparé ({error.strerror or error}).")
+            return None
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            QMessageBox.information(self, "Aucune application",
+                                    "Aucune application n'est associée à ce type de fichier. Utilisez "
+                                    "« Enregistrer une copie… » pour l'enregistrer ailleurs.")
+        return path
+
+    def save_selected(self) -> Path | None:
+        read = self._read_selected()
+        if read is None:
+            return None
+        filename, content = read
+        target, _filter = QFileDialog.getSaveFileName(self, "Enregistrer une copie de la pièce jointe",
+                                                      str(Path.home() / safe_name(filename)))
+        if not target:
+            return None
+        try:
+            Path(target).write_bytes(content)
+        except OSError as error:
+            QMessageBox.warning(self, "Enregistrement impossible",
+                                f"« {target} » n'a pas pu être écrit ({error.strerror or error}).")
+            return None
+        self.page.window.statusBar().showMessage(f"Copie enregistrée : {target}", 5000)
+        return Path(target)
 
     def remove_selected(self) -> None:
         items = self.list.selectedItems()

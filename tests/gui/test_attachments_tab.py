@@ -86,3 +86,51 @@ def test_removing_asks_first_then_deletes(qtbot, db, tmp_path, monkeypatch):
     assert tab.list.count() == 0
     with db.session() as session:
         assert session.scalar(select(func.count(m.Attachment.id))) == 0
+
+
+def test_an_attachment_opens_in_the_system_viewer_and_can_be_saved_as_a_copy(qtbot, db, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QDesktopServices
+
+    window, tab, case_id = _open_tab(qtbot, db)
+    assert not tab.open_button.isEnabled() and not tab.save_button.isEnabled()  # nothing chosen yet
+    photo = _photo(tmp_path / "façade nord.jpg")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(photo)], ""))
+    tab.add_files()
+    tab.list.setCurrentRow(0)
+    assert tab.open_button.isEnabled() and tab.save_button.isEnabled()
+
+    opened = []  # the viewer itself is the desktop's: here we only see which file it was given
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    qtbot.keyClick(tab.list, Qt.Key_Return)
+    assert len(opened) == 1 and opened[0].endswith("façade nord.jpg")
+    assert open(opened[0], "rb").read() == photo.read_bytes()
+    import os
+    import stat
+
+    folder = os.path.dirname(os.path.dirname(opened[0]))
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700  # other users of the machine cannot read it
+
+    copy = tmp_path / "copie.jpg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(copy), ""))
+    assert tab.save_selected() == copy and copy.read_bytes() == photo.read_bytes()
+    with db.session() as session:
+        reads = session.scalar(select(func.count(m.AuditEvent.id)).where(
+            m.AuditEvent.action == "piece_jointe.consultation"))
+    assert reads == 2  # both readings are in the audit trail
+
+
+def test_an_agent_cannot_read_an_attachment_outside_their_scope(db, tmp_path):
+    import pytest
+
+    from core.errors import PermissionDenied
+    from core.services.attachments import add_attachment, read_attachment
+    from tests.core.trade_helpers import make_user
+
+    manager = make_user(db, login="chef", role="manager")
+    case_id = new_case(db, manager)
+    attachment_id = add_attachment(db, manager, case_id, "façade.jpg", _photo(tmp_path / "f.jpg").read_bytes()).entity_id
+    outsider = make_user(db, login="agt", role="agent")
+    with pytest.raises(PermissionDenied, match="secteurs"):
+        read_attachment(db, outsider, attachment_id)
+    assert read_attachment(db, manager, attachment_id)[0] == "façade.jpg"
