@@ -53,7 +53,7 @@ def _safe_name(name: str) -> str:
 
 def collect(session: Session, household_id: int) -> tuple[dict, list[tuple[str, int]]]:
     """The JSON document and the attachments to add as (archive path, attachment id)."""
-    household = session.get(m.Household, household_id)
+    household = session.get(m.Household, household_id) if household_id is not None else None
     if household is None:
         raise NotFound(f"Aucun ménage n° {household_id}.")
     cases = list(session.scalars(select(m.Case).where(m.Case.household_id == household_id).order_by(m.Case.opened_on)))

@@ -1,5 +1,6 @@
 """Reference data an administrator edits: objectives and lines of action, the disorder grid,
-partners and neighbourhoods. Agents' sectors are set with core.users.update_user.
+partners, neighbourhoods, communes and the small vocabularies (kinds, sources, visit types,
+procedures, partner types, closure and relocation reasons). Agents' sectors are set with core.users.update_user.
 
 Rows other records point to are never deleted: they are deactivated (active=False), so
 history keeps its labels while forms stop offering them.
@@ -206,3 +207,79 @@ def _create_or_update(session: Session, model, entity: str, row_id: int | None, 
     if row is None:
         raise ValidationError(unknown, field=f"{entity}_id")
     return Changes(entity, row.id, fields=_changed(row, values))
+
+
+# -- small vocabularies and communes -----------------------------------------------------------
+VOCABULARIES = {
+    "case_kinds": (m.CaseKind, "Types de dossier"),
+    "case_sources": (m.CaseSource, "Origines du signalement"),
+    "visit_types": (m.VisitType, "Types de visite"),
+    "procedure_types": (m.ProcedureType, "Procédures"),
+    "partner_types": (m.PartnerType, "Types de partenaires"),
+    "closure_reasons": (m.ClosureReason, "Motifs de clôture"),
+    "relocation_reasons": (m.RelocationReason, "Motifs de relogement"),
+}
+
+
+@action("referentiel.liste", "reference.edit")
+def save_vocabulary_entry(session: Session, actor: Actor, vocabulary: str, code: str | None, label: str,
+                          active: bool = True, position: int | None = None) -> Changes:
+    """Add an entry to a small vocabulary (code None: made from the label) or rename, reorder, deactivate one.
+
+    Codes never change: records and rules keep pointing at them.
+    """
+    if vocabulary not in VOCABULARIES:
+        raise ValidationError("Liste inconnue.", field="vocabulary")
+    model, _name = VOCABULARIES[vocabulary]
+    label = _required(label, "label", "Le libellé", 200)
+    duplicate = select(model.code).where(func.lower(model.label) == label.lower())
+    if code is not None:
+        duplicate = duplicate.where(model.code != code)
+    if session.scalar(duplicate):
+        raise ValidationError("Cette liste contient déjà ce libellé.", field="label")
+    if position is not None and not 1 <= int(position) <= 999:
+        raise ValidationError("La position va de 1 à 999.", field="position")
+    if code is None:
+        code = _free_code(session, model, _slug(label) or "entree")
+        last = session.scalar(select(func.max(model.position))) or 0
+        session.add(model(code=code, label=label, position=int(position or last + 1), active=bool(active)))
+        session.flush()
+        return Changes(vocabulary, code, fields=["label"], created=True)
+    row = session.get(model, code)
+    if row is None:
+        raise ValidationError(f"Entrée « {code} » inconnue dans cette liste.", field="code")
+    values = {"label": label, "active": bool(active)}
+    if position is not None:
+        values["position"] = int(position)
+    return Changes(vocabulary, code, fields=_changed(row, values))
+
+
+def _free_code(session: Session, model, wanted: str) -> str:
+    code, suffix = wanted, 2
+    while session.get(model, code) is not None:
+        code = f"{wanted[:36]}_{suffix}"
+        suffix += 1
+    return code
+
+
+@action("referentiel.commune", "reference.edit")
+def save_commune(session: Session, actor: Actor, commune_id: int | None, insee_code: str, name: str,
+                 postcode: str) -> Changes:
+    insee_code = (insee_code or "").strip().upper()
+    if not re.fullmatch(r"\d[0-9AB]\d{3}", insee_code):
+        raise ValidationError("Le code INSEE compte 5 caractères (par exemple 59350).", field="insee_code")
+    name = _required(name, "name", "Le nom de la commune", 120)
+    postcode = (postcode or "").strip()
+    if not re.fullmatch(r"\d{5}", postcode):
+        raise ValidationError("Le code postal compte 5 chiffres.", field="postcode")
+    for column, value, message, field in ((m.Commune.insee_code, insee_code, "Ce code INSEE est déjà utilisé.",
+                                           "insee_code"),
+                                          (func.lower(m.Commune.name), name.lower(), "Cette commune existe déjà.",
+                                           "name")):
+        duplicate = select(m.Commune.id).where(column == value)
+        if commune_id is not None:
+            duplicate = duplicate.where(m.Commune.id != commune_id)
+        if session.scalar(duplicate):
+            raise ValidationError(message, field=field)
+    values = {"insee_code": insee_code, "name": name, "postcode": postcode}
+    return _create_or_update(session, m.Commune, "commune", commune_id, values, f"Commune n° {commune_id} inconnue.")

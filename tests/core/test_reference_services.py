@@ -1,6 +1,6 @@
 """Reference data edited by an administrator: what forms and scores see afterwards."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.errors import PermissionDenied, ValidationError
 from core.scoring import grid_maxima
@@ -144,3 +144,47 @@ def test_agent_and_manager_cannot_edit_reference_data(db, admin):
         update_user(db, agent, agent.user_id, sector_ids=[qpv])
     with db.session() as session:
         assert session.scalar(select(m.Objective.label).where(m.Objective.code == "O1")) != "Détourné"
+
+
+def test_an_administrator_adds_renames_and_withdraws_vocabulary_entries(db, admin):
+    created = ref.save_vocabulary_entry(db, admin, "case_sources", None, "Maraude de nuit")
+    assert created.entity_id == "maraude_de_nuit" and created.created
+    again = ref.save_vocabulary_entry(db, admin, "case_sources", None, "Maraude de nuit (bis)")
+    assert again.entity_id == "maraude_de_nuit_bis"
+    with pytest.raises(ValidationError, match="déjà ce libellé") as error:
+        ref.save_vocabulary_entry(db, admin, "case_sources", None, "MARAUDE DE NUIT")
+    assert error.value.field == "label"
+    with pytest.raises(ValidationError, match="obligatoire"):
+        ref.save_vocabulary_entry(db, admin, "case_sources", "maraude_de_nuit", "  ")
+    with pytest.raises(ValidationError, match="Liste inconnue"):
+        ref.save_vocabulary_entry(db, admin, "couleurs", None, "Bleu")
+    ref.save_vocabulary_entry(db, admin, "case_sources", "maraude_de_nuit", "Maraude nocturne", active=False,
+                              position=1)
+    with db.session() as session:
+        row = session.get(m.CaseSource, "maraude_de_nuit")
+        assert (row.label, row.active, row.position) == ("Maraude nocturne", False, 1)
+        audit = session.scalar(select(m.AuditEvent).where(m.AuditEvent.action == "referentiel.liste")
+                               .order_by(m.AuditEvent.id.desc()).limit(1))
+        assert "label" in audit.details and "active" in audit.details
+
+
+def test_communes_are_checked_before_they_are_saved(db, admin):
+    created = ref.save_commune(db, admin, None, "59999", "Villeneuve-des-Essais", "59650")
+    with db.session() as session:
+        assert session.get(m.Commune, created.entity_id).name == "Villeneuve-des-Essais"
+        existing = session.scalar(select(m.Commune).where(m.Commune.id != created.entity_id).limit(1))
+        other_insee, other_name = existing.insee_code, existing.name
+    for args, field, words in (
+        (("5999", "Nouvelle", "59650"), "insee_code", "5 caractères"),
+        ((other_insee, "Nouvelle", "59650"), "insee_code", "déjà utilisé"),
+        (("59998", other_name.upper(), "59650"), "name", "existe déjà"),
+        (("59998", "Nouvelle", "5965"), "postcode", "5 chiffres"),
+        (("59998", "", "59650"), "name", "obligatoire"),
+    ):
+        with pytest.raises(ValidationError, match=words) as error:
+            ref.save_commune(db, admin, None, *args)
+        assert error.value.field == field
+    ref.save_commune(db, admin, created.entity_id, "59999", "Villeneuve-des-Tests", "59650")
+    with db.session() as session:
+        assert session.get(m.Commune, created.entity_id).name == "Villeneuve-des-Tests"
+        assert session.scalar(select(func.count(m.Commune.id)).where(m.Commune.name == "Nouvelle")) == 0
