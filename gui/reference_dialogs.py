@@ -145,6 +145,51 @@ class NeighbourhoodDialog(FormDialog):
                                            v["commune_id"], v["name"], v["is_qpv"], v["qpv_code"])
 
 
+class VocabularyEntryDialog(FormDialog):
+    """An entry of a small vocabulary; row_id is « list:code » (None: a new entry, its list chosen here)."""
+
+    def __init__(self, window, row_id: str | None = None, parent=None):
+        super().__init__("Entrée de liste" if row_id else "Nouvelle entrée de liste", parent)
+        self.window = window
+        self.vocabulary, self.code = row_id.split(":", 1) if row_id else (None, None)
+        row = None
+        if row_id:
+            with window.database.session() as session:
+                row = session.get(services.VOCABULARIES[self.vocabulary][0], self.code)
+        lists = [(key, name) for key, (_model, name) in services.VOCABULARIES.items()]
+        combo = self.form.add_choice("vocabulary", "Liste *", lists, self.vocabulary, empty="— choisir —")
+        combo.setEnabled(row is None)  # an entry does not move to another list
+        self.form.add_text("label", "Libellé *", row.label if row else "")
+        if row is not None:
+            self.form.add_int("position", "Position", row.position, minimum=0, maximum=999)
+        self.form.add_check("active", "Active (proposée dans les formulaires)", row.active if row else True)
+
+    def perform(self):
+        values = self.form.values()
+        if not values["vocabulary"]:
+            from core.errors import ValidationError
+
+            raise ValidationError("Choisissez la liste.", field="vocabulary")
+        return services.save_vocabulary_entry(self.window.database, self.window.actor, values["vocabulary"],
+                                              self.code, values["label"], values["active"], values.get("position"))
+
+
+class CommuneDialog(FormDialog):
+    def __init__(self, window, commune_id: int | None = None, parent=None):
+        super().__init__("Commune" if commune_id else "Nouvelle commune", parent)
+        self.window, self.commune_id = window, commune_id
+        with window.database.session() as session:
+            row = session.get(m.Commune, commune_id) if commune_id else None
+        self.form.add_text("name", "Nom *", row.name if row else "")
+        self.form.add_text("insee_code", "Code INSEE *", row.insee_code if row else "", placeholder="par exemple 59350")
+        self.form.add_text("postcode", "Code postal *", row.postcode if row else "", placeholder="par exemple 59000")
+
+    def perform(self):
+        v = self.form.values()
+        return services.save_commune(self.window.database, self.window.actor, self.commune_id, v["insee_code"],
+                                     v["name"], v["postcode"])
+
+
 class AgentSectorsDialog(FormDialog):
     """The neighbourhoods an agent covers (their case scope), via core.users.update_user."""
 

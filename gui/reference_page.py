@@ -1,4 +1,5 @@
-"""Référentiels: objectives and lines of action, the disorder grid, partners, neighbourhoods, agents."""
+"""Référentiels: objectives and lines of action, the disorder grid, partners, neighbourhoods, communes,
+the small vocabularies (lists) and the agents' sectors."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from core.services.reference import VOCABULARIES
 from db import models as m
 from db.vocab import ROLES, ZONES, label
 from gui import reference_dialogs as dialogs
@@ -29,11 +31,15 @@ class ReferencePage(QWidget):
         "partners": [("name", "Partenaire"), ("type", "Type"), ("commune", "Commune"), ("contact", "Contact"),
                      ("phone", "Téléphone"), ("email", "Courriel"), ("active", "Actif")],
         "neighbourhoods": [("commune", "Commune"), ("name", "Quartier"), ("qpv", "QPV"), ("qpv_code", "Code QPV")],
+        "communes": [("name", "Commune"), ("insee_code", "Code INSEE"), ("postcode", "Code postal")],
+        "vocabularies": [("vocabulary", "Liste"), ("label", "Libellé"), ("code", "Code"), ("position", "Position"),
+                         ("active", "Active")],
         "agents": [("full_name", "Nom"), ("login", "Identifiant"), ("role", "Rôle"), ("sectors", "Secteurs"),
                    ("email", "Courriel"), ("active", "Actif")],
     }
     WIDTHS = {"grid": (190, 170, 330, 55, 60, 260), "partners": (260, 190, 130, 170, 110, 200),
-              "neighbourhoods": (200, 260, 60), "agents": (190, 110, 150, 330, 200)}
+              "neighbourhoods": (200, 260, 60), "communes": (240, 110, 110), "vocabularies": (200, 340, 200, 70),
+              "agents": (190, 110, 150, 330, 200)}
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
@@ -65,9 +71,11 @@ class ReferencePage(QWidget):
         self.models: dict[str, RowsModel] = {}
         self.tables: dict[str, DataTable] = {}
         editors = {"grid": dialogs.DisorderItemDialog, "partners": dialogs.PartnerDialog,
-                   "neighbourhoods": dialogs.NeighbourhoodDialog}
+                   "neighbourhoods": dialogs.NeighbourhoodDialog, "communes": dialogs.CommuneDialog,
+                   "vocabularies": dialogs.VocabularyEntryDialog}
         for key, caption in (("grid", "Grille des désordres"), ("partners", "Partenaires"),
-                             ("neighbourhoods", "Quartiers"), ("agents", "Agents")):
+                             ("neighbourhoods", "Quartiers"), ("communes", "Communes"), ("vocabularies", "Listes"),
+                             ("agents", "Agents")):
             model = RowsModel(self.TABLES[key], self)
             table = DataTable(model)
             table.set_widths(self.WIDTHS[key])
@@ -161,6 +169,8 @@ class ReferencePage(QWidget):
             self.models["grid"].set_rows(self._grid(session))
             self.models["partners"].set_rows(self._partners(session))
             self.models["neighbourhoods"].set_rows(self._neighbourhoods(session))
+            self.models["communes"].set_rows(self._communes(session))
+            self.models["vocabularies"].set_rows(self._vocabularies(session))
             self.models["agents"].set_rows(self._agents(session))
         self._stale = False
 
@@ -200,6 +210,18 @@ class ReferencePage(QWidget):
                                .order_by(m.Commune.name, m.Neighbourhood.name))
         return [{"_id": n.id, "commune": commune, "name": n.name, "qpv": n.is_qpv, "qpv_code": n.qpv_code or ""}
                 for n, commune in rows]
+
+    def _communes(self, session) -> list[dict]:
+        return [{"_id": c.id, "name": c.name, "insee_code": c.insee_code, "postcode": c.postcode}
+                for c in session.scalars(select(m.Commune).order_by(m.Commune.name))]
+
+    def _vocabularies(self, session) -> list[dict]:
+        rows = []
+        for key, (model, name) in VOCABULARIES.items():
+            for entry in session.scalars(select(model).order_by(model.position, model.label)):
+                rows.append({"_id": f"{key}:{entry.code}", "vocabulary": name, "label": entry.label,
+                             "code": entry.code, "position": entry.position, "active": entry.active})
+        return rows
 
     def _agents(self, session) -> list[dict]:
         rows = session.scalars(select(m.User).options(selectinload(m.User.sectors)).order_by(m.User.full_name))

@@ -237,8 +237,8 @@ def save_vocabulary_entry(session: Session, actor: Actor, vocabulary: str, code:
         duplicate = duplicate.where(model.code != code)
     if session.scalar(duplicate):
         raise ValidationError("Cette liste contient déjà ce libellé.", field="label")
-    if position is not None and not 1 <= int(position) <= 999:
-        raise ValidationError("La position va de 1 à 999.", field="position")
+    if position is not None and not 0 <= int(position) <= 999:
+        raise ValidationError("La position va de 0 à 999.", field="position")
     if code is None:
         code = _free_code(session, model, _slug(label) or "entree")
         last = session.scalar(select(func.max(model.position))) or 0

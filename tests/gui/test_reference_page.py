@@ -133,3 +133,53 @@ def test_admin_sets_the_sectors_of_an_agent(qtbot, db, monkeypatch):
     assert sorted(row["sectors"].split(", ")) == sorted(names)
     with db.session() as session:
         assert len(session.get(m.User, agent.user_id).sectors) == 2
+
+
+def test_admin_adds_a_vocabulary_entry_then_withdraws_it(qtbot, db, monkeypatch):
+    admin = make_user(db, login="adm", role="admin")
+    page = _page(qtbot, db, admin)
+    model = page.models["vocabularies"]
+    before = model.rowCount()
+    assert {"Types de dossier", "Motifs de clôture", "Types de visite"} <= {model.row(i)["vocabulary"]
+                                                                            for i in range(before)}
+
+    def fill_new(dialog):
+        dialog.submit()  # no list chosen: said next to the field, nothing saved
+        assert "Choisissez la liste" in dialog.form.errors["vocabulary"].text()
+        combo = dialog.form.fields["vocabulary"]
+        combo.setCurrentIndex(combo.findData("closure_reasons"))
+        dialog.form.fields["label"].setText("Déménagement hors métropole")
+
+    _answer_with(monkeypatch, dialogs.VocabularyEntryDialog, fill_new)
+    page.buttons["vocabularies:Ajouter…"].click()
+    assert model.rowCount() == before + 1
+    row_index = next(i for i in range(model.rowCount()) if model.row(i)["label"] == "Déménagement hors métropole")
+    assert model.row(row_index)["vocabulary"] == "Motifs de clôture" and model.row(row_index)["active"] is True
+
+    page.tables["vocabularies"].selectRow(row_index)
+    shown = _answer_with(monkeypatch, dialogs.VocabularyEntryDialog,
+                         lambda d: d.form.fields["active"].setChecked(False))
+    page.buttons["vocabularies:Modifier…"].click()
+    assert not shown[0].form.fields["vocabulary"].isEnabled()  # an entry stays in its list
+    with db.session() as session:
+        entry = session.get(m.ClosureReason, "demenagement_hors_metropole")
+        assert (entry.label, entry.active) == ("Déménagement hors métropole", False)
+
+
+def test_admin_adds_a_commune_and_a_wrong_postcode_is_explained(qtbot, db, monkeypatch):
+    admin = make_user(db, login="adm", role="admin")
+    page = _page(qtbot, db, admin)
+
+    def fill(dialog):
+        dialog.form.fields["name"].setText("Villeneuve-des-Essais")
+        dialog.form.fields["insee_code"].setText("59999")
+        dialog.form.fields["postcode"].setText("596")
+        dialog.submit()
+        assert "5 chiffres" in dialog.form.errors["postcode"].text()
+        dialog.form.fields["postcode"].setText("59650")
+
+    _answer_with(monkeypatch, dialogs.CommuneDialog, fill)
+    page.buttons["communes:Ajouter…"].click()
+    model = page.models["communes"]
+    assert any(model.row(i)["name"] == "Villeneuve-des-Essais" and model.row(i)["postcode"] == "59650"
+               for i in range(model.rowCount()))
