@@ -94,28 +94,32 @@ class AgendaPage(TablePage):
         self.week = week_start(date.today())
         self.refresh()
 
-    def load_rows(self) -> list[dict]:
+    def load_params(self) -> tuple:
         end = self.week + timedelta(days=6)
         self.week_label.setText(f"Semaine du {long_date(self.week)} au {long_date(end)}")
-        scope = self.scope_combo.currentData()
+        return self.week, self.scope_combo.currentData(), self.agent_combo.currentData()
+
+    @staticmethod
+    def fetch_rows(database, params) -> list[dict]:
+        week, scope, agent_id = params
         statement = (select(m.Visit).options(selectinload(m.Visit.cases).selectinload(m.Case.dwelling)
                                              .selectinload(m.Dwelling.commune),
                                              selectinload(m.Visit.agents), selectinload(m.Visit.type),
                                              selectinload(m.Visit.neighbourhood)))
         if scope == "week":
-            start = datetime.combine(self.week, time())
+            start = datetime.combine(week, time())
             statement = statement.where(m.Visit.scheduled_at >= start, m.Visit.scheduled_at < start + timedelta(days=7))
         else:
             statement = statement.where(m.Visit.status == scope)
-        agent_id = self.agent_combo.currentData()
         if agent_id is not None:
             statement = statement.where(m.Visit.id.in_(select(m.VisitAgent.visit_id)
                                                        .where(m.VisitAgent.user_id == agent_id)))
         statement = statement.order_by(m.Visit.scheduled_at.is_(None), m.Visit.scheduled_at).limit(1000)
-        with self.database.session() as session:
-            return [self._row(visit) for visit in session.scalars(statement)]
+        with database.session() as session:
+            return [AgendaPage._row(visit) for visit in session.scalars(statement)]
 
-    def _row(self, visit: m.Visit) -> dict:
+    @staticmethod
+    def _row(visit: m.Visit) -> dict:
         when = visit.scheduled_at
         cases = visit.cases
         if visit.neighbourhood is not None and (visit.type.collective or not cases):

@@ -56,22 +56,23 @@ class CommissionsPage(TablePage):
         self.layout_.addWidget(self.splitter, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _p: self.show_items(current.row()))
 
-    def load_rows(self) -> list[dict]:
+    @staticmethod
+    def fetch_rows(database, params) -> list[dict]:
         counts = (select(m.CommissionItem.commission_id, func.count().label("n"))
                   .group_by(m.CommissionItem.commission_id).subquery())
         statement = (select(m.Commission, counts.c.n).outerjoin(counts, counts.c.commission_id == m.Commission.id)
                      .order_by(m.Commission.held_on.desc()).limit(500))
-        with self.database.session() as session:
+        with database.session() as session:
             return [{"_id": c.id, "held_on": c.held_on, "kind": label(COMMISSION_KINDS, c.kind), "title": c.title,
                      "place": c.place, "items": n or 0, "_tooltip": c.participants}
                     for c, n in session.execute(statement)]
 
-    def refresh(self) -> None:
-        current = self.table.current_row()
-        super().refresh()
-        if self.model.rowCount():
-            self.table.selectRow(current if 0 <= current < self.model.rowCount() else 0)
-        self.show_items(self.table.current_row())
+    def rows_loaded(self, previous: dict | None) -> None:
+        """The commission shown before stays selected, else the latest; its agenda is shown."""
+        if not self.model.rowCount():
+            self.show_items(-1)
+        elif previous is None or not self.select_id(previous["_id"]):
+            self.table.selectRow(0)  # a new current row shows its agenda
 
     def show_items(self, row: int) -> None:
         commission_id = self.model.id_at(row)
@@ -115,8 +116,7 @@ class CommissionsPage(TablePage):
 
         if CommissionDialog(self.window, parent=self).exec():
             self.window.cases_changed()
-            self.refresh()
-            self.table.selectRow(0)
+            self.refresh(then=lambda: self.table.selectRow(0))
 
     def add_cases(self) -> None:
         from gui.commission_dialogs import AddCasesDialog

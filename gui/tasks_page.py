@@ -16,7 +16,7 @@ from core.reminders import RULES, my_queue, refresh_reminders
 from core.services.tasks import complete_task
 from db import models as m
 from gui.services import call_service
-from gui.widgets import TablePage
+from gui.widgets import TablePage, alive
 from gui.workers import run_in_background
 
 OVERDUE = QColor("#b3261e")
@@ -50,9 +50,9 @@ class TasksPage(TablePage):
     def today(self) -> date:
         return date.today()
 
-    def refresh(self) -> None:
-        super().refresh()
-        if not self.reminders_done:
+    def refresh(self, then=None) -> None:
+        super().refresh(then)
+        if not self.reminders_done and self.isVisible():  # on first show: a hidden page does no work
             self.reminders_done = True
             database, actor = self.database, self.actor
 
@@ -60,16 +60,24 @@ class TasksPage(TablePage):
                 return refresh_reminders(database, actor)
 
             # Reloaded at once if the queue is on screen, else when it is shown: no GUI-thread work for a hidden page.
-            run_in_background(job, lambda _changes: self.mark_stale(), busy=self.window.set_busy,
+            window = self.window
+            run_in_background(job, lambda _changes: alive(self) and self.mark_stale(),
+                              busy=lambda on: alive(window) and window.set_busy(on),
                               on_error=lambda _info: None)  # a refused refresh (rights) leaves the queue as is
 
-    def load_rows(self) -> list[dict]:
-        today, horizon = self.today(), self.horizon_combo.currentData()
-        with self.database.session() as session:
-            if not self.all_check.isChecked() and self.actor.user_id is not None:
-                items = my_queue(session, self.actor.user_id, today, horizon_days=horizon)
-                return [self._row(i.task_id, i.case_id, i.reference, i.household, i.title, i.due_on, i.rule,
-                                  self.actor.full_name, today) for i in items]
+    def load_params(self) -> tuple:
+        mine = not self.all_check.isChecked() and self.actor.user_id is not None
+        return self.today(), self.horizon_combo.currentData(), mine, self.actor.user_id, self.actor.full_name
+
+    @staticmethod
+    def fetch_rows(database, params) -> list[dict]:
+        today, horizon, mine, user_id, full_name = params
+        _row = TasksPage._row
+        with database.session() as session:
+            if mine:
+                items = my_queue(session, user_id, today, horizon_days=horizon)
+                return [_row(i.task_id, i.case_id, i.reference, i.household, i.title, i.due_on, i.rule, full_name,
+                             today) for i in items]
             statement = (
                 select(m.Task.id, m.Task.case_id, m.Case.reference, m.Household.last_name, m.Household.first_name,
                        m.Task.title, m.Task.due_on, m.Task.rule_key, m.User.full_name)
@@ -78,8 +86,8 @@ class TasksPage(TablePage):
                 .outerjoin(m.User, m.User.id == m.Task.assignee_id)
                 .where(m.Task.done_on.is_(None), m.Task.due_on <= today + timedelta(days=horizon))
                 .order_by(m.Task.due_on, m.Task.id).limit(5000))
-            return [self._row(task_id, case_id, reference or "", f"{(last or '').upper()} {first or ''}".strip(),
-                              title, due, (rule_key or "").split(":", 1)[0] or "manuelle", who or "", today)
+            return [_row(task_id, case_id, reference or "", f"{(last or '').upper()} {first or ''}".strip(),
+                         title, due, (rule_key or "").split(":", 1)[0] or "manuelle", who or "", today)
                     for task_id, case_id, reference, last, first, title, due, rule_key, who in session.execute(statement)]
 
     @staticmethod
@@ -102,9 +110,12 @@ class TasksPage(TablePage):
         if call_service(self, complete_task, self.database, self.actor, row["_id"]) is not None:
             current = self.table.current_row()
             self.window.cases_changed({row["_case_id"]} if row["_case_id"] else set())
-            super().refresh()
-            if self.model.rowCount():
-                self.table.selectRow(min(current, self.model.rowCount() - 1))
+            self.refresh(then=lambda: self._select_near(current))
+
+    def _select_near(self, row: int) -> None:
+        """After an échéance is done, the one now at its place is selected."""
+        if self.model.rowCount():
+            self.table.selectRow(min(row, self.model.rowCount() - 1))
 
     def open_selected(self) -> None:
         self.activate_row(self.table.current_row())

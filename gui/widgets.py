@@ -1,7 +1,9 @@
 """Small shared widgets: empty states, section titles, table views set up alike."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import sys
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 
@@ -86,13 +88,22 @@ class DataTable(QTableView):
 
 
 class TablePage(QWidget):
-    """A page made of a title, a tool row, a table and an empty state.
+    """A page made of a title, a tool row, a table and an empty state, loaded off the GUI thread.
 
-    Subclasses set COLUMNS, EMPTY_TEXT and implement `load_rows()` -> list of dicts.
+    Subclasses set COLUMNS, EMPTY_TEXT and implement:
+    - `load_params()`, on the GUI thread: the plain values the query needs, read from the widgets;
+    - `fetch_rows(database, params)`, a static method run in a pool thread: the rows (list of dicts),
+      from the database and those values only (never a widget);
+    - optionally `rows_loaded(previous)`, on the GUI thread once the rows are shown (`previous` is the row
+      that was selected before): selection, detail pane.
+    `refresh()` loads in the background and shows only the latest request; `refresh_now()` loads at once.
+    A hidden page does not load: it is marked stale and loads when shown.
     """
 
     COLUMNS: list[tuple[str, str]] = []
     EMPTY_TEXT = "Rien à afficher."
+    LOADING_TEXT = "Chargement en cours…"
+    FAILED_TEXT = "La liste n'a pas pu être chargée."
     TITLE = ""
     WIDTHS: tuple[int, ...] = ()
 
@@ -117,19 +128,80 @@ class TablePage(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.tools)
         self._stale = True
+        self._generation = 0
+        self._then: list = []
+        self.loading = False  # a background load is on its way
 
     def finish_layout(self) -> None:
         self.layout_.addWidget(self.table, 1)
         self.layout_.addWidget(self.empty)
 
-    def load_rows(self) -> list[dict]:
+    # -- loading -------------------------------------------------------------------
+    def load_params(self):
+        """The values `fetch_rows` needs, read from the widgets (GUI thread)."""
+        return None
+
+    @staticmethod
+    def fetch_rows(database, params) -> list[dict]:
+        """The rows, from the database and `params` only: runs in a pool thread."""
         raise NotImplementedError
 
-    def refresh(self) -> None:
-        self.model.set_rows(self.load_rows())
+    def rows_loaded(self, previous: dict | None) -> None:
+        """Called on the GUI thread once new rows are shown; `previous` was the selected row."""
+
+    def refresh(self, then=None) -> None:
+        """Reload in the background; `then()` runs once the rows of the latest request are shown."""
+        from gui.workers import run_in_background
+
+        if then is not None:
+            self._then.append(then)
+        if not self.isVisible():
+            self._stale = True  # loaded when shown
+            return
+        self._stale = False
+        self._generation += 1
+        generation, params, database, fetch = self._generation, self.load_params(), self.database, self.fetch_rows
+        self.loading = True
+        if self.model.rowCount() == 0:
+            self.empty.setText(self.LOADING_TEXT)
+            self.empty.setVisible(True)
+            self.table.setVisible(False)
+
+        def done(rows):
+            if alive(self) and generation == self._generation:
+                self._show_rows(rows)
+
+        def failed(info):
+            if alive(self) and generation == self._generation:
+                self.loading = False
+                self.empty.setText(self.FAILED_TEXT)
+                sys.excepthook(*info)  # the French error dialog
+
+        window = self.window
+
+        def busy(on: bool) -> None:
+            if alive(window):
+                window.set_busy(on)
+
+        run_in_background(lambda: fetch(database, params), done, busy=busy, on_error=failed)
+
+    def refresh_now(self) -> None:
+        """Load at once on the calling thread (tests, screenshots, code that needs the rows now)."""
+        self._stale = False
+        self._generation += 1  # a load still on its way is not shown over these rows
+        self._show_rows(self.fetch_rows(self.database, self.load_params()))
+
+    def _show_rows(self, rows: list[dict]) -> None:
+        previous = self.selected()
+        self.loading = False
+        self.model.set_rows(rows)
+        self.empty.setText(self.EMPTY_TEXT)
         self.empty.setVisible(self.model.rowCount() == 0)
         self.table.setVisible(self.model.rowCount() > 0)
-        self._stale = False
+        self.rows_loaded(previous)
+        then, self._then = self._then, []
+        for action in then:
+            action()
         if self.window.current_page() is self:
             self.window.count_label.setText(self.count_text())
 
@@ -138,6 +210,25 @@ class TablePage(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def showEvent(self, event):  # noqa: N802 - Qt API
+        super().showEvent(event)
+        # A load deferred while hidden happens now; after the current event, so that a refresh()
+        # called by the window right after showing the page does not load twice.
+        QTimer.singleShot(0, self, self._refresh_if_stale)
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale and self.isVisible():
+            self.refresh()
+
+    def select_id(self, wanted) -> bool:
+        """Select the row whose `_id` is `wanted`; False when it is not listed."""
+        for index, row in enumerate(self.model.rows):
+            if row.get("_id") == wanted:
+                self.table.selectRow(index)
+                return True
+        return False
+
+    # -- page protocol ---------------------------------------------------------------
     def count_text(self) -> str:
         return ""
 
@@ -160,6 +251,13 @@ class TablePage(QWidget):
         return button
 
 
+def alive(widget) -> bool:
+    """False once Qt has deleted the widget (a window closed while its rows were loading)."""
+    import shiboken6
+
+    return shiboken6.isValid(widget)
+
+
 def remember_splitter(splitter, key: str) -> None:
     """Restore a splitter's sizes saved under `key` (QSettings) and save them when moved."""
     from PySide6.QtCore import QSettings
@@ -168,3 +266,4 @@ def remember_splitter(splitter, key: str) -> None:
     if state is not None:
         splitter.restoreState(state)
     splitter.splitterMoved.connect(lambda *_a: QSettings().setValue(f"splitters/{key}", splitter.saveState()))
+

@@ -18,12 +18,18 @@ def all_row_models(window: MainWindow) -> list[RowsModel]:
     return models
 
 
+def wait_loaded(qtbot, page) -> None:
+    """Table pages load in the background: wait for their rows (or their empty state)."""
+    qtbot.waitUntil(lambda: not getattr(page, "loading", False) and not getattr(page, "_stale", False), timeout=5000)
+
+
 def test_every_table_model_passes_the_qt_model_tester(qtbot, qtmodeltester, demo_db):
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     window.show()
     for key, _label in NAVIGATION:
         window.show_view(key)
+        wait_loaded(qtbot, window.current_page())
     window.pages["echeances"].all_check.setChecked(True)
     from sqlalchemy import select
 
@@ -47,6 +53,7 @@ def test_every_view_has_words_when_empty(qtbot, db):
     for key, label in NAVIGATION:
         assert window.show_view(key)
         page = window.current_page()
+        wait_loaded(qtbot, page)  # the empty state, not the loading sentence
         texts = [w.text() for w in page.findChildren(type(window.count_label)) if w.isVisible() and w.text()]
         assert any(len(t.split()) >= 3 for t in texts), (label, texts)
 
