@@ -191,6 +191,31 @@ def encrypt_in_place(path: str | os.PathLike, passphrase: str) -> Path:
     return path
 
 
+def change_passphrase(path: str | os.PathLike, old: str, new: str) -> Path:
+    """Re-encrypt a database under a new passphrase (and a fresh salt); the old one no longer opens it.
+
+    The file is copied under the new key, the copy checked, then swapped in: a failure
+    at any point leaves the base as it was, still under the old passphrase.
+    """
+    path = Path(path)
+    if not is_encrypted(path):
+        raise DatabaseError(f"La base « {path} » n'est pas chiffrée : chiffrez-la d'abord (commande « encrypt »).")
+    if len(new or "") < PASSPHRASE_MIN_LENGTH:
+        raise DatabaseError(f"Nouvelle phrase de passe trop courte : il faut au moins {PASSPHRASE_MIN_LENGTH} caractères.")
+    if new == old:
+        raise DatabaseError("La nouvelle phrase de passe est identique à l'ancienne.")
+    old_literal = literal_for(path, old)
+    check_literal(path, old_literal)
+    converted = path.with_name(path.name + ".nouvelle-cle")
+    converted.unlink(missing_ok=True)
+    salt = os.urandom(SALT_BYTES)
+    _export(path, old_literal, converted, key_literal(derive_key(new, salt), salt))
+    for suffix in ("-wal", "-shm", "-journal"):  # written under the old key; their content is in the copy
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(converted, path)
+    return path
+
+
 def backup_copy(source: str | os.PathLike, target: str | os.PathLike, literal: str | None) -> Path:
     """Online copy with SQLite's backup API; with a key, the copy is encrypted with the same key and salt."""
     source, target = Path(source), Path(target)

@@ -1,8 +1,10 @@
-"""`main.py encrypt` / `main.py decrypt`: encryption at rest for laptops that leave the office.
+"""`main.py encrypt` / `decrypt` / `rekey`: encryption at rest for laptops that leave the office.
 
 The passphrase is typed twice without echo, or taken from the environment
 variable MEDIATION_HABITAT_PHRASE (scripts). Encrypting replaces the plain file
-(and its WAL) by the encrypted one unless --sortie names a new file.
+(and its WAL) by the encrypted one unless --sortie names a new file. `rekey`
+asks for the current passphrase, then the new one (MEDIATION_HABITAT_NOUVELLE_PHRASE
+for scripts).
 """
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ from pathlib import Path
 from db import crypto
 from db.engine import default_database_path
 from db.errors import DatabaseError
+from db.instance_lock import InstanceLock
+
+NEW_PASSPHRASE_ENV = "MEDIATION_HABITAT_NOUVELLE_PHRASE"
 
 
 def register(subparsers) -> None:
@@ -23,6 +28,8 @@ def register(subparsers) -> None:
     decrypt = subparsers.add_parser("decrypt", help="écrire une copie en clair d'une base chiffrée")
     decrypt.add_argument("--sortie", metavar="FICHIER", required=True, help="fichier en clair à créer")
     decrypt.set_defaults(func=run_decrypt)
+    rekey = subparsers.add_parser("rekey", help="changer la phrase de passe d'une base chiffrée")
+    rekey.set_defaults(func=run_rekey)
 
 
 def _path(args) -> Path:
@@ -34,13 +41,13 @@ def _path(args) -> Path:
     return path
 
 
-def _new_passphrase() -> str:
-    passphrase = os.environ.get(crypto.PASSPHRASE_ENV)
+def _new_passphrase(variable: str = crypto.PASSPHRASE_ENV) -> str:
+    passphrase = os.environ.get(variable)
     if passphrase is not None:
         return passphrase
     first = getpass.getpass("Nouvelle phrase de passe (12 caractères au moins) : ")
     if getpass.getpass("Confirmez la phrase de passe : ") != first:
-        raise DatabaseError("Les deux saisies de la phrase de passe diffèrent : rien n'a été chiffré.")
+        raise DatabaseError("Les deux saisies de la phrase de passe diffèrent : rien n'a été modifié.")
     return first
 
 
@@ -66,4 +73,18 @@ def run_decrypt(args, open_db) -> int:
         raise DatabaseError(f"La base « {path} » n'est pas chiffrée.")
     target = crypto.decrypt_copy(path, Path(args.sortie).expanduser().absolute(), crypto.ask_passphrase(path))
     print(f"Copie en clair écrite : {target}.")
+    return 0
+
+
+def run_rekey(args, open_db) -> int:
+    path = _path(args)
+    if not crypto.is_encrypted(path):
+        raise DatabaseError(f"La base « {path} » n'est pas chiffrée : chiffrez-la d'abord (commande « encrypt »).")
+    old = crypto.ask_passphrase(path)
+    crypto.check_literal(path, crypto.literal_for(path, old))  # a mistyped current phrase stops here
+    new = _new_passphrase(NEW_PASSPHRASE_ENV)
+    with InstanceLock.acquire(path, purpose="changement de phrase de passe"):
+        crypto.change_passphrase(path, old, new)
+    print(f"La phrase de passe de « {path} » a changé ; l'ancienne ne l'ouvre plus. Les sauvegardes déjà faites "
+          "gardent l'ancienne phrase.")
     return 0

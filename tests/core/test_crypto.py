@@ -77,3 +77,35 @@ def test_command_line_encrypts_and_reopens_with_the_passphrase_from_the_environm
     monkeypatch.setenv(crypto.PASSPHRASE_ENV, "mauvaise phrase ici")
     assert main(["--db", str(db_path), "user", "list"]) == 1
     assert "Phrase de passe incorrecte" in capsys.readouterr().err
+
+
+def test_rekey_changes_the_passphrase_and_keeps_the_data(tmp_path, monkeypatch, capsys):
+    from core.commands.encrypt import NEW_PASSPHRASE_ENV
+    from db.instance_lock import InstanceLock
+    from main import main
+
+    path, database = _encrypted_with_canary(tmp_path)
+    database.dispose()
+    before = path.read_bytes()
+    new_phrase = "la braderie commence samedi"
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, "pas la bonne phrase du tout")
+    monkeypatch.setenv(NEW_PASSPHRASE_ENV, new_phrase)
+    assert main(["--db", str(path), "rekey"]) == 1
+    assert "Phrase de passe incorrecte" in capsys.readouterr().err and path.read_bytes() == before
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, PHRASE)
+    monkeypatch.setenv(NEW_PASSPHRASE_ENV, "court")
+    assert main(["--db", str(path), "rekey"]) == 1
+    assert "trop courte" in capsys.readouterr().err and path.read_bytes() == before
+    monkeypatch.setenv(NEW_PASSPHRASE_ENV, new_phrase)
+    with InstanceLock.acquire(path):  # the window has the base open: nothing is swapped under it
+        assert main(["--db", str(path), "rekey"]) == 1
+    assert "déjà ouverte" in capsys.readouterr().err and path.read_bytes() == before
+    assert main(["--db", str(path), "rekey"]) == 0
+    assert "a changé" in capsys.readouterr().out
+    assert crypto.is_encrypted(path) and CANARY.encode() not in _all_bytes(path)
+    with pytest.raises(DatabaseOpenError, match="Phrase de passe incorrecte"):
+        crypto.open_encrypted(path, PHRASE)
+    reopened = crypto.open_encrypted(path, new_phrase)
+    with reopened.session() as s:
+        assert s.scalar(select(User.full_name).where(User.login == "canari")) == CANARY
+    reopened.dispose()
