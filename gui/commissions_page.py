@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from db import models as m
 from db.vocab import COMMISSION_KINDS, label
-from gui.rows_model import RowsModel
-from gui.widgets import DataTable, EmptyState, TablePage, remember_splitter
+from gui.widgets import TablePage, add_master_detail
 
 
 class CommissionsPage(TablePage):
@@ -23,37 +21,13 @@ class CommissionsPage(TablePage):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
         self.button("Nouvelle commission…", self.new_commission, "Préparer l'ordre du jour à partir de dossiers choisis")
-        self.items_model = RowsModel(self.ITEM_COLUMNS, self)
-        self.items_table = DataTable(self.items_model)
-        self.items_table.set_widths((35, 95, 170, 150))
-        self.items_table.activated_row.connect(lambda _row: self.record_decision())
-        self.items_empty = EmptyState("Ordre du jour vide : ajoutez des dossiers à cette commission.")
-        self.items_title = QLabel("<b>Ordre du jour</b>")
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(self.items_title)
-        row.addStretch(1)
-        for text, slot in (("Ajouter des dossiers…", self.add_cases), ("Saisir la décision…", self.record_decision),
-                           ("Ouvrir le dossier", self.open_item)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        right_layout.addLayout(row)
-        right_layout.addWidget(self.items_table, 1)
-        right_layout.addWidget(self.items_empty)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.empty)
-        self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setSizes([520, 700])
-        remember_splitter(self.splitter, "commissions")
-        self.layout_.addWidget(self.splitter, 1)
+        self.items = add_master_detail(
+            self, Qt.Horizontal, (520, 700), "commissions", title="Ordre du jour", columns=self.ITEM_COLUMNS,
+            widths=(35, 95, 170, 150), empty_text="Ordre du jour vide : ajoutez des dossiers à cette commission.",
+            buttons=(("Ajouter des dossiers…", self.add_cases), ("Saisir la décision…", self.record_decision),
+                     ("Ouvrir le dossier", self.open_item)))
+        self.items.table.activated_row.connect(lambda _row: self.record_decision())
+        self.splitter = self.items.splitter
         self.table.selectionModel().currentRowChanged.connect(lambda current, _p: self.show_items(current.row()))
 
     @staticmethod
@@ -76,20 +50,19 @@ class CommissionsPage(TablePage):
 
     def show_items(self, row: int) -> None:
         commission_id = self.model.id_at(row)
-        rows = []
+        rows, held_on = [], None
         if commission_id is not None:
             with self.database.session() as session:
                 commission = session.get(m.Commission, commission_id, options=[
                     selectinload(m.Commission.items).selectinload(m.CommissionItem.case)
                     .selectinload(m.Case.household)])
-                self.items_title.setText(f"<b>Ordre du jour — {commission.held_on:%d/%m/%Y}</b>")
+                held_on = f"{commission.held_on:%d/%m/%Y}"
                 rows = [{"_id": item.id, "_case_id": item.case_id, "_commission_id": commission_id, "position": item.position,
                          "reference": item.case.reference, "household": item.case.household.display_name,
                          "presentation": item.presentation, "decision": item.decision or "à décider",
                          "_tooltip": item.decision} for item in commission.items]
-        self.items_model.set_rows(rows)
-        self.items_empty.setVisible(not rows)
-        self.items_table.setVisible(bool(rows))
+        self.items.set_title(held_on)
+        self.items.set_rows(rows)
 
     def count_text(self) -> str:
         total = self.model.rowCount()
@@ -107,7 +80,7 @@ class CommissionsPage(TablePage):
             pdf_actions.print_commission(self.window, commission_id)
 
     def open_item(self) -> None:
-        item = self.items_model.row(self.items_table.current_row())
+        item = self.items.current()
         if item:
             self.window.open_case(item["_case_id"])
 
@@ -129,9 +102,9 @@ class CommissionsPage(TablePage):
     def record_decision(self) -> None:
         from gui.commission_dialogs import DecisionDialog
 
-        item = self.items_model.row(self.items_table.current_row())
+        item = self.items.current()
         if item and DecisionDialog(self.window, item, parent=self).exec():
-            current = self.items_table.current_row()
+            current = self.items.table.current_row()
             self.window.cases_changed({item["_case_id"]})
             self.show_items(self.table.current_row())
-            self.items_table.selectRow(min(current + 1, self.items_model.rowCount() - 1))
+            self.items.table.selectRow(min(current + 1, self.items.model.rowCount() - 1))

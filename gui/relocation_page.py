@@ -5,14 +5,13 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from db import models as m
 from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, label
-from gui.rows_model import RowsModel
-from gui.widgets import DataTable, EmptyState, TablePage, remember_splitter
+from gui.widgets import TablePage, add_master_detail
 
 SNE_WARNING_DAYS = 60
 STAGES = {
@@ -76,36 +75,13 @@ class RelocationPage(TablePage):
         self.tools.addWidget(QLabel("Afficher :"))
         self.tools.addWidget(self.stage_combo)
         self.button("Ouvrir le dossier", lambda: self.activate_row(self.table.current_row()))
-        self.proposals_model = RowsModel(self.PROPOSAL_COLUMNS, self)
-        self.proposals_table = DataTable(self.proposals_model)
-        self.proposals_table.set_widths((95, 170, 220, 75, 80, 90, 140, 160))
-        self.proposals_empty = EmptyState("Aucune proposition de logement pour ce ménage.")
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        self.proposals_title = QLabel("<b>Propositions</b>")
-        row.addWidget(self.proposals_title)
-        row.addStretch(1)
-        for text, slot in (("Ajouter une proposition…", self.add_proposal), ("Décision CAL…", self.cal_decision),
-                           ("Réponse du ménage…", self.household_decision)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        lower_layout.addLayout(row)
-        lower_layout.addWidget(self.proposals_table, 1)
-        lower_layout.addWidget(self.proposals_empty)
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(self.table, 1)
-        upper_layout.addWidget(self.empty)
-        self.splitter = QSplitter(Qt.Vertical)
-        self.splitter.addWidget(upper)
-        self.splitter.addWidget(lower)
-        self.splitter.setSizes([420, 260])
-        remember_splitter(self.splitter, "relocation")
-        self.layout_.addWidget(self.splitter, 1)
+        self.proposals = add_master_detail(
+            self, Qt.Vertical, (420, 260), "relocation", title="Propositions", columns=self.PROPOSAL_COLUMNS,
+            widths=(95, 170, 220, 75, 80, 90, 140, 160),
+            empty_text="Aucune proposition de logement pour ce ménage.",
+            buttons=(("Ajouter une proposition…", self.add_proposal), ("Décision CAL…", self.cal_decision),
+                     ("Réponse du ménage…", self.household_decision)))
+        self.splitter = self.proposals.splitter
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self.show_proposals(current.row()))
 
     def load_params(self) -> tuple[str, date]:
@@ -165,17 +141,15 @@ class RelocationPage(TablePage):
                 proposals = [proposal_row(p) for p in session.scalars(
                     select(m.Proposal).options(selectinload(m.Proposal.landlord))
                     .where(m.Proposal.relocation_id == data["_id"]).order_by(m.Proposal.proposed_on, m.Proposal.id))]
-        self.proposals_title.setText(f"<b>Propositions — {data['household']}</b>" if data else "<b>Propositions</b>")
-        self.proposals_model.set_rows(proposals)
-        self.proposals_empty.setVisible(not proposals)
-        self.proposals_table.setVisible(bool(proposals))
+        self.proposals.set_title(data["household"] if data else None)
+        self.proposals.set_rows(proposals)
 
     def count_text(self) -> str:
         total = self.model.rowCount()
         return f"{total} ménage{'s' if total > 1 else ''}" if total else ""
 
     def _selected_proposal(self) -> dict | None:
-        return self.proposals_model.row(self.proposals_table.current_row())
+        return self.proposals.current()
 
     def _after_write(self) -> None:
         """Reload; the household written to stays selected (if still at this stage), its proposals shown."""
