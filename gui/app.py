@@ -126,8 +126,14 @@ def take_screenshot(app: QApplication, window, path: str, view: str | None) -> i
 
     sys.excepthook = unattended_error
 
+    waits = [0]
+
     def capture():
         app.processEvents()
+        if getattr(window.current_page(), "loading", False) and waits[0] < 50:
+            waits[0] += 1  # a table page loads its rows in the background: wait for them (5 s at most)
+            QTimer.singleShot(100, capture)
+            return
         target = Path(path)
         if not window.grab().save(str(target)):
             print(f"Impossible d'enregistrer la capture dans « {target} ».", file=sys.stderr)
