@@ -174,6 +174,7 @@ class TablePage(QWidget):
         def failed(info):
             if alive(self) and generation == self._generation:
                 self.loading = False
+                self._then.clear()  # steps meant for rows that did not come
                 self.empty.setText(self.FAILED_TEXT)
                 sys.excepthook(*info)  # the French error dialog
 
