@@ -257,3 +257,23 @@ def test_rows_arriving_after_the_window_is_gone_are_dropped(qtbot, demo_db, monk
     release.set()
     assert finished.wait(5)
     qtbot.wait(100)  # an exception in the slot would fail this test (pytest-qt)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_failed_load_says_so_and_reports_the_error(qtbot, demo_db, monkeypatch):
+    import sys
+
+    reported = []
+    monkeypatch.setattr(sys, "excepthook", lambda *info: reported.append(info))
+
+    def broken(database, params):
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr(CommissionsPage, "fetch_rows", staticmethod(broken))
+    window = make_window(qtbot, demo_db)
+    window.show()
+    window.show_view("commissions")
+    page = window.pages["commissions"]
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    assert page.empty.isVisible() and page.empty.text() == page.FAILED_TEXT
+    assert len(reported) == 1 and str(reported[0][1]) == "base indisponible"
