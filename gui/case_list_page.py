@@ -31,7 +31,7 @@ from db import models as m
 from db.vocab import CASE_STATUSES, PRIORITIES
 from gui import saved_filters
 from gui.case_table_model import PAGE_SIZE, CaseTableModel, overdue_ids
-from gui.widgets import DataTable, EmptyState, title_label
+from gui.widgets import DataTable, EmptyState, alive, title_label
 from gui.workers import run_in_background
 
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
@@ -247,7 +247,7 @@ class CaseListPage(QWidget):
                 return case_ids(session, query, actor), overdue
 
         def first_done(result):
-            if generation != self._generation:
+            if generation != self._generation or not alive(self):  # newer request, or window closed meanwhile
                 return
             ids, rows, total, overdue = result
             self.total = total
@@ -257,17 +257,23 @@ class CaseListPage(QWidget):
             self.model.set_ids(ids, query, overdue, rows=rows, complete=complete)
             self._after_load()
             if not complete:
-                run_in_background(whole_list, whole_done, busy=self.window.set_busy)
+                run_in_background(whole_list, whole_done, busy=busy)
 
         def whole_done(result):
-            if generation != self._generation:
+            if generation != self._generation or not alive(self):
                 return
             ids, overdue = result
             self._overdue_stale = False
             self.model.complete_ids(ids, overdue)
             self._after_load()
 
-        run_in_background(first_page, first_done, busy=self.window.set_busy)
+        window = self.window
+
+        def busy(on: bool) -> None:
+            if alive(window):
+                window.set_busy(on)
+
+        run_in_background(first_page, first_done, busy=busy)
 
     def load_now(self) -> None:
         """Synchronous reload (tests and screenshots need the list at once)."""
@@ -317,6 +323,10 @@ class CaseListPage(QWidget):
     def showEvent(self, event):  # noqa: N802 - Qt API
         super().showEvent(event)
         self.refresh()  # a load deferred while the page was hidden happens now
+
+    def mark_overdue_stale(self) -> None:
+        """Late markers are recomputed with the next load (new échéances may have made cases late)."""
+        self._overdue_stale = True
 
     def mark_stale(self) -> None:
         self._stale = True

@@ -105,3 +105,33 @@ def test_a_long_list_shows_its_sorted_first_page_then_the_rest_below_it(qtbot, d
     assert events[1] == ("inserted", len(expected), True)
     assert first_page == expected[:200] and page.model.ids == expected
     assert "premiers" not in page.count_text()
+
+
+def test_a_case_list_closed_while_loading_drops_its_late_rows(qtbot, demo_db, monkeypatch):
+    import threading
+
+    import shiboken6
+
+    import gui.case_list_page as case_list_page
+
+    release, finished = threading.Event(), threading.Event()
+    real_case_page = case_list_page.case_page
+
+    def held_back(*args, **kwargs):
+        release.wait(5)
+        try:
+            return real_case_page(*args, **kwargs)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(case_list_page, "case_page", held_back)
+    window = MainWindow(demo_db)
+    window.show()
+    window.show_view("dossiers")
+    page = window.case_list
+    window.close()
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(page), timeout=5000)
+    release.set()
+    assert finished.wait(5)
+    qtbot.wait(200)  # an exception in the slot (a deleted window's list or status bar) would fail this test
