@@ -1,8 +1,8 @@
 """Mes échéances: the agent's queue from the reminders engine, opened at start.
 
-The reminder rules run once in the background when the page is first shown
-(core.reminders.refresh_reminders); the queue is core.reminders.my_queue, or every
-open échéance of the team with « Toute l'équipe ».
+The reminder rules run once in the background after start-up (MainWindow.refresh_reminders,
+core.reminders.refresh_reminders), which then reloads this page; the queue is
+core.reminders.my_queue, or every open échéance of the team with « Toute l'équipe ».
 """
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox
 from sqlalchemy import select
 
-from core.reminders import RULES, my_queue, refresh_reminders
+from core.reminders import RULES, my_queue
 from core.services.tasks import complete_task
 from db import models as m
 from gui.services import call_service
-from gui.widgets import TablePage, alive
-from gui.workers import run_in_background
+from gui.widgets import TablePage
 
 OVERDUE = QColor("#b3261e")
 HORIZONS = [(7, "dans les 7 jours"), (30, "dans les 30 jours"), (3650, "toutes")]
@@ -32,7 +31,6 @@ class TasksPage(TablePage):
 
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
-        self.reminders_done = False
         self.horizon_combo = QComboBox()
         for days, text in HORIZONS:
             self.horizon_combo.addItem(f"Échéances {text}", days)
@@ -49,21 +47,6 @@ class TasksPage(TablePage):
 
     def today(self) -> date:
         return date.today()
-
-    def refresh(self, then=None) -> None:
-        super().refresh(then)
-        if not self.reminders_done and self.isVisible():  # on first show: a hidden page does no work
-            self.reminders_done = True
-            database, actor = self.database, self.actor
-
-            def job():
-                return refresh_reminders(database, actor)
-
-            # Reloaded at once if the queue is on screen, else when it is shown: no GUI-thread work for a hidden page.
-            window = self.window
-            run_in_background(job, lambda _changes: alive(self) and self.mark_stale(),
-                              busy=lambda on: alive(window) and window.set_busy(on),
-                              on_error=lambda _info: None)  # a refused refresh (rights) leaves the queue as is
 
     def load_params(self) -> tuple:
         mine = not self.all_check.isChecked() and self.actor.user_id is not None

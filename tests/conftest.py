@@ -30,6 +30,15 @@ def isolated_user_dirs(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def no_start_up_reminder_run(monkeypatch):
+    """The main window runs the reminder rules 1.5 s after it is shown: in the middle of a GUI test that
+    would add échéances at a moment that depends on the machine. The test of that run sets its own delay."""
+    import gui.main_window
+
+    monkeypatch.setattr(gui.main_window, "SETTLE_MS", 600_000)
+
+
+@pytest.fixture(autouse=True)
 def fast_key_derivation():
     """Cheap Argon2id costs in tests only (the application keeps the strong defaults)."""
     from core import auth

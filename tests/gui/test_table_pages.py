@@ -10,7 +10,7 @@ import threading
 import pytest
 import shiboken6
 from PySide6.QtCore import QThreadPool
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from db import models as m
 from gui.agenda_page import AgendaPage, week_start
@@ -212,10 +212,10 @@ def test_a_hidden_page_does_not_load_until_shown(qtbot, demo_db, monkeypatch):
     window = make_window(qtbot, demo_db)
     tasks = window.pages["echeances"]
     qtbot.wait(50)
-    # Built on « Mes échéances » but not shown: no load, no reminder refresh yet.
-    assert not task_threads and not tasks.loading and not tasks.reminders_done
+    # Built on « Mes échéances » but not shown: no load yet.
+    assert not task_threads and not tasks.loading
     window.show()
-    qtbot.waitUntil(lambda: tasks.reminders_done and tasks.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: tasks.model.rowCount() > 0, timeout=5000)
     window.cases_changed()  # every page is stale; only the one on screen reloads
     wait_shown(qtbot, tasks)
     assert not threads
@@ -277,3 +277,28 @@ def test_a_failed_load_says_so_and_reports_the_error(qtbot, demo_db, monkeypatch
     qtbot.waitUntil(lambda: not page.loading, timeout=5000)
     assert page.empty.isVisible() and page.empty.text() == page.FAILED_TEXT
     assert len(reported) == 1 and str(reported[0][1]) == "base indisponible"
+
+
+def test_the_reminder_rules_run_after_start_up_and_the_queue_shows_their_tasks(qtbot, demo_db, monkeypatch):
+    import gc
+
+    import gui.main_window
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the application's start-up tweak, not for the test process
+    with demo_db.write() as session:
+        session.execute(delete(m.Task).where(m.Task.rule_key.is_not(None)))
+    monkeypatch.setattr(gui.main_window, "SETTLE_MS", 10)
+    window = make_window(qtbot, demo_db)
+    window.show()
+    tasks = window.pages["echeances"]
+    tasks.all_check.setChecked(True)
+    tasks.horizon_combo.setCurrentIndex(tasks.horizon_combo.count() - 1)  # every échéance
+
+    def derived() -> int:
+        with demo_db.session() as session:
+            return session.scalar(select(func.count()).select_from(m.Task).where(m.Task.rule_key.is_not(None)))
+
+    qtbot.waitUntil(lambda: derived() > 0, timeout=10000)
+    # The page on screen reloads by itself once the rules have run.
+    qtbot.waitUntil(lambda: not tasks.loading and any(row["rule"] != "Échéance manuelle"
+                                                      for row in tasks.model.rows), timeout=10000)
