@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, bindparam, case, exists, false, func, or_, select, text, union
+from sqlalchemy import and_, bindparam, case, exists, false, func, literal_column, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from core.access import restrict_cases
@@ -134,8 +134,11 @@ def case_page(session: Session, query: CaseQuery = CaseQuery(), offset: int = 0,
     count_total=False gives total -1: counting 80,000 matches of a short word costs
     more than finding the first page.
     """
-    statement = restrict_cases(_id_statement(session, query), actor)
-    ids = list(session.scalars(statement.offset(offset).limit(limit)))
+    statement = restrict_cases(_id_statement(session, query, page=True), actor)
+    # Written into the SQL, not bound: SQLite keeps only the best `limit` rows while sorting when it
+    # knows the number (36 ms instead of 215 ms for a page of 72,000 open cases by household name).
+    ids = list(session.scalars(statement.offset(literal_column(str(int(offset))))
+                               .limit(literal_column(str(int(limit))))))
     if offset == 0 and len(ids) < limit:
         total = len(ids)
     elif not count_total:
@@ -145,10 +148,10 @@ def case_page(session: Session, query: CaseQuery = CaseQuery(), offset: int = 0,
     return CasePage(ids, total, offset, limit)
 
 
-def _id_statement(session: Session, query: CaseQuery):
+def _id_statement(session: Session, query: CaseQuery, page: bool = False):
     needed = {_SORT_JOINS.get(query.sort)}
     statement = select(m.Case.id)
-    statement, needed = _filtered(session, statement, query, needed)
+    statement, needed = _filtered(session, statement, query, needed, page)
     statement = _joined(statement, needed)
     if query.sort == "priority":
         order = _priority_order()
@@ -180,10 +183,15 @@ def _ids(single, many) -> tuple:
     return tuple(many) + ((single,) if single is not None else ())
 
 
-def _filtered(session: Session, statement, query: CaseQuery, needed: set):
+def _filtered(session: Session, statement, query: CaseQuery, needed: set, page: bool = False):
     where = []
     if query.statuses:
-        where.append(m.Case.status.in_(query.statuses))
+        condition = m.Case.status.in_(query.statuses)
+        if page and query.sort not in ("last_activity", "status") and session.get_bind().dialect.name == "sqlite":
+            # Most cases are open: believing « open » selective, SQLite read 70,000 cases through the status
+            # index and sorted them all for a page of 200 (100-200 ms at 100,000 cases, 1-35 ms with the hint).
+            condition = func.likelihood(condition, literal_column("0.9"))
+        where.append(condition)
     if query.priorities:
         where.append(m.Case.priority.in_(query.priorities))
     if query.kinds:
