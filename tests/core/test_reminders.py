@@ -119,3 +119,37 @@ def test_created_tasks_carry_a_french_title_with_french_dates(demo_db):
         assert title.startswith(openings[rule]), (key, title)
         assert re.search(r"\d{2}/\d{2}/\d{4}", title) and not re.search(r"\d{4}-\d{2}-\d{2}|None", title), title
     assert {"visite", "saisine", "proposition"} <= seen and seen & {"inactif-30", "inactif-45", "inactif-90"}
+
+
+def test_the_rules_are_read_without_holding_the_write_lock(demo_db, monkeypatch):
+    """The window writes (audit of a case opening) while the start-up run reads the rules: it must not wait."""
+    import threading
+    import time as clock
+
+    from core import reminders
+    from core.actor import SYSTEM
+    from core.audit import log_event
+
+    reading, release = threading.Event(), threading.Event()
+    real = reminders.current_reminders
+
+    def slow_rules(session, today):
+        wanted = real(session, today)  # the rules' queries have run in this transaction
+        reading.set()
+        release.wait(10)
+        return wanted
+
+    monkeypatch.setattr(reminders, "current_reminders", slow_rules)
+    outcome = {}
+    runner = threading.Thread(target=lambda: outcome.update(changes=reminders.refresh_reminders(
+        demo_db, SYSTEM, DEMO_TODAY)))
+    runner.start()
+    try:
+        assert reading.wait(10)
+        started = clock.perf_counter()
+        log_event(demo_db, SYSTEM, "dossier.consultation", "case", 1)
+        assert clock.perf_counter() - started < 1.0
+    finally:
+        release.set()
+        runner.join(20)
+    assert outcome["changes"].result.total_created > 0
