@@ -82,62 +82,81 @@ class ReminderReport:
         return sum(self.created.values())
 
 
-def derive_reminders(session: Session, today: date | None = None,
-                     reminders: list[Reminder] | None = None) -> ReminderReport:
-    """Create the reminders due today and close the ones no longer due; returns the counts.
+@dataclass
+class ReminderPlan:
+    """What a run of the rules will change: reminders to create, open tasks to close (rule key -> task id)."""
+    new: list[Reminder]
+    stale: dict[str, int]
 
-    `reminders`: what the rules want, when already read (see refresh_reminders).
-    """
-    today = today or date.today()
-    if reminders is None:
-        reminders = current_reminders(session, today)
-    wanted = {r.rule_key: r for r in reminders}
-    report = ReminderReport()
+
+def plan_reminders(session: Session, today: date) -> ReminderPlan:
+    """Read the rules and the existing tasks; writes nothing."""
+    wanted = {r.rule_key: r for r in current_reminders(session, today)}
     existing, open_tasks = set(), {}
     for key, task_id, is_open in session.execute(select(m.Task.rule_key, m.Task.id, m.Task.done_on.is_(None))
                                                  .where(m.Task.rule_key.is_not(None))):
         existing.add(key)
         if is_open:
             open_tasks[key] = task_id
-    stale = [task_id for key, task_id in open_tasks.items() if key not in wanted]
-    for key in (k for k in open_tasks if k not in wanted):
-        rule = key.split(":", 1)[0]
-        report.closed[rule] = report.closed.get(rule, 0) + 1
-    for start in range(0, len(stale), 900):
-        session.execute(update(m.Task.__table__).where(m.Task.__table__.c.id.in_(stale[start:start + 900]))
-                        .values(done_on=today))
-    new = [r for key, r in wanted.items() if key not in existing]
+    return ReminderPlan([r for key, r in wanted.items() if key not in existing],
+                        {key: task_id for key, task_id in open_tasks.items() if key not in wanted})
+
+
+def apply_plan(session: Session, plan: ReminderPlan, today: date) -> ReminderReport:
+    """Carry a plan out; safe if the tasks changed since it was read (keys re-checked, done tasks left alone)."""
+    report = ReminderReport()
+    created_meanwhile = set()
+    keys = [r.rule_key for r in plan.new]
+    for start in range(0, len(keys), 900):
+        created_meanwhile.update(session.scalars(select(m.Task.rule_key)
+                                                 .where(m.Task.rule_key.in_(keys[start:start + 900]))))
+    new = [r for r in plan.new if r.rule_key not in created_meanwhile]
     if new:
         session.execute(insert(m.Task), [
             {"rule_key": r.rule_key, "case_id": r.case_id, "assignee_id": r.assignee_id, "title": r.title[:300],
              "due_on": r.due_on} for r in new])
     for r in new:
         report.created[r.rule] = report.created.get(r.rule, 0) + 1
+    stale = list(plan.stale.values())
+    table = m.Task.__table__
+    for start in range(0, len(stale), 900):
+        session.execute(update(table).where(table.c.id.in_(stale[start:start + 900]), table.c.done_on.is_(None))
+                        .values(done_on=today))
+    for key in plan.stale:
+        rule = key.split(":", 1)[0]
+        report.closed[rule] = report.closed.get(rule, 0) + 1
     return report
 
 
+def derive_reminders(session: Session, today: date | None = None) -> ReminderReport:
+    """Create the reminders due today and close the ones no longer due, in one transaction; returns the counts."""
+    today = today or date.today()
+    return apply_plan(session, plan_reminders(session, today), today)
+
+
 @action("reminders.refresh", "case.edit")
-def apply_reminders(session: Session, actor: Actor, reminders: list[Reminder] | None = None,
+def apply_reminders(session: Session, actor: Actor, plan: ReminderPlan | None = None,
                     today: date | None = None) -> Changes:
-    report = derive_reminders(session, today, reminders)
+    today = today or date.today()
+    report = apply_plan(session, plan if plan is not None else plan_reminders(session, today), today)
     return Changes("tasks", None, set(), ["reminders"], created=bool(report.created), result=report)
 
 
 def refresh_reminders(database, actor: Actor, today: date | None = None) -> Changes:
-    """Run the rules: read what they want in a read transaction, then apply it in a short write one.
+    """Run the rules: read them in a read transaction, then apply the difference in a short write one.
 
-    Reading the rules takes ~0.5 s at 100,000 cases; inside the write transaction it held
-    the base's write lock that long, and the window's own writes (the audit of a case
-    opening) waited for it. The write step re-reads the existing keys, so a reminder
-    created meanwhile by someone else is not created twice.
+    Reading the rules and the existing tasks takes ~0.6 s at 100,000 cases; inside the
+    write transaction it held the base's write lock that long, and the window's own
+    writes (the audit of a case opening) waited for it. The write step only re-checks
+    the keys it is about to create and leaves tasks done meanwhile as they are.
     """
     from core.access import authorize
 
     today = today or date.today()
     with database.session() as session:
         authorize(session, actor, "case.edit")  # refused before the rules are read for nothing
-        reminders = current_reminders(session, today)
-    return apply_reminders(database, actor, reminders, today)
+        plan = plan_reminders(session, today)
+    return apply_reminders(database, actor, plan, today)
 
 
 def current_reminders(session: Session, today: date) -> list[Reminder]:

@@ -153,3 +153,25 @@ def test_the_rules_are_read_without_holding_the_write_lock(demo_db, monkeypatch)
         release.set()
         runner.join(20)
     assert outcome["changes"].result.total_created > 0
+
+
+def test_a_plan_applied_late_creates_nothing_twice_and_leaves_done_tasks_alone(demo_db):
+    from core.reminders import apply_plan, plan_reminders
+
+    with demo_db.write() as session:
+        derive_reminders(session, DEMO_TODAY)
+    later = DEMO_TODAY + timedelta(days=40)  # new inactivity thresholds reached, some reminders no longer due
+    with demo_db.session() as session:
+        plan = plan_reminders(session, later)
+    assert plan.new and plan.stale
+    taken, (finished_key, finished_id) = plan.new[0], next(iter(plan.stale.items()))
+    with demo_db.write() as session:  # meanwhile, another workstation ran the same rules in part
+        session.add(m.Task(rule_key=taken.rule_key, case_id=taken.case_id, title=taken.title, due_on=taken.due_on))
+        session.get(m.Task, finished_id).done_on = DEMO_TODAY + timedelta(days=3)
+    with demo_db.write() as session:
+        report = apply_plan(session, plan, later)
+    assert report.total_created == len(plan.new) - 1
+    with demo_db.session() as session:
+        assert session.scalar(select(func.count(m.Task.id)).where(m.Task.rule_key == taken.rule_key)) == 1
+        assert session.get(m.Task, finished_id).done_on == DEMO_TODAY + timedelta(days=3)
+        assert all(session.get(m.Task, task_id).done_on is not None for task_id in plan.stale.values())
