@@ -161,7 +161,7 @@ class AgendaPage(TablePage):
         if data["_status"] in ("planifiee", "conclusion_a_renseigner"):
             self.conclude()
         elif data["_case_id"]:
-            self.window.open_case(data["_case_id"])
+            self.window.open_case(data["_case_id"], deferred=True)
 
     # -- actions (dialogs call the visit services) ----------------------------------------
     def schedule(self) -> None:

@@ -341,7 +341,7 @@ class CaseListPage(QWidget):
     def open_row(self, row: int) -> None:
         case_id = self.model.case_id_at(row)
         if case_id is not None:
-            self.window.open_case(case_id)
+            self.window.open_case(case_id, deferred=True)
 
     def _open_first_if_single(self) -> None:
         if self._search_timer.isActive():

@@ -82,7 +82,7 @@ class CommissionsPage(TablePage):
     def open_item(self) -> None:
         item = self.items.current()
         if item:
-            self.window.open_case(item["_case_id"])
+            self.window.open_case(item["_case_id"], deferred=True)
 
     def new_commission(self) -> None:
         from gui.commission_dialogs import CommissionDialog

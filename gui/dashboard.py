@@ -71,7 +71,7 @@ class CasesDialog(QDialog):
         case_id = self.model.case_id_at(row)
         if case_id is not None and hasattr(self.window, "open_case"):
             self.accept()
-            self.window.open_case(case_id)
+            self.window.open_case(case_id, deferred=True)
 
 
 class DashboardPage(QWidget):

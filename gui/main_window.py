@@ -246,9 +246,12 @@ class MainWindow(QMainWindow):
         self.count_label.setText(page.count_text() if hasattr(page, "count_text") else "")
 
     # -- cases -----------------------------------------------------------------------
-    def open_case(self, case_id: int) -> None:
+    def open_case(self, case_id: int, deferred: bool = False) -> None:
+        """Show a case file. deferred: the page appears first and its tabs are filled on the next
+        turn of the event loop, so neither step holds the window for long (both ~50 ms at 100,000 cases)."""
         from gui.admin_menu import audit_case_opening
         from gui.case_file.page import CaseFilePage
+        from gui.widgets import alive
 
         if not self._may_leave_case():
             return
@@ -257,12 +260,14 @@ class MainWindow(QMainWindow):
         if self.case_page is not None:
             self.stack.removeWidget(self.case_page)
             self.case_page.deleteLater()
-        self.case_page = CaseFilePage(self, case_id)
-        self.stack.addWidget(self.case_page)
+        page = self.case_page = CaseFilePage(self, case_id, load_now=not deferred)
+        self.stack.addWidget(page)
         self.navigation.blockSignals(True)
         self.navigation.setCurrentRow([k for k, _ in NAVIGATION].index("dossiers"))
         self.navigation.blockSignals(False)
-        self._activate(self.case_page)
+        self._activate(page)
+        if deferred:
+            QTimer.singleShot(0, lambda: alive(page) and (page.finish_loading(), self._update_count(page)))
 
     def open_case_reference(self, reference: str) -> bool:
         from sqlalchemy import select
@@ -373,6 +378,11 @@ class MainWindow(QMainWindow):
         # collection walking them all blocked the window for 50-80 ms at a time.
         gc.freeze()
         self.refresh_reminders()
+        from gui.case_file.page import warm_up
+        from gui.workers import run_in_background
+
+        database = self.database
+        run_in_background(lambda: warm_up(database), lambda _none: None, on_error=lambda _info: None)
 
     def refresh_reminders(self) -> None:
         """Derive the échéances due today, then show them in Mes échéances and in the list's markers."""

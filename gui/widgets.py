@@ -236,7 +236,7 @@ class TablePage(QWidget):
     def activate_row(self, row: int) -> None:
         data = self.model.row(row)
         if data and data.get("_case_id"):
-            self.window.open_case(data["_case_id"])
+            self.window.open_case(data["_case_id"], deferred=True)
 
     def selected(self) -> dict | None:
         return self.model.row(self.table.current_row())

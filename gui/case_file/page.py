@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.scoring import case_criticality
@@ -25,8 +26,32 @@ def load_case(session, case_id: int) -> m.Case | None:
         selectinload(m.Case.agent), selectinload(m.Case.kinds), selectinload(m.Case.objectives)])
 
 
+def warm_up(database) -> None:
+    """Import the case file's modules and run its reading queries once, off the GUI thread.
+
+    SQLAlchemy compiles each statement on its first use: for the case file's ~60
+    statements that made the first opening ~60 ms longer than the next ones.
+    """
+    from core.scoring import case_criticality, grid_maxima
+    from gui.case_file import attachments_tab, disorders_tab, journal_tab, relocation_tab  # noqa: F401
+    from gui.case_file.lists_tabs import ReferralsTab, TasksTab, VisitsTab
+    from gui.case_file.summary_tab import reference_choices
+
+    with database.session() as session:
+        case_id = session.scalar(select(m.Case.id).order_by(m.Case.id.desc()).limit(1))
+        case = load_case(session, case_id) if case_id is not None else None
+        if case is None:
+            return
+        reference_choices(session)
+        case_criticality(session, case.id)
+        grid_maxima(session)
+        for tab in (VisitsTab, ReferralsTab, TasksTab):
+            tab.rows(None, session, case)  # their rows() reads only the session and the case
+
+
 class CaseFilePage(QWidget):
-    def __init__(self, window, case_id: int, parent=None):
+    def __init__(self, window, case_id: int, parent=None, load_now: bool = True):
+        """load_now=False: the tabs are filled by finish_loading(), on a later turn of the event loop."""
         from gui.case_file.attachments_tab import AttachmentsTab
         from gui.case_file.disorders_tab import DisordersTab
         from gui.case_file.journal_tab import JournalTab
@@ -76,7 +101,16 @@ class CaseFilePage(QWidget):
         layout.addWidget(self.badges)
         layout.addWidget(self.objectives)
         layout.addWidget(self.tabs, 1)
-        self.reload()
+        self.loaded = False
+        if load_now:
+            self.finish_loading()
+        else:
+            self.title.setText("Chargement du dossier…")
+
+    def finish_loading(self) -> None:
+        if not self.loaded:
+            self.reload()
+            self.loaded = True
 
     def all_tabs(self) -> list[QWidget]:
         return [self.tabs.widget(i) for i in range(self.tabs.count())]

@@ -97,3 +97,27 @@ def test_views_are_built_when_first_shown_and_a_change_does_not_build_the_others
     window.show_view("agenda")
     assert window.current_page() is window.pages["agenda"] and len(window.pages.built()) == 4
     assert window.pages["relogement"] is relocation  # built once
+
+
+def test_a_case_opened_from_the_list_appears_at_once_and_fills_its_tabs_on_the_next_turn(qtbot, demo_db):
+    from sqlalchemy import func, select
+
+    from db import models as m
+
+    window, page = open_list(qtbot, demo_db)
+    page.table.setFocus()
+    page.table.selectRow(3)
+    reference = page.model.row_at(3).reference
+    qtbot.keyClick(page.table, Qt.Key_Return)
+    case_page = window.case_page
+    assert window.current_page() is case_page
+    assert case_page.title.text() == "Chargement du dossier…" and not case_page.loaded
+    assert not case_page.has_unsaved_changes() and case_page.save()  # nothing to write before the data is there
+    qtbot.waitUntil(lambda: case_page.loaded)
+    assert case_page.title.text().startswith(reference)
+    assert window.count_label.text() == reference
+    assert case_page.journal.model.rowCount() > 0  # every tab has its data, not only the one on screen
+    with demo_db.session() as session:
+        openings = session.scalar(select(func.count(m.AuditEvent.id)).where(
+            m.AuditEvent.action == "dossier.consultation"))
+    assert openings == 1
