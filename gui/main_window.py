@@ -13,7 +13,7 @@ import gc
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,6 +32,7 @@ from core.actor import Actor
 from db.engine import Database
 from db.search import fold
 from db.vocab import ROLES, label
+from gui.widgets import alive
 
 APP_TITLE = "Médiation Habitat"
 
@@ -46,7 +47,11 @@ NAVIGATION: list[tuple[str, str]] = [
     ("referentiels", "Référentiels"),
 ]
 START_VIEW = "echeances"
-SETTLE_MS = 1500  # after the first show: the first list and the start view have their rows by then
+_INPUT_EVENTS = frozenset({QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.Wheel})
+# The start-up run of the reminder rules (~0.7 s of Python in the pool at 100,000 cases) waits until the
+# window has been quiet that long (no key, click or background load), and at most LATEST_MS.
+QUIET_MS = 2000
+LATEST_MS = 60_000
 
 
 class Pages(Mapping):
@@ -367,13 +372,43 @@ class MainWindow(QMainWindow):
         if getattr(self, "_saved_splitter", None) is not None:
             self.splitter.restoreState(self._saved_splitter)
             self._saved_splitter = None
-        if not getattr(self, "_start_scheduled", False):
-            self._start_scheduled = True
-            QTimer.singleShot(SETTLE_MS, self._after_start)
+        if not hasattr(self, "_quiet"):
+            self._schedule_idle_start()
+
+    def _schedule_idle_start(self) -> None:
+        """Run _after_start once the window has been quiet for QUIET_MS (at most LATEST_MS after showing).
+
+        Python runs one thread at a time: the rules running while the user sorts or opens a case
+        made each of those twice as slow. Quiet = no input event and no background job started.
+        """
+        from PySide6.QtWidgets import QApplication
+
+        from gui.workers import on_job_started
+
+        self._quiet = QTimer(self, singleShot=True, interval=QUIET_MS, timeout=self._after_start)
+        self._quiet.start()
+        QTimer.singleShot(LATEST_MS, self._after_start)
+        quiet = self._quiet
+        self._stop_listening = on_job_started(lambda: alive(quiet) and quiet.isActive() and quiet.start())
+        self.destroyed.connect(self._stop_listening)  # a window closed before its quiet moment
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+        if event.type() in _INPUT_EVENTS and self._quiet.isActive():
+            self._quiet.start()  # activity: wait again
+        return False
 
     def _after_start(self) -> None:
-        """Once the first view has its rows: start-up objects leave the garbage collector's reach,
-        then the reminder rules run (in the pool; about 0.65 s at 100,000 cases)."""
+        """Once quiet after start-up: start-up objects leave the garbage collector's reach, the reminder
+        rules run and the case file's queries are compiled (both in the pool)."""
+        from PySide6.QtWidgets import QApplication
+
+        if getattr(self, "_started", False) or not alive(self):
+            return
+        self._started = True
+        self._quiet.stop()
+        self._stop_listening()
+        QApplication.instance().removeEventFilter(self)
         # Start-up builds ~1 million long-lived objects (mappers, modules, Qt wrappers); a full
         # collection walking them all blocked the window for 50-80 ms at a time.
         gc.freeze()

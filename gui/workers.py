@@ -36,6 +36,14 @@ class _Job(QRunnable):
 
 
 _alive: set[_Signals] = set()
+_job_listeners: list[Callable[[], None]] = []
+
+
+def on_job_started(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call listener() whenever a background job starts (the window's idle work waits for quiet);
+    returns the function that unregisters it."""
+    _job_listeners.append(listener)
+    return lambda: listener in _job_listeners and _job_listeners.remove(listener)
 
 
 def run_in_background(function: Callable, on_done: Callable, busy: Callable[[bool], None] | None = None,
@@ -44,6 +52,8 @@ def run_in_background(function: Callable, on_done: Callable, busy: Callable[[boo
 
     busy(True) is called if the job lasts more than PROGRESS_DELAY_MS, busy(False) at the end.
     """
+    for listener in list(_job_listeners):
+        listener()
     signals = _Signals()
     _alive.add(signals)
     timer = QTimer(signals, singleShot=True, interval=PROGRESS_DELAY_MS)

@@ -31,11 +31,13 @@ def isolated_user_dirs(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def no_start_up_reminder_run(monkeypatch):
-    """The main window runs the reminder rules 1.5 s after it is shown: in the middle of a GUI test that
-    would add échéances at a moment that depends on the machine. The test of that run sets its own delay."""
+    """The main window runs the reminder rules once it has been quiet a while after showing: in the middle of a
+    GUI test that would add échéances at a moment that depends on the machine. The tests of that run set
+    their own delays."""
     import gui.main_window
 
-    monkeypatch.setattr(gui.main_window, "SETTLE_MS", 600_000)
+    monkeypatch.setattr(gui.main_window, "QUIET_MS", 600_000)
+    monkeypatch.setattr(gui.main_window, "LATEST_MS", 600_000)
 
 
 @pytest.fixture(autouse=True)

@@ -287,7 +287,7 @@ def test_the_reminder_rules_run_after_start_up_and_the_queue_shows_their_tasks(q
     monkeypatch.setattr(gc, "freeze", lambda: None)  # the application's start-up tweak, not for the test process
     with demo_db.write() as session:
         session.execute(delete(m.Task).where(m.Task.rule_key.is_not(None)))
-    monkeypatch.setattr(gui.main_window, "SETTLE_MS", 10)
+    monkeypatch.setattr(gui.main_window, "QUIET_MS", 10)
     window = make_window(qtbot, demo_db)
     window.show()
     tasks = window.pages["echeances"]
@@ -302,3 +302,46 @@ def test_the_reminder_rules_run_after_start_up_and_the_queue_shows_their_tasks(q
     # The page on screen reloads by itself once the rules have run.
     qtbot.waitUntil(lambda: not tasks.loading and any(row["rule"] != "Échéance manuelle"
                                                       for row in tasks.model.rows), timeout=10000)
+
+
+def test_the_start_up_reminder_run_waits_for_a_quiet_window(qtbot, demo_db, monkeypatch):
+    import gc
+    import time
+
+    import gui.main_window
+    from gui.workers import run_in_background
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    monkeypatch.setattr(gui.main_window, "QUIET_MS", 400)
+    runs = []
+    monkeypatch.setattr(MainWindow, "refresh_reminders", lambda self: runs.append(time.perf_counter()))
+    window = make_window(qtbot, demo_db)
+    window.show()
+    busy_until = time.perf_counter() + 1.2
+    while time.perf_counter() < busy_until:  # the user keeps the window busy: a background load every 100 ms
+        run_in_background(lambda: None, lambda _result: None)
+        qtbot.wait(100)
+    assert not runs
+    qtbot.waitUntil(lambda: bool(runs), timeout=3000)
+    assert runs[0] - busy_until >= 0.25  # it started only once things had been quiet a while
+    qtbot.wait(600)
+    assert len(runs) == 1  # once per start, the latest-time timer adds nothing
+
+
+def test_the_start_up_reminder_run_happens_at_the_latest_time_even_if_never_quiet(qtbot, demo_db, monkeypatch):
+    import gc
+
+    import gui.main_window
+    from gui.workers import run_in_background
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    monkeypatch.setattr(gui.main_window, "QUIET_MS", 400)
+    monkeypatch.setattr(gui.main_window, "LATEST_MS", 800)
+    runs = []
+    monkeypatch.setattr(MainWindow, "refresh_reminders", lambda self: runs.append(True))
+    window = make_window(qtbot, demo_db)
+    window.show()
+    for _ in range(15):
+        run_in_background(lambda: None, lambda _result: None)
+        qtbot.wait(100)
+    assert runs == [True]
