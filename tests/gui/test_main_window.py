@@ -121,3 +121,16 @@ def test_a_case_opened_from_the_list_appears_at_once_and_fills_its_tabs_on_the_n
         openings = session.scalar(select(func.count(m.AuditEvent.id)).where(
             m.AuditEvent.action == "dossier.consultation"))
     assert openings == 1
+
+
+def test_a_case_page_closed_while_filling_stops_quietly(qtbot, demo_db):
+    import shiboken6
+
+    window, page = open_list(qtbot, demo_db)
+    window.open_case(page.model.case_id_at(0), deferred=True)
+    case_page = window.case_page
+    qtbot.wait(1)  # the first steps may have run: the page is closed in the middle
+    window.open_case(page.model.case_id_at(1), deferred=True)  # replaces (and deletes) the first page
+    qtbot.waitUntil(lambda: not shiboken6.isValid(case_page))
+    qtbot.waitUntil(lambda: window.case_page.loaded)
+    assert window.case_page.title.text().startswith(page.model.row_at(1).reference)
