@@ -262,8 +262,8 @@ class MainWindow(QMainWindow):
 
     # -- cases -----------------------------------------------------------------------
     def open_case(self, case_id: int, deferred: bool = False) -> None:
-        """Show a case file. deferred: the page appears first, then its header and tabs fill one per turn
-        of the event loop, so no step holds the window for long (≤ ~50 ms at 100,000 cases)."""
+        """Show a case file. deferred: the page appears first, then its header and open tab fill on the next
+        turn of the event loop and the other tabs on the one after, so no turn holds the window long."""
         from gui.admin_menu import audit_case_opening
         from gui.case_file.page import CaseFilePage
         from gui.widgets import alive

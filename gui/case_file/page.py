@@ -113,8 +113,8 @@ class CaseFilePage(QWidget):
             self.loaded = True
 
     def load_in_steps(self, on_done=None) -> None:
-        """Fill the page one part per turn of the event loop (header, then each tab), in one read session:
-        at 100,000 cases no turn holds the window more than a few tens of milliseconds."""
+        """Fill the page in two turns of the event loop (header and open tab, then the others), in one read
+        session: at 100,000 cases no turn holds the window more than a few tens of milliseconds."""
         from contextlib import ExitStack
 
         from PySide6.QtCore import QTimer
@@ -123,8 +123,12 @@ class CaseFilePage(QWidget):
 
         stack = ExitStack()
         session = stack.enter_context(self.database.session())
-        steps = [lambda: self._load_header(session)]
-        steps += [lambda tab=tab: tab.load(session, self.case) for tab in self.all_tabs()]
+        visible = self.tabs.currentWidget()
+        hidden = [tab for tab in self.all_tabs() if tab is not visible]
+        # What the user sees first (header, open tab), then the other tabs together: a turn of the event loop
+        # costs a repaint, and all hidden tabs take ~20 ms to fill at 100,000 cases.
+        steps = [lambda: (self._load_header(session), self.case is not None and visible.load(session, self.case)),
+                 lambda: [tab.load(session, self.case) for tab in hidden]]
 
         def run_next() -> None:
             if not alive(self):  # closed meanwhile
