@@ -13,6 +13,7 @@ import io
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -304,6 +305,7 @@ def main(argv=None) -> int:
     database.dispose()
     if "gui" in wanted:
         figures += bench_gui(work, args.gui_runs)
+    shutil.rmtree(work.parent, ignore_errors=True)  # an 850 MB copy per run otherwise stays in the temp folder
     print()
     print(f"Machine : {machine()} ; {args.cases} dossiers")
     print(table(figures))
