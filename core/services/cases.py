@@ -11,7 +11,7 @@ from core import validation as v
 from core.actor import Actor
 from core.errors import DomainError, ValidationError
 from core.services.base import Changes, action
-from core.services.common import finish, get, journal, today
+from core.services.common import assign_changed, finish, get, journal, today
 from core.services.fields import (
     CASE_FIELDS,
     DWELLING_FIELDS,
@@ -118,7 +118,7 @@ def update_case(session: Session, actor: Actor, case_id: int, values: dict[str, 
         collector.add(ValidationError("La date du signalement ne peut pas suivre la date de clôture.",
                                       field="opened_on"))
     collector.raise_if_any()
-    changed = _apply(case, cs)
+    changed = assign_changed(case, cs)
     if "priority" in changed:
         journal(session, actor, case.id, "note", f"Priorité : {cs['priority']}.")
     finish(session, [case.id])
@@ -136,7 +136,7 @@ def update_household(session: Session, actor: Actor, case_id: int, values: dict[
     merged = {c: getattr(household, c) for c in _columns(m.Household)} | hh
     check_household(merged, collector)
     collector.raise_if_any()
-    changed = _apply(household, hh)
+    changed = assign_changed(household, hh)
     finish(session, [case.id])
     return Changes("household", household.id, {case.id}, changed)
 
@@ -152,18 +152,9 @@ def update_dwelling(session: Session, actor: Actor, case_id: int, values: dict[s
     merged = {c: getattr(dwelling, c) for c in _columns(m.Dwelling)} | dw
     check_dwelling(session, merged, collector)
     collector.raise_if_any()
-    changed = _apply(dwelling, dw)
+    changed = assign_changed(dwelling, dw)
     finish(session, [case.id])
     return Changes("dwelling", dwelling.id, {case.id}, changed)
-
-
-def _apply(row, values: dict[str, Any]) -> list[str]:
-    changed = []
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed.append(name)
-    return changed
 
 
 @action("case.assign", "case.edit", case_arg="case_id")

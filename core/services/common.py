@@ -25,6 +25,16 @@ _WHAT = {
 }
 
 
+def assign_changed(row, values: dict) -> list[str]:
+    """Set on row the values that differ from what it has; returns their names (the fields changed)."""
+    changed = []
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed.append(name)
+    return changed
+
+
 def today() -> date:
     return date.today()
 

@@ -17,6 +17,7 @@ from core.actor import Actor
 from core.errors import ValidationError
 from core.scoring import recompute_all_criticality
 from core.services.base import Changes, action
+from core.services.common import assign_changed
 from db import models as m
 from db.vocab import ZONES
 
@@ -28,16 +29,6 @@ def _required(value: str | None, field: str, what: str, limit: int) -> str:
     if len(text) > limit:
         raise ValidationError(f"{what} ne doit pas dépasser {limit} caractères.", field=field)
     return text
-
-
-def _changed(row, values: dict) -> list[str]:
-    """Assign the values that differ; returns their names."""
-    fields = []
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            fields.append(name)
-    return fields
 
 
 def _slug(text: str) -> str:
@@ -67,7 +58,7 @@ def save_objective(session: Session, actor: Actor, objective: int | str, label: 
         position = (session.scalar(select(func.max(m.Objective.position))) or 0) + 1
         row = m.Objective(code=code, label=label, description="", position=position, active=True)
         session.add(row)
-    fields = _changed(row, {"label": label, "description": (description or "").strip(), "active": bool(active)})
+    fields = assign_changed(row, {"label": label, "description": (description or "").strip(), "active": bool(active)})
     session.flush()
     return Changes("objective", row.id, fields=(fields or ["label"]) if created else fields,
                    created=created)
@@ -100,7 +91,7 @@ def save_line_of_action(session: Session, actor: Actor, objective: int | str, la
     values = {"objective_id": parent.id, "label": label, "active": bool(active)}
     if position is not None:
         values["position"] = position
-    return Changes("line_of_action", row.id, fields=_changed(row, values))
+    return Changes("line_of_action", row.id, fields=assign_changed(row, values))
 
 
 # -- disorder grid -----------------------------------------------------------------------
@@ -140,7 +131,7 @@ def save_disorder_item(session: Session, actor: Actor, item_id: int | None, zone
         row = session.get(m.DisorderItem, item_id)
         if row is None:
             raise ValidationError(f"Désordre n° {item_id} inconnu dans la grille.", field="item_id")
-        fields = _changed(row, {"zone": zone, "theme": theme, "label": label, "weight": weight,
+        fields = assign_changed(row, {"zone": zone, "theme": theme, "label": label, "weight": weight,
                                 "is_danger": bool(is_danger), "active": bool(active)})
     if [p.code for p in row.procedures] != [p.code for p in chosen]:
         row.procedures = chosen
@@ -206,7 +197,7 @@ def _create_or_update(session: Session, model, entity: str, row_id: int | None, 
     row = session.get(model, row_id)
     if row is None:
         raise ValidationError(unknown, field=f"{entity}_id")
-    return Changes(entity, row.id, fields=_changed(row, values))
+    return Changes(entity, row.id, fields=assign_changed(row, values))
 
 
 # -- small vocabularies and communes -----------------------------------------------------------
@@ -251,7 +242,7 @@ def save_vocabulary_entry(session: Session, actor: Actor, vocabulary: str, code:
     values = {"label": label, "active": bool(active)}
     if position is not None:
         values["position"] = int(position)
-    return Changes(vocabulary, code, fields=_changed(row, values))
+    return Changes(vocabulary, code, fields=assign_changed(row, values))
 
 
 def _free_code(session: Session, model, wanted: str) -> str:
