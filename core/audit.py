@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
@@ -128,6 +130,60 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
                                          "son contenu a été modifié après son enregistrement"))
         previous_hash = event.hash
     return count, problems
+
+
+@dataclass
+class AuditAnchor:
+    """The newest event when a backup was made, kept in a file beside the backups (outside the base):
+    deleting the newest events leaves an intact chain, but not this event."""
+    event_id: int
+    hash: str
+    written_at: str
+
+
+def anchor_path(folder: Path, database) -> Path:
+    name = database.path.stem if getattr(database, "path", None) else "base"
+    return folder / f"ancre-audit-{name}.json"
+
+
+def write_anchor(database, folder: Path) -> Path | None:
+    with database.session() as session:
+        last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if last is None:
+        return None
+    path = anchor_path(folder, database)
+    partial = path.with_name(path.name + ".partiel")
+    partial.write_text(json.dumps({"evenement": last[0], "empreinte": last[1],
+                                   "ecrite_le": now().isoformat(timespec="seconds")}), encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def read_anchor(folder: Path, database) -> AuditAnchor | None:
+    try:
+        data = json.loads(anchor_path(folder, database).read_text(encoding="utf-8"))
+        return AuditAnchor(int(data["evenement"]), str(data["empreinte"]), str(data.get("ecrite_le", "")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def check_anchor(session: Session, anchor: AuditAnchor) -> ChainProblem | None:
+    """None when the anchored event is still there, unchanged (or gone with the retention purge)."""
+    try:
+        when = datetime.fromisoformat(anchor.written_at).strftime("%d/%m/%Y à %H:%M")
+    except ValueError:
+        when = "?"
+    event = session.get(AuditEvent, anchor.event_id)
+    if event is None:
+        oldest = session.scalar(select(func.min(AuditEvent.id)))
+        if oldest is not None and anchor.event_id < oldest:
+            return None  # purged after the retention period, like every older event
+        return ChainProblem(None, None, "", f"L'événement n° {anchor.event_id}, le plus récent lors de la sauvegarde "
+                                            f"du {when}, a disparu : des événements récents ont été supprimés.")
+    if event.hash != anchor.hash:
+        return ChainProblem(event.id, event.occurred_at, event.action,
+                            f"il diffère de celui relevé lors de la sauvegarde du {when}")
+    return None
 
 
 def purge_expired(database, actor: Actor) -> int:

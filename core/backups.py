@@ -31,7 +31,7 @@ from db.backup import (
 )
 from core.access import can
 from core.actor import Actor
-from core.audit import record_event
+from core.audit import record_event, write_anchor
 from core.errors import PermissionDenied
 from db.backup import connector, restore_database
 from db.engine import Database
@@ -152,7 +152,16 @@ def restore_backup(database: Database, actor: Actor, backup: Path) -> Path | Non
     with database.write() as session:
         record_event(session, actor, "backup.restore", "sauvegarde", Path(backup).name,
                      {"fichier": str(backup), "base_remplacee": str(aside) if aside else ""})
+    renew_anchor(database)
     return aside
+
+
+def renew_anchor(database: Database) -> None:
+    """After a restore the trail legitimately went back in time: the anchor follows it."""
+    try:
+        write_anchor(database, backup_folder(database))
+    except OSError as error:
+        logging.getLogger(__name__).warning("Ancre du journal d'audit non écrite : %s", error)
 
 
 def choose_backup_folder(database: Database, actor: Actor, folder: Path | None) -> None:
@@ -169,6 +178,10 @@ def backup_folder(database: Database) -> Path:
 def backup_now(database: Database) -> tuple[Path, list[Path]]:
     """Make a verified backup in the backup folder, then rotate. Returns (backup, deleted)."""
     path = backup_database(database)
+    try:
+        write_anchor(database, path.parent)
+    except OSError as error:  # the backup itself is good: say it, do not fail it
+        logging.getLogger(__name__).warning("Ancre du journal d'audit non écrite : %s", error)
     return path, rotate(path.parent)
 
 

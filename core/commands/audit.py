@@ -4,7 +4,9 @@ from __future__ import annotations
 import sys
 
 from core.actor import SYSTEM
-from core.audit import EventFilter, find_events, purge_expired, retention_months, verify_chain
+from core.audit import (EventFilter, check_anchor, find_events, purge_expired, read_anchor, retention_months,
+                        verify_chain)
+from core.backups import backup_folder
 
 
 def register(subparsers) -> None:
@@ -22,10 +24,17 @@ def register(subparsers) -> None:
 def run(args, open_db) -> int:
     database = open_db()
     if args.audit_command == "verify":
+        anchor = read_anchor(backup_folder(database), database)
         with database.session() as session:
             count, problems = verify_chain(session)
+            anchor_problem = check_anchor(session, anchor) if anchor is not None else None
+        if anchor_problem is not None:
+            problems.append(anchor_problem)
         if not problems:
             print(f"Journal d'audit intègre : {count} événements vérifiés.")
+            print(f"Dernier événement relevé à la sauvegarde (ancre, n° {anchor.event_id}) : présent et inchangé."
+                  if anchor is not None else "Aucune ancre de sauvegarde : la suppression des tout derniers "
+                  "événements ne serait pas détectée (faites une sauvegarde).")
             return 0
         print(f"Journal d'audit ALTÉRÉ : {len(problems)} anomalie(s) sur {count} événements.", file=sys.stderr)
         for problem in problems:

@@ -31,6 +31,9 @@ def run(args, _open_db) -> int:
         raise DatabaseOpenError(f"Le fichier de sauvegarde « {backup} » n'existe pas.")
     with InstanceLock.acquire(target, purpose="restauration"):
         aside = restore_database(backup, target, _connector(target, backup))
+    from core.backups import renew_anchor
+
+    renew_anchor(_open_db())  # the audit trail went back in time with the base: its anchor too
     print(f"Base restaurée depuis « {backup} » : {target}.")
     if aside:
         print(f"L'ancienne base est conservée dans « {aside} ».")

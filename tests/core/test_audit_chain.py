@@ -94,3 +94,53 @@ def test_retention_below_six_months_is_not_honoured_by_the_trigger(db):
     with db.write() as s:  # three months old: inside the 6-month floor
         s.execute(text("UPDATE audit_events SET occurred_at = datetime('now', 'localtime', '-3 months')"))
     assert purge_expired(db, SYSTEM) == 0
+
+
+def test_deleting_the_newest_events_is_caught_by_the_anchor_left_beside_the_backups(db, db_path, capsys):
+    from core.audit import anchor_path, check_anchor, read_anchor
+    from core.backups import backup_folder, backup_now
+
+    _fill(db, 6)
+    backup, _deleted = backup_now(db)
+    anchor = read_anchor(backup.parent, db)
+    assert anchor is not None and anchor_path(backup.parent, db).parent == backup_folder(db)
+    with db.session() as s:
+        assert check_anchor(s, anchor) is None
+        newest = s.scalar(text("SELECT max(id) FROM audit_events"))
+    assert anchor.event_id == newest
+    with db.write() as s:  # someone with the file removes the newest events, then puts the protection back
+        trigger = s.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'audit_events_no_delete'"))
+        s.execute(text("DROP TRIGGER audit_events_no_delete"))
+        s.execute(text("DELETE FROM audit_events WHERE id >= :first"), {"first": newest - 2})
+        s.execute(text(trigger))
+    with db.session() as s:
+        assert verify_chain(s)[1] == []  # the chain alone cannot see it…
+        assert "a disparu" in check_anchor(s, anchor).reason  # …the anchor can
+    db.dispose()
+    code, _out, err = run_main(capsys, "--db", str(db_path), "audit", "verify")
+    assert code == 1 and f"L'événement n° {newest}" in err and "supprimés" in err
+
+
+def test_an_event_purged_with_the_retention_period_does_not_trip_the_anchor(db):
+    from core.audit import AuditAnchor, check_anchor
+
+    _fill(db, 3)
+    with db.session() as s:
+        oldest = s.scalar(text("SELECT min(id) FROM audit_events"))
+        assert check_anchor(s, AuditAnchor(oldest - 1, "x", "2026-01-01T10:00:00")) is None
+        assert "diffère" in check_anchor(s, AuditAnchor(oldest, "autre", "2026-01-01T10:00:00")).reason
+
+
+def test_restoring_an_older_backup_moves_the_anchor_back_with_the_trail(db, db_path, capsys):
+    from core.backups import backup_now
+
+    _fill(db, 3)
+    older, _deleted = backup_now(db)
+    _fill(db, 4)
+    backup_now(db)
+    db.dispose()
+    code, _out, err = run_main(capsys, "--db", str(db_path), "restore", str(older))
+    assert code == 0, err
+    code, out, err = run_main(capsys, "--db", str(db_path), "audit", "verify")
+    assert code == 0, err
+    assert "intègre" in out and "présent et inchangé" in out
