@@ -186,6 +186,30 @@ def check_anchor(session: Session, anchor: AuditAnchor) -> ChainProblem | None:
     return None
 
 
+@dataclass
+class TrailCheck:
+    count: int
+    problems: list[ChainProblem]
+    anchor: AuditAnchor | None
+
+    def anchor_text(self) -> str:
+        if self.anchor is None:
+            return ("Aucune ancre de sauvegarde : la suppression des tout derniers événements ne serait pas "
+                    "détectée (faites une sauvegarde).")
+        return f"Dernier événement relevé à la sauvegarde (ancre, n° {self.anchor.event_id}) : présent et inchangé."
+
+
+def verify_trail(database) -> TrailCheck:
+    """The whole check of `audit verify` and of the audit window: the hash chain, then the backups' anchor."""
+    from core.backups import backup_folder
+
+    anchor = read_anchor(backup_folder(database), database)
+    with database.session() as session:
+        count, problems = verify_chain(session)
+        anchor_problem = check_anchor(session, anchor) if anchor is not None else None
+    return TrailCheck(count, problems + ([anchor_problem] if anchor_problem else []), anchor)
+
+
 def purge_expired(database, actor: Actor) -> int:
     """Delete the events older than the retention period; the purge itself is audited."""
     from core.access import authorize

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from core.actor import Actor
-from core.audit import EventFilter, find_events, known_actions, verify_chain
+from core.audit import EventFilter, find_events, known_actions, verify_trail
 from db import models as m
 from db.engine import Database
 
@@ -98,10 +98,11 @@ class AuditViewer(QDialog):
         self.count_label.setText(f"{len(events)} événement(s)" + (" (les plus récents)" if len(events) >= limit else ""))
 
     def verify(self) -> None:
-        with self.database.session() as session:
-            count, problems = verify_chain(session)
+        check = verify_trail(self.database)
+        count, problems = check.count, check.problems
         if not problems:
-            QMessageBox.information(self, "Journal d'audit", f"Journal intègre : {count} événements vérifiés.")
+            QMessageBox.information(self, "Journal d'audit",
+                                    f"Journal intègre : {count} événements vérifiés.\n{check.anchor_text()}")
             return
         details = "\n".join(p.describe() for p in problems[:20])
         QMessageBox.critical(self, "Journal d'audit", f"Journal ALTÉRÉ : {len(problems)} anomalie(s).\n\n{details}")

@@ -4,9 +4,7 @@ from __future__ import annotations
 import sys
 
 from core.actor import SYSTEM
-from core.audit import (EventFilter, check_anchor, find_events, purge_expired, read_anchor, retention_months,
-                        verify_chain)
-from core.backups import backup_folder
+from core.audit import EventFilter, find_events, purge_expired, retention_months, verify_trail
 
 
 def register(subparsers) -> None:
@@ -24,17 +22,11 @@ def register(subparsers) -> None:
 def run(args, open_db) -> int:
     database = open_db()
     if args.audit_command == "verify":
-        anchor = read_anchor(backup_folder(database), database)
-        with database.session() as session:
-            count, problems = verify_chain(session)
-            anchor_problem = check_anchor(session, anchor) if anchor is not None else None
-        if anchor_problem is not None:
-            problems.append(anchor_problem)
+        check = verify_trail(database)
+        count, problems = check.count, check.problems
         if not problems:
             print(f"Journal d'audit intègre : {count} événements vérifiés.")
-            print(f"Dernier événement relevé à la sauvegarde (ancre, n° {anchor.event_id}) : présent et inchangé."
-                  if anchor is not None else "Aucune ancre de sauvegarde : la suppression des tout derniers "
-                  "événements ne serait pas détectée (faites une sauvegarde).")
+            print(check.anchor_text())
             return 0
         print(f"Journal d'audit ALTÉRÉ : {len(problems)} anomalie(s) sur {count} événements.", file=sys.stderr)
         for problem in problems:
