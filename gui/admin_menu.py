@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLineEdit, QMenu, QMessageBox, QVBoxLayout
 
 from core.audit import record_case_opened
 from core.errors import DomainError, PermissionDenied
+from gui.forms import error_label, show_error
 
 
 def install_admin_menu(window) -> None:
@@ -81,8 +82,7 @@ class ChangeOwnPasswordDialog(QDialog):
         self.database, self.actor = window.database, window.actor
         self.setWindowTitle("Changer mon mot de passe")
         self.old_edit, self.new_edit, self.confirm_edit = (QLineEdit(echoMode=QLineEdit.Password) for _ in range(3))
-        self.error_label = QLabel(wordWrap=True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         form = QFormLayout()
         form.addRow("Mot de passe &actuel :", self.old_edit)
         form.addRow("&Nouveau mot de passe :", self.new_edit)
@@ -100,12 +100,12 @@ class ChangeOwnPasswordDialog(QDialog):
         from core.users import change_own_password
 
         if self.new_edit.text() != self.confirm_edit.text():
-            self.error_label.setText("Les deux saisies du nouveau mot de passe diffèrent.")
+            show_error(self.error_label, "Les deux saisies du nouveau mot de passe diffèrent.")
             return
         try:
             change_own_password(self.database, self.actor, self.old_edit.text(), self.new_edit.text())
         except DomainError as error:
-            self.error_label.setText(error.message)
+            show_error(self.error_label, error.message)
             return
         self.accept()
 

@@ -38,6 +38,11 @@ def error_label() -> QLabel:
     return label
 
 
+def show_error(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.setVisible(True)
+
+
 class Form(QWidget):
     """Fields by name; `value(name)`, `show_error(error)`, `clear_errors()`."""
 

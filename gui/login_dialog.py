@@ -18,16 +18,9 @@ from core.errors import DomainError
 from core.users import create_first_administrator
 from db import models as m
 from db.engine import Database
+from gui.forms import error_label, show_error
 
 TITLE = "Médiation Habitat — connexion"
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
-    label.setVisible(False)
-    return label
 
 
 class LoginDialog(QDialog):
@@ -42,7 +35,7 @@ class LoginDialog(QDialog):
         self.login_edit.setObjectName("login")
         self.password_edit = QLineEdit(echoMode=QLineEdit.Password)
         self.password_edit.setObjectName("password")
-        self.error_label = _error_label()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.Ok)
         self.ok_button.setText("Se connecter" if locked_for is None else "Déverrouiller")
@@ -88,8 +81,7 @@ class LoginDialog(QDialog):
         self.accept()
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(True)
+        show_error(self.error_label, message)
 
 
 class FirstAdministratorDialog(QDialog):
@@ -105,7 +97,7 @@ class FirstAdministratorDialog(QDialog):
         self.name_edit.setPlaceholderText("Prénom Nom")
         self.password_edit = QLineEdit(echoMode=QLineEdit.Password)
         self.confirm_edit = QLineEdit(echoMode=QLineEdit.Password)
-        self.error_label = _error_label()
+        self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Créer le compte administrateur")
         buttons.button(QDialogButtonBox.Cancel).setText("Quitter")
@@ -141,8 +133,7 @@ class FirstAdministratorDialog(QDialog):
         self.accept()
 
     def _error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(True)
+        show_error(self.error_label, message)
 
 
 def unattended_actor(database: Database) -> Actor | None:

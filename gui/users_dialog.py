@@ -24,6 +24,7 @@ from core.errors import DomainError
 from core.users import add_user, disable_user, enable_user, list_users, set_password
 from db.engine import Database
 from db.vocab import ROLES
+from gui.forms import error_label, show_error
 
 COLUMNS = ["Identifiant", "Nom", "Rôle", "État", "Mot de passe", "Secteurs"]
 
@@ -46,8 +47,7 @@ class PasswordForm(QDialog):
             form.addRow("&Rôle :", self.role_combo)
         form.addRow("&Mot de passe :", self.password_edit)
         form.addRow("&Confirmation :", self.confirm_edit)
-        self.error_label = QLabel(wordWrap=True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Cancel).setText("Annuler")
         buttons.accepted.connect(self._check)
@@ -62,12 +62,12 @@ class PasswordForm(QDialog):
 
     def _check(self) -> None:
         if self.password_edit.text() != self.confirm_edit.text():
-            self.error_label.setText("Les deux saisies du mot de passe diffèrent.")
+            show_error(self.error_label, "Les deux saisies du mot de passe diffèrent.")
             return
         try:
             self.submit()
         except DomainError as error:
-            self.error_label.setText(error.message)
+            show_error(self.error_label, error.message)
             return
         self.accept()
 
