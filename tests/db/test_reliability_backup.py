@@ -10,6 +10,7 @@ from db.backup import backup_database, list_backups, restore_database, verify_ba
 from db.errors import BackupError
 from db.integrity import check_file
 from db.open import open_database
+from tests.damage import damage_page, damage_table, root_page
 
 
 def canonical_dump(path) -> str:
@@ -18,21 +19,6 @@ def canonical_dump(path) -> str:
         return hashlib.sha256("\n".join(connection.iterdump()).encode("utf-8")).hexdigest()
     finally:
         connection.close()
-
-
-def root_page(path, table: str) -> int:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    finally:
-        connection.close()
-
-
-def damage_page(path, page: int, page_size: int = 4096) -> None:
-    """Overwrite one b-tree page with garbage, as a failing disk would."""
-    with open(path, "r+b") as handle:
-        handle.seek((page - 1) * page_size + 16)
-        handle.write(bytes((i * 37 + 11) % 256 for i in range(1000)))
 
 
 def flip_middle_bytes(path, count: int = 16) -> None:
@@ -86,8 +72,7 @@ def test_a_damaged_file_without_checksum_is_refused_by_its_integrity_check(demo_
 def test_a_damaged_database_never_rotates_over_a_good_backup(demo_db, db_path):
     first, _ = backup_now(demo_db)
     demo_db.dispose()
-    sqlite3.connect(db_path).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
-    damage_page(db_path, root_page(db_path, "cases"))
+    damage_table(db_path, "cases")
     assert not check_file(db_path).ok
     with pytest.raises(BackupError) as error:
         backup_now(demo_db)

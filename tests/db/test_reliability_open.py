@@ -1,6 +1,5 @@
 """Opening safely: no network share, one window per file, `check` reports problems in French."""
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import db.engine as engine_module
 from db.engine import Database, network_filesystem
 from db.errors import AlreadyOpenError, NetworkShareError
 from db.instance_lock import InstanceLock, is_locked
+from tests.damage import damage_table
 
 ROOT = Path(__file__).resolve().parents[2]
 MOUNTS = """\
@@ -86,13 +86,7 @@ def test_check_command_reports_damage_in_french_with_a_non_zero_exit(demo_db, db
     ok = run_main("--db", str(db_path), "check", "--complet")
     assert ok.returncode == 0 and "aucun problème" in ok.stdout
     demo_db.dispose()
-    connection = sqlite3.connect(db_path)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'households'").fetchone()[0]
-    connection.close()
-    with open(db_path, "r+b") as handle:
-        handle.seek((root - 1) * 4096 + 8)
-        handle.write(b"\xff" * 600)
+    damage_table(db_path, "households")
     damaged = run_main("--db", str(db_path), "check", "--complet")
     assert damaged.returncode == 1
     assert "problème(s) trouvé(s)" in damaged.stdout and "restaurez" in damaged.stdout
@@ -101,13 +95,7 @@ def test_check_command_reports_damage_in_french_with_a_non_zero_exit(demo_db, db
 
 def test_the_application_does_not_open_a_damaged_base(demo_db, db_path, tmp_path):
     demo_db.dispose()
-    connection = sqlite3.connect(db_path)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cases'").fetchone()[0]
-    connection.close()
-    with open(db_path, "r+b") as handle:
-        handle.seek((root - 1) * 4096 + 8)
-        handle.write(b"\xff" * 600)
+    damage_table(db_path, "cases")
     before = db_path.read_bytes()
     png = tmp_path / "fenetre.png"
     result = run_main("--db", str(db_path), "--screenshot", str(png))  # unattended start: no dialog

@@ -1,7 +1,6 @@
 """The Sauvegardes dialog, automatic backups at quit, and the start-up recovery of a damaged base."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from db import models as m
 from db.backup import list_backups
 from gui.backup_dialog import AutoBackupController, BackupDialog
 from gui.startup import RecoveryDialog, open_for_window
+from tests.damage import damage_table
 
 MANAGER = Actor(user_id=None, login="resp", role="manager", full_name="Responsable")
 AGENT = Actor(user_id=None, login="agent", role="agent", full_name="Agent")
@@ -85,21 +85,11 @@ def test_changes_are_backed_up_when_the_application_quits(qtbot, db):
     assert [b.kind for b in list_backups(backup_folder(db))] == ["auto"]
 
 
-def damage(path: Path) -> None:
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'households'").fetchone()[0]
-    connection.close()
-    with open(path, "r+b") as handle:
-        handle.seek((root - 1) * 4096 + 8)
-        handle.write(b"\xff" * 600)
-
-
 def test_a_damaged_base_is_not_opened_and_the_latest_good_backup_is_offered(qtbot, demo_db, db_path, monkeypatch):
     good, _ = backup_now(demo_db)
     good_made = list_backups(good.parent)[0].made_at
     demo_db.dispose()
-    damage(db_path)
+    damage_table(db_path, "households")
     offered = {}
 
     def accept_offer(dialog):
@@ -130,7 +120,7 @@ def test_a_damaged_base_is_not_opened_and_the_latest_good_backup_is_offered(qtbo
 def test_refusing_the_offer_leaves_the_base_closed(qtbot, demo_db, db_path, monkeypatch):
     backup_now(demo_db)
     demo_db.dispose()
-    damage(db_path)
+    damage_table(db_path, "households")
     monkeypatch.setattr(RecoveryDialog, "exec", lambda dialog: dialog.reject())
     calls = []
     database, lock = open_for_window(lambda: calls.append(1), str(db_path))
