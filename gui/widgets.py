@@ -18,16 +18,6 @@ class EmptyState(QLabel):
         self.setMinimumWidth(240)  # wraps instead of widening the window
 
 
-class PlaceholderPage(QWidget):
-    """A page slot another part of the application fills; says in French what will be here."""
-
-    def __init__(self, title: str, text: str, parent=None):
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title_label(title))
-        layout.addWidget(EmptyState(text), 1)
-
-
 def compact(combo, characters: int = 12):
     """A combo as wide as `characters`, so toolbars fit small screens; the list shows full texts."""
     from PySide6.QtWidgets import QComboBox

@@ -161,13 +161,10 @@ class CaseFilePage(QWidget):
 
     def reload(self) -> None:
         with self.database.session() as session:
-            self.case = load_case(session, self.case_id)
-            if self.case is None:
-                self.title.setText("Dossier introuvable")
-                return
-            self._fill_header(self.case, session)
-            for tab in self.all_tabs():
-                tab.load(session, self.case)
+            self._load_header(session)
+            if self.case is not None:
+                for tab in self.all_tabs():
+                    tab.load(session, self.case)
 
     def refresh(self) -> None:
         """Called when the page is shown: nothing to do, tabs reload after each write."""
