@@ -228,8 +228,13 @@ def save_vocabulary_entry(session: Session, actor: Actor, vocabulary: str, code:
         duplicate = duplicate.where(model.code != code)
     if session.scalar(duplicate):
         raise ValidationError("Cette liste contient déjà ce libellé.", field="label")
-    if position is not None and not 0 <= int(position) <= 999:
-        raise ValidationError("La position va de 0 à 999.", field="position")
+    if position is not None:
+        try:
+            position = int(position)
+        except (TypeError, ValueError):
+            raise ValidationError("La position doit être un nombre entier.", field="position") from None
+        if not 0 <= position <= 999:
+            raise ValidationError("La position va de 0 à 999.", field="position")
     if code is None:
         code = _free_code(session, model, _slug(label) or "entree")
         last = session.scalar(select(func.max(model.position))) or 0

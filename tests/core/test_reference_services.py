@@ -158,6 +158,10 @@ def test_an_administrator_adds_renames_and_withdraws_vocabulary_entries(db, admi
         ref.save_vocabulary_entry(db, admin, "case_sources", "maraude_de_nuit", "  ")
     with pytest.raises(ValidationError, match="Liste inconnue"):
         ref.save_vocabulary_entry(db, admin, "couleurs", None, "Bleu")
+    for position, words in (("trois", "nombre entier"), (1000, "0 à 999")):
+        with pytest.raises(ValidationError, match=words) as error:
+            ref.save_vocabulary_entry(db, admin, "case_sources", "maraude_de_nuit", "Maraude", position=position)
+        assert error.value.field == "position"
     ref.save_vocabulary_entry(db, admin, "case_sources", "maraude_de_nuit", "Maraude nocturne", active=False,
                               position=1)
     with db.session() as session:
