@@ -360,9 +360,12 @@ class DemoBuilder:
             accepted = outcome == "reloge" and last
             decision = "acceptee" if accepted else ("refusee" if not last or outcome != "en_cours" else rng.choice(("en_attente", "refusee")))
             cal = day + timedelta(days=rng.randint(0, 30))
-            self.add(m.Proposal, relocation_id=relocation_id, proposed_on=day, landlord_id=rng.choice(self.social_landlords),
-                     dwelling_description=f"{rng.choice(('T2', 'T3', 'T4'))} – {rng.choice(('Lille', 'Roubaix', 'Tourcoing', 'Wattrelos'))}",
-                     typology=rng.choice(("T2", "T3", "T4")), in_qpv=rng.random() < 0.5,
+            landlord_id = rng.choice(self.social_landlords)
+            typology = rng.choice(("T2", "T3", "T4"))
+            city = rng.choice(("Lille", "Roubaix", "Tourcoing", "Wattrelos"))
+            rng.choice(("T2", "T3", "T4"))  # drawn as before, so a seed still gives the same demo
+            self.add(m.Proposal, relocation_id=relocation_id, proposed_on=day, landlord_id=landlord_id,
+                     dwelling_description=f"{typology} – {city}", typology=typology, in_qpv=rng.random() < 0.5,
                      rent=float(rng.randrange(300, 700, 5)), charges=float(rng.randrange(40, 150, 5)),
                      cal_date=cal if cal <= self.today else None,
                      cal_decision=("attribution" if accepted else rng.choice(("attribution", "refus", "attribution_rang"))) if cal <= self.today else None,

@@ -69,6 +69,7 @@ class CaseFilePage(QWidget):
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.address = QLabel()
         self.badges = QLabel()
+        self.badges.setWordWrap(True)  # a long header wraps instead of widening the window
         self.objectives = QLabel()
         self.objectives.setWordWrap(True)
         back = QPushButton("← Liste des dossiers")
@@ -106,11 +107,13 @@ class CaseFilePage(QWidget):
             self.finish_loading()
         else:
             self.title.setText("Chargement du dossier…")
+            self.tabs.setEnabled(False)  # nothing typed into a form its data is about to replace
 
     def finish_loading(self) -> None:
         if not self.loaded:
             self.reload()
             self.loaded = True
+            self.tabs.setEnabled(True)
 
     def load_in_steps(self, on_done=None) -> None:
         """Fill the page in two turns of the event loop (header and open tab, then the others), in one read
@@ -144,6 +147,7 @@ class CaseFilePage(QWidget):
                 return
             stack.close()
             self.loaded = True
+            self.tabs.setEnabled(True)
             if on_done is not None:
                 on_done()
 

@@ -41,17 +41,20 @@ class RelocationTab(QWidget):
         self.table.set_widths((95, 170, 220, 75, 80, 90, 140, 160))
         self.proposals_empty = EmptyState("Aucune proposition de logement pour l'instant.")
         self.buttons = {}
-        row = QHBoxLayout()
-        for key, text in (("open", "Ouvrir un suivi de relogement…"), ("needs", "Modifier les besoins…"),
-                          ("proposal", "Ajouter une proposition…"), ("cal", "Décision CAL…"),
-                          ("household", "Réponse du ménage…"), ("outcome", "Relogé ou abandon…")):
-            button = QPushButton(text)
-            button.clicked.connect(lambda _=False, k=key: self.act(k))
-            row.addWidget(button)
-            self.buttons[key] = button
-        row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(row)
+        # Two rows of three: in one row the six buttons forced the whole window to ~1,160 px.
+        for actions in ((("open", "Ouvrir un suivi de relogement…"), ("needs", "Modifier les besoins…"),
+                         ("outcome", "Relogé ou abandon…")),
+                        (("proposal", "Ajouter une proposition…"), ("cal", "Décision CAL…"),
+                         ("household", "Réponse du ménage…"))):
+            row = QHBoxLayout()
+            for key, text in actions:
+                button = QPushButton(text)
+                button.clicked.connect(lambda _=False, k=key: self.act(k))
+                row.addWidget(button)
+                self.buttons[key] = button
+            row.addStretch(1)
+            layout.addLayout(row)
         layout.addWidget(self.empty)
         layout.addWidget(self.details)
         layout.addWidget(QLabel("<b>Propositions</b>"))

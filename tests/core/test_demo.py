@@ -64,3 +64,13 @@ def test_references_follow_the_year_and_never_repeat(demo_db):
     assert len(references) == len(set(references))
     for reference in references:
         assert reference[:4] == str(opened[reference].year) and len(reference) == 10
+
+
+def test_a_demo_proposal_describes_the_typology_it_offers(demo_db):
+    from sqlalchemy import select
+
+    from db import models as m
+
+    with demo_db.session() as session:
+        proposals = session.execute(select(m.Proposal.dwelling_description, m.Proposal.typology)).all()
+    assert proposals and all(description.startswith(f"{typology} – ") for description, typology in proposals)

@@ -112,9 +112,10 @@ def test_a_case_opened_from_the_list_appears_at_once_and_fills_its_tabs_on_the_n
     case_page = window.case_page
     assert window.current_page() is case_page
     assert case_page.title.text() == "Chargement du dossier…" and not case_page.loaded
+    assert not case_page.tabs.isEnabled()  # nothing can be typed into the forms before their data is there
     assert not case_page.has_unsaved_changes() and case_page.save()  # nothing to write before the data is there
     qtbot.waitUntil(lambda: case_page.loaded)
-    assert case_page.title.text().startswith(reference)
+    assert case_page.title.text().startswith(reference) and case_page.tabs.isEnabled()
     assert window.count_label.text() == reference
     assert case_page.journal.model.rowCount() > 0  # every tab has its data, not only the one on screen
     with demo_db.session() as session:
