@@ -58,11 +58,50 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "test.sqlite3"
 
 
-@pytest.fixture
-def db(db_path):
-    """A fresh, migrated database with reference data, in a temporary file."""
+def _template(directory: Path, with_demo: bool) -> Path:
+    """A migrated base (and, with_demo, 200 demo cases), built once per test process, WAL folded in."""
+    import sqlite3
+
     from db.open import open_database
 
+    path = directory / ("demo.sqlite3" if with_demo else "empty.sqlite3")
+    database = open_database(path)
+    if with_demo:
+        from core.demo import build_demo
+
+        build_demo(database, cases=200, seed=7, today=DEMO_TODAY)
+    database.dispose()
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def template_bases(tmp_path_factory):
+    """Migrating takes about a second and the demo a few more: done once per test process, then copied
+    for each test (a file copy takes milliseconds). Built lazily, so a run that needs neither builds neither."""
+    directory = tmp_path_factory.mktemp("templates")
+    built: dict[bool, Path] = {}
+
+    def get(with_demo: bool) -> Path:
+        if with_demo not in built:
+            built[with_demo] = _template(directory, with_demo)
+        return built[with_demo]
+
+    return get
+
+
+@pytest.fixture
+def db(db_path, template_bases, request):
+    """A fresh, migrated database with reference data, in a temporary file (a copy of the session's template;
+    the demo template when the test asks for demo_db)."""
+    import shutil
+
+    from db.open import open_database
+
+    shutil.copyfile(template_bases("demo_db" in request.fixturenames), db_path)
     database = open_database(db_path)
     yield database
     database.dispose()
@@ -71,9 +110,6 @@ def db(db_path):
 @pytest.fixture
 def demo_db(db):
     """The fresh database filled with 200 deterministic demo cases."""
-    from core.demo import build_demo
-
-    build_demo(db, cases=200, seed=7, today=DEMO_TODAY)
     return db
 
 
