@@ -239,7 +239,7 @@ def write_csv(records, columns: list[str], handle) -> int:
 
 
 def write_xlsx(records, columns: list[str], path: Path) -> int:
-    """XLSX via openpyxl's package with the rows streamed (see core/xlsx_rows.py for why)."""
+    """XLSX via openpyxl's package with the rows streamed (see core/xlsx_rows.py for why and how)."""
     from core.xlsx_rows import write_rows
 
     def rows():
@@ -249,7 +249,7 @@ def write_xlsx(records, columns: list[str], path: Path) -> int:
                 value = record[key]
                 kind = value.__class__
                 if kind is str:
-                    value = escape_cell(value) if value else None  # an empty cell costs nothing to write
+                    value = value or None  # an empty cell costs nothing; text cells are never formulas
                 elif kind is bool:
                     value = "oui" if value else "non"
                 row.append(value)

@@ -6,6 +6,11 @@ package (workbook, styles with the date format, frozen header, content types)
 with the header row and one sample row; the sample row gives the date style,
 and the sheet data is then written as the same XML openpyxl produces
 (inline strings, numbers, dates as serials with that style), a row at a time.
+The header is frozen and filterable, columns are as wide as their header and first rows.
+
+Text goes into inline-string cells, which a spreadsheet never evaluates: unlike CSV, a text that
+starts with = + - @ needs no apostrophe here. (XlsxWriter's constant_memory mode was measured as the
+well-kept alternative: 11.9 s against 5.6 s for 20,000 cases on the same loaded machine, so not used.)
 """
 from __future__ import annotations
 
@@ -23,13 +28,29 @@ SHEET = "xl/worksheets/sheet1.xml"
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def _template(path: Path, header: list[str], sample: list) -> None:
+SAMPLE_ROWS = 200  # rows looked at to size the columns
+MAX_WIDTH = 60
+FILTER_PLACEHOLDER = 999_999  # last row of the filter until the real count is known
+
+
+def _template(path: Path, header: list[str], sample: list, widths: list[int]) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Dossiers")
     sheet.freeze_panes = "B2"
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{FILTER_PLACEHOLDER}"
+    bold = Font(bold=True)
+    titles = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        titles.append(cell)
+    header = titles
     sheet.append(header)
     row = []
     for value in sample:
@@ -60,12 +81,14 @@ def _cell_writer(date_style: str):
 def write_rows(path: Path, header: list[str], rows: Iterable[list]) -> int:
     """Write the sheet; each row is a list of str, int, float, date or None (empty cell)."""
     rows = iter(rows)
-    first = next(rows, None)
+    looked_at = [row for _, row in zip(range(SAMPLE_ROWS), rows)]
+    first = looked_at[0] if looked_at else None
+    rows = _chain(looked_at[1:], rows)
     template = path.with_name(f".{path.name}.template")
     sample = [date(2000, 1, 1) if isinstance(v, date) else "" for v in (first or [])]
     if not any(isinstance(v, date) for v in sample):
         sample = [date(2000, 1, 1)]
-    _template(template, header, sample)
+    _template(template, header, sample, _widths(header, looked_at))
     try:
         with zipfile.ZipFile(template) as source:
             xml = source.read(SHEET).decode("utf-8")
@@ -98,8 +121,18 @@ def _stream(sheet, head: str, header_xml: str, tail: str, first, rows, width: in
         if len(buffer) >= 500:
             sheet.write("".join(buffer).encode("utf-8"))
             buffer.clear()
+    last = f"{count + 1}" if count else "2"
+    tail = tail.replace(f"{FILTER_PLACEHOLDER}\"", f"{last}\"", 1)
     sheet.write(("".join(buffer) + "</sheetData>" + tail).encode("utf-8"))
     return count
+
+
+def _widths(header: list[str], sample: list[list]) -> list[int]:
+    def shown(value) -> int:
+        return 0 if value is None else 10 if isinstance(value, date) else len(str(value))
+
+    return [min(MAX_WIDTH, max([len(title)] + [shown(row[i]) for row in sample if i < len(row)]) + 2)
+            for i, title in enumerate(header)]
 
 
 def _chain(first: list, rest):

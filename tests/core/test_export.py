@@ -68,9 +68,33 @@ def test_formula_cells_are_escaped_in_csv_and_xlsx(demo_db, tmp_path):
                  filters=ExportFilter(statuses=("nouveau",)))
     sheet = openpyxl.load_workbook(xlsx_path).active
     values = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values[reference][1].startswith("'=") and values[reference][2] == "'=1+1"
+    # In XLSX, text cells are never evaluated: the text is kept as typed, with no visible apostrophe.
+    assert values[reference][1] == "=HYPERLINK(\"http://x\",\"clic\")" and values[reference][2] == "=1+1"
     assert [c.data_type for c in next(r for r in sheet.iter_rows(min_row=2) if r[0].value == reference)][:3] == ["s"] * 3
     assert values[reference][3].date() == date(2026, 1, 5)
+
+
+def test_xlsx_header_is_bold_filterable_and_columns_fit_their_text(demo_db, tmp_path):
+    target = tmp_path / "liste.xlsx"
+    report = export_cases(demo_db, SYSTEM, target, "xlsx", columns=["reference", "last_name", "commune", "opened_on"])
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet.auto_filter.ref == f"A1:D{report.rows + 1}"
+    assert sheet.freeze_panes == "B2"
+    assert all(cell.font.b for cell in sheet[1])
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
+    assert widths["A"] >= len("2026-00001") and widths["D"] >= len("Ouvert le")
+    longest_commune = max(len(row[2] or "") for row in sheet.iter_rows(min_row=2, max_row=201, values_only=True))
+    assert widths["C"] >= longest_commune
+
+
+def test_xlsx_export_reimports_formula_like_text_as_typed(demo_db, tmp_path):
+    from core.imports import read_table
+
+    reference = add_hostile_case(demo_db)
+    target = tmp_path / "x.xlsx"
+    export_cases(demo_db, SYSTEM, target, "xlsx", columns=["reference", "summary"])
+    header, rows = read_table(target)
+    assert [r for r in rows if r[0] == reference][0][1] == "=1+1"
 
 
 def test_filters_and_chosen_columns(demo_db, tmp_path):
