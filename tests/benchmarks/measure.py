@@ -14,6 +14,8 @@ class Figure:
     floor: list[float] = field(default_factory=list)
     unit: str = "s"
     note: str = ""
+    ratio_target: float | None = None  # at most this many times the floor
+
 
     @property
     def median(self) -> float:
@@ -40,12 +42,17 @@ class Figure:
 
     @property
     def ok(self) -> bool | None:
-        return None if self.target is None else self.checked_value <= self.target
+        verdicts = []
+        if self.target is not None:
+            verdicts.append(self.checked_value <= self.target)
+        if self.ratio_target is not None and self.ratio is not None:
+            verdicts.append(self.ratio <= self.ratio_target)
+        return all(verdicts) if verdicts else None
 
     def as_dict(self) -> dict:
         return {"name": self.name, "median": self.median, "p95": self.p95, "samples": self.samples,
                 "target": self.target, "floor_median": self.floor_median, "ratio": self.ratio, "unit": self.unit,
-                "ok": self.ok, "note": self.note}
+                "ratio_target": self.ratio_target, "ok": self.ok, "note": self.note}
 
 
 def timed(function, repeat: int, warmup: int = 1) -> list[float]:
@@ -75,8 +82,10 @@ def table(figures: list[Figure]) -> str:
     for f in figures:
         ratio = f"{f.ratio:.2f}×" if f.ratio else "—"
         verdict = {True: "ok", False: "MANQUÉ", None: ""}[f.ok]
+        target = " et ".join(part for part in (fmt(f.target, f.unit) if f.target is not None else "",
+                                               f"≤ {f.ratio_target:g}× plancher" if f.ratio_target else "") if part)
         rows.append((f.name, fmt(f.median, f.unit), fmt(f.p95, f.unit), fmt(f.floor_median, f.unit), ratio,
-                     fmt(f.target, f.unit), verdict))
+                     target or "—", verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = []
     for index, row in enumerate(rows):
