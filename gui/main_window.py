@@ -33,6 +33,7 @@ from db.engine import Database
 from db.search import fold
 from db.vocab import ROLES, label
 from gui.widgets import alive
+from gui.wheel_guard import install_wheel_guard
 
 APP_TITLE = "Médiation Habitat"
 
@@ -86,6 +87,7 @@ class Pages(Mapping):
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, actor: Actor | None = None):
         super().__init__()
+        install_wheel_guard()
         self.database = database
         if actor is None:
             from gui.actor_choice import default_actor
