@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self._action(self.case_menu, "&Fermer le dossier", "Ctrl+W", self.close_case)
         self.tools_menu = bar.addMenu("&Outils")
         self.help_menu = bar.addMenu("&Aide")
+        self.guide_action = self._action(self.help_menu, "&Guide de l'utilisateur", "F1", self.show_guide)
         self._action(self.help_menu, "À &propos", None, self.show_about)
         from gui.admin_menu import install_admin_menu
 
@@ -189,6 +190,11 @@ class MainWindow(QMainWindow):
         from gui.pdf_actions import install_output_menu
 
         install_output_menu(self)  # export of the case list, letters and fiche of the open case
+
+    def show_guide(self) -> None:
+        from gui.help_window import show_guide
+
+        self.guide = show_guide(self)
 
     def show_backups(self) -> None:
         from gui.backup_dialog import open_backup_dialog
