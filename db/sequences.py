@@ -1,7 +1,9 @@
-"""Keep PostgreSQL sequences in step after bulk inserts with explicit ids."""
+"""Numbers given out under concurrency: PostgreSQL sequences after bulk inserts, case references by year."""
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import func, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.base import Base
@@ -18,3 +20,27 @@ def sync_sequences(session: Session) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
         ))
+
+
+def take_reference_number(session: Session, year: int, at_least: int = 0) -> int:
+    """Give out the next case number of `year`, atomically, inside the caller's write transaction.
+
+    One upsert on the year's counter row: on PostgreSQL the row stays locked until the creating
+    transaction ends, so simultaneous creations queue (milliseconds) instead of colliding; on SQLite
+    writes are serialised already. `at_least` is the highest number already used by a reference
+    written without the counter (an import, the demo): the counter never gives it out again.
+    """
+    from db.models import ReferenceCounter
+
+    table = ReferenceCounter.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        insert, greatest = postgresql_insert, func.greatest
+    else:
+        insert, greatest = sqlite_insert, func.max  # SQLite's scalar max(a, b)
+    statement = insert(table).values(year=year, last_number=at_least + 1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.year],
+        set_={"last_number": greatest(table.c.last_number, at_least) + 1},
+    ).returning(table.c.last_number)
+    return session.execute(statement).scalar_one()

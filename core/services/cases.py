@@ -23,15 +23,17 @@ from core.services.fields import (
     clean,
 )
 from db import models as m
+from db.sequences import take_reference_number
 
 
 def next_reference(session: Session, year: int) -> str:
-    """Next human reference of the year, e.g. 2026-00042 (unique constraint guards races)."""
+    """Next human reference of the year, e.g. 2026-00042, taken from the year's counter in this transaction
+    (db.sequences.take_reference_number: safe with several seats creating at once, no gaps)."""
     # A range rather than LIKE, so the unique index on reference answers it at any size.
     last = session.scalar(select(func.max(m.Case.reference))
                           .where(m.Case.reference >= f"{year}-", m.Case.reference < f"{year}-a"))
-    number = int(last[5:]) + 1 if last else 1
-    return f"{year}-{number:05d}"
+    used = int(last[5:]) if last and last[5:].isdigit() else 0
+    return f"{year}-{take_reference_number(session, year, at_least=used):05d}"
 
 
 def _columns(model) -> set[str]:

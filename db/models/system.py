@@ -25,6 +25,18 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), default="")
 
 
+class ReferenceCounter(Base):
+    """The last case number given out for a year (2026 -> 42 gives 2026-00042).
+
+    Taken with an atomic upsert in the creating transaction: seats creating cases at the same moment
+    wait on this one row instead of colliding on the unique reference, and a creation that rolls back
+    gives its number back, so references stay contiguous (a sequence would leave gaps)."""
+
+    __tablename__ = "reference_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
