@@ -85,3 +85,11 @@ def run_in_background(function: Callable, on_done: Callable, busy: Callable[[boo
 
 def format_exc(info) -> str:
     return "".join(traceback.format_exception(*info))
+
+
+def read_then(widget, read: Callable, show: Callable) -> None:
+    """Run a core read (a query function) in the pool, then show(result) on the GUI thread, unless the widget
+    was closed meanwhile. A refused or failed read reaches the French error dialog (sys.excepthook)."""
+    import shiboken6
+
+    run_in_background(read, lambda result: shiboken6.isValid(widget) and show(result))
