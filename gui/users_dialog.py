@@ -61,14 +61,15 @@ class PasswordForm(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.submit = None  # callable raising DomainError
+        self.submit = None  # callable returning the service's Changes, or raising DomainError
+        self.result_changes = None
 
     def _check(self) -> None:
         if self.password_edit.text() != self.confirm_edit.text():
             show_error(self.error_label, "Les deux saisies du mot de passe diffèrent.")
             return
         try:
-            self.submit()
+            self.result_changes = self.submit()
         except DomainError as error:
             show_error(self.error_label, error.message)
             return
@@ -81,6 +82,7 @@ class UsersDialog(QDialog):
         self.database, self.actor = database, actor
         self.rows: tuple[UserRow, ...] = ()
         self.loading = False
+        self.changes = []  # what was written here, for the window to refresh its views
         self.setWindowTitle("Comptes utilisateurs")
         self.resize(860, 460)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -159,7 +161,7 @@ class UsersDialog(QDialog):
 
     def _run(self, call) -> None:
         try:
-            call()
+            self.changes.append(call())
         except DomainError as error:
             QMessageBox.warning(self, "Comptes", error.message)
         self.reload()
@@ -169,6 +171,7 @@ class UsersDialog(QDialog):
         form.submit = lambda: add_user(self.database, self.actor, form.login_edit.text(), form.name_edit.text(),
                                        form.role_combo.currentData(), form.password_edit.text())
         if form.exec():
+            self.changes.append(form.result_changes)
             self.reload()
 
     def reset_password(self) -> None:
