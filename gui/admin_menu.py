@@ -35,7 +35,6 @@ def install_admin_menu(window) -> None:
         return
     menu = QMenu("Ad&ministration", window)
     window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
-    window.admin_menu = menu
     entries = [
         ("Comptes &utilisateurs…", _open("gui.users_dialog", "UsersDialog")),
         ("&Journal d'audit…", _open("gui.audit_viewer", "AuditViewer")),

@@ -48,7 +48,7 @@ class AuditViewer(QDialog):
         self.until_edit = QDateEdit(today, calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.object_edit = QLineEdit(placeholderText="n° d'objet (dossier…)")
         self.object_edit.setAccessibleName("Numéro d'objet")
-        self.object_edit.setMaximumWidth(150)
+        self.object_edit.setMinimumWidth(190)
         apply_button = QPushButton("Filtrer")
         apply_button.clicked.connect(self.reload)
         self.checking = False
