@@ -28,3 +28,14 @@ def test_every_contract_holds_including_no_sqlalchemy_in_gui(lint_output):
     code, output = lint_output
     assert code == 0, output
     assert "3 kept, 0 broken" in output
+
+
+@pytest.mark.parametrize("module", ["gui.login_dialog", "gui.idle_lock"])
+def test_the_window_start_up_has_no_import_cycle(module):
+    """gui.app imports the login dialog and the idle lock; neither leads back to gui.app, not even through an
+    import inside a function (grimp sees those too)."""
+    import grimp
+
+    graph = grimp.build_graph("gui", "core", "db")
+    assert graph.find_shortest_chain(importer="gui.app", imported=module) is not None
+    assert graph.find_shortest_chain(importer=module, imported="gui.app") is None
