@@ -100,7 +100,12 @@ class AuditViewer(QDialog):
         generation, database, actor, criteria = self._generation, self.database, self.actor, self.criteria()
         self.count_label.setText("Lecture du journal…")
         read_then(self, lambda: find_events(database, actor, criteria),
-                  lambda events: generation == self._generation and self.show_events(events))
+                  lambda events: generation == self._generation and self.show_events(events),
+                  failed=self._reading_failed)
+
+    def _reading_failed(self) -> None:
+        self.loading = False
+        self.count_label.setText("Le journal n'a pas pu être lu.")
 
     def show_events(self, events: tuple[AuditRow, ...]) -> None:
         self.loading = False
@@ -120,11 +125,14 @@ class AuditViewer(QDialog):
         self.checking = True
         self.verify_button.setEnabled(False)
         database = self.database
-        read_then(self, lambda: verify_trail(database), self._show_check)
+        read_then(self, lambda: verify_trail(database), self._show_check, failed=self._check_ended)
 
-    def _show_check(self, check) -> None:
+    def _check_ended(self) -> None:
         self.checking = False
         self.verify_button.setEnabled(True)
+
+    def _show_check(self, check) -> None:
+        self._check_ended()
         count, problems = check.count, check.problems
         if not problems:
             QMessageBox.information(self, "Journal d'audit",

@@ -191,7 +191,11 @@ class ReferencePage(QWidget):
         self._stale = False
         self.loading = True
         database, actor = self.database, self.actor
-        read_then(self, lambda: reference_tables(database, actor), self.show_tables)
+        read_then(self, lambda: reference_tables(database, actor), self.show_tables, failed=self._reading_failed)
+
+    def _reading_failed(self) -> None:
+        self.loading = False
+        self._stale = True  # try again when next shown
 
     def show_tables(self, tables: ReferenceTables) -> None:
         self.loading = False

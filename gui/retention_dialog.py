@@ -91,7 +91,11 @@ class RetentionDialog(QDialog):
         self.loading = True
         self.summary.setText("Recherche des dossiers sans contact…")
         database, actor, today = self.database, self.actor, self.today
-        read_then(self, lambda: stale_cases(database, actor, today), self.show_rows)
+        read_then(self, lambda: stale_cases(database, actor, today), self.show_rows, failed=self._reading_failed)
+
+    def _reading_failed(self) -> None:
+        self.loading = False
+        self.summary.setText("La liste n'a pas pu être lue.")
 
     def show_rows(self, rows: tuple[StaleCase, ...]) -> None:
         self.loading = False

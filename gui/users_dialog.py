@@ -130,7 +130,10 @@ class UsersDialog(QDialog):
         """Read the accounts in the pool; the table fills when they arrive."""
         self.loading = True
         database, actor = self.database, self.actor
-        read_then(self, lambda: list_users(database, actor), self.show_rows)
+        read_then(self, lambda: list_users(database, actor), self.show_rows, failed=self._reading_failed)
+
+    def _reading_failed(self) -> None:
+        self.loading = False
 
     def show_rows(self, rows: tuple[UserRow, ...]) -> None:
         self.loading = False
