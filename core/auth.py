@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from core.actor import SYSTEM, Actor
 from core.audit import record_event
-from core.demo import DEMO_MARKER
 from core.errors import ValidationError
 from db.base import now
 from db.engine import Database
@@ -201,6 +200,8 @@ def first_administrator(database: Database) -> Actor:
 
 def unattended_actor(database: Database) -> Actor | None:
     """Screenshots without anyone at the keyboard: only on demo data or a database without cases (None: refused)."""
+    from core.demo import DEMO_MARKER  # only for screenshots: the demo generator stays out of every start-up
+
     with database.session() as session:
         is_demo = session.get(Setting, DEMO_MARKER) is not None
         has_cases = session.scalar(select(Case.id).limit(1)) is not None
