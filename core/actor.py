@@ -12,10 +12,6 @@ class Actor:
     full_name: str = ""
     sector_ids: frozenset[int] = field(default_factory=frozenset)
 
-    @property
-    def is_system(self) -> bool:
-        return self.user_id is None
-
 
 # Command-line maintenance and migrations run as the system, which is audited too.
 SYSTEM = Actor(user_id=None, login="système", role="admin", full_name="Système")

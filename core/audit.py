@@ -211,22 +211,28 @@ def verify_trail(database) -> TrailCheck:
 
 
 def purge_expired(database, actor: Actor) -> int:
-    """Delete the events older than the retention period; the purge itself is audited."""
+    """Delete the events older than the retention period; the purge itself is audited (start-up, command line)."""
     from core.access import authorize
 
     with database.write() as session:
         authorize(session, actor, "retention.manage")
-        months = retention_months(session)
-        if session.get_bind().dialect.name == "sqlite":
-            cutoff = "datetime('now', 'localtime', :interval)"
-            params = {"interval": f"-{months} months"}
-        else:
-            cutoff = "now() - make_interval(months => :months)"
-            params = {"months": months}
-        removed = session.execute(text(f"DELETE FROM audit_events WHERE occurred_at <= {cutoff}"), params).rowcount
+        removed = delete_expired_events(session)
         if removed:
-            record_event(session, actor, "journal.purge", "audit", None, {"supprimes": removed, "mois": months})
-    return removed or 0
+            record_event(session, actor, "journal.purge", "audit", None,
+                         {"supprimes": removed, "mois": retention_months(session)})
+    return removed
+
+
+def delete_expired_events(session: Session) -> int:
+    """Delete, in the caller's transaction, the events older than the retention period; how many went."""
+    months = retention_months(session)
+    if session.get_bind().dialect.name == "sqlite":
+        cutoff = "datetime('now', 'localtime', :interval)"
+        params = {"interval": f"-{months} months"}
+    else:
+        cutoff = "now() - make_interval(months => :months)"
+        params = {"months": months}
+    return session.execute(text(f"DELETE FROM audit_events WHERE occurred_at <= {cutoff}"), params).rowcount or 0
 
 
 @dataclass(frozen=True)
@@ -238,28 +244,3 @@ class EventFilter:
     entity: str = ""
     entity_id: str = ""
     limit: int = 2000
-
-
-def find_events(session: Session, actor: Actor, criteria: EventFilter = EventFilter()) -> list[AuditEvent]:
-    """The events an administrator asked for, newest first."""
-    from core.access import authorize
-
-    authorize(session, actor, "audit.read")
-    statement = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(criteria.limit)
-    if criteria.since:
-        statement = statement.where(AuditEvent.occurred_at >= criteria.since)
-    if criteria.until:
-        statement = statement.where(AuditEvent.occurred_at <= criteria.until)
-    if criteria.login:
-        statement = statement.where(AuditEvent.user_login == criteria.login)
-    if criteria.action:
-        statement = statement.where(AuditEvent.action.startswith(criteria.action))
-    if criteria.entity:
-        statement = statement.where(AuditEvent.entity == criteria.entity)
-    if criteria.entity_id:
-        statement = statement.where(AuditEvent.entity_id == str(criteria.entity_id))
-    return list(session.scalars(statement))
-
-
-def known_actions(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

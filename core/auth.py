@@ -9,19 +9,19 @@ defeats guessing without locking a colleague out for good.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.actor import Actor
+from core.actor import SYSTEM, Actor
 from core.audit import record_event
 from core.errors import ValidationError
 from db.base import now
 from db.engine import Database
-from db.models import User
+from db.models import Case, Setting, User
 
 MIN_LENGTH = 12
 PASSPHRASE_MIN_LENGTH = 20
@@ -184,12 +184,27 @@ def logout(database: Database, actor: Actor, reason: str = "") -> None:
         record_event(session, actor, "deconnexion", "user", actor.user_id, {"motif": reason} if reason else None)
 
 
-def reload_actor(database: Database, user_id: int) -> Actor | None:
+def first_start(database: Database) -> bool:
+    """True when the window must first create an administrator (nobody can log in)."""
     with database.session() as session:
-        user = session.get(User, user_id)
-        return actor_for(user) if user is not None and user.active else None
+        return needs_first_administrator(session)
 
 
-def locked_until(database: Database, login: str) -> datetime | None:
+def first_administrator(database: Database) -> Actor:
+    """The first active administrator (SYSTEM when there is none): who works in a window opened without a login."""
     with database.session() as session:
-        return session.scalar(select(User.locked_until).where(func.lower(User.login) == login.strip().lower()))
+        user = session.scalars(
+            select(User).where(User.active.is_(True), User.role == "admin").order_by(User.id)).first()
+        return actor_for(user) if user is not None else SYSTEM
+
+
+def unattended_actor(database: Database) -> Actor | None:
+    """Screenshots without anyone at the keyboard: only on demo data or a database without cases (None: refused)."""
+    from core.demo import DEMO_MARKER  # only for screenshots: the demo generator stays out of every start-up
+
+    with database.session() as session:
+        is_demo = session.get(Setting, DEMO_MARKER) is not None
+        has_cases = session.scalar(select(Case.id).limit(1)) is not None
+    if is_demo:
+        return first_administrator(database)
+    return SYSTEM if not has_cases else None

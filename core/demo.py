@@ -147,7 +147,9 @@ class DemoBuilder:
             self.add(m.Partner, name=name, partner_type="bailleur_social", phone="03 20 00 00 00",
                      email="contact@" + name.lower().replace(" ", "-").replace("é", "e") + ".example")
         for index in range(120):
-            self.add(m.Partner, name=f"{self.rng.choice(names.LAST_NAMES)} (propriétaire bailleur n° {index + 1})",
+            # An initial, not a surname from the households' list: a landlord must not read as a household.
+            initial = self.rng.choice(names.LAST_NAMES)[0]
+            self.add(m.Partner, name=f"Propriétaire {initial}. (bailleur privé n° {index + 1})",
                      partner_type="proprietaire_prive")
         for partner_type, name in names.PARTNERS:
             self.add(m.Partner, name=name, partner_type=partner_type)

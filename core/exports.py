@@ -8,7 +8,6 @@ prefixed with an apostrophe; the import removes it again.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import time
 from dataclasses import dataclass, field
@@ -206,12 +205,6 @@ def _as_date(value):
     return date.fromisoformat(str(value)[:10])
 
 
-def csv_value(value) -> str:
-    if value is None:
-        return ""
-    return _CONVERT.get(value.__class__, str)(value)
-
-
 def _text(value: str) -> str:
     return "'" + value if value[:1] in _DANGER else value
 
@@ -287,10 +280,3 @@ def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt:
                                                              **filters.describe()})
     os.replace(temporary, path)
     return ExportReport(path, count, time.perf_counter() - started, columns)
-
-
-def csv_text(records, columns: list[str]) -> str:
-    """CSV as a string (for tests and previews)."""
-    buffer = io.StringIO()
-    write_csv(records, columns, buffer)
-    return buffer.getvalue()

@@ -9,13 +9,11 @@ old tokens in older segments otherwise), the WAL is checkpointed and truncated
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from core.access import authorize
 from core.actor import Actor
 from core.errors import ValidationError
 from core.services.base import Changes, action
@@ -29,42 +27,12 @@ ANONYMOUS_NAME = "ANONYMISÉ"
 ERASED = "(anonymisé)"
 
 
-@dataclass
-class StaleCase:
-    id: int
-    reference: str
-    household: str
-    status: str
-    last_activity: datetime | None
-    months_without_contact: int
-
-
 def cutoff(today: date | None = None, months: int = NO_CONTACT_MONTHS) -> datetime:
     today = today or date.today()
     total = today.year * 12 + today.month - 1 - months
     year, month = divmod(total, 12)
     day = min(today.day, 28)
     return datetime(year, month + 1, day)
-
-
-def stale_cases(database: Database, actor: Actor, today: date | None = None) -> list[StaleCase]:
-    """Cases with no contact for 24 months that still hold personal data, oldest first."""
-    limit = cutoff(today)
-    today = today or date.today()
-    with database.session() as session:
-        authorize(session, actor, "retention.manage")
-        rows = session.execute(
-            select(m.Case.id, m.Case.reference, m.Household.last_name, m.Household.first_name, m.Case.status,
-                   m.Case.last_activity_at)
-            .join(m.Household, m.Household.id == m.Case.household_id)
-            .where(m.Case.last_activity_at < limit, m.Household.last_name != ANONYMOUS_NAME)
-            .order_by(m.Case.last_activity_at, m.Case.id)
-        ).all()
-    return [
-        StaleCase(r[0], r[1], f"{r[2].upper()} {r[3]}".strip(), r[4], r[5],
-                  (today.year - r[5].year) * 12 + today.month - r[5].month if r[5] else 0)
-        for r in rows
-    ]
 
 
 def _check_ids(case_ids) -> list[int]:
@@ -109,7 +77,7 @@ def anonymise_cases(session: Session, actor: Actor, case_ids) -> Changes:
 
 
 def _erase_texts(session: Session, ids: list[int]) -> None:
-    in_cases = lambda model: model.case_id.in_(ids)  # noqa: E731
+    in_cases = lambda model: model.case_id.in_(ids)
     session.execute(update(m.CaseDisorder).where(in_cases(m.CaseDisorder)).values(comment=""))
     session.execute(update(m.JournalEntry).where(in_cases(m.JournalEntry)).values(text=ERASED))
     session.execute(update(m.Task).where(in_cases(m.Task)).values(title=ERASED))

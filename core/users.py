@@ -1,4 +1,4 @@
-"""User accounts: add, disable, enable, set a password, list.
+"""User accounts: add, disable, enable, set a password (the list: core.queries.admin.list_users).
 
 Managing accounts is an administrator's action (permission `user.manage`),
 audited like every other. The first administrator is created by the system
@@ -7,14 +7,17 @@ when nobody can log in yet (first start).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.access import authorize
 from core.actor import SYSTEM, Actor
-from core.auth import check_password_policy, hash_password, needs_first_administrator, verify_password
+from core.auth import (
+    check_password_policy,
+    hash_password,
+    needs_first_administrator,
+    verify_password,
+)
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.services.base import Changes, action
 from db.engine import Database
@@ -22,22 +25,6 @@ from db.models import Neighbourhood, User
 from db.vocab import ROLES
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-
-
-@dataclass
-class UserRow:
-    id: int
-    login: str
-    full_name: str
-    role: str
-    active: bool
-    has_password: bool
-    sectors: list[str]
-    locked: bool
-
-    @property
-    def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
 
 
 def _check_login(session: Session, login: str) -> str:
@@ -172,22 +159,6 @@ def create_first_administrator(database: Database, login: str, full_name: str, p
         enable_user(database, SYSTEM, existing.id)
         return existing.id
     return add_user(database, SYSTEM, login, full_name, "admin", password).result
-
-
-def list_users(database: Database, actor: Actor, include_inactive: bool = True) -> list[UserRow]:
-    from db.base import now
-
-    with database.session() as session:
-        authorize(session, actor, "user.manage")
-        statement = select(User).order_by(User.active.desc(), User.login)
-        if not include_inactive:
-            statement = statement.where(User.active.is_(True))
-        moment = now()
-        return [
-            UserRow(u.id, u.login, u.full_name, u.role, u.active, bool(u.password_hash),
-                    sorted(n.name for n in u.sectors), bool(u.locked_until and u.locked_until > moment))
-            for u in session.scalars(statement)
-        ]
 
 
 def find_user_id(database: Database, login: str) -> int:

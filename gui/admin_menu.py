@@ -1,11 +1,27 @@
 """The Administration menu (administrators only), "my password", and the audited case opening."""
 from __future__ import annotations
 
+import importlib
+
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLineEdit, QMenu, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+)
 
 from core.audit import record_case_opened
 from core.errors import DomainError, PermissionDenied
+from core.laptop_copy import can_copy_encrypted, write_encrypted_copy
+from core.rgpd_export import household_of_case, write_archive
+from core.users import change_own_password
+from db.errors import DatabaseError
 from gui.forms import error_label, show_error
 
 
@@ -19,7 +35,6 @@ def install_admin_menu(window) -> None:
         return
     menu = QMenu("Ad&ministration", window)
     window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
-    window.admin_menu = menu
     entries = [
         ("Comptes &utilisateurs…", _open("gui.users_dialog", "UsersDialog")),
         ("&Journal d'audit…", _open("gui.audit_viewer", "AuditViewer")),
@@ -35,13 +50,11 @@ def install_admin_menu(window) -> None:
 
 def _open(module_name: str, class_name: str):
     def opener(window):
-        import importlib
-
         dialog_class = getattr(importlib.import_module(module_name), class_name)
         dialog = dialog_class(window.database, window.actor, window)
         dialog.exec()
-        if hasattr(window, "refresh"):
-            window.refresh()
+        for changes in getattr(dialog, "changes", ()):  # accounts or cases changed there: the views showing them
+            window.apply_changes(changes)
 
     return opener
 
@@ -57,8 +70,6 @@ def audit_case_opening(window, case_id: int) -> bool:
 
 
 def export_household_dialog(window) -> None:
-    from core.rgpd_export import household_of_case, write_archive
-
     reference, ok = QInputDialog.getText(window, "Droit d'accès",
                                          "Référence d'un dossier du ménage (toutes ses données seront exportées) :")
     if not ok or not reference.strip():
@@ -97,8 +108,6 @@ class ChangeOwnPasswordDialog(QDialog):
         layout.addWidget(buttons)
 
     def change(self) -> None:
-        from core.users import change_own_password
-
         if self.new_edit.text() != self.confirm_edit.text():
             show_error(self.error_label, "Les deux saisies du nouveau mot de passe diffèrent.")
             return
@@ -112,13 +121,10 @@ class ChangeOwnPasswordDialog(QDialog):
 
 def encrypted_copy_dialog(window) -> None:
     """An encrypted copy of the open database, for a laptop that leaves the office."""
-    from db import crypto
-    from db.errors import DatabaseError
-
-    source = window.database.path
-    if source is None or crypto.key_of(window.database.url):
+    if not can_copy_encrypted(window.database):
         QMessageBox.information(window, "Copie chiffrée", "La base ouverte n'est pas un fichier SQLite en clair.")
         return
+    source = window.database.path
     path, _ = QFileDialog.getSaveFileName(window, "Enregistrer la copie chiffrée", f"{source.stem}-chiffree.sqlite3",
                                           "Base SQLite chiffrée (*.sqlite3)")
     if not path:
@@ -132,16 +138,9 @@ def encrypted_copy_dialog(window) -> None:
         QMessageBox.warning(window, "Copie chiffrée", "Les deux saisies diffèrent : aucune copie n'a été écrite.")
         return
     try:
-        from pathlib import Path
-
-        with window.database.engine.connect() as connection:  # the copy must see the latest committed changes
-            connection.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        crypto.encrypt_copy(source, Path(path), passphrase)
-    except DatabaseError as error:
+        write_encrypted_copy(window.database, window.actor, path, passphrase)
+    except (DomainError, DatabaseError) as error:
         QMessageBox.warning(window, "Copie chiffrée", error.message)
         return
-    from core.audit import log_event
-
-    log_event(window.database, window.actor, "export", "base", "", {"format": "copie chiffrée"}, permission="export")
     QMessageBox.information(window, "Copie chiffrée", f"Copie chiffrée écrite : {path}\n"
                             "Ouvrez-la avec --db ; sa phrase de passe sera demandée. Phrase perdue = données perdues.")

@@ -5,69 +5,28 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from core.actor import SYSTEM
+from core.audit import purge_expired
+from core.auth import logout
 from db.crypto import set_passphrase_prompt
-from db.engine import Database
-
-
-def ensure_app() -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
-        app.setApplicationName("Médiation Habitat")
-        app.setOrganizationName("MEL")
-        QLocale.setDefault(QLocale(QLocale.French, QLocale.France))
-    from gui.errors import install_excepthook
-
-    install_excepthook()
-    install_french_translations(app)
-    # Background jobs (lists, reminders) run Python in the pool: with the default 5 ms the window waited up
-    # to 5 ms for the interpreter at every hand-over, and a case opening during the reminder run took twice as long.
-    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
-    return app
-
-
-GUI_SWITCH_INTERVAL_S = 0.001
-
-
-def install_french_translations(app: QApplication) -> None:
-    """Qt's own texts (Save/Cancel buttons, context menus, file dialogs) in French."""
-    if getattr(app, "_french_translator", None) is not None:
-        return
-    from PySide6.QtCore import QLibraryInfo, QTranslator
-
-    translator = QTranslator(app)
-    if translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
-        app._french_translator = translator
-
-
-def _ask_passphrase(path):
-    from gui.login_dialog import ask_database_passphrase
-
-    return ask_database_passphrase(path)
-
+from gui.idle_lock import IdleLock
+from gui.login_dialog import ask_database_passphrase, login_at_start
+from gui.qt_app import ensure_app
 
 # An encrypted database opened for the window asks its passphrase in a dialog (db/crypto.py).
-set_passphrase_prompt(_ask_passphrase)
+set_passphrase_prompt(ask_database_passphrase)
 
 
-def choose_actor(database: Database, unattended: bool = False):
+def choose_actor(database, unattended: bool = False):
     """Who works in the window: the login dialog (first administrator on a fresh database)."""
-    from gui.login_dialog import login_at_start
-
     return login_at_start(database, unattended=unattended)
 
 
-def start_session(app: QApplication, database: Database, actor) -> None:
+def start_session(app: QApplication, database, actor) -> None:
     """Idle lock for the session, and the logout audited when the application quits."""
-    from core.actor import SYSTEM
-    from core.audit import purge_expired
-    from core.auth import logout
-    from gui.idle_lock import IdleLock
-
     purge_expired(database, SYSTEM)  # audit events past their retention period (setting, 12 months by default)
     app.idle_lock = IdleLock(database, actor, parent=app)
     app.aboutToQuit.connect(lambda: app.idle_lock.actor.user_id and logout(database, app.idle_lock.actor))
@@ -81,7 +40,7 @@ def run_gui(database, screenshot: str | None = None, view: str | None = None, ta
     app = ensure_app()
     from gui.main_window import MainWindow
 
-    if not isinstance(database, Database):
+    if callable(database):  # main.py's opener, not yet an open base
         from gui.startup import open_for_window
 
         database, app.instance_lock = open_for_window(database, target, interactive=not screenshot,

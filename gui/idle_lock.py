@@ -8,22 +8,15 @@ asked. Quitting from the lock ends the session, audited as a logout.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from core.actor import Actor
-from core.audit import int_setting, log_event
+from core.audit import log_event
 from core.auth import logout
-from db.engine import Database
+from core.queries.admin import session_lock_minutes
 from gui.login_dialog import LoginDialog
 
-LOCK_SETTING = "session_lock_minutes"
-DEFAULT_LOCK_MINUTES = 10
 _ACTIVITY = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
-
-
-def lock_minutes(database: Database) -> int:
-    with database.session() as session:
-        return max(1, int_setting(session, LOCK_SETTING, DEFAULT_LOCK_MINUTES))
 
 
 class Cover(QWidget):
@@ -52,14 +45,14 @@ class IdleLock(QObject):
     locked = Signal()
     unlocked = Signal()
 
-    def __init__(self, database: Database, actor: Actor, idle_ms: int | None = None, parent=None):
+    def __init__(self, database, actor: Actor, idle_ms: int | None = None, parent=None):
         super().__init__(parent)
         self.database = database
         self.actor = actor
         self.covers: list[Cover] = []
         self.dialog: LoginDialog | None = None
         self.timer = QTimer(self, singleShot=True, timeout=self.lock)
-        self.timer.setInterval(idle_ms if idle_ms is not None else lock_minutes(database) * 60_000)
+        self.timer.setInterval(idle_ms if idle_ms is not None else session_lock_minutes(database, actor) * 60_000)
         QApplication.instance().installEventFilter(self)
         self.timer.start()
 

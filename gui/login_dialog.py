@@ -6,19 +6,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QVBoxLayout,
 )
-from sqlalchemy import func, select
 
-from core.actor import SYSTEM, Actor
-from core.auth import AuthenticationError, authenticate, needs_first_administrator
+from core.actor import Actor
+from core.auth import AuthenticationError, authenticate, first_start, unattended_actor
 from core.errors import DomainError
 from core.users import create_first_administrator
-from db import models as m
-from db.engine import Database
 from gui.forms import error_label, show_error
+from gui.qt_app import ensure_app
 
 TITLE = "Médiation Habitat — connexion"
 
@@ -26,7 +25,7 @@ TITLE = "Médiation Habitat — connexion"
 class LoginDialog(QDialog):
     """Login and password; a refused attempt says why, and waits when throttled."""
 
-    def __init__(self, database: Database, parent=None, login: str = "", locked_for: Actor | None = None):
+    def __init__(self, database, parent=None, login: str = "", locked_for: Actor | None = None):
         super().__init__(parent)
         self.database = database
         self.actor: Actor | None = None
@@ -87,7 +86,7 @@ class LoginDialog(QDialog):
 class FirstAdministratorDialog(QDialog):
     """First start: nobody can log in yet, so an administrator account is created."""
 
-    def __init__(self, database: Database, parent=None):
+    def __init__(self, database, parent=None):
         super().__init__(parent)
         self.database = database
         self.actor: Actor | None = None
@@ -136,36 +135,17 @@ class FirstAdministratorDialog(QDialog):
         show_error(self.error_label, message)
 
 
-def unattended_actor(database: Database) -> Actor | None:
-    """Screenshots without anyone at the keyboard: only on demo data or a database without cases."""
-    from core.demo import DEMO_MARKER
-    from gui.actor_choice import default_actor
-
-    with database.session() as session:
-        is_demo = session.get(m.Setting, DEMO_MARKER) is not None
-        has_cases = bool(session.scalar(select(func.count(m.Case.id))))
-    if is_demo:
-        return default_actor(database)
-    return SYSTEM if not has_cases else None
-
-
-def login_at_start(database: Database, unattended: bool = False) -> Actor | None:
+def login_at_start(database, unattended: bool = False) -> Actor | None:
     """The actor who works in the window, or None when the user quits."""
     if unattended:
         return unattended_actor(database)
-    with database.session() as session:
-        first = needs_first_administrator(session)
-    dialog = FirstAdministratorDialog(database) if first else LoginDialog(database)
+    dialog = FirstAdministratorDialog(database) if first_start(database) else LoginDialog(database)
     dialog.setWindowFlag(Qt.WindowStaysOnTopHint, False)
     return dialog.actor if dialog.exec() == QDialog.Accepted else None
 
 
 def ask_database_passphrase(path) -> str | None:
     """Passphrase of an encrypted database, asked before anything else opens."""
-    from PySide6.QtWidgets import QInputDialog
-
-    from gui.app import ensure_app
-
     ensure_app()
     text, ok = QInputDialog.getText(
         None, "Base chiffrée", f"La base « {path.name} » est chiffrée.\nPhrase de passe :", QLineEdit.Password)

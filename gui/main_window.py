@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator, Mapping
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -29,9 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.actor import Actor
-from db.engine import Database
+from core.auth import first_administrator
+from core.queries.window import case_id_by_reference
+from core.services.base import Changes
 from db.search import fold
 from db.vocab import ROLES, label
+from gui.view_refresh import shown_case_ids, view_concerned
 from gui.widgets import alive
 from gui.wheel_guard import install_wheel_guard
 
@@ -85,15 +87,11 @@ class Pages(Mapping):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database, actor: Actor | None = None):
+    def __init__(self, database, actor: Actor | None = None):
         super().__init__()
         install_wheel_guard()
         self.database = database
-        if actor is None:
-            from gui.actor_choice import default_actor
-
-            actor = default_actor(database)
-        self.actor = actor
+        self.actor = actor if actor is not None else first_administrator(database)
         self.case_page = None
         self.setWindowTitle(f"{APP_TITLE} — Contrat de Ville 2024-2030")
         self.resize(1280, 800)
@@ -164,15 +162,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&Fichier")
-        self.new_case_action = self._action(self.file_menu, "&Nouveau dossier…", "Ctrl+N", self.new_case)
-        self.save_action = self._action(self.file_menu, "&Enregistrer", "Ctrl+S", self.save_current)
-        self.print_action = self._action(self.file_menu, "&Imprimer…", "Ctrl+P", self.print_current)
+        self._action(self.file_menu, "&Nouveau dossier…", "Ctrl+N", self.new_case)
+        self._action(self.file_menu, "&Enregistrer", "Ctrl+S", self.save_current)
+        self._action(self.file_menu, "&Imprimer…", "Ctrl+P", self.print_current)
         self.file_menu.addSeparator()
-        self.backups_action = self._action(self.file_menu, "Sau&vegardes…", None, self.show_backups)
+        self._action(self.file_menu, "Sau&vegardes…", None, self.show_backups)
         self.file_menu.addSeparator()
         self.quit_action = self._action(self.file_menu, "&Quitter", "Ctrl+Q", self.close)
         self.edit_menu = bar.addMenu("É&dition")
-        self.find_action = self._action(self.edit_menu, "&Rechercher un dossier", "Ctrl+F", self.focus_search)
+        self._action(self.edit_menu, "&Rechercher un dossier", "Ctrl+F", self.focus_search)
         self.view_menu = bar.addMenu("&Affichage")
         for index, (key, text) in enumerate(NAVIGATION):
             self._action(self.view_menu, text, f"Ctrl+{index + 1}", lambda _=False, k=key: self.show_view(k))
@@ -293,12 +291,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: alive(page) and page.load_in_steps(lambda: self._update_count(page)))
 
     def open_case_reference(self, reference: str) -> bool:
-        from sqlalchemy import select
-
-        from db.models import Case
-
-        with self.database.session() as session:
-            case_id = session.scalar(select(Case.id).where(Case.reference == reference.strip()))
+        """`--view case:REF`: False when no case of the actor's scope has that reference."""
+        case_id = case_id_by_reference(self.database, self.actor, reference)
         if case_id is None:
             return False
         self.open_case(case_id)
@@ -330,12 +324,19 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Ouvrez d'abord un dossier.", 4000)
 
-    def cases_changed(self, case_ids=()) -> None:
-        """After a write: views showing cases reload when next shown; the list now."""
-        self.case_list.mark_stale()
-        for page in self.pages.built().values():
-            if hasattr(page, "mark_stale") and page is not self.case_list:
+    def apply_changes(self, changes: Changes | None) -> None:
+        """After a write: the views its Changes concern reload, at once if shown, else when next shown
+        (views not built yet load fresh anyway). See gui/view_refresh.py for which views a change concerns."""
+        if changes is None:
+            return
+        for key, page in self.pages.built().items():
+            if hasattr(page, "mark_stale") and view_concerned(key, changes.entity, changes.case_ids,
+                                                              shown_case_ids(page)):
                 page.mark_stale()
+
+    def cases_changed(self, case_ids=()) -> None:
+        """After a write whose Changes the caller did not keep: every view showing cases reloads."""
+        self.apply_changes(Changes(case_ids=set(case_ids)))
 
     # -- menu actions ----------------------------------------------------------------
     def new_case(self) -> None:
@@ -343,7 +344,7 @@ class MainWindow(QMainWindow):
 
         dialog = NewCaseDialog(self.database, self.actor, self)
         if dialog.exec() and dialog.created_case_id is not None:
-            self.cases_changed({dialog.created_case_id})
+            self.apply_changes(Changes("case", dialog.created_case_id, {dialog.created_case_id}, created=True))
             self.open_case(dialog.created_case_id)
 
     def save_current(self) -> None:
@@ -440,13 +441,11 @@ class MainWindow(QMainWindow):
 
         database, actor = self.database, self.actor
 
-        def done(_changes) -> None:
+        def done(changes) -> None:
             if not alive(self):
                 return
             self.case_list.mark_overdue_stale()
-            tasks = self.pages.built().get("echeances")
-            if tasks is not None:
-                tasks.mark_stale()
+            self.apply_changes(changes)  # Mes échéances (and the figures) show the new ones
 
         run_in_background(lambda: refresh_reminders(database, actor), done,
                           on_error=lambda _info: None)  # a refused refresh (rights) leaves the queue as is

@@ -7,27 +7,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
-from sqlalchemy import select
 
+from core.errors import ValidationError
+from core.queries import reference as reads
 from core.services import reference as services
-from db import models as m
+from core.users import update_user
 from db.vocab import ZONES
 from gui.forms import FormDialog
-
-
-def _choices(database, statement) -> list[tuple]:
-    with database.session() as session:
-        return [tuple(row) for row in session.execute(statement)]
 
 
 class ObjectiveDialog(FormDialog):
     def __init__(self, window, objective_id: int | None = None, parent=None):
         super().__init__("Objectif" if objective_id else "Nouvel objectif", parent)
         self.window, self.objective_id = window, objective_id
-        row = None
-        if objective_id:
-            with window.database.session() as session:
-                row = session.get(m.Objective, objective_id)
+        row = reads.objective_form(window.database, window.actor, objective_id) if objective_id else None
         if row is None:
             self.form.add_text("code", "Code *", placeholder="par exemple O7")
         self.form.add_text("label", "Libellé *", row.label if row else "")
@@ -45,14 +38,11 @@ class LineOfActionDialog(FormDialog):
     def __init__(self, window, objective_id: int | None, line_id: int | None = None, parent=None):
         super().__init__("Piste d'action" if line_id else "Nouvelle piste d'action", parent)
         self.window, self.line_id = window, line_id
-        row = None
-        if line_id:
-            with window.database.session() as session:
-                row = session.get(m.LineOfAction, line_id)
-                objective_id = row.objective_id
-        objectives = _choices(window.database, select(m.Objective.id, m.Objective.code + " – " + m.Objective.label)
-                              .order_by(m.Objective.position))
-        self.form.add_choice("objective", "Objectif *", objectives, objective_id, empty="— choisir —")
+        read = reads.line_of_action_form(window.database, window.actor, line_id)
+        row = read.row
+        if row is not None:
+            objective_id = row.objective_id
+        self.form.add_choice("objective", "Objectif *", list(read.objectives), objective_id, empty="— choisir —")
         self.form.add_text("label", "Libellé *", row.label if row else "")
         if row is not None:
             self.form.add_int("position", "Position", row.position, minimum=1, maximum=999)
@@ -69,11 +59,9 @@ class DisorderItemDialog(FormDialog):
     def __init__(self, window, item_id: int | None = None, parent=None):
         super().__init__("Désordre de la grille" if item_id else "Nouveau désordre", parent)
         self.window, self.item_id = window, item_id
-        with window.database.session() as session:
-            row = session.get(m.DisorderItem, item_id) if item_id else None
-            chosen = {p.code for p in row.procedures} if row else set()
-            procedures = session.execute(select(m.ProcedureType.code, m.ProcedureType.label)
-                                         .order_by(m.ProcedureType.position)).all()
+        read = reads.disorder_item_form(window.database, window.actor, item_id)
+        row, procedures = read.row, read.procedures
+        chosen = set(row.procedures) if row else set()
         form = self.form
         form.add_choice("zone", "Zone *", ZONES, row.zone if row else None)
         form.add_text("theme", "Thème *", row.theme if row else "")
@@ -105,10 +93,8 @@ class PartnerDialog(FormDialog):
     def __init__(self, window, partner_id: int | None = None, parent=None):
         super().__init__("Partenaire" if partner_id else "Nouveau partenaire", parent)
         self.window, self.partner_id = window, partner_id
-        with window.database.session() as session:
-            row = session.get(m.Partner, partner_id) if partner_id else None
-        types = _choices(window.database, select(m.PartnerType.code, m.PartnerType.label)
-                         .order_by(m.PartnerType.position))
+        read = reads.partner_form(window.database, window.actor, partner_id)
+        row, types = read.row, list(read.types)
         get = (lambda name: getattr(row, name)) if row else (lambda name: "")
         form = self.form
         form.add_text("name", "Nom *", get("name"))
@@ -130,14 +116,13 @@ class NeighbourhoodDialog(FormDialog):
     def __init__(self, window, neighbourhood_id: int | None = None, parent=None):
         super().__init__("Quartier" if neighbourhood_id else "Nouveau quartier", parent)
         self.window, self.neighbourhood_id = window, neighbourhood_id
-        with window.database.session() as session:
-            row = session.get(m.Neighbourhood, neighbourhood_id) if neighbourhood_id else None
-        communes = _choices(window.database, select(m.Commune.id, m.Commune.name).order_by(m.Commune.name))
+        read = reads.neighbourhood_form(window.database, window.actor, neighbourhood_id)
+        row, communes = read.row, list(read.communes)
         form = self.form
         form.add_choice("commune_id", "Commune *", communes, row.commune_id if row else None, empty="— choisir —")
         form.add_text("name", "Quartier *", row.name if row else "")
         form.add_check("is_qpv", "Quartier prioritaire de la politique de la ville (QPV)", row.is_qpv if row else False)
-        form.add_text("qpv_code", "Code QPV", (row.qpv_code or "") if row else "", placeholder="par exemple QN05901M")
+        form.add_text("qpv_code", "Code QPV", row.qpv_code if row else "", placeholder="par exemple QN05901M")
 
     def perform(self):
         v = self.form.values()
@@ -152,10 +137,7 @@ class VocabularyEntryDialog(FormDialog):
         super().__init__("Entrée de liste" if row_id else "Nouvelle entrée de liste", parent)
         self.window = window
         self.vocabulary, self.code = row_id.split(":", 1) if row_id else (None, None)
-        row = None
-        if row_id:
-            with window.database.session() as session:
-                row = session.get(services.VOCABULARIES[self.vocabulary][0], self.code)
+        row = reads.vocabulary_entry_form(window.database, window.actor, self.vocabulary, self.code) if row_id else None
         lists = [(key, name) for key, (_model, name) in services.VOCABULARIES.items()]
         combo = self.form.add_choice("vocabulary", "Liste *", lists, self.vocabulary, empty="— choisir —")
         combo.setEnabled(row is None)  # an entry does not move to another list
@@ -167,8 +149,6 @@ class VocabularyEntryDialog(FormDialog):
     def perform(self):
         values = self.form.values()
         if not values["vocabulary"]:
-            from core.errors import ValidationError
-
             raise ValidationError("Choisissez la liste.", field="vocabulary")
         return services.save_vocabulary_entry(self.window.database, self.window.actor, values["vocabulary"],
                                               self.code, values["label"], values["active"], values.get("position"))
@@ -178,8 +158,7 @@ class CommuneDialog(FormDialog):
     def __init__(self, window, commune_id: int | None = None, parent=None):
         super().__init__("Commune" if commune_id else "Nouvelle commune", parent)
         self.window, self.commune_id = window, commune_id
-        with window.database.session() as session:
-            row = session.get(m.Commune, commune_id) if commune_id else None
+        row = reads.commune_form(window.database, window.actor, commune_id) if commune_id else None
         self.form.add_text("name", "Nom *", row.name if row else "")
         self.form.add_text("insee_code", "Code INSEE *", row.insee_code if row else "", placeholder="par exemple 59350")
         self.form.add_text("postcode", "Code postal *", row.postcode if row else "", placeholder="par exemple 59000")
@@ -196,26 +175,19 @@ class AgentSectorsDialog(FormDialog):
     def __init__(self, window, user_id: int, parent=None):
         super().__init__("Secteurs de l'agent", parent)
         self.window, self.user_id = window, user_id
-        with window.database.session() as session:
-            user = session.get(m.User, user_id)
-            chosen = {n.id for n in user.sectors}
-            name = user.full_name or user.login
-            places = session.execute(select(m.Neighbourhood.id, m.Commune.name, m.Neighbourhood.name)
-                                     .join(m.Commune).order_by(m.Commune.name, m.Neighbourhood.name)).all()
+        read = reads.agent_sectors_form(window.database, window.actor, user_id)
         self.sectors = QListWidget()
         self.sectors.setMinimumHeight(260)
-        for neighbourhood_id, commune, quarter in places:
-            entry = QListWidgetItem(f"{commune} – {quarter}")
+        for neighbourhood_id, place in read.places:
+            entry = QListWidgetItem(place)
             entry.setData(Qt.UserRole, neighbourhood_id)
-            entry.setCheckState(Qt.Checked if neighbourhood_id in chosen else Qt.Unchecked)
+            entry.setCheckState(Qt.Checked if neighbourhood_id in read.chosen else Qt.Unchecked)
             self.sectors.addItem(entry)
-        self.form.add("sectors", f"Quartiers suivis par {name}", self.sectors)
+        self.form.add("sectors", f"Quartiers suivis par {read.name}", self.sectors)
 
     def checked(self) -> list[int]:
         return [self.sectors.item(i).data(Qt.UserRole) for i in range(self.sectors.count())
                 if self.sectors.item(i).checkState() == Qt.Checked]
 
     def perform(self):
-        from core.users import update_user
-
         return update_user(self.window.database, self.window.actor, self.user_id, sector_ids=self.checked())

@@ -13,15 +13,34 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from core.services.reference import VOCABULARIES
-from db import models as m
+from core.queries.reference import ReferenceTables, reference_tables
 from db.vocab import ROLES, ZONES, label
 from gui import reference_dialogs as dialogs
 from gui.rows_model import RowsModel
 from gui.widgets import DataTable, title_label
+from gui.workers import read_then
+
+
+def table_rows(tables: ReferenceTables) -> dict[str, list[dict]]:
+    """The rows of each table of the page (RowsModel dicts), from what core.queries.reference read."""
+    return {
+        "grid": [{"_id": i.id, "zone": label(ZONES, i.zone), "theme": i.theme, "label": i.label, "weight": i.weight,
+                  "danger": "danger" if i.is_danger else "", "procedures": ", ".join(i.procedure_labels),
+                  "active": i.active, "_tooltip": i.label} for i in tables.grid],
+        "partners": [{"_id": p.id, "name": p.name, "type": p.type_label, "commune": p.commune,
+                      "contact": p.contact_name, "phone": p.phone, "email": p.email, "active": p.active}
+                     for p in tables.partners],
+        "neighbourhoods": [{"_id": n.id, "commune": n.commune, "name": n.name, "qpv": n.is_qpv,
+                            "qpv_code": n.qpv_code} for n in tables.neighbourhoods],
+        "communes": [{"_id": c.id, "name": c.name, "insee_code": c.insee_code, "postcode": c.postcode}
+                     for c in tables.communes],
+        "vocabularies": [{"_id": f"{v.vocabulary}:{v.code}", "vocabulary": v.vocabulary_name, "label": v.label,
+                          "code": v.code, "position": v.position, "active": v.active} for v in tables.vocabularies],
+        "agents": [{"_id": u.id, "full_name": u.full_name, "login": u.login, "role": label(ROLES, u.role),
+                    "sectors": ", ".join(u.sectors), "email": u.email, "active": u.active,
+                    "_tooltip": ", ".join(u.sectors)} for u in tables.agents],
+    }
 
 
 class ReferencePage(QWidget):
@@ -45,9 +64,10 @@ class ReferencePage(QWidget):
         super().__init__(parent)
         self.window = window
         self.database = window.database
-        actor = getattr(window, "actor", None)
+        self.actor = actor = getattr(window, "actor", None)
         self.editable = actor is not None and actor.role == "admin"
         self._stale = True
+        self.loading = False
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Référentiels"))
         text = ("Ces listes alimentent les formulaires, les règles et les bilans. " + (
@@ -115,6 +135,9 @@ class ReferencePage(QWidget):
     def open_dialog(self, dialog) -> bool:
         """Run a form dialog; reload the tables when it saved something."""
         if dialog.exec() and dialog.result_changes is not None:
+            apply_changes = getattr(self.window, "apply_changes", None)
+            if apply_changes is not None:  # other views show these labels too
+                apply_changes(dialog.result_changes)
             self._stale = True
             self.refresh()
             return True
@@ -162,25 +185,35 @@ class ReferencePage(QWidget):
         QMessageBox.information(self, "Référentiels", "Sélectionnez d'abord la ligne à modifier.")
 
     def refresh(self) -> None:
-        if not self._stale:
+        """Read every list in the pool when something changed since the last reading."""
+        if not self._stale or self.loading:
             return
-        with self.database.session() as session:
-            self._load_objectives(session)
-            self.models["grid"].set_rows(self._grid(session))
-            self.models["partners"].set_rows(self._partners(session))
-            self.models["neighbourhoods"].set_rows(self._neighbourhoods(session))
-            self.models["communes"].set_rows(self._communes(session))
-            self.models["vocabularies"].set_rows(self._vocabularies(session))
-            self.models["agents"].set_rows(self._agents(session))
         self._stale = False
+        self.loading = True
+        database, actor = self.database, self.actor
+        read_then(self, lambda: reference_tables(database, actor), self.show_tables, failed=self._reading_failed)
+
+    def _reading_failed(self) -> None:
+        self.loading = False
+        self._stale = True  # try again when next shown
+
+    def show_tables(self, tables: ReferenceTables) -> None:
+        self.loading = False
+        self._fill_objectives(tables)
+        for key, rows in table_rows(tables).items():
+            self.models[key].set_rows(rows)
+        if self._stale and self.isVisible():  # changed again while this reading ran
+            self.refresh()
 
     def mark_stale(self) -> None:
-        pass  # reference data does not change with cases
+        """Reference data changed (the window calls this for reference and account changes only)."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
 
-    def _load_objectives(self, session) -> None:
+    def _fill_objectives(self, tables: ReferenceTables) -> None:
         self.objectives.clear()
-        for objective in session.scalars(select(m.Objective).options(selectinload(m.Objective.lines))
-                                         .order_by(m.Objective.position)):
+        for objective in tables.objectives:
             item = QTreeWidgetItem([objective.code, objective.label, "oui" if objective.active else "non"])
             item.setData(0, Qt.UserRole, objective.id)
             item.setToolTip(1, objective.description or objective.label)
@@ -191,40 +224,3 @@ class ReferencePage(QWidget):
                 item.addChild(child)
             self.objectives.addTopLevelItem(item)
         self.objectives.expandAll()
-
-    def _grid(self, session) -> list[dict]:
-        items = session.scalars(select(m.DisorderItem).options(selectinload(m.DisorderItem.procedures))
-                                .order_by(m.DisorderItem.zone, m.DisorderItem.position))
-        return [{"_id": i.id, "zone": label(ZONES, i.zone), "theme": i.theme, "label": i.label, "weight": i.weight,
-                 "danger": "danger" if i.is_danger else "", "procedures": ", ".join(p.label for p in i.procedures),
-                 "active": i.active, "_tooltip": i.label} for i in items]
-
-    def _partners(self, session) -> list[dict]:
-        rows = session.scalars(select(m.Partner).options(selectinload(m.Partner.type), selectinload(m.Partner.commune))
-                               .order_by(m.Partner.name))
-        return [{"_id": p.id, "name": p.name, "type": p.type.label, "commune": p.commune.name if p.commune else "",
-                 "contact": p.contact_name, "phone": p.phone, "email": p.email, "active": p.active} for p in rows]
-
-    def _neighbourhoods(self, session) -> list[dict]:
-        rows = session.execute(select(m.Neighbourhood, m.Commune.name).join(m.Commune)
-                               .order_by(m.Commune.name, m.Neighbourhood.name))
-        return [{"_id": n.id, "commune": commune, "name": n.name, "qpv": n.is_qpv, "qpv_code": n.qpv_code or ""}
-                for n, commune in rows]
-
-    def _communes(self, session) -> list[dict]:
-        return [{"_id": c.id, "name": c.name, "insee_code": c.insee_code, "postcode": c.postcode}
-                for c in session.scalars(select(m.Commune).order_by(m.Commune.name))]
-
-    def _vocabularies(self, session) -> list[dict]:
-        rows = []
-        for key, (model, name) in VOCABULARIES.items():
-            for entry in session.scalars(select(model).order_by(model.position, model.label)):
-                rows.append({"_id": f"{key}:{entry.code}", "vocabulary": name, "label": entry.label,
-                             "code": entry.code, "position": entry.position, "active": entry.active})
-        return rows
-
-    def _agents(self, session) -> list[dict]:
-        rows = session.scalars(select(m.User).options(selectinload(m.User.sectors)).order_by(m.User.full_name))
-        return [{"_id": u.id, "full_name": u.full_name, "login": u.login, "role": label(ROLES, u.role),
-                 "sectors": ", ".join(n.name for n in u.sectors), "email": u.email, "active": u.active,
-                 "_tooltip": ", ".join(n.name for n in u.sectors)} for u in rows]

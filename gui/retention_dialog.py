@@ -17,26 +17,24 @@ from PySide6.QtWidgets import (
 )
 
 from core.actor import Actor
-from core.audit import (
-    AUDIT_RETENTION_KEY,
-    MIN_AUDIT_MONTHS,
-    purge_expired,
-    record_event,
-    retention_months,
-    write_setting,
-)
+from core.audit import MIN_AUDIT_MONTHS
 from core.errors import DomainError
-from core.retention import NO_CONTACT_MONTHS, anonymise, delete_for_good, stale_cases
-from db.engine import Database
+from core.queries.admin import StaleCase, audit_retention, stale_cases
+from core.retention import NO_CONTACT_MONTHS, anonymise, delete_for_good
+from core.services.settings import MAX_AUDIT_MONTHS, set_audit_retention
 from db.vocab import CASE_STATUSES, label
+from gui.workers import read_then
 
 COLUMNS = ["", "Référence", "Ménage", "Statut", "Dernier contact", "Mois sans contact"]
 
 
 class RetentionDialog(QDialog):
-    def __init__(self, database: Database, actor: Actor, parent=None, today=None):
+    def __init__(self, database, actor: Actor, parent=None, today=None):
         super().__init__(parent)
         self.database, self.actor, self.today = database, actor, today
+        self.rows: tuple[StaleCase, ...] = ()
+        self.loading = False
+        self.changes = []  # what was written here, for the window to refresh its views
         self.setWindowTitle("Conservation des données")
         self.resize(900, 560)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -55,13 +53,16 @@ class RetentionDialog(QDialog):
         for button in (all_button, self.anonymise_button, self.delete_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        with database.session() as session:
-            months = retention_months(session)
-        self.audit_spin = QSpinBox(minimum=MIN_AUDIT_MONTHS, maximum=120, value=months, suffix=" mois")
-        purge_button = QPushButton("Enregistrer et purger le journal")
-        purge_button.clicked.connect(self.purge)
+        self.audit_spin = QSpinBox(minimum=MIN_AUDIT_MONTHS, maximum=MAX_AUDIT_MONTHS, suffix=" mois")
+        self.audit_spin.setAccessibleName("Durée de conservation du journal d'audit, en mois")
+        self.purge_button = QPushButton("Enregistrer et purger le journal")
+        self.purge_button.clicked.connect(self.purge)
+        for widget in (self.audit_spin, self.purge_button):
+            widget.setEnabled(False)  # until the saved period is read
+        audit_label = QLabel("Conserver le &journal d'audit")
+        audit_label.setBuddy(self.audit_spin)
         audit_row = QHBoxLayout()
-        for widget in (QLabel("Conserver le journal d'audit"), self.audit_spin, purge_button):
+        for widget in (audit_label, self.audit_spin, self.purge_button):
             audit_row.addWidget(widget)
         audit_row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close)
@@ -78,9 +79,27 @@ class RetentionDialog(QDialog):
         layout.addLayout(audit_row)
         layout.addWidget(close)
         self.reload()
+        read_then(self, lambda: audit_retention(database, actor), self._show_retention)
+
+    def _show_retention(self, months: int) -> None:
+        self.audit_spin.setValue(months)
+        for widget in (self.audit_spin, self.purge_button):
+            widget.setEnabled(True)
 
     def reload(self) -> None:
-        self.rows = stale_cases(self.database, self.actor, self.today)
+        """Read the cases to handle in the pool; the table fills when they arrive."""
+        self.loading = True
+        self.summary.setText("Recherche des dossiers sans contact…")
+        database, actor, today = self.database, self.actor, self.today
+        read_then(self, lambda: stale_cases(database, actor, today), self.show_rows, failed=self._reading_failed)
+
+    def _reading_failed(self) -> None:
+        self.loading = False
+        self.summary.setText("La liste n'a pas pu être lue.")
+
+    def show_rows(self, rows: tuple[StaleCase, ...]) -> None:
+        self.loading = False
+        self.rows = rows
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             check = QTableWidgetItem()
@@ -112,15 +131,18 @@ class RetentionDialog(QDialog):
         if answer != QMessageBox.Yes:
             return
         try:
-            operation(self.database, self.actor, ids)
+            self.changes.append(operation(self.database, self.actor, ids))
         except DomainError as error:
             QMessageBox.warning(self, "Conservation", error.message)
         self.reload()
 
     def purge(self) -> None:
-        with self.database.write() as session:
-            write_setting(session, AUDIT_RETENTION_KEY, self.audit_spin.value())
-            record_event(session, self.actor, "parametre.modification", "setting", AUDIT_RETENTION_KEY,
-                         {"valeur": self.audit_spin.value()})
-        removed = purge_expired(self.database, self.actor)
-        QMessageBox.information(self, "Journal d'audit", f"{removed} événement(s) plus ancien(s) effacé(s).")
+        """Save the retention period; the events now past it are deleted in the same action."""
+        months = self.audit_spin.value()
+        try:
+            removed = set_audit_retention(self.database, self.actor, months).result
+        except DomainError as error:
+            QMessageBox.warning(self, "Journal d'audit", error.message)
+            return
+        QMessageBox.information(self, "Journal d'audit", f"Journal conservé {months} mois : "
+                                f"{removed} événement(s) plus ancien(s) effacé(s).")

@@ -1,6 +1,7 @@
 """Administrators: user accounts (create, disable, enable, reset a password) and the idle lock delay."""
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,14 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from core.actor import Actor
-from core.audit import int_setting, write_setting
 from core.errors import DomainError
-from core.users import add_user, disable_user, enable_user, list_users, set_password
-from db.engine import Database
+from core.queries.admin import UserRow, list_users, session_lock_minutes
+from core.services.settings import MAX_LOCK_MINUTES, set_session_lock_minutes
+from core.users import add_user, disable_user, enable_user, set_password
 from db.vocab import ROLES
 from gui.forms import error_label, show_error
+from gui.workers import read_then
 
 COLUMNS = ["Identifiant", "Nom", "Rôle", "État", "Mot de passe", "Secteurs"]
+SAVE_DELAY_MS = 800  # the lock delay is saved (and audited) once the spin box rests, not at every step
 
 
 class PasswordForm(QDialog):
@@ -58,14 +61,15 @@ class PasswordForm(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.submit = None  # callable raising DomainError
+        self.submit = None  # callable returning the service's Changes, or raising DomainError
+        self.result_changes = None
 
     def _check(self) -> None:
         if self.password_edit.text() != self.confirm_edit.text():
             show_error(self.error_label, "Les deux saisies du mot de passe diffèrent.")
             return
         try:
-            self.submit()
+            self.result_changes = self.submit()
         except DomainError as error:
             show_error(self.error_label, error.message)
             return
@@ -73,13 +77,17 @@ class PasswordForm(QDialog):
 
 
 class UsersDialog(QDialog):
-    def __init__(self, database: Database, actor: Actor, parent=None):
+    def __init__(self, database, actor: Actor, parent=None):
         super().__init__(parent)
         self.database, self.actor = database, actor
+        self.rows: tuple[UserRow, ...] = ()
+        self.loading = False
+        self.changes = []  # what was written here, for the window to refresh its views
         self.setWindowTitle("Comptes utilisateurs")
         self.resize(860, 460)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName("Comptes utilisateurs")
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -92,16 +100,19 @@ class UsersDialog(QDialog):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.lock_spin = QSpinBox(minimum=1, maximum=120, suffix=" min")
-        with database.session() as session:
-            from gui.idle_lock import DEFAULT_LOCK_MINUTES, LOCK_SETTING
-
-            self.lock_spin.setValue(int_setting(session, LOCK_SETTING, DEFAULT_LOCK_MINUTES))
-        self.lock_spin.valueChanged.connect(self._save_lock_delay)
+        self.lock_spin = QSpinBox(minimum=1, maximum=MAX_LOCK_MINUTES, suffix=" min")
+        self.lock_spin.setAccessibleName("Délai de verrouillage de la session, en minutes")
+        self.lock_spin.setEnabled(False)  # until the saved delay is read
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS, timeout=self.save_lock_delay)
+        self.lock_spin.valueChanged.connect(lambda _minutes: self._save_timer.start())
+        self.lock_status = QLabel()
+        lock_label = QLabel("&Verrouiller la session après")
+        lock_label.setBuddy(self.lock_spin)
         lock_row = QHBoxLayout()
-        lock_row.addWidget(QLabel("Verrouiller la session après"))
+        lock_row.addWidget(lock_label)
         lock_row.addWidget(self.lock_spin)
         lock_row.addWidget(QLabel("d'inactivité (prend effet à la prochaine connexion)."))
+        lock_row.addWidget(self.lock_status)
         lock_row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.button(QDialogButtonBox.Close).setText("Fermer")
@@ -112,11 +123,23 @@ class UsersDialog(QDialog):
         layout.addLayout(lock_row)
         layout.addWidget(close)
         self.reload()
+        database = self.database
+        read_then(self, lambda: session_lock_minutes(database, actor), self._show_lock_delay)
 
     def reload(self) -> None:
-        self.rows = list_users(self.database, self.actor)
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
+        """Read the accounts in the pool; the table fills when they arrive."""
+        self.loading = True
+        database, actor = self.database, self.actor
+        read_then(self, lambda: list_users(database, actor), self.show_rows, failed=self._reading_failed)
+
+    def _reading_failed(self) -> None:
+        self.loading = False
+
+    def show_rows(self, rows: tuple[UserRow, ...]) -> None:
+        self.loading = False
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
             state = "actif" if row.active else "désactivé"
             if row.locked:
                 state += " (bloqué après des échecs)"
@@ -125,6 +148,12 @@ class UsersDialog(QDialog):
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+
+    def _show_lock_delay(self, minutes: int) -> None:
+        self.lock_spin.blockSignals(True)
+        self.lock_spin.setValue(minutes)
+        self.lock_spin.blockSignals(False)
+        self.lock_spin.setEnabled(True)
 
     def selected(self):
         index = self.table.currentRow()
@@ -135,7 +164,7 @@ class UsersDialog(QDialog):
 
     def _run(self, call) -> None:
         try:
-            call()
+            self.changes.append(call())
         except DomainError as error:
             QMessageBox.warning(self, "Comptes", error.message)
         self.reload()
@@ -145,6 +174,7 @@ class UsersDialog(QDialog):
         form.submit = lambda: add_user(self.database, self.actor, form.login_edit.text(), form.name_edit.text(),
                                        form.role_combo.currentData(), form.password_edit.text())
         if form.exec():
+            self.changes.append(form.result_changes)
             self.reload()
 
     def reset_password(self) -> None:
@@ -166,8 +196,16 @@ class UsersDialog(QDialog):
         if row is not None:
             self._run(lambda: enable_user(self.database, self.actor, row.id))
 
-    def _save_lock_delay(self, minutes: int) -> None:
-        from gui.idle_lock import LOCK_SETTING
+    def save_lock_delay(self) -> None:
+        self._save_timer.stop()
+        try:
+            set_session_lock_minutes(self.database, self.actor, self.lock_spin.value())
+        except DomainError as error:
+            QMessageBox.warning(self, "Verrouillage de la session", error.message)
+            return
+        self.lock_status.setText(f"Délai enregistré : {self.lock_spin.value()} min.")
 
-        with self.database.write() as session:
-            write_setting(session, LOCK_SETTING, minutes)
+    def done(self, result: int) -> None:
+        if self._save_timer.isActive():  # closed right after a change: save it now
+            self.save_lock_delay()
+        super().done(result)

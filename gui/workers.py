@@ -85,3 +85,17 @@ def run_in_background(function: Callable, on_done: Callable, busy: Callable[[boo
 
 def format_exc(info) -> str:
     return "".join(traceback.format_exception(*info))
+
+
+def read_then(widget, read: Callable, show: Callable, failed: Callable | None = None) -> None:
+    """Run a core read (a query function) in the pool, then show(result) on the GUI thread, unless the widget
+    was closed meanwhile. A refused or failed read calls failed() (the widget stops waiting), then reaches the
+    French error dialog (sys.excepthook)."""
+    import shiboken6
+
+    def on_error(info) -> None:
+        if failed is not None and shiboken6.isValid(widget):
+            failed()
+        sys.excepthook(*info)
+
+    run_in_background(read, lambda result: shiboken6.isValid(widget) and show(result), on_error=on_error)

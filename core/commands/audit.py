@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 
 from core.actor import SYSTEM
-from core.audit import EventFilter, find_events, purge_expired, retention_months, verify_trail
+from core.audit import EventFilter, purge_expired, retention_months, verify_trail
+from core.queries.admin import find_events
 
 
 def register(subparsers) -> None:
@@ -38,8 +39,7 @@ def run(args, open_db) -> int:
             months = retention_months(session)
         print(f"{removed} événement(s) de plus de {months} mois effacé(s).")
         return 0
-    with database.session() as session:
-        events = find_events(session, SYSTEM, EventFilter(login=args.login, action=args.action, limit=args.limit))
+    events = find_events(database, SYSTEM, EventFilter(login=args.login, action=args.action, limit=args.limit))
     for event in events:
         print(f"{event.id:>7} {event.occurred_at:%d/%m/%Y %H:%M:%S} {event.user_login:<14} {event.action:<28} "
               f"{event.entity} {event.entity_id} {event.details}")

@@ -11,7 +11,8 @@ import sys
 
 from core.actor import SYSTEM
 from core.errors import DomainError
-from core.users import add_user, disable_user, enable_user, find_user_id, list_users, set_password
+from core.queries.admin import list_users
+from core.users import add_user, disable_user, enable_user, find_user_id, set_password
 from db.vocab import ROLES
 
 

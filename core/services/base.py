@@ -39,9 +39,10 @@ class Changes:
     created: bool = False
     deleted: bool = False
     result: Any = None
+    details: dict = field(default_factory=dict)  # more for the audit event (a setting's new value…)
 
     def audit_details(self) -> dict:
-        details = {}
+        details = dict(self.details)
         if self.fields:
             details["champs"] = self.fields
         if self.case_ids:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from core.actor import SYSTEM
 from core.auth import AuthenticationError, authenticate, check_password_policy, delay_after, needs_first_administrator
 from core.errors import PermissionDenied, ValidationError
-from core.users import add_user, create_first_administrator, disable_user, list_users, set_password
+from core.queries.admin import list_users
+from core.users import add_user, create_first_administrator, disable_user, set_password
 from db.models import AuditEvent, User
 
 GOOD = "Bonjour-Lille-2026"

@@ -112,4 +112,8 @@ def test_an_agent_sees_nothing_outside_her_scope(context, name):
 def test_a_manager_reads_every_query(context, name):
     spec = QUERIES[name]
     args, kwargs = ARGUMENTS[name](context)
+    if context.manager.role not in PERMISSIONS[spec.permission]:  # an administrator's screen
+        with pytest.raises(PermissionDenied):
+            spec.function(context.database, context.manager, *args, **kwargs)
+        return
     spec.function(context.database, context.manager, *args, **kwargs)

@@ -8,7 +8,8 @@ from sqlalchemy import func, select, text, update
 
 from core.actor import SYSTEM, Actor
 from core.errors import PermissionDenied
-from core.retention import ANONYMOUS_NAME, anonymise, delete_for_good, stale_cases
+from core.queries.admin import stale_cases
+from core.retention import ANONYMOUS_NAME, anonymise, delete_for_good
 from db import models as m
 from db.search import reindex_cases
 from tests.conftest import DEMO_TODAY

@@ -39,6 +39,7 @@ def test_users_dialog_creates_and_disables_an_account(qtbot, db, answers):
 
     dialog = UsersDialog(db, _admin(db))
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading and dialog.lock_spin.isEnabled())
     form = PasswordForm(dialog, "Nouveau compte", with_identity=True)
     form.login_edit.setText("sabrina")
     form.name_edit.setText("Sabrina Haddouche")
@@ -54,10 +55,12 @@ def test_users_dialog_creates_and_disables_an_account(qtbot, db, answers):
     form.confirm_edit.setText(GOOD)
     form._check()
     dialog.reload()
+    qtbot.waitUntil(lambda: not dialog.loading)
     logins = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert "sabrina" in logins
     dialog.table.selectRow(logins.index("sabrina"))
     dialog.disable()
+    qtbot.waitUntil(lambda: not dialog.loading)
     row = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())].index("sabrina")
     assert dialog.table.item(row, 3).text() == "désactivé"
 
@@ -71,16 +74,20 @@ def test_audit_viewer_filters_and_verifies(qtbot, db, answers):
     authenticate(db, "chef", GOOD)
     viewer = AuditViewer(db, admin)
     qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: not viewer.loading and viewer.action_combo.findData("connexion") >= 0)
     assert viewer.table.rowCount() >= 2
     viewer.action_combo.setCurrentIndex(viewer.action_combo.findData("connexion"))
     viewer.reload()
+    qtbot.waitUntil(lambda: not viewer.loading)
     assert viewer.table.rowCount() == 1 and viewer.table.item(0, 3).text() == "connexion"
     viewer.verify()
+    qtbot.waitUntil(lambda: not viewer.checking)
     assert "intègre" in answers[-1] and "Aucune ancre" in answers[-1]
     from core.backups import backup_now
 
     backup_now(db)  # the backup leaves its anchor: the window's check uses it too
     viewer.verify()
+    qtbot.waitUntil(lambda: not viewer.checking)
     assert "intègre" in answers[-1] and "présent et inchangé" in answers[-1]
 
 
@@ -93,9 +100,12 @@ def test_retention_dialog_anonymises_checked_cases(qtbot, demo_db, answers):
         case_id = case.id
     dialog = RetentionDialog(demo_db, SYSTEM, today=DEMO_TODAY)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading)
     row = [r.id for r in dialog.rows].index(case_id)
     dialog.table.item(row, 0).setCheckState(Qt.Checked)
     dialog.anonymise_button.click()
+    qtbot.waitUntil(lambda: not dialog.loading)
+    assert dialog.changes[-1].case_ids == {case_id}
     assert case_id not in [r.id for r in dialog.rows]
     with demo_db.session() as s:
         assert s.get(m.Case, case_id).household.last_name == "ANONYMISÉ"

@@ -20,7 +20,13 @@ def _page(qtbot, db, actor):
     page = ReferencePage(SimpleNamespace(database=db, actor=actor))
     qtbot.addWidget(page)
     page.refresh()
+    _settled(qtbot, page)
     return page
+
+
+def _settled(qtbot, page):
+    """The page reads its lists in the pool: wait until the last reading is shown."""
+    qtbot.waitUntil(lambda: not page.loading)
 
 
 def _answer_with(monkeypatch, dialog_class, fill):
@@ -50,6 +56,7 @@ def test_admin_edits_an_objective_label_and_the_table_shows_it(qtbot, db, monkey
     _answer_with(monkeypatch, dialogs.ObjectiveDialog,
                  lambda d: d.form.fields["label"].setText("Accompagner l'accès au logement des ménages"))
     page.buttons["objectives:Modifier…"].click()
+    _settled(qtbot, page)
     assert _objective_item(page, "O2").text(1) == "Accompagner l'accès au logement des ménages"
 
 
@@ -59,6 +66,7 @@ def test_an_empty_label_is_shown_next_to_the_field_and_nothing_is_saved(qtbot, d
     page.objectives.setCurrentItem(_objective_item(page, "O1"))
     shown = _answer_with(monkeypatch, dialogs.ObjectiveDialog, lambda d: d.form.fields["label"].setText("  "))
     page.edit_objective_or_line()
+    _settled(qtbot, page)
     dialog = shown[0]
     assert dialog.result() != QDialog.Accepted
     assert not dialog.form.errors["label"].isHidden()
@@ -75,6 +83,7 @@ def test_admin_sets_the_qpv_flag_of_a_neighbourhood(qtbot, db, monkeypatch):
     table.selectRow(index)
     _answer_with(monkeypatch, dialogs.NeighbourhoodDialog, lambda d: d.form.fields["is_qpv"].setChecked(True))
     page.buttons["neighbourhoods:Modifier…"].click()
+    _settled(qtbot, page)
     row = next(model.row(i) for i in range(model.rowCount()) if model.row(i)["_id"] == neighbourhood_id)
     assert row["qpv"] is True
     with db.session() as session:
@@ -96,6 +105,7 @@ def test_admin_changes_a_disorder_weight_with_a_bad_then_good_theme(qtbot, db, m
 
     _answer_with(monkeypatch, dialogs.DisorderItemDialog, fill)
     page.buttons["grid:Modifier…"].click()
+    _settled(qtbot, page)
     with db.session() as session:
         item = session.get(m.DisorderItem, item_id)
         assert (item.weight, item.theme) == (77, "Structure")
@@ -110,6 +120,7 @@ def test_others_see_the_lists_read_only(qtbot, db, role):
     assert page.objectives.topLevelItemCount() > 0 and page.models["grid"].rowCount() > 0
     page.objectives.setCurrentItem(page.objectives.topLevelItem(0))
     page.edit_objective_or_line()  # a double-click does nothing
+    _settled(qtbot, page)
     with db.session() as session:
         assert session.scalar(select(m.AuditEvent.id).where(m.AuditEvent.action.like("referentiel.%"))) is None
     assert isinstance(actor, Actor)
@@ -128,6 +139,7 @@ def test_admin_sets_the_sectors_of_an_agent(qtbot, db, monkeypatch):
 
     shown = _answer_with(monkeypatch, dialogs.AgentSectorsDialog, tick_first_two)
     page.buttons["agents:Modifier les secteurs…"].click()
+    _settled(qtbot, page)
     names = [shown[0].sectors.item(i).text().split(" – ", 1)[1] for i in range(2)]
     row = next(model.row(i) for i in range(model.rowCount()) if model.row(i)["_id"] == agent.user_id)
     assert sorted(row["sectors"].split(", ")) == sorted(names)
@@ -152,6 +164,7 @@ def test_admin_adds_a_vocabulary_entry_then_withdraws_it(qtbot, db, monkeypatch)
 
     _answer_with(monkeypatch, dialogs.VocabularyEntryDialog, fill_new)
     page.buttons["vocabularies:Ajouter…"].click()
+    _settled(qtbot, page)
     assert model.rowCount() == before + 1
     row_index = next(i for i in range(model.rowCount()) if model.row(i)["label"] == "Déménagement hors métropole")
     assert model.row(row_index)["vocabulary"] == "Motifs de clôture" and model.row(row_index)["active"] is True
@@ -160,6 +173,7 @@ def test_admin_adds_a_vocabulary_entry_then_withdraws_it(qtbot, db, monkeypatch)
     shown = _answer_with(monkeypatch, dialogs.VocabularyEntryDialog,
                          lambda d: d.form.fields["active"].setChecked(False))
     page.buttons["vocabularies:Modifier…"].click()
+    _settled(qtbot, page)
     assert not shown[0].form.fields["vocabulary"].isEnabled()  # an entry stays in its list
     with db.session() as session:
         entry = session.get(m.ClosureReason, "demenagement_hors_metropole")
@@ -180,6 +194,7 @@ def test_admin_adds_a_commune_and_a_wrong_postcode_is_explained(qtbot, db, monke
 
     _answer_with(monkeypatch, dialogs.CommuneDialog, fill)
     page.buttons["communes:Ajouter…"].click()
+    _settled(qtbot, page)
     model = page.models["communes"]
     assert any(model.row(i)["name"] == "Villeneuve-des-Essais" and model.row(i)["postcode"] == "59650"
                for i in range(model.rowCount()))
