@@ -23,13 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
 from core.services.base import Changes, action
 from core.validation import fr_date
 from db import models as m
+from db.upsert import insert_new_only
 
 RULES = {
     "visite": "Visite à conclure",
@@ -111,11 +112,11 @@ def apply_plan(session: Session, plan: ReminderPlan, today: date) -> ReminderRep
         created_meanwhile.update(session.scalars(select(m.Task.rule_key)
                                                  .where(m.Task.rule_key.in_(keys[start:start + 900]))))
     new = [r for r in plan.new if r.rule_key not in created_meanwhile]
-    if new:
-        session.execute(insert(m.Task), [
-            {"rule_key": r.rule_key, "case_id": r.case_id, "assignee_id": r.assignee_id, "title": r.title[:300],
-             "due_on": r.due_on} for r in new])
-    for r in new:
+    # Another seat's run may create the same keys at this very moment: those rows are skipped, not an error.
+    inserted = insert_new_only(session, m.Task.__table__, [
+        {"rule_key": r.rule_key, "case_id": r.case_id, "assignee_id": r.assignee_id, "title": r.title[:300],
+         "due_on": r.due_on} for r in new], key="rule_key")
+    for r in (r for r in new if r.rule_key in inserted):
         report.created[r.rule] = report.created.get(r.rule, 0) + 1
     stale = list(plan.stale.values())
     table = m.Task.__table__

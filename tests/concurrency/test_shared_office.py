@@ -52,3 +52,44 @@ def test_eight_seats_creating_at_once_on_postgresql(postgres_url, tmp_path):
 def test_four_processes_creating_at_once_on_one_sqlite_file(tmp_path):
     url = str(tmp_path / "bureau.sqlite3")
     _check_contiguous(_run_seats(url, seats=4, per_seat=20, tmp_path=tmp_path), 80)
+
+
+def test_two_seats_applying_the_same_reminders_at_once_on_postgresql(postgres_url):
+    """The second seat's run waits on the first's uncommitted tasks, then skips them: no IntegrityError."""
+    import threading
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from core.demo import build_demo
+    from core.reminders import apply_plan, plan_reminders
+    from db import models as m
+
+    today = date(2026, 11, 25)
+    database = open_database(postgres_url)
+    build_demo(database, cases=40, seed=5, today=today)
+    with database.session() as session:
+        session.execute(m.Task.__table__.delete().where(m.Task.rule_key.is_not(None)))
+        session.commit()
+        plan = plan_reminders(session, today)
+    assert plan.new
+    errors = []
+
+    def second_seat():
+        try:
+            with database.write() as session:
+                apply_plan(session, plan, today)
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    with database.write() as first:
+        apply_plan(first, plan, today)
+        other = threading.Thread(target=second_seat)
+        other.start()
+        other.join(timeout=1.0)  # it is now blocked on our uncommitted rows
+        assert other.is_alive()
+    other.join(timeout=30)
+    assert not errors
+    with database.session() as session:
+        assert session.scalar(select(func.count(m.Task.id)).where(m.Task.rule_key.is_not(None))) == len(plan.new)
+    database.dispose()
