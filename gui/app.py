@@ -62,22 +62,32 @@ def run_gui(database, screenshot: str | None = None, view: str | None = None, ta
 
     start_auto_backups(app, window, database)  # after changes (30 min at most) and at quit
     if view and not show_named_view(window, view):
-        print(f"Vue inconnue : « {view} ».", file=sys.stderr)
+        print(unknown_view_message(view), file=sys.stderr)
     window.show()
     return app.exec()
 
 
 def show_named_view(window, view: str) -> bool:
     """A navigation view (« dossiers », « agenda »…) or `case:REF` for a case file."""
-    if view.lower().startswith(("case:", "dossier:")):
+    if is_case_view(view):
         return window.open_case_reference(view.split(":", 1)[1])
     return window.show_view(view)
+
+
+def is_case_view(view: str) -> bool:
+    return view.lower().startswith(("case:", "dossier:"))
+
+
+def unknown_view_message(view: str) -> str:
+    if is_case_view(view):
+        return f"Dossier inconnu : « {view.split(':', 1)[1]} » (ou hors de votre périmètre)."
+    return f"Vue inconnue : « {view} »."
 
 
 def take_screenshot(app: QApplication, window, path: str, view: str | None) -> int:
     """Render the window (on the chosen view) to a PNG file, then quit with 0."""
     if view and not show_named_view(window, view):
-        print(f"Vue inconnue : « {view} ».", file=sys.stderr)
+        print(unknown_view_message(view), file=sys.stderr)
         return 2
     window.show()
     result = {"code": 0}

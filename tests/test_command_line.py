@@ -100,3 +100,6 @@ def test_screenshot_renders_the_main_window(tmp_path):
     result = run_main("--db", str(target), "--screenshot", str(png))
     assert result.returncode == 0, result.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    unknown = run_main("--db", str(target), "--screenshot", str(tmp_path / "x.png"), "--view", "case:2099-00001")
+    assert unknown.returncode == 2 and "Dossier inconnu : « 2099-00001 »" in unknown.stderr
+    assert not (tmp_path / "x.png").exists()
