@@ -62,27 +62,38 @@ def reindex_cases(session: Session, case_ids: Iterable[int] | None = None) -> No
     )
 
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only: "_" and "%" are LIKE wildcards on PostgreSQL and must never reach a pattern.
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# A search is a few words: a pasted page of text would cost seconds of matching for nothing.
+MAX_QUERY_CHARACTERS = 200
+MAX_QUERY_WORDS = 8
+
+
+def search_tokens(query: str) -> list[str]:
+    """The words searched for: folded, letters and digits only, at most MAX_QUERY_WORDS distinct words
+    taken from the first MAX_QUERY_CHARACTERS characters."""
+    tokens = _TOKEN.findall(fold(query[:MAX_QUERY_CHARACTERS]))
+    return list(dict.fromkeys(tokens))[:MAX_QUERY_WORDS]
 
 
 def match_expression(query: str) -> str | None:
     """FTS5 expression for what the user typed: every word, each as a prefix."""
-    tokens = _TOKEN.findall(fold(query))
+    tokens = search_tokens(query)
     if not tokens:
         return None
     return " AND ".join(f'"{token}"*' for token in tokens)
 
 
 def search_sql(session: Session, query: str) -> tuple[str, dict] | None:
-    """A SQL fragment selecting the matching case ids, for use in `id IN (...)`."""
-    if session.get_bind().dialect.name == "sqlite":
-        expression = match_expression(query)
-        if expression is None:
-            return None
-        return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts", {"fts": expression}
-    tokens = _TOKEN.findall(fold(query))
+    """A SQL fragment selecting the matching case ids, for use in `id IN (...)`; None when nothing was typed.
+
+    Typed signs with no letter or digit (« _ », « % », « - ») find nothing: they are searched literally,
+    and no document holds them as words."""
+    tokens = search_tokens(query)
     if not tokens:
-        return None
+        return (f"SELECT rowid FROM {SEARCH_TABLE} WHERE 1 = 0", {}) if query.strip() else None
+    if session.get_bind().dialect.name == "sqlite":
+        return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts", {"fts": match_expression(query)}
     document = " || ' ' || ".join(f"lower(unaccent({c}))" for c in ("reference", "household", "address", "phone", "notes"))
     clauses = " AND ".join(f"({document}) LIKE :t{i}" for i in range(len(tokens)))
     return f"SELECT rowid FROM {SEARCH_TABLE} WHERE {clauses}", {f"t{i}": f"%{t}%" for i, t in enumerate(tokens)}
