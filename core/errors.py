@@ -33,3 +33,7 @@ class NotFound(DomainError):
 
 class WorkflowError(DomainError):
     """A status change that the workflow does not allow."""
+
+
+class ConflictError(DomainError):
+    """Someone else saved the same record since it was loaded: nothing was written, the user reloads."""

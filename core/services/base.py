@@ -22,9 +22,12 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
+from core.errors import ConflictError
 from db.engine import Database
 
 
@@ -72,6 +75,16 @@ def action(name: str, permission: str, case_arg: str | None = None, mutating: bo
         def run(database: Database, actor: Actor, *args, **kwargs) -> Changes:
             bound = signature.bind(None, actor, *args, **kwargs)
             case_id = bound.arguments.get(case_arg) if case_arg else None
+            try:
+                return _run_in_transaction(database, actor, case_id, args, kwargs)
+            except StaleDataError:
+                # Another seat updated the same row between our read and our write (the version column
+                # caught it): nothing was written; say so in French, as a version check would.
+                raise ConflictError("Enregistrement refusé : quelqu'un a enregistré la même fiche au même moment. "
+                                    "Rechargez-la pour voir ses modifications ; ce que vous avez saisi reste "
+                                    "affiché.") from None
+
+        def _run_in_transaction(database, actor, case_id, args, kwargs):
             with database.write() as session:
                 authorize(session, actor, permission, case_id)
                 changes = function(session, actor, *args, **kwargs)

@@ -11,7 +11,7 @@ from core import validation as v
 from core.actor import Actor
 from core.errors import DomainError, ValidationError
 from core.services.base import Changes, action
-from core.services.common import assign_changed, finish, get, journal, today
+from core.services.common import assign_changed, check_version, finish, get, journal, today
 from core.services.fields import (
     CASE_FIELDS,
     DWELLING_FIELDS,
@@ -61,10 +61,6 @@ def _objective_ids(session: Session, objectives: Iterable[int | str], field: str
     return list(dict.fromkeys(ids))
 
 
-def _check_version(row, expected_version: int | None) -> None:
-    if expected_version is not None and row.version != expected_version:
-        raise DomainError("Ce dossier a été modifié entre-temps par quelqu'un d'autre : rechargez-le avant "
-                          "d'enregistrer.")
 
 
 @action("case.create", "case.edit")
@@ -108,7 +104,7 @@ def update_case(session: Session, actor: Actor, case_id: int, values: dict[str, 
                 expected_version: int | None = None) -> Changes:
     """Change source, priority, date of report, summary (status and agent have their own actions)."""
     case = get(session, m.Case, case_id)
-    _check_version(case, expected_version)
+    check_version(session, case, "case", expected_version)
     if "agent_id" in values or "status" in values:
         raise TypeError("use assign_agent / change_status")
     collector = v.Collector()
@@ -132,7 +128,7 @@ def update_household(session: Session, actor: Actor, case_id: int, values: dict[
                      expected_version: int | None = None) -> Changes:
     case = get(session, m.Case, case_id)
     household = case.household
-    _check_version(household, expected_version)
+    check_version(session, household, "household", expected_version)
     collector = v.Collector()
     hh = clean(values, HOUSEHOLD_FIELDS, collector, "household")
     merged = {c: getattr(household, c) for c in _columns(m.Household)} | hh
@@ -148,7 +144,7 @@ def update_dwelling(session: Session, actor: Actor, case_id: int, values: dict[s
                     expected_version: int | None = None) -> Changes:
     case = get(session, m.Case, case_id)
     dwelling = case.dwelling
-    _check_version(dwelling, expected_version)
+    check_version(session, dwelling, "dwelling", expected_version)
     collector = v.Collector()
     dw = clean(values, DWELLING_FIELDS, collector, "dwelling")
     merged = {c: getattr(dwelling, c) for c in _columns(m.Dwelling)} | dw

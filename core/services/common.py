@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.access import authorize
 from core.actor import Actor
-from core.errors import NotFound
+from core.errors import ConflictError, NotFound
 from core.scoring import recompute_criticality
 from db import models as m
 from db.base import now
@@ -75,3 +75,49 @@ def finish(session: Session, case_ids: Iterable[int], touch: bool = True) -> Non
     # ORM objects loaded earlier must not keep stale derived values.
     for case in [o for o in session.identity_map.values() if isinstance(o, m.Case) and o.id in ids]:
         session.expire(case, ["last_activity_at", "criticality"])
+
+
+_ENTITY_WORDS = {"case": "le dossier", "household": "le ménage", "dwelling": "le logement",
+                 "relocation": "le suivi de relogement", "proposal": "la proposition", "visit": "la visite",
+                 "referral": "la saisine"}
+
+
+def check_version(session: Session, row, entity: str, expected_version: int | None) -> None:
+    """Refuse a save made from an older version of `row`, saying who saved it meanwhile, when and what."""
+    if expected_version is None or row.version == expected_version:
+        return
+    raise conflict_error(session, entity, row.id)
+
+
+def conflict_error(session: Session, entity: str, entity_id: int | None) -> ConflictError:
+    from sqlalchemy import select
+
+    what = _ENTITY_WORDS.get(entity, "cette fiche")
+    event = None
+    if entity_id is not None:
+        event = session.execute(
+            select(m.AuditEvent.user_login, m.AuditEvent.occurred_at, m.AuditEvent.details, m.User.full_name)
+            .outerjoin(m.User, m.User.id == m.AuditEvent.user_id)
+            .where(m.AuditEvent.entity == entity, m.AuditEvent.entity_id == str(entity_id))
+            .order_by(m.AuditEvent.id.desc()).limit(1)).first()
+    if event is None:
+        return ConflictError(f"Enregistrement refusé : {what} a été modifié entre-temps par quelqu'un d'autre. "
+                             "Rechargez-le pour voir ces modifications ; ce que vous avez saisi reste affiché.")
+    who = event.full_name or event.user_login
+    when = event.occurred_at.strftime("le %d/%m/%Y à %H h %M")
+    fields = _changed_fields(event.details)
+    return ConflictError(f"Enregistrement refusé : {what} a été modifié entre-temps par {who} {when}"
+                         f"{f' ({fields})' if fields else ''}. Rechargez-le pour voir ces modifications ; "
+                         "ce que vous avez saisi reste affiché.")
+
+
+def _changed_fields(details: str) -> str:
+    import json
+
+    try:
+        names = json.loads(details or "{}").get("champs") or []
+    except (ValueError, AttributeError):
+        return ""
+    from core.exports import BY_KEY  # the labels users know from the list and the exports
+
+    return ", ".join(BY_KEY[name].header.lower() if name in BY_KEY else name for name in names[:6])

@@ -49,7 +49,45 @@ def create(url: str, count: int, login: str, flag: str) -> dict:
     return {"references": references, "refused": refused}
 
 
+def edit(url: str, seconds: float, login: str, flag: str) -> dict:
+    """Save the summary of random cases among the first 10, each time from the version just read."""
+    import random
+
+    from sqlalchemy import select
+
+    from core.auth import actor_for
+    from core.errors import ConflictError
+    from core.services.cases import update_case
+    from db import models as m
+    from db.engine import Database
+
+    database = Database(url)
+    with database.session() as session:
+        actor = actor_for(session.scalars(select(m.User).where(m.User.login == login)).one())
+        ids = list(session.scalars(select(m.Case.id).order_by(m.Case.id).limit(10)))
+    rng = random.Random(login)
+    acknowledged, refused, errors = [], [], []
+    wait_for_start(flag)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        case_id = rng.choice(ids)
+        with database.session() as session:
+            version = session.get(m.Case, case_id).version
+        token = f"{login}-{len(acknowledged) + len(refused)}"
+        try:
+            update_case(database, actor, case_id, {"summary": token}, expected_version=version)
+            acknowledged.append([case_id, token])
+        except ConflictError as error:
+            refused.append(error.message)
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            errors.append(f"{type(error).__name__}: {error}"[:300])
+    database.dispose()
+    return {"acknowledged": acknowledged, "refused": refused, "errors": errors}
+
+
 if __name__ == "__main__":
     command, url, count, login, flag = sys.argv[1:6]
     if command == "create":
         print(json.dumps(create(url, int(count), login, flag)))
+    elif command == "edit":
+        print(json.dumps(edit(url, float(count), login, flag)))

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 
 from db.open import open_database
-from tests.core.trade_helpers import make_user
+from tests.core.trade_helpers import make_user, new_case
 
 SEAT = Path(__file__).with_name("seat.py")
 
 
-def _run_seats(url: str, seats: int, per_seat: int, tmp_path: Path) -> list[dict]:
+def _run_seats(url: str, seats: int, per_seat: int, tmp_path: Path, command: str = "create") -> list[dict]:
     database = open_database(url)  # migrated once, before the seats start
     for index in range(seats):
         make_user(database, login=f"siege{index}", role="manager")
     database.dispose()
     flag = tmp_path / "go"
-    processes = [subprocess.Popen([sys.executable, str(SEAT), "create", url, str(per_seat), f"siege{index}",
+    processes = [subprocess.Popen([sys.executable, str(SEAT), command, url, str(per_seat), f"siege{index}",
                                    str(flag)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for index in range(seats)]
     flag.touch()
@@ -92,4 +92,36 @@ def test_two_seats_applying_the_same_reminders_at_once_on_postgresql(postgres_ur
     assert not errors
     with database.session() as session:
         assert session.scalar(select(func.count(m.Task.id)).where(m.Task.rule_key.is_not(None))) == len(plan.new)
+    database.dispose()
+
+
+@pytest.mark.slow
+def test_seats_editing_the_same_cases_lose_no_acknowledged_save(postgres_url, tmp_path):
+    """Every save a seat was told succeeded is there (one version step each), every refused one was told in
+    French, nothing else went wrong."""
+    from sqlalchemy import select
+
+    from db import models as m
+
+    database = open_database(postgres_url)
+    owner = make_user(database, login="proprietaire", role="manager")
+    for index in range(10):
+        new_case(database, owner, last_name=f"Partagé {index}")
+    with database.session() as session:
+        before = dict(session.execute(select(m.Case.id, m.Case.version)).all())
+    database.dispose()
+    results = _run_seats(postgres_url, seats=6, per_seat=8, tmp_path=tmp_path, command="edit")
+    assert not [e for r in results for e in r["errors"]]
+    refused = [message for r in results for message in r["refused"]]
+    assert all(message.startswith("Enregistrement refusé") for message in refused)
+    acknowledged = [(case_id, token) for r in results for case_id, token in r["acknowledged"]]
+    assert len(acknowledged) > 20
+    database = open_database(postgres_url)
+    with database.session() as session:
+        after = {row.id: row for row in session.scalars(select(m.Case))}
+    for case_id, version in before.items():
+        saves = [token for c, token in acknowledged if c == case_id]
+        assert after[case_id].version - version == len(saves)
+        if saves:
+            assert after[case_id].summary in saves
     database.dispose()
