@@ -76,24 +76,21 @@ def action(name: str, permission: str, case_arg: str | None = None, mutating: bo
             bound = signature.bind(None, actor, *args, **kwargs)
             case_id = bound.arguments.get(case_arg) if case_arg else None
             try:
-                return _run_in_transaction(database, actor, case_id, args, kwargs)
+                with database.write() as session:
+                    authorize(session, actor, permission, case_id)
+                    changes = function(session, actor, *args, **kwargs)
+                    if mutating or changes is not None:
+                        record_event(
+                            session, actor, name, changes.entity if changes else "",
+                            changes.entity_id if changes else case_id,
+                            changes.audit_details() if changes else None,
+                        )
             except StaleDataError:
                 # Another seat updated the same row between our read and our write (the version column
                 # caught it): nothing was written; say so in French, as a version check would.
                 raise ConflictError("Enregistrement refusé : quelqu'un a enregistré la même fiche au même moment. "
                                     "Rechargez-la pour voir ses modifications ; ce que vous avez saisi reste "
                                     "affiché.") from None
-
-        def _run_in_transaction(database, actor, case_id, args, kwargs):
-            with database.write() as session:
-                authorize(session, actor, permission, case_id)
-                changes = function(session, actor, *args, **kwargs)
-                if mutating or changes is not None:
-                    record_event(
-                        session, actor, name, changes.entity if changes else "",
-                        changes.entity_id if changes else case_id,
-                        changes.audit_details() if changes else None,
-                    )
             return changes
 
         run.action_name = name

@@ -205,3 +205,28 @@ def unlink_objective(session: Session, actor: Actor, case_id: int, objective: in
         journal(session, actor, case_id, "note", f"Dossier détaché de l'objectif {code}.")
     finish(session, [case_id])
     return Changes("case", case_id, {case_id}, ["objectives"])
+
+
+@action("case.save_summary", "case.edit", case_arg="case_id")
+def save_summary(session: Session, actor: Actor, case_id: int, *, household: dict[str, Any] | None = None,
+                 dwelling: dict[str, Any] | None = None, case: dict[str, Any] | None = None,
+                 versions: dict[str, int] | None = None) -> Changes:
+    """The Synthèse form saved as one user action: household, dwelling and case in one transaction, each
+    checked against the version the form loaded; every field error of the three parts reported together,
+    and nothing written unless all three pass."""
+    versions = versions or {}
+    parts = (("household", update_household, household), ("dwelling", update_dwelling, dwelling),
+             ("case", update_case, case))
+    changed, problems = [], []
+    for name, service, values in parts:
+        if not values and name not in versions:
+            continue
+        try:
+            changes = service.in_session(session, actor, case_id, values or {}, expected_version=versions.get(name))
+        except ValidationError as error:
+            problems.extend(error.errors)
+            continue
+        changed += changes.fields
+    if problems:
+        raise ValidationError(problems[0].message, field=problems[0].field, errors=problems)
+    return Changes("case", case_id, {case_id}, changed)

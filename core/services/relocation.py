@@ -11,7 +11,7 @@ from core import validation as v
 from core.actor import Actor
 from core.errors import ValidationError, WorkflowError
 from core.services.base import Changes, action
-from core.services.common import authorize_cases, finish, get, journal, today
+from core.services.common import assign_changed, authorize_cases, check_version, finish, get, journal, today
 from core.services.fields import Checker, clean
 from db import models as m
 from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, TYPOLOGIES
@@ -79,15 +79,15 @@ def open_relocation(session: Session, actor: Actor, case_id: int, values: dict[s
 
 
 @action("relocation.update", "case.edit")
-def update_relocation(session: Session, actor: Actor, relocation_id: int, values: dict[str, Any]) -> Changes:
+def update_relocation(session: Session, actor: Actor, relocation_id: int, values: dict[str, Any],
+                      expected_version: int | None = None) -> Changes:
     relocation = _relocation(session, actor, relocation_id, must_be_open=False)
+    check_version(session, relocation, "relocation", expected_version)
     collector = v.Collector()
     clean_values = clean(values, RELOCATION_FIELDS, collector, "relocation")
     _check_relocation(session, clean_values, collector)
     collector.raise_if_any()
-    changed = [k for k, value in clean_values.items() if getattr(relocation, k) != value]
-    for key in changed:
-        setattr(relocation, key, clean_values[key])
+    changed = assign_changed(relocation, clean_values)
     finish(session, [relocation.case_id])
     return Changes("relocation", relocation.id, {relocation.case_id}, changed)
 

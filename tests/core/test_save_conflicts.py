@@ -27,3 +27,28 @@ def test_a_stale_save_names_the_colleague_the_time_and_the_fields(db):
     update_household(db, thomas, case_id, {"phone": "03 20 99 88 77"}, expected_version=loaded_household)
     with pytest.raises(ConflictError, match="le ménage a été modifié"):
         update_household(db, sabrina, case_id, {"adults": 3}, expected_version=loaded_household)
+
+
+def test_the_summary_form_saves_in_one_transaction_or_not_at_all(db):
+    from core.errors import ValidationError
+    from core.services.cases import save_summary
+
+    agent = make_user(db, login="sabrina", role="manager")
+    case_id = new_case(db, agent)
+    with db.session() as session:
+        case = session.get(m.Case, case_id)
+        versions = {"case": case.version, "household": case.household.version, "dwelling": case.dwelling.version}
+        street = case.dwelling.street
+    with pytest.raises(ValidationError) as refused:
+        save_summary(db, agent, case_id, household={"adults": 3, "email": "pas-un-courriel"},
+                     dwelling={"street": "rue Neuve", "living_area_m2": -4}, case={"summary": "Nouveau"},
+                     versions=versions)
+    assert {e.field for e in refused.value.errors} >= {"email", "living_area_m2"}  # both parts reported
+    with db.session() as session:
+        case = session.get(m.Case, case_id)
+        assert case.dwelling.street == street and case.summary != "Nouveau"  # nothing half-saved
+    changes = save_summary(db, agent, case_id, household={"adults": 3}, dwelling={"street": "rue Neuve"},
+                           case={"summary": "Nouveau"}, versions=versions)
+    assert set(changes.fields) >= {"adults", "street", "summary"}
+    with pytest.raises(ConflictError):  # the same form saved again from the versions it loaded
+        save_summary(db, agent, case_id, household={"adults": 4}, versions=versions)
