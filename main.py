@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import core.commands
 from core.commands.cli import FrenchArgumentParser
+from core.errors import DomainError
 from db.errors import DatabaseError, describe_error
 from db.open import open_database
 
@@ -24,6 +25,9 @@ def build_parser() -> FrenchArgumentParser:
     )
     parser.add_argument("--db", metavar="CHEMIN_OU_URL",
                         help="fichier SQLite ou adresse SQLAlchemy (postgresql://…) ; par défaut, la base locale")
+    parser.add_argument("--utilisateur", metavar="IDENTIFIANT",
+                        help="compte de l'application pour la ligne de commande (obligatoire sur un serveur ; "
+                             "mot de passe demandé ou lu sur l'entrée standard)")
     parser.add_argument("--screenshot", metavar="FICHIER", help="enregistrer une capture PNG de la fenêtre et quitter")
     parser.add_argument("--view", metavar="VUE", help="vue à afficher (avec --screenshot), ou case:REF pour un dossier")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
@@ -50,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
             code = run_gui(open_db, screenshot=args.screenshot, view=args.view, target=args.db)
         return code
-    except DatabaseError as error:
+    except (DatabaseError, DomainError) as error:
         print(f"Erreur : {error.message}", file=sys.stderr)
         return 1
     except (SQLAlchemyError, OSError) as error:  # full disk, locked or read-only base: French, no traceback
