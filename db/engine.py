@@ -24,7 +24,7 @@ from db.errors import DatabaseOpenError, NetworkShareError
 APP_NAME = "mediation-habitat"
 APP_AUTHOR = "MEL"
 DEFAULT_FILENAME = "mediation-habitat.sqlite3"
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 10_000  # a busy 2-core laptop with another process writing: wait, do not fail
 KNOWN_DIALECTS = {"sqlite", "postgresql"}
 MOUNTS_FILE = Path("/proc/mounts")
 # File systems where WAL's shared memory and POSIX locks are unreliable (SQLite FAQ, "WAL" docs).

@@ -49,9 +49,9 @@ def test_eight_seats_creating_at_once_on_postgresql(postgres_url, tmp_path):
 
 
 @pytest.mark.slow
-def test_four_processes_creating_at_once_on_one_sqlite_file(tmp_path):
+def test_three_processes_creating_at_once_on_one_sqlite_file(tmp_path):
     url = str(tmp_path / "bureau.sqlite3")
-    _check_contiguous(_run_seats(url, seats=4, per_seat=20, tmp_path=tmp_path), 80)
+    _check_contiguous(_run_seats(url, seats=3, per_seat=12, tmp_path=tmp_path), 36)
 
 
 def test_two_seats_applying_the_same_reminders_at_once_on_postgresql(postgres_url):
