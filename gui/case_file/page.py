@@ -1,7 +1,9 @@
 """The case file page: header (reference, household, address, status, priority, objectives) and tabs.
 
-Each tab has `load(case)` called with a freshly read case, and may have
-`is_dirty()`, `save() -> bool`, `discard()`.
+Each tab names the part of the case file it shows (`PART`, a read of core.queries.case_tabs.CASE_FILE_PARTS)
+and has `show_data(data)` called with what that read returned (plain data, no session); it may have
+`is_dirty()`, `save() -> bool`, `discard()`. After a write, only the parts its `Changes` may have touched
+are read again (PARTS_CHANGED_BY).
 """
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ PRIORITY_COLOURS = {"urgente": "#b3261e", "haute": "#c25e00"}
 # journal, where services note what they did, are always read again).
 PARTS_CHANGED_BY = {
     "case": ("summary", "disorders"), "household": ("summary", "disorders"), "dwelling": ("summary",),
-    "disorder": ("summary", "disorders"), "case_disorder": ("summary", "disorders"),
     "visit": ("visits", "summary", "disorders", "attachments", "tasks"), "referral": ("referrals", "tasks"),
     "task": ("tasks",), "journal_entry": (), "relocation": ("relocation",), "proposal": ("relocation",),
     "attachment": ("attachments",),
