@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.queries.case_file import CaseHeader
 from core.queries.case_tabs import CASE_FILE_PARTS, case_file_parts
 from db.vocab import CASE_STATUSES, PRIORITIES, label
@@ -145,7 +145,7 @@ class CaseFilePage(QWidget):
             if not alive(self):
                 return
             if isinstance(info[1], DomainError):
-                self._show_missing(info[1].message)
+                self._show_missing(info[1])
                 return
             import sys
 
@@ -162,10 +162,11 @@ class CaseFilePage(QWidget):
             if tab.PART in data and not (hasattr(tab, "is_dirty") and tab.is_dirty()):
                 tab.show_data(data[tab.PART])
 
-    def _show_missing(self, message: str) -> None:
+    def _show_missing(self, error: DomainError) -> None:
+        """The case was deleted meanwhile, or (reassigned) is no longer within the agent's reach."""
         self.case = None
-        self.title.setText("Dossier introuvable")
-        self.address.setText(message)
+        self.title.setText("Dossier introuvable" if isinstance(error, NotFound) else "Dossier inaccessible")
+        self.address.setText(error.message)
         self.badges.clear()
         self.objectives.clear()
 
@@ -177,7 +178,7 @@ class CaseFilePage(QWidget):
         try:
             data = case_file_parts(self.database, self.actor, self.case_id, parts)
         except DomainError as error:
-            self._show_missing(error.message)
+            self._show_missing(error)
             return
         self._show(data)
 
