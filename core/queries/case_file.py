@@ -108,18 +108,28 @@ def _case(session: Session, case_id: int, *options) -> m.Case:
 
 @query("case_file.header", case_arg="case_id")
 def case_file_header(session: Session, actor: Actor, case_id: int) -> CaseHeader:
-    case = _case(session, case_id, selectinload(m.Case.household), selectinload(m.Case.agent),
-                 selectinload(m.Case.dwelling).selectinload(m.Dwelling.commune),
-                 selectinload(m.Case.dwelling).selectinload(m.Dwelling.neighbourhood),
-                 selectinload(m.Case.kinds), selectinload(m.Case.objectives))
-    neighbourhood = case.dwelling.neighbourhood
+    row = session.execute(
+        select(m.Case, m.Household.last_name, m.Household.first_name, m.Dwelling, m.Commune.name,
+               m.Neighbourhood.name, m.Neighbourhood.is_qpv, m.User.full_name)
+        .join(m.Household, m.Household.id == m.Case.household_id)
+        .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
+        .join(m.Commune, m.Commune.id == m.Dwelling.commune_id)
+        .outerjoin(m.Neighbourhood, m.Neighbourhood.id == m.Dwelling.neighbourhood_id)
+        .outerjoin(m.User, m.User.id == m.Case.agent_id).where(m.Case.id == case_id)).first()
+    if row is None:
+        raise NotFound(f"Dossier introuvable (n° {case_id}) : il a peut-être été supprimé.")
+    case, last, first, dwelling, commune, neighbourhood, is_qpv, agent = row
+    kinds = session.scalars(select(m.CaseKind.label).join(m.CaseKindLink, m.CaseKindLink.kind_code == m.CaseKind.code)
+                            .where(m.CaseKindLink.case_id == case_id).order_by(m.CaseKind.position))
+    objectives = session.execute(select(m.Objective.code, m.Objective.label)
+                                 .join(m.CaseObjective, m.CaseObjective.objective_id == m.Objective.id)
+                                 .where(m.CaseObjective.case_id == case_id).order_by(m.Objective.position))
     return CaseHeader(
-        id=case.id, reference=case.reference, household=case.household.display_name,
-        address=case.dwelling.full_address, neighbourhood=neighbourhood.name if neighbourhood else None,
-        is_qpv=bool(neighbourhood and neighbourhood.is_qpv), status=case.status, priority=case.priority,
-        agent_id=case.agent_id, agent=case.agent.full_name if case.agent else None,
-        kinds=tuple(k.label for k in case.kinds), opened_on=case.opened_on, closed_on=case.closed_on,
-        objectives=tuple(f"{o.code} {o.label}" for o in case.objectives),
+        id=case.id, reference=case.reference, household=f"{last.upper()} {first}".strip(),
+        address=f"{dwelling.address_line}, {dwelling.postcode} {commune}".strip(), neighbourhood=neighbourhood,
+        is_qpv=bool(is_qpv), status=case.status, priority=case.priority, agent_id=case.agent_id, agent=agent,
+        kinds=tuple(kinds), opened_on=case.opened_on, closed_on=case.closed_on,
+        objectives=tuple(f"{code} {text}" for code, text in objectives),
         criticality=case.criticality, criticality_band=BAND_LABELS[band(case.criticality)],
         external_reference=getattr(case, "external_reference", None) or None,
     )
@@ -148,15 +158,28 @@ def case_summary(session: Session, actor: Actor, case_id: int, today: date | Non
 
 @query("case_file.disorders", case_arg="case_id")
 def case_disorders(session: Session, actor: Actor, case_id: int) -> CaseDisorders:
-    household = _case(session, case_id, selectinload(m.Case.household)).household
+    household = session.execute(select(m.Household.children, m.Household.has_child_under_6)
+                                .join(m.Case, m.Case.household_id == m.Household.id).where(m.Case.id == case_id)).first()
+    if household is None:
+        raise NotFound(f"Dossier introuvable (n° {case_id}) : il a peut-être été supprimé.")
     states = dict(session.execute(select(m.CaseDisorder.item_id, m.CaseDisorder.state)
                                   .where(m.CaseDisorder.case_id == case_id)).all())
-    grid = session.scalars(select(m.DisorderItem).options(selectinload(m.DisorderItem.procedures))
-                           .where(m.DisorderItem.active).order_by(m.DisorderItem.zone, m.DisorderItem.position))
-    items = tuple(GridItem(i.id, i.zone, i.theme, i.label, i.weight, i.is_danger,
-                           tuple(p.label for p in i.procedures)) for i in grid)
-    return CaseDisorders(items, states, grid_maxima(session),
-                         household_factor(household.children, household.has_child_under_6))
+    return CaseDisorders(disorder_grid(session), states, grid_maxima(session), household_factor(*household))
+
+
+def disorder_grid(session: Session) -> tuple[GridItem, ...]:
+    """The active items of the disorder grid, by zone and position, with their procedures' labels."""
+    procedures: dict[int, list[str]] = {}
+    for item_id, text in session.execute(
+            select(m.DisorderItemProcedure.item_id, m.ProcedureType.label)
+            .join(m.ProcedureType, m.ProcedureType.code == m.DisorderItemProcedure.procedure_code)
+            .order_by(m.ProcedureType.position)):
+        procedures.setdefault(item_id, []).append(text)
+    rows = session.execute(select(m.DisorderItem.id, m.DisorderItem.zone, m.DisorderItem.theme, m.DisorderItem.label,
+                                  m.DisorderItem.weight, m.DisorderItem.is_danger).where(m.DisorderItem.active)
+                           .order_by(m.DisorderItem.zone, m.DisorderItem.position))
+    return tuple(GridItem(i, zone, theme, text, weight, bool(danger), tuple(procedures.get(i, ())))
+                 for i, zone, theme, text, weight, danger in rows)
 
 
 def _pairs(session: Session, statement) -> tuple:

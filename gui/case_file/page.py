@@ -35,15 +35,17 @@ def warm_up(database, actor=None) -> None:
     SQLAlchemy compiles each statement on its first use: for the case file's ~60
     statements that made the first opening ~60 ms longer than the next ones.
     """
+    from core.queries.case_file import form_choices
     from core.queries.case_list import latest_case_id
     from gui.case_file import attachments_tab, disorders_tab, journal_tab, lists_tabs, relocation_tab  # noqa: F401
 
     from core.actor import SYSTEM
 
     actor = actor or SYSTEM  # nothing read here is shown: it only compiles the statements
+    form_choices(database, actor)
     case_id = latest_case_id(database, actor)
-    if case_id is not None:
-        case_file_parts(database, actor, case_id)
+    if case_id is not None:  # attachments left out: reading photos compiles nothing more
+        case_file_parts(database, actor, case_id, tuple(p for p in CASE_FILE_PARTS if p != "attachments"))
 
 
 class CaseFilePage(QWidget):
