@@ -216,8 +216,10 @@ class CaseFilePage(QWidget):
     def changed(self, changes=None) -> None:
         """After a service call: tell the other views, and read again what the write may have changed
         here (everything when the Changes is not known)."""
-        case_ids = set(getattr(changes, "case_ids", None) or ()) | {self.case_id}
-        self.window.cases_changed(case_ids)
+        if changes is not None:
+            self.window.apply_changes(changes)  # only the views this write concerns (gui/view_refresh.py)
+        else:
+            self.window.cases_changed({self.case_id})
         entity = getattr(changes, "entity", None)
         if entity in PARTS_CHANGED_BY:
             parts = ("header", "journal", *PARTS_CHANGED_BY[entity])

@@ -54,14 +54,11 @@ def context(demo_db) -> ScopeContext:
         manager = actor_for(session.scalars(select(m.User).where(m.User.role == "manager")).first())
         rows = session.execute(select(m.Case.id, m.Case.reference, m.Household.last_name, m.Household.first_name)
                                .join(m.Household, m.Household.id == m.Case.household_id).order_by(m.Case.id)).all()
-        # Reference data every agent sees (private landlords, partners, users) may share a household's name.
-        shared = " ".join([*session.scalars(select(m.Partner.name)), *session.scalars(select(m.User.full_name))]).upper()
         inside = [r for r in rows if agent_can_reach_case(session, agent, r.id)]
         outside = [r for r in rows if not agent_can_reach_case(session, agent, r.id)]
     inside_names = {r.last_name.upper() for r in inside}
     texts = {r.reference for r in outside}
-    texts |= {r.last_name.upper() for r in outside
-              if r.last_name.upper() not in inside_names and r.last_name.upper() not in shared}
+    texts |= {r.last_name.upper() for r in outside if r.last_name.upper() not in inside_names}
     assert 0 < len(inside) < len(outside), "the base must hold mostly cases outside the agent's scope"
     return ScopeContext(demo_db, agent, manager, inside[0].id, outside[0].id, frozenset(texts), len(inside),
                         len(rows))

@@ -126,20 +126,30 @@ def test_a_note_refreshes_only_the_header_and_the_journal(qtbot, demo_db, monkey
     assert page.journal.model.rowCount() == before + 1
 
 
-def test_the_stepwise_load_holds_no_connection_between_turns(qtbot, demo_db):
+def test_the_stepwise_load_reads_off_the_gui_thread_and_keeps_no_connection(qtbot, demo_db, monkeypatch):
+    import threading
+
+    import gui.case_file.page as page_module
     from tests.gui.test_workflows import open_case
 
     window, page = open_case(qtbot, demo_db)
     case_id = page.case_id
     window.close_case()
+    reads = []
+    real = page_module.case_file_parts
+
+    def recording(source, actor, case_id, parts=tuple(page_module.CASE_FILE_PARTS)):
+        reads.append((tuple(parts), threading.current_thread() is threading.main_thread()))
+        return real(source, actor, case_id, parts)
+
+    monkeypatch.setattr(page_module, "case_file_parts", recording)
     window.open_case(case_id, deferred=True)
     deferred = window.case_page
-    checked_out = []
-    qtbot.waitUntil(lambda: deferred.title.text() != "Chargement du dossier…")
-    checked_out.append(demo_db.engine.pool.checkedout())  # header shown, other tabs still to come
     qtbot.waitUntil(lambda: deferred.loaded)
-    checked_out.append(demo_db.engine.pool.checkedout())
-    assert checked_out == [0, 0]
+    # Header and open tab first, then the other tabs; both reads in the pool, none on the GUI thread.
+    assert [parts[:2] for parts, _ in reads] == [("header", "summary"), ("disorders", "visits")]
+    assert not any(on_gui_thread for _, on_gui_thread in reads)
+    assert demo_db.engine.pool.checkedout() == 0  # no session left open by the page
     assert deferred.journal.model.rowCount() > 0 and deferred.title.text().startswith(deferred.case.reference)
 
 
