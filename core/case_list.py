@@ -83,7 +83,7 @@ class CaseQuery:
     today: date | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class CaseRow:
     id: int
     reference: str

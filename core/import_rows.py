@@ -18,6 +18,7 @@ from core.errors import ValidationError
 from core.services.fields import CASE_FIELDS, DWELLING_FIELDS, HOUSEHOLD_FIELDS, check_dwelling, check_household
 from db import models as m
 from db.base import now
+from core.duplicates import SAME_ADDRESS, SAME_NAME, address_key, name_key, surname_key
 from db.search import fold
 from db.vocab import CASE_STATUSES, PRIORITIES, TENURES
 
@@ -55,6 +56,7 @@ class Lookups:
     references: set[str]
     addresses: dict[str, str]
     names: dict[str, str]
+    surnames: dict[str, str]
 
     @classmethod
     def load(cls, session: Session) -> "Lookups":
@@ -63,7 +65,7 @@ class Lookups:
             if active:
                 users[fold(login)] = user_id
                 users[fold(name)] = user_id
-        addresses, names = {}, {}
+        addresses, names, surnames = {}, {}, {}
         for reference, number, street, postcode, last, first in session.execute(
                 select(m.Case.reference, m.Dwelling.street_number, m.Dwelling.street, m.Dwelling.postcode,
                        m.Household.last_name, m.Household.first_name)
@@ -71,6 +73,7 @@ class Lookups:
                 .join(m.Household, m.Household.id == m.Case.household_id)):
             addresses.setdefault(address_key(number, street, postcode), reference)
             names.setdefault(name_key(last, first), reference)
+            surnames.setdefault(surname_key(last), reference)
         return cls(
             communes={fold(n): i for i, n in session.execute(select(m.Commune.id, m.Commune.name))},
             neighbourhoods={(c, fold(n)): i for i, c, n in session.execute(
@@ -82,27 +85,24 @@ class Lookups:
             objectives={fold(c): i for i, c in session.execute(select(m.Objective.id, m.Objective.code))},
             closures=_codes(session.execute(select(m.ClosureReason.code, m.ClosureReason.label))),
             references=set(session.scalars(select(m.Case.reference))),
-            addresses=addresses, names=names,
+            addresses=addresses, names=names, surnames=surnames,
         )
 
     def duplicates_of(self, row: "RowResult") -> list[str]:
+        """The same rule as the new-case form (core.duplicates), against every case of the base."""
         found = []
         d, h = row.dwelling, row.household
-        same_address = self.addresses.get(address_key(d.get("street_number"), d.get("street"), d.get("postcode")))
+        address = address_key(d.get("street_number"), d.get("street"), d.get("postcode"))
+        same_address = self.addresses.get(address) if address else None
         if same_address:
-            found.append(f"doublon probable du dossier {same_address} (même adresse)")
-        same_name = self.names.get(name_key(h.get("last_name"), h.get("first_name")))
-        if same_name:
-            found.append(f"doublon probable du dossier {same_name} (même nom de ménage)")
+            found.append(f"doublon probable du dossier {same_address} ({SAME_ADDRESS})")
+        last, first = h.get("last_name"), h.get("first_name")
+        if surname_key(last):
+            same = self.names.get(name_key(last, first)) if str(first or "").strip() else self.surnames.get(
+                surname_key(last))
+            if same:
+                found.append(f"doublon probable du dossier {same} ({SAME_NAME})")
         return found
-
-
-def address_key(number, street, postcode) -> str:
-    return " ".join(fold(str(x or "")).strip() for x in (number, street, postcode))
-
-
-def name_key(last, first) -> str:
-    return f"{fold(str(last or '')).strip()}|{fold(str(first or '')).strip()}"
 
 
 @dataclass

@@ -9,7 +9,8 @@ Rules (assigned to the case's agent):
 - saisine : a referral without answer past its expected date;
 - inactif-30 / inactif-45 / inactif-90 : an open case without activity for that many
   days (only the highest threshold reached is kept open);
-- sne : a social-housing demand (numéro unique) within 30 days of its anniversary,
+- sne : a social-housing demand (numéro unique) within the renewal window of its anniversary
+  (core.rules.relocation),
   the date by which it must be renewed;
 - dalo : the deadline for a housing offer after DALO recognition (recognition date +
   the setting `dalo_delai_mois`, 6 by default: art. R. 441-16-1 CCH, departments with
@@ -27,6 +28,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
+from core.rules.relocation import sne_renewal, sne_renewal_due
 from core.services.base import Changes, action
 from core.validation import fr_date
 from db import models as m
@@ -43,7 +45,6 @@ RULES = {
     "proposition": "Proposition en attente de réponse",
 }
 INACTIVITY_DAYS = (30, 45, 90)
-SNE_NOTICE_DAYS = 30
 DALO_NOTICE_DAYS = 30
 DALO_DEFAULT_MONTHS = 6
 REFLECTION_DAYS = 10
@@ -217,18 +218,6 @@ def _inactive_title(last: date, idle: int) -> str:
     return f"Aucune activité depuis le {fr_date(last)} ({idle} jours) : faire le point"
 
 
-def next_anniversary(filed_on: date, today: date) -> date:
-    """The first anniversary of a filing date on or after today (29 February falls on 28)."""
-    for year in (today.year, today.year + 1):
-        try:
-            day = filed_on.replace(year=year)
-        except ValueError:
-            day = date(year, 2, 28)
-        if day >= today and year > filed_on.year:
-            return day
-    return date(today.year + 1, filed_on.month, min(filed_on.day, 28))
-
-
 def _open_relocations(session: Session, *columns):
     return (select(m.Relocation.id, m.Relocation.case_id, m.Case.agent_id, *columns)
             .join(m.Case, m.Case.id == m.Relocation.case_id).where(OPEN_CASE, m.Relocation.status == "en_cours"))
@@ -239,8 +228,8 @@ def _sne(session: Session, today: date) -> list[Reminder]:
                            .where(m.Relocation.sne_filed_on.is_not(None)))
     reminders = []
     for rid, case_id, agent_id, number, filed in rows:
-        anniversary = next_anniversary(filed, today)
-        if (anniversary - today).days <= SNE_NOTICE_DAYS:
+        anniversary = sne_renewal(filed, today)
+        if sne_renewal_due(filed, today):
             reminders.append(Reminder(f"sne:{rid}:{anniversary.isoformat()}", case_id, agent_id, anniversary,
                                       _sne_title, (number, anniversary)))
     return reminders

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db import models as m
 from db.vocab import ZONES
@@ -172,6 +172,7 @@ def case_criticality(session: Session, case_id: int) -> Criticality:
               else f"{household.children} enfant(s) vivent dans le logement" if household.children else "")
     rows = session.execute(
         select(m.DisorderItem).join(m.CaseDisorder, m.CaseDisorder.item_id == m.DisorderItem.id)
+        .options(selectinload(m.DisorderItem.procedures))  # one query, not one per disorder
         .where(m.CaseDisorder.case_id == case_id, m.CaseDisorder.state.in_(COUNTED_STATES))
         .order_by(m.DisorderItem.zone, m.DisorderItem.position, m.DisorderItem.id)
     ).scalars().all()

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from core.case_list import COLUMNS, CaseQuery, case_ids, case_page, case_rows, count_cases
+from core import saved_filters
+from core.case_list import COLUMNS, CaseQuery
+from core.queries.case_list import (case_list_choices, case_list_count, case_list_first_page, case_list_ids,
+                                    saved_filter, saved_filter_names)
 from core.scoring import BAND_LABELS
-from db import models as m
 from db.vocab import CASE_STATUSES, PRIORITIES
-from gui import saved_filters
-from gui.case_table_model import PAGE_SIZE, CaseTableModel, overdue_ids
+from gui.case_table_model import PAGE_SIZE, CaseTableModel
 from gui.widgets import DataTable, EmptyState, alive, title_label
 from gui.workers import run_in_background
 
@@ -145,18 +145,11 @@ class CaseListPage(QWidget):
         self.table.remember("case_list")
 
     def _fill_choices(self) -> None:
-        with self.database.session() as session:
-            agents = session.execute(
-                select(m.User.id, m.User.full_name).where(m.User.active.is_(True)).order_by(m.User.full_name)).all()
-            places = session.execute(
-                select(m.Neighbourhood.id, m.Neighbourhood.name, m.Commune.name)
-                .join(m.Commune, m.Commune.id == m.Neighbourhood.commune_id)
-                .order_by(m.Commune.name, m.Neighbourhood.name)).all()
-            kinds = session.execute(select(m.CaseKind.code, m.CaseKind.label).order_by(m.CaseKind.position)).all()
+        choices = case_list_choices(self.database, self.window.actor)
         self.kind_combo.blockSignals(True)
         self.kind_combo.clear()
         self.kind_combo.addItem("Tous les types", ())
-        for code, text in kinds:
+        for code, text in choices.kinds:
             self.kind_combo.addItem(text, (code,))
         self.kind_combo.blockSignals(False)
         for combo, first in ((self.agent_combo, "Tous les agents"), (self.neighbourhood_combo, "Tous les quartiers")):
@@ -164,10 +157,10 @@ class CaseListPage(QWidget):
             combo.clear()
             combo.addItem(first, None)
         self.agent_combo.addItem("Sans agent", 0)
-        for user_id, name in agents:
+        for user_id, name in choices.agents:
             self.agent_combo.addItem(name, user_id)
-        for place_id, name, commune in places:
-            self.neighbourhood_combo.addItem(f"{name} ({commune})", place_id)
+        for place_id, name in choices.neighbourhoods:
+            self.neighbourhood_combo.addItem(name, place_id)
 
         for combo in (self.agent_combo, self.neighbourhood_combo):
             combo.blockSignals(False)
@@ -235,26 +228,21 @@ class CaseListPage(QWidget):
         # Overdue markers change with the data, not with a search or a sort: recomputed only after changes.
         known_overdue = None if self._overdue_stale else self.model.overdue
 
-        def first_page():
-            with database.session() as session:  # an agent sees only their sectors and assigned cases
-                page = case_page(session, query, limit=PAGE_SIZE, actor=actor, count_total=False)
-                overdue = known_overdue if known_overdue is not None else overdue_ids(session, page.ids)
-                return page.ids, case_rows(session, page.ids), count_cases(session, actor), overdue
+        def first_page():  # an agent sees only their sectors and assigned cases (core.queries.case_list)
+            return case_list_first_page(database, actor, query, PAGE_SIZE, known_overdue)
 
         def whole_list():
-            with database.session() as session:
-                overdue = known_overdue if known_overdue is not None else overdue_ids(session)
-                return case_ids(session, query, actor), overdue
+            whole = case_list_ids(database, actor, query, with_overdue=known_overdue is None)
+            return whole.ids, whole.overdue if known_overdue is None else known_overdue
 
-        def first_done(result):
+        def first_done(page):
             if generation != self._generation or not alive(self):  # newer request, or window closed meanwhile
                 return
-            ids, rows, total, overdue = result
-            self.total = total
-            complete = len(ids) < PAGE_SIZE
+            self.total = page.total
+            complete = len(page.ids) < PAGE_SIZE
             if complete:
                 self._overdue_stale = False
-            self.model.set_ids(ids, query, overdue, rows=rows, complete=complete)
+            self.model.set_ids(list(page.ids), query, set(page.overdue), rows=page.rows, complete=complete)
             self._after_load()
             if not complete:
                 run_in_background(whole_list, whole_done, busy=busy)
@@ -264,7 +252,7 @@ class CaseListPage(QWidget):
                 return
             ids, overdue = result
             self._overdue_stale = False
-            self.model.complete_ids(ids, overdue)
+            self.model.complete_ids(list(ids), set(overdue))
             self._after_load()
 
         window = self.window
@@ -279,18 +267,16 @@ class CaseListPage(QWidget):
         """Synchronous reload (tests and screenshots need the list at once)."""
         query = self.current_query()
         self._generation += 1
-        with self.database.session() as session:
-            ids, self.total = case_ids(session, query, self.window.actor), count_cases(session, self.window.actor)
-            overdue = overdue_ids(session)
-        self.model.set_ids(ids, query, overdue)
+        whole = case_list_ids(self.database, self.window.actor, query)
+        self.total = case_list_count(self.database, self.window.actor)
+        self.model.set_ids(list(whole.ids), query, set(whole.overdue))
         self._after_load()
 
     def listed_ids(self) -> list[int]:
         """Every case of the list as filtered and sorted, even while only its first page is shown."""
         if self.model.complete:
             return list(self.model.ids)
-        with self.database.session() as session:
-            return case_ids(session, self.model.query, self.window.actor)
+        return list(case_list_ids(self.database, self.window.actor, self.model.query, with_overdue=False).ids)
 
     def _after_load(self) -> None:
         shown = self.model.rowCount()
@@ -356,7 +342,7 @@ class CaseListPage(QWidget):
     # -- saved filters -----------------------------------------------------------------
     def _fill_saved_menu(self) -> None:
         self.saved_menu.clear()
-        names = saved_filters.names(self.database, self.window.actor)
+        names = saved_filter_names(self.database, self.window.actor)
         for name in names:
             self.saved_menu.addAction(name, lambda n=name: self.apply_saved(n))
         if not names:
@@ -374,6 +360,6 @@ class CaseListPage(QWidget):
             saved_filters.save(self.database, self.window.actor, name.strip(), json.dumps(self.filter_values()))
 
     def apply_saved(self, name: str) -> None:
-        definition = saved_filters.load(self.database, self.window.actor, name)
+        definition = saved_filter(self.database, self.window.actor, name)
         if definition is not None:
             self.set_filter_values(json.loads(definition))

@@ -4,8 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from core.case_list import case_ids, case_rows
-from gui.case_list_page import make_query
+from core.queries.case_list import case_list_rows, case_picker_lines
 
 MAX_RESULTS = 200
 
@@ -34,26 +33,20 @@ class CasePicker(QWidget):
 
     def set_candidates(self, ids: list[int]) -> None:
         """Pre-tick suggested cases (e.g. the usual agenda of a commission kind)."""
-        with self.database.session() as session:
-            rows = case_rows(session, ids)
+        rows = case_list_rows(self.database, self.actor, ids)
         for case_id in ids:
             if case_id in rows:
                 self.chosen[case_id] = f"{rows[case_id].reference} — {rows[case_id].household}"
         self.refresh()
 
     def refresh(self) -> None:
-        with self.database.session() as session:
-            query = make_query(text=self.search.text(), statuses=self.statuses)
-            ids = case_ids(session, query, actor=self.actor)[:MAX_RESULTS]
-            shown = list(dict.fromkeys([*self.chosen, *ids])) if not self.search.text() else ids
-            rows = case_rows(session, shown)
+        lines = case_picker_lines(self.database, self.actor, self.search.text(), tuple(self.statuses),
+                                  tuple(self.chosen), MAX_RESULTS)
         self.results.blockSignals(True)
         self.results.clear()
-        for case_id in shown:
-            row = rows.get(case_id)
-            if row is None:
-                continue
-            item = QListWidgetItem(f"{row.reference} — {row.household} — {row.address}")
+        for line in lines:
+            case_id = line.id
+            item = QListWidgetItem(f"{line.reference} — {line.household} — {line.address}")
             item.setData(Qt.UserRole, case_id)
             item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if case_id in self.chosen else Qt.Unchecked)

@@ -1,19 +1,18 @@
-"""Table model over a list of case ids; rows are fetched page by page on demand."""
+"""Table model over a list of case ids; rows are fetched page by page on demand (core.queries.case_list).
+
+Rows handed to set_ids() are shown as they are: a model fed from query results needs no database.
+"""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from functools import lru_cache
-
-from sqlalchemy import select
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
-from core.case_list import COLUMNS, CaseQuery, CaseRow, case_ids, case_rows, overdue_condition
-from db import models as m
+from core.case_list import COLUMNS, CaseQuery, CaseRow
+from core.queries.case_list import case_list_ids, case_list_rows
 from db.vocab import PRIORITIES, label
-from db.engine import Database
 
 PAGE_SIZE = 200
 PRIORITY_COLOURS = {"urgente": QColor("#b3261e"), "haute": QColor("#c25e00")}
@@ -31,12 +30,6 @@ def bold_font() -> QFont:
     font = QFont()
     font.setBold(True)
     return font
-
-
-def overdue_ids(session, among: list[int] | None = None) -> set[int]:
-    """Late cases, in one query: all of them (about 0.15 s at 100,000 cases, off the GUI thread)
-    or only those among the given ids (the first page, shown before the full list)."""
-    return set(session.scalars(select(m.Case.id).where(overdue_condition(date.today(), among))))
 
 
 @lru_cache(maxsize=8)
@@ -58,10 +51,11 @@ def marker_icon(priority: str, overdue: bool) -> QIcon:
 
 
 class CaseTableModel(QAbstractTableModel):
-    def __init__(self, database: Database, parent=None, actor=None):
+    def __init__(self, database, parent=None, actor=None):
+        """database may be None when every row is handed to set_ids (tests, fixed lists)."""
         super().__init__(parent)
         self.database = database
-        self.actor = actor  # ids, like every query, stay within an agent's scope
+        self.actor = actor  # ids and rows, like every read, stay within an agent's scope (core.queries)
         self.query = CaseQuery()
         self.ids: list[int] = []
         self.cache: dict[int, CaseRow] = {}
@@ -99,10 +93,10 @@ class CaseTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def reload(self, query: CaseQuery | None = None) -> None:
+        """Read the whole list now (synchronously: tests and the dashboard's short lists)."""
         query = query or self.query
-        with self.database.session() as session:
-            ids, overdue = case_ids(session, query, actor=self.actor), overdue_ids(session)
-        self.set_ids(ids, query, overdue)
+        whole = case_list_ids(self.database, self.actor, query)
+        self.set_ids(list(whole.ids), query, set(whole.overdue))
 
     def row_at(self, row: int) -> CaseRow | None:
         if not 0 <= row < len(self.ids):
@@ -115,8 +109,8 @@ class CaseTableModel(QAbstractTableModel):
     def _load_page(self, row: int) -> None:
         start = (row // PAGE_SIZE) * PAGE_SIZE
         page = self.ids[start:start + PAGE_SIZE]
-        with self.database.session() as session:
-            self.cache.update(case_rows(session, page))
+        if self.database is not None:
+            self.cache.update(case_list_rows(self.database, self.actor, page))
 
     def case_id_at(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None

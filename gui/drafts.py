@@ -30,7 +30,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit
 
 from core.drafts import discard_draft, load_draft, save_draft
-from db.engine import Database
 
 log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 1000
@@ -41,7 +40,7 @@ class DraftKeeper(QObject):
     restored = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, database: Database, editor: QTextEdit | QPlainTextEdit, form_key: str,
+    def __init__(self, database, editor: QTextEdit | QPlainTextEdit, form_key: str,
                  user_id: int | None = None, parent: QObject | None = None, delay_ms: int = AUTOSAVE_DELAY_MS):
         super().__init__(parent if parent is not None else editor)
         self.database = database

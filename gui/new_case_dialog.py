@@ -8,56 +8,17 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QVBoxLayout
-from sqlalchemy import func, select
 
+from core.duplicates import DuplicateCandidate
 from core.errors import DomainError
+from core.queries.case_file import form_choices
+from core.queries.case_list import duplicate_candidates
 from core.services.cases import create_case
-from db import models as m
-from db.search import fold
 from db.vocab import PRIORITIES
-from gui.case_file.summary_tab import build_dwelling_form, reference_choices
+from gui.case_file.summary_tab import build_dwelling_form
 from gui.forms import Form, error_label
 
 HOUSEHOLD_MINIMUM = ("last_name", "first_name", "phone", "adults", "children", "has_child_under_6")
-
-
-def _normalised_street(number: str, street: str, postcode: str) -> str:
-    return " ".join(fold(f"{number} {street} {postcode}").replace("-", " ").replace("'", " ").split())
-
-
-def find_duplicates(session, last_name: str, first_name: str, number: str, street: str, postcode: str,
-                    limit: int = 20) -> list[tuple[int, str, str, str]]:
-    """Cases with the same address, or the same household name, ignoring accents and case.
-
-    Returns (case id, reference, household, why) tuples.
-    """
-    found: dict[int, tuple] = {}
-    name_key = fold(f"{last_name} {first_name}".strip())
-    address_key = _normalised_street(number, street, postcode) if street.strip() else ""
-    last_key = fold(last_name.strip())
-    if not last_key and not address_key:
-        return []
-    # Narrow in SQL on what SQLite folds itself (postcode, ASCII-lowered name prefix), then compare folded in Python.
-    candidates = select(m.Case.id, m.Case.reference, m.Household.last_name, m.Household.first_name,
-                        m.Dwelling.street_number, m.Dwelling.street, m.Dwelling.postcode) \
-        .join(m.Household, m.Household.id == m.Case.household_id).join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
-    clauses = []
-    if postcode.strip():
-        clauses.append(m.Dwelling.postcode == postcode.strip())
-    if last_key:
-        clauses.append(func.length(m.Household.last_name) == len(last_name.strip()))
-    from sqlalchemy import or_
-
-    for case_id, reference, last, first, num, st, pc in session.execute(candidates.where(or_(*clauses)).limit(20000)):
-        household = f"{last.upper()} {first}".strip()
-        if address_key and _normalised_street(num, st, pc) == address_key:
-            found[case_id] = (case_id, reference, household, "même adresse")
-        elif last_key and fold(last) == last_key and (not first_name.strip() or
-                                                       fold(f"{last} {first}") == name_key):
-            found[case_id] = (case_id, reference, household, "même nom de ménage")
-        if len(found) >= limit:
-            break
-    return list(found.values())
 
 
 class NewCaseDialog(QDialog):
@@ -67,10 +28,7 @@ class NewCaseDialog(QDialog):
         self.database, self.actor = database, actor
         self.created_case_id: int | None = None
         self._checked_duplicates = False
-        with database.session() as session:
-            choices = reference_choices(session)
-            kinds = session.execute(select(m.CaseKind.code, m.CaseKind.label).where(m.CaseKind.active)
-                                    .order_by(m.CaseKind.position)).all()
+        choices = form_choices(database, actor)
         self.household = Form()
         self.household.add_text("last_name", "Nom du ménage *")
         self.household.add_text("first_name", "Prénom")
@@ -81,11 +39,11 @@ class NewCaseDialog(QDialog):
         self.dwelling = Form()
         build_dwelling_form(self.dwelling, choices, full=False)
         self.case = Form()
-        self.case.add_choice("source", "Origine *", choices["sources"])
-        self.case.add_choice("kinds", "Type de dossier", kinds, empty="— à préciser —")
+        self.case.add_choice("source", "Origine *", choices.sources)
+        self.case.add_choice("kinds", "Type de dossier", choices.kinds, empty="— à préciser —")
         self.case.add_choice("priority", "Priorité", PRIORITIES, "normale")
         self.case.add_date("opened_on", "Signalé le", date.today())
-        self.case.add_choice("agent_id", "Agent", choices["agents"], actor.user_id, empty="— aucun —")
+        self.case.add_choice("agent_id", "Agent", choices.agents, actor.user_id, empty="— aucun —")
         self.case.add_long_text("summary", "Ce qui est signalé")
         self.duplicates = QListWidget()
         self.duplicates.itemActivated.connect(self._open_duplicate)
@@ -128,11 +86,11 @@ class NewCaseDialog(QDialog):
         self.created_case_id = self.opened_duplicate
         self.accept()
 
-    def check_duplicates(self) -> list:
+    def check_duplicates(self) -> tuple[DuplicateCandidate, ...]:
+        """Cases that may be this one (same address or household name, core.duplicates), within the scope."""
         h, d = self.household.values(), self.dwelling.values()
-        with self.database.session() as session:
-            return find_duplicates(session, h["last_name"], h["first_name"], d["street_number"], d["street"],
-                                   d["postcode"])
+        return duplicate_candidates(self.database, self.actor, h["last_name"], h["first_name"], d["street_number"],
+                                    d["street"], d["postcode"])
 
     def submit(self) -> None:
         from PySide6.QtCore import Qt
@@ -143,9 +101,9 @@ class NewCaseDialog(QDialog):
             self._checked_duplicates = True
             if duplicates:
                 self.duplicates.clear()
-                for case_id, reference, household, why in duplicates:
-                    item = QListWidgetItem(f"{reference} — {household} ({why})")
-                    item.setData(Qt.UserRole, case_id)
+                for candidate in duplicates:
+                    item = QListWidgetItem(f"{candidate.reference} — {candidate.household} ({candidate.why})")
+                    item.setData(Qt.UserRole, candidate.case_id)
                     self.duplicates.addItem(item)
                 self.duplicates_box.setVisible(True)
                 self.ok.setText("Créer quand même")

@@ -84,7 +84,7 @@ def print_case(window, case_id: int, save_as: bool = False, on_done=None) -> Non
     from core.pdf.fiche import build_fiche
 
     reference = _reference(window, case_id)
-    generate(window, f"fiche_{reference}", lambda target: build_fiche(window.database, window.actor, reference, target),
+    generate(window, f"fiche_{reference}", lambda target: build_fiche(window.database, window.actor, case_id, target),
              save_as, on_done)
 
 
@@ -93,7 +93,7 @@ def print_landlord_letter(window, case_id: int, save_as: bool = False, on_done=N
 
     reference = _reference(window, case_id)
     generate(window, f"courrier_bailleur_{reference}",
-             lambda target: build_landlord_letter(window.database, window.actor, reference, target), save_as, on_done)
+             lambda target: build_landlord_letter(window.database, window.actor, case_id, target), save_as, on_done)
 
 
 def print_household_letter(window, case_id: int, save_as: bool = False, on_done=None) -> None:
@@ -101,7 +101,7 @@ def print_household_letter(window, case_id: int, save_as: bool = False, on_done=
 
     reference = _reference(window, case_id)
     generate(window, f"courrier_menage_{reference}",
-             lambda target: build_household_letter(window.database, window.actor, reference, target), save_as, on_done)
+             lambda target: build_household_letter(window.database, window.actor, case_id, target), save_as, on_done)
 
 
 def print_visit(window, visit_id: int, save_as: bool = False, on_done=None) -> None:

@@ -67,19 +67,21 @@ def run(args, open_db) -> int:
 
 
 def _build(args, database, target: Path) -> bytes:
+    from core.pdf.documents import case_id_for_reference
+
     command = args.pdf_command
     if command == "fiche":
         from core.pdf.fiche import build_fiche
-        return build_fiche(database, SYSTEM, args.reference, target)
+        return build_fiche(database, SYSTEM, case_id_for_reference(database, args.reference), target)
     if command == "visite":
         from core.pdf.visit import build_visit_report
         return build_visit_report(database, SYSTEM, args.visit_id, target)
     if command == "courrier-bailleur":
         from core.pdf.letters import build_landlord_letter
-        return build_landlord_letter(database, SYSTEM, args.reference, target)
+        return build_landlord_letter(database, SYSTEM, case_id_for_reference(database, args.reference), target)
     if command == "courrier-menage":
         from core.pdf.letters import build_household_letter
-        return build_household_letter(database, SYSTEM, args.reference, target)
+        return build_household_letter(database, SYSTEM, case_id_for_reference(database, args.reference), target)
     if command == "commission":
         from core.pdf.commission import build_commission
         return build_commission(database, SYSTEM, args.commission_id, target)

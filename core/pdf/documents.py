@@ -51,11 +51,20 @@ def produce(database: Database, actor: Actor, *, permission: str, document: str,
     return data
 
 
-def find_case(session: Session, reference: str) -> m.Case:
-    case = session.scalar(select(m.Case).where(m.Case.reference == reference.strip()))
+def find_case(session: Session, case_id: int) -> m.Case:
+    case = session.get(m.Case, case_id)
     if case is None:
-        raise NotFound(f"Dossier inconnu : « {reference} ».", field="reference")
+        raise NotFound(f"Dossier introuvable (n° {case_id}) : il a peut-être été supprimé.")
     return case
+
+
+def case_id_for_reference(database: Database, reference: str) -> int:
+    """The id of the case with this reference (the command line names cases by reference)."""
+    with database.session() as session:
+        case_id = session.scalar(select(m.Case.id).where(m.Case.reference == reference.strip()))
+    if case_id is None:
+        raise NotFound(f"Dossier inconnu : « {reference} ».", field="reference")
+    return case_id
 
 
 def find_by_id(session: Session, model, identifier, noun: str):

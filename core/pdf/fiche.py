@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, object_session
 
 from core.actor import Actor
 from core.formatting import fr_area, fr_date, fr_datetime, fr_money, fr_number, yes_no
 from core.pdf.common import CONTENT_WIDTH, fields, para, spacer, table
 from core.pdf.documents import Composed, find_case, produce
+from core.queries.case_tabs import visits_of_case
+from core.rules.relocation import sne_renewal
 from core.rules import dwelling_checks
 from core.scoring import case_criticality
 from db import models as m
@@ -25,9 +27,9 @@ from reportlab.lib.units import mm
 W = CONTENT_WIDTH
 
 
-def build_fiche(database: Database, actor: Actor, reference: str, target: str | os.PathLike | None = None) -> bytes:
+def build_fiche(database: Database, actor: Actor, case_id: int, target: str | os.PathLike | None = None) -> bytes:
     def compose(session: Session):
-        case = find_case(session, reference)
+        case = find_case(session, case_id)
         return case.id, lambda: Composed(f"Fiche de suivi — dossier {case.reference}", fiche_story(session, case),
                                          "case", case.id, {"reference": case.reference})
 
@@ -116,21 +118,12 @@ def disorders_section(case: m.Case) -> list:
     return section + [table(rows, [20 * mm, 32 * mm, W - 115 * mm, 12 * mm, 25 * mm, 26 * mm])]
 
 
-def case_visits(session: Session, case: m.Case) -> list[m.Visit]:
-    return list(session.scalars(
-        select(m.Visit).join(m.VisitCase, m.VisitCase.visit_id == m.Visit.id).where(m.VisitCase.case_id == case.id)
-        .options(selectinload(m.Visit.agents), selectinload(m.Visit.procedures).selectinload(m.VisitProcedure.procedure),
-                 selectinload(m.Visit.type))
-        .order_by(m.Visit.scheduled_at)))
-
-
 def visits_section(session: Session, case: m.Case) -> list:
-    visits = case_visits(session, case)
+    visits = visits_of_case(session, case.id)  # the same list as the case file's Visites tab
     rows = [["N°", "Date", "Type", "Statut", "Agents", "Conclusion"]]
     for v in visits:
-        conclusions = ", ".join(p.procedure.label for p in v.procedures if p.case_id == case.id)
-        rows.append([v.id, fr_date(v.done_at or v.scheduled_at), v.type.label, label(VISIT_STATUSES, v.status),
-                     ", ".join(a.full_name for a in v.agents), conclusions])
+        rows.append([v.id, fr_date(v.when), v.type_label, label(VISIT_STATUSES, v.status), ", ".join(v.agents),
+                     ", ".join(v.conclusions)])
     if not visits:
         return [para("Visites", "h1"), para("Aucune visite.", "muted")]
     return [para("Visites", "h1"), table(rows, [12 * mm, 20 * mm, 38 * mm, 28 * mm, 35 * mm, W - 133 * mm])]
@@ -162,6 +155,7 @@ def relocation_section(session: Session, case: m.Case) -> list:
     section = [para("Suivi de relogement", "h1"), fields([
         ("Motif", reason.label if reason else r.reason), ("Ouvert le", fr_date(r.opened_on)),
         ("N° unique SNE", r.sne_number), ("Déposé le", fr_date(r.sne_filed_on)),
+        ("À renouveler avant le", fr_date(sne_renewal(r.sne_filed_on, now().date())) if r.status == "en_cours" else ""),
         ("DALO reconnu le", fr_date(r.dalo_recognized_on)), ("Labellisé SYPLO", yes_no(r.syplo_labelled)),
         ("Typologie", r.needed_typology or ""), ("Loyer maximum", fr_money(r.max_rent)),
         ("Communes souhaitées", r.wished_communes), ("Accessibilité", yes_no(r.needs_accessibility)),

@@ -19,7 +19,8 @@ from core.errors import ValidationError
 from core.formatting import fr_date
 from core.pdf.common import CONTENT_WIDTH, markup, para, spacer, table
 from core.pdf.documents import Composed, find_case, produce
-from core.pdf.fiche import case_visits, journal_entries
+from core.pdf.fiche import journal_entries
+from core.queries.case_tabs import visits_of_case
 from core.pdf.service import service_header
 from db import models as m
 from db.base import now
@@ -92,10 +93,10 @@ def _city(header) -> str:
     return words[-1] if words else "Lille"
 
 
-def build_landlord_letter(database: Database, actor: Actor, reference: str,
+def build_landlord_letter(database: Database, actor: Actor, case_id: int,
                           target: str | os.PathLike | None = None, delay_days: int = DEFAULT_DELAY_DAYS) -> bytes:
     def compose(session: Session):
-        case = find_case(session, reference)
+        case = find_case(session, case_id)
         if case.dwelling.landlord is None:
             raise ValidationError(f"Le logement du dossier {case.reference} n'a pas de bailleur renseigné : "
                                   "impossible de préparer le courrier.", field="landlord")
@@ -122,7 +123,7 @@ def landlord_story(session: Session, actor: Actor, case: m.Case, delay_days: int
     landlord = case.dwelling.landlord
     today = now().date()
     deadline = today + timedelta(days=delay_days)
-    visits = [v for v in case_visits(session, case) if v.status == "realisee" and v.done_at]
+    visits = [v for v in visits_of_case(session, case.id) if v.status == "realisee" and v.done_at]
     values = {
         "menage": case.household.display_name, "adresse": case.dwelling.full_address, "reference": case.reference,
         "date_limite": fr_date(deadline, "long"), "delai_jours": str(delay_days),
@@ -140,10 +141,10 @@ def landlord_story(session: Session, actor: Actor, case: m.Case, delay_days: int
     return story + signature(actor, case, header.name)
 
 
-def build_household_letter(database: Database, actor: Actor, reference: str,
+def build_household_letter(database: Database, actor: Actor, case_id: int,
                            target: str | os.PathLike | None = None) -> bytes:
     def compose(session: Session):
-        case = find_case(session, reference)
+        case = find_case(session, case_id)
         return case.id, lambda: Composed(f"Courrier au ménage — dossier {case.reference}",
                                          household_story(session, actor, case), "case", case.id,
                                          {"reference": case.reference, "courrier": "menage"})
@@ -159,9 +160,9 @@ def _bullets(items: list[str], empty: str) -> list:
 
 def next_steps(session: Session, case: m.Case, today: date) -> list[str]:
     steps = []
-    for visit in case_visits(session, case):
+    for visit in visits_of_case(session, case.id):
         if visit.status == "planifiee" and visit.scheduled_at and visit.scheduled_at.date() >= today:
-            steps.append(f"Le {fr_date(visit.scheduled_at, 'long')} : {visit.type.label.lower()} chez vous.")
+            steps.append(f"Le {fr_date(visit.scheduled_at, 'long')} : {visit.type_label.lower()} chez vous.")
     relocation = session.scalar(select(m.Relocation).where(m.Relocation.case_id == case.id))
     if relocation is not None and relocation.status == "en_cours":
         steps.append("Votre demande de relogement continue : nous vous informerons de chaque proposition de logement.")

@@ -12,11 +12,11 @@ from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
-from sqlalchemy import func, select
 
 from core.errors import DomainError
+from core.queries.case_tabs import AttachmentLine
 from core.services import attachments as attachment_services
-from db import models as m
+from core.services.base import Changes
 from gui.services import call_service
 from gui.widgets import EmptyState
 
@@ -50,6 +50,8 @@ def thumbnail(content: bytes | None, mime_type: str) -> QIcon:
 
 
 class AttachmentsTab(QWidget):
+    PART = "attachments"
+
     def __init__(self, page):
         super().__init__()
         self.page = page
@@ -87,25 +89,16 @@ class AttachmentsTab(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
 
-    def load(self, session, case: m.Case) -> None:
+    def show_data(self, attachments: tuple[AttachmentLine, ...]) -> None:
         self.list.clear()
-        rows = session.execute(select(m.Attachment.id, m.Attachment.filename, m.Attachment.mime_type,
-                                      m.Attachment.taken_at, m.Attachment.created_at, m.Attachment.caption,
-                                      m.Attachment.size_bytes)
-                               .where(m.Attachment.case_id == case.id)
-                               # Undated files (documents, photos without EXIF) sit at the day they were added.
-                               .order_by(func.coalesce(m.Attachment.taken_at, m.Attachment.created_at),
-                                         m.Attachment.id)).all()
-        for attachment_id, filename, mime, taken_at, created_at, caption, size in rows:
-            content = session.scalar(select(m.Attachment.content).where(m.Attachment.id == attachment_id)) \
-                if mime.startswith("image/") else None
-            when = f"prise le {taken_at:%d/%m/%Y}" if taken_at else f"ajoutée le {created_at:%d/%m/%Y}"
-            item = QListWidgetItem(thumbnail(content, mime), f"{filename}\n{when}")
-            item.setToolTip(f"{filename} — {size // 1024} Ko — {when}" + (f"\n{caption}" if caption else ""))
-            item.setData(Qt.UserRole, attachment_id)
+        for a in attachments:
+            when = f"prise le {a.taken_at:%d/%m/%Y}" if a.taken_at else f"ajoutée le {a.created_at:%d/%m/%Y}"
+            item = QListWidgetItem(thumbnail(a.content, a.mime_type), f"{a.filename}\n{when}")
+            item.setToolTip(f"{a.filename} — {a.size_bytes // 1024} Ko — {when}" + (f"\n{a.caption}" if a.caption else ""))
+            item.setData(Qt.UserRole, a.id)
             self.list.addItem(item)
-        self.empty.setVisible(not rows)
-        self.list.setVisible(bool(rows))
+        self.empty.setVisible(not attachments)
+        self.list.setVisible(bool(attachments))
 
     def add_files(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(self, "Ajouter des photos ou des documents", "",
@@ -121,7 +114,8 @@ class AttachmentsTab(QWidget):
             else:
                 added += 1
         if added:
-            self.page.changed()
+            # One service call per file: the tab is read again once, after all of them.
+            self.page.changed(Changes("attachment", case_ids={self.page.case_id}))
             self.page.window.statusBar().showMessage(
                 f"{added} pièce{'s' if added > 1 else ''} jointe{'s' if added > 1 else ''} "
                 f"ajoutée{'s' if added > 1 else ''}.", 5000)
@@ -193,9 +187,10 @@ class AttachmentsTab(QWidget):
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer != QMessageBox.Yes:
             return
-        if call_service(self, attachment_services.remove_attachment, self.database, self.page.actor,
-                        items[0].data(Qt.UserRole)) is not None:
-            self.page.changed()
+        changes = call_service(self, attachment_services.remove_attachment, self.database, self.page.actor,
+                               items[0].data(Qt.UserRole))
+        if changes is not None:
+            self.page.changed(changes)
 
 
 def add_file(database, actor, case_id: int, path: Path, visit_id: int | None = None) -> str | None:

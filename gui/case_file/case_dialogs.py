@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
+from core.queries.case_file import agent_choices, partner_choices
 from core.services.referrals import ANSWER_STATUSES, record_referral_answer, send_referral
 from core.services.tasks import create_task
-from db import models as m
 from db.vocab import REFERRAL_STATUSES
 from gui.forms import FormDialog
 
@@ -16,9 +14,7 @@ class ReferralDialog(FormDialog):
     def __init__(self, page, parent=None):
         super().__init__("Nouvelle saisine d'un partenaire", parent, ok_text="Enregistrer la saisine")
         self.page = page
-        with page.database.session() as session:
-            partners = session.execute(select(m.Partner.id, m.Partner.name + " (" + m.PartnerType.label + ")")
-                                       .join(m.PartnerType).where(m.Partner.active).order_by(m.Partner.name)).all()
+        partners = partner_choices(page.database, page.actor)
         form = self.form
         form.add_choice("partner_id", "Partenaire *", partners, empty="— choisir —")
         form.add_text("subject", "Objet *", placeholder="ex. : demande de visite SCHS")
@@ -50,9 +46,7 @@ class TaskDialog(FormDialog):
     def __init__(self, page, parent=None):
         super().__init__("Nouvelle échéance", parent, ok_text="Créer l'échéance")
         self.page = page
-        with page.database.session() as session:
-            agents = session.execute(select(m.User.id, m.User.full_name).where(m.User.active)
-                                     .order_by(m.User.full_name)).all()
+        agents = agent_choices(page.database, page.actor)
         form = self.form
         form.add_text("title", "À faire *", placeholder="ex. : rappeler le bailleur")
         form.add_date("due_on", "Pour le", date.today() + timedelta(days=7))

@@ -6,26 +6,26 @@ from collections import defaultdict
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from core.errors import DomainError
-from core.scoring import BAND_LABELS, band, grid_maxima, household_factor, score
+from core.queries.case_file import CaseDisorders, GridItem
+from core.scoring import BAND_LABELS, band, score
 from core.services.disorders import set_reported_disorders
-from db import models as m
 from db.vocab import DISORDER_STATES, ZONES, label
 
 DANGER = QColor("#b3261e")
 
 
 class DisordersTab(QWidget):
+    PART = "disorders"
+
     def __init__(self, page):
         super().__init__()
         self.page = page
         self.database = page.database
         self._loading = False
         self._dirty = False
-        self.items: dict[int, m.DisorderItem] = {}
+        self.items: dict[int, GridItem] = {}
         self.tree_items: dict[int, QTreeWidgetItem] = {}
         self.states: dict[int, str] = {}
         self.tree = QTreeWidget()
@@ -58,18 +58,16 @@ class DisordersTab(QWidget):
         self.maxima = {}
         self.factor = 1.0
 
-    def load(self, session, case: m.Case) -> None:
+    def show_data(self, data: CaseDisorders) -> None:
         self._loading = True
         self.tree.clear()
         self.tree_items.clear()
-        self.maxima = grid_maxima(session)
-        self.factor = household_factor(case.household.children, case.household.has_child_under_6)
-        self.states = dict(session.execute(select(m.CaseDisorder.item_id, m.CaseDisorder.state)
-                                           .where(m.CaseDisorder.case_id == case.id)).all())
-        grid = session.scalars(select(m.DisorderItem).options(selectinload(m.DisorderItem.procedures))
-                               .where(m.DisorderItem.active).order_by(m.DisorderItem.zone, m.DisorderItem.position))
+        self.items.clear()
+        self.maxima = dict(data.maxima)
+        self.factor = data.factor
+        self.states = dict(data.states)
         themes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for item in grid:
+        for item in data.grid:
             self.items[item.id] = item
             themes[item.zone][item.theme].append(item)
         for zone in ZONES:
@@ -88,10 +86,10 @@ class DisordersTab(QWidget):
         self._set_dirty(False)
         self._update_live()
 
-    def _grid_row(self, item: m.DisorderItem) -> QTreeWidgetItem:
+    def _grid_row(self, item: GridItem) -> QTreeWidgetItem:
         state = self.states.get(item.id)
         row = QTreeWidgetItem([item.label, str(item.weight), label(DISORDER_STATES, state),
-                               ", ".join(p.label for p in item.procedures)])
+                               ", ".join(item.procedures)])
         row.setData(0, Qt.UserRole, item.id)
         ruled = state in ("confirme", "non_confirme")
         flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
@@ -143,7 +141,7 @@ class DisordersTab(QWidget):
             if item.is_danger:
                 dangers.append(item.label)
             for procedure in item.procedures:
-                procedures[procedure.label].append(item.label)
+                procedures[procedure].append(item.label)
         text = ("Procédures suggérées : " + " ; ".join(f"<b>{p}</b> ({len(i)} désordre{'s' if len(i) > 1 else ''})"
                                                        for p, i in procedures.items())
                 if procedures else "Aucune procédure suggérée : aucun désordre coché.")
@@ -161,14 +159,14 @@ class DisordersTab(QWidget):
 
     def save(self) -> bool:
         try:
-            set_reported_disorders(self.database, self.page.actor, self.page.case_id, self.checked_ids())
+            changes = set_reported_disorders(self.database, self.page.actor, self.page.case_id, self.checked_ids())
         except DomainError as error:
             self.state.setText(error.message)
             self.state.setStyleSheet("color: #b3261e;")
             return False
         self.state.setStyleSheet("color: #c25e00;")
         self._set_dirty(False)
-        self.page.changed()
+        self.page.changed(changes)
         return True
 
     def discard(self) -> None:

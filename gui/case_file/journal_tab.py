@@ -12,9 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-
-from db import models as m
+from core.queries.case_tabs import JournalLine
 from db.vocab import JOURNAL_KINDS, label
 from gui.forms import error_label
 from gui.rows_model import RowsModel
@@ -24,7 +22,15 @@ NOTE_KINDS = ("note", "appel", "courrier")
 SHAREABLE = QColor("#0b57d0")
 
 
+def journal_row(line: JournalLine) -> dict:
+    """A journal entry as the table shows it (shareable entries in blue, and said in a column)."""
+    return {"when": line.occurred_at, "kind": label(JOURNAL_KINDS, line.kind), "_kind": line.kind,
+            "shared": "oui" if line.shareable else "", "_shared": line.shareable, "text": line.text,
+            "author": line.author, "_tooltip": line.text, "_colour": SHAREABLE if line.shareable else None}
+
+
 class JournalTab(QWidget):
+    PART = "journal"
     COLUMNS = [("when", "Date"), ("kind", "Type"), ("shared", "Partageable"), ("text", "Texte"), ("author", "Auteur")]
 
     def __init__(self, page):
@@ -76,22 +82,14 @@ class JournalTab(QWidget):
         layout.addLayout(entry)
         self.draft = None
 
-    def load(self, session, case: m.Case) -> None:
+    def show_data(self, lines: tuple[JournalLine, ...]) -> None:
         if self.draft is None:
             from gui.drafts import DraftKeeper
 
-            self.draft = DraftKeeper(self.database, self.note, f"journal:dossier:{case.id}",
+            self.draft = DraftKeeper(self.database, self.note, f"journal:dossier:{self.page.case_id}",
                                      user_id=self.page.actor.user_id, parent=self)
             self.draft.restore()
-        rows = session.execute(
-            select(m.JournalEntry.occurred_at, m.JournalEntry.kind, m.JournalEntry.shareable, m.JournalEntry.text,
-                   m.User.full_name).outerjoin(m.User, m.User.id == m.JournalEntry.author_id)
-            .where(m.JournalEntry.case_id == case.id)
-            .order_by(m.JournalEntry.occurred_at.desc(), m.JournalEntry.id.desc()))
-        self.entries = [{"when": when, "kind": label(JOURNAL_KINDS, kind), "_kind": kind,
-                         "shared": "oui" if shared else "", "_shared": shared, "text": text, "author": author or "",
-                         "_tooltip": text, "_colour": SHAREABLE if shared else None}
-                        for when, kind, shared, text, author in rows]
+        self.entries = [journal_row(line) for line in lines]
         self._apply_filter()
 
     def _apply_filter(self) -> None:
@@ -112,7 +110,7 @@ class JournalTab(QWidget):
 
         self.note_error.setVisible(False)
         try:
-            add_note(self.database, self.page.actor, self.page.case_id, self.note.toPlainText(),
+            changes = add_note(self.database, self.page.actor, self.page.case_id, self.note.toPlainText(),
                 kind=self.note_kind.currentData(), shareable=self.note_shareable.isChecked())
         except DomainError as error:
             self.note_error.setText(error.message)
@@ -123,7 +121,7 @@ class JournalTab(QWidget):
         if self.draft is not None:
             self.draft.discard()
         self.note_shareable.setChecked(False)
-        self.page.changed()
+        self.page.changed(changes)
 
     def is_dirty(self) -> bool:
         # A note being typed is kept as a draft: leaving never loses it, so it does not block.

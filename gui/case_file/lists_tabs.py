@@ -5,10 +5,7 @@ from datetime import date
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from db import models as m
+from core.queries.case_tabs import ReferralLine, TaskLine, VisitLine
 from db.vocab import REFERRAL_STATUSES, VISIT_STATUSES, label
 from gui.rows_model import RowsModel
 from gui.widgets import DataTable, EmptyState
@@ -21,6 +18,7 @@ class ListTab(QWidget):
     WIDTHS: tuple = ()
     EMPTY = ""
     ACTIONS: tuple = ()
+    PART = ""
 
     def __init__(self, page):
         super().__init__()
@@ -43,13 +41,15 @@ class ListTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
 
-    def load(self, session, case: m.Case) -> None:
-        rows = self.rows(session, case)
+    def show_data(self, lines: tuple) -> None:
+        rows = [self.row(line) for line in lines]
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
 
-    def rows(self, session, case) -> list[dict]:
+    @staticmethod
+    def row(line) -> dict:
+        """One line of the core read as the table shows it."""
         raise NotImplementedError
 
     def selected(self) -> dict | None:
@@ -60,10 +60,11 @@ class ListTab(QWidget):
 
     def run_dialog(self, dialog) -> None:
         if dialog.exec():
-            self.page.changed()
+            self.page.changed(getattr(dialog, "result_changes", None))
 
 
 class VisitsTab(ListTab):
+    PART = "visits"
     COLUMNS = [("when", "Date"), ("type", "Type"), ("status", "Statut"), ("agents", "Agents"),
                ("procedures", "Conclusion"), ("next_steps", "Suites")]
     WIDTHS = (120, 250, 150, 170, 260)
@@ -71,17 +72,13 @@ class VisitsTab(ListTab):
     ACTIONS = (("Planifier une visite…", "schedule"), ("Reprogrammer…", "reschedule"),
                ("Conclure la visite…", "conclude"))
 
-    def rows(self, session, case) -> list[dict]:
-        visits = session.scalars(
-            select(m.Visit).join(m.VisitCase).where(m.VisitCase.case_id == case.id)
-            .options(selectinload(m.Visit.type), selectinload(m.Visit.agents),
-                     selectinload(m.Visit.procedures).selectinload(m.VisitProcedure.procedure))
-            .order_by(m.Visit.scheduled_at.desc()))
-        return [{"_id": v.id, "_status": v.status, "when": v.done_at or v.scheduled_at, "type": v.type.label,
-                 "status": label(VISIT_STATUSES, v.status), "agents": ", ".join(a.full_name for a in v.agents),
-                 "procedures": ", ".join(p.procedure.label for p in v.procedures if p.case_id == case.id),
-                 "next_steps": v.next_steps, "_tooltip": v.observations or v.next_steps,
-                 "_colour": LATE if v.status == "conclusion_a_renseigner" else None} for v in visits]
+    @staticmethod
+    def row(v: VisitLine) -> dict:
+        return {"_id": v.id, "_status": v.status, "when": v.when, "type": v.type_label,
+                "status": label(VISIT_STATUSES, v.status), "agents": ", ".join(v.agents),
+                "procedures": ", ".join(v.conclusions), "next_steps": v.next_steps,
+                "_tooltip": v.observations or v.next_steps,
+                "_colour": LATE if v.status == "conclusion_a_renseigner" else None}
 
     def activate(self, row: int) -> None:
         data = self.model.row(row)
@@ -109,24 +106,20 @@ class VisitsTab(ListTab):
 
 
 class ReferralsTab(ListTab):
+    PART = "referrals"
     COLUMNS = [("sent_on", "Envoyée le"), ("partner", "Partenaire"), ("subject", "Objet"), ("status", "Statut"),
                ("expected", "Réponse attendue le"), ("answer", "Réponse")]
     WIDTHS = (95, 210, 260, 90, 140)
     EMPTY = "Aucune saisine de partenaire pour ce dossier."
     ACTIONS = (("Nouvelle saisine…", "new_referral"), ("Enregistrer la réponse…", "record_answer"))
 
-    def rows(self, session, case) -> list[dict]:
-        today = date.today()
-        referrals = session.scalars(select(m.Referral).options(selectinload(m.Referral.partner))
-                                    .where(m.Referral.case_id == case.id).order_by(m.Referral.sent_on.desc()))
-        rows = []
-        for r in referrals:
-            late = r.status in ("nouvelle", "en_cours") and r.expected_answer_on and r.expected_answer_on < today
-            rows.append({"_id": r.id, "sent_on": r.sent_on, "partner": r.partner.name, "subject": r.subject,
-                         "status": label(REFERRAL_STATUSES, r.status), "expected": r.expected_answer_on,
-                         "answer": r.answer, "_colour": LATE if late else None,
-                         "_tooltip": "Réponse attendue dépassée" if late else r.answer})
-        return rows
+    @staticmethod
+    def row(r: ReferralLine) -> dict:
+        late = r.is_late(date.today())
+        return {"_id": r.id, "sent_on": r.sent_on, "partner": r.partner, "subject": r.subject,
+                "status": label(REFERRAL_STATUSES, r.status), "expected": r.expected_answer_on,
+                "answer": r.answer, "_colour": LATE if late else None,
+                "_tooltip": "Réponse attendue dépassée" if late else r.answer}
 
     def new_referral(self) -> None:
         from gui.case_file.case_dialogs import ReferralDialog
@@ -142,18 +135,16 @@ class ReferralsTab(ListTab):
 
 
 class TasksTab(ListTab):
+    PART = "tasks"
     COLUMNS = [("due", "Échéance"), ("title", "À faire"), ("assignee", "Pour"), ("done", "Faite le")]
     WIDTHS = (100, 420, 180)
     EMPTY = "Aucune échéance pour ce dossier."
     ACTIONS = (("Nouvelle échéance…", "new_task"), ("Marquer comme faite", "mark_done"))
 
-    def rows(self, session, case) -> list[dict]:
-        today = date.today()
-        tasks = session.execute(select(m.Task, m.User.full_name).outerjoin(m.User, m.User.id == m.Task.assignee_id)
-                                .where(m.Task.case_id == case.id)
-                                .order_by(m.Task.done_on.is_not(None), m.Task.due_on))
-        return [{"_id": t.id, "due": t.due_on, "title": t.title, "assignee": who or "", "done": t.done_on,
-                 "_colour": LATE if t.done_on is None and t.due_on < today else None} for t, who in tasks]
+    @staticmethod
+    def row(t: TaskLine) -> dict:
+        return {"_id": t.id, "due": t.due_on, "title": t.title, "assignee": t.assignee, "done": t.done_on,
+                "_colour": LATE if t.is_late(date.today()) else None}
 
     def new_task(self) -> None:
         from gui.case_file.case_dialogs import TaskDialog
@@ -165,6 +156,6 @@ class TasksTab(ListTab):
         from gui.services import call_service
 
         row = self.selected()
-        if row and call_service(self, complete_task, self.database, self.page.actor,
-                                                         row["_id"]) is not None:
-            self.page.changed()
+        changes = call_service(self, complete_task, self.database, self.page.actor, row["_id"]) if row else None
+        if changes is not None:
+            self.page.changed(changes)

@@ -1,52 +1,51 @@
 """The case file page: header (reference, household, address, status, priority, objectives) and tabs.
 
-Each tab has `load(case)` called with a freshly read case, and may have
-`is_dirty()`, `save() -> bool`, `discard()`.
+Each tab names the part of the case file it shows (`PART`, a read of core.queries.case_tabs.CASE_FILE_PARTS)
+and has `show_data(data)` called with what that read returned (plain data, no session); it may have
+`is_dirty()`, `save() -> bool`, `discard()`. After a write, only the parts its `Changes` may have touched
+are read again (PARTS_CHANGED_BY).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from core.scoring import case_criticality
-from db import models as m
+from core.errors import DomainError, NotFound
+from core.queries.case_file import CaseHeader
+from core.queries.case_tabs import CASE_FILE_PARTS, case_file_parts
 from db.vocab import CASE_STATUSES, PRIORITIES, label
+from gui.widgets import alive
+from gui.workers import run_in_background
 
 STATUS_COLOURS = {"nouveau": "#1a73e8", "en_cours": "#188038", "en_attente": "#c25e00", "clos": "#5f6368"}
 PRIORITY_COLOURS = {"urgente": "#b3261e", "haute": "#c25e00"}
+# What a write may have changed in the case file, by the entity its Changes names (the header and the
+# journal, where services note what they did, are always read again).
+PARTS_CHANGED_BY = {
+    "case": ("summary", "disorders"), "household": ("summary", "disorders"), "dwelling": ("summary",),
+    "visit": ("visits", "summary", "disorders", "attachments", "tasks"), "referral": ("referrals", "tasks"),
+    "task": ("tasks",), "journal_entry": (), "relocation": ("relocation",), "proposal": ("relocation",),
+    "attachment": ("attachments",),
+}
 
 
-def load_case(session, case_id: int) -> m.Case | None:
-    return session.get(m.Case, case_id, options=[
-        selectinload(m.Case.household), selectinload(m.Case.dwelling).selectinload(m.Dwelling.commune),
-        selectinload(m.Case.dwelling).selectinload(m.Dwelling.neighbourhood),
-        selectinload(m.Case.dwelling).selectinload(m.Dwelling.landlord),
-        selectinload(m.Case.agent), selectinload(m.Case.kinds), selectinload(m.Case.objectives)])
-
-
-def warm_up(database) -> None:
-    """Import the case file's modules and run its reading queries once, off the GUI thread.
+def warm_up(database, actor=None) -> None:
+    """Import the case file's modules and run its reads once, off the GUI thread.
 
     SQLAlchemy compiles each statement on its first use: for the case file's ~60
     statements that made the first opening ~60 ms longer than the next ones.
     """
-    from core.scoring import case_criticality, grid_maxima
-    from gui.case_file import attachments_tab, disorders_tab, journal_tab, relocation_tab  # noqa: F401
-    from gui.case_file.lists_tabs import ReferralsTab, TasksTab, VisitsTab
-    from gui.case_file.summary_tab import reference_choices
+    from core.queries.case_file import form_choices
+    from core.queries.case_list import latest_case_id
+    from gui.case_file import attachments_tab, disorders_tab, journal_tab, lists_tabs, relocation_tab  # noqa: F401
 
-    with database.session() as session:
-        case_id = session.scalar(select(m.Case.id).order_by(m.Case.id.desc()).limit(1))
-        case = load_case(session, case_id) if case_id is not None else None
-        if case is None:
-            return
-        reference_choices(session)
-        case_criticality(session, case.id)
-        grid_maxima(session)
-        for tab in (VisitsTab, ReferralsTab, TasksTab):
-            tab.rows(None, session, case)  # their rows() reads only the session and the case
+    from core.actor import SYSTEM
+
+    actor = actor or SYSTEM  # nothing read here is shown: it only compiles the statements
+    form_choices(database, actor)
+    case_id = latest_case_id(database, actor)
+    if case_id is not None:  # attachments left out: reading photos compiles nothing more
+        case_file_parts(database, actor, case_id, tuple(p for p in CASE_FILE_PARTS if p != "attachments"))
 
 
 class CaseFilePage(QWidget):
@@ -64,7 +63,7 @@ class CaseFilePage(QWidget):
         self.database = window.database
         self.actor = window.actor
         self.case_id = case_id
-        self.case: m.Case | None = None
+        self.case: CaseHeader | None = None
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.address = QLabel()
@@ -116,101 +115,117 @@ class CaseFilePage(QWidget):
             self.tabs.setEnabled(True)
 
     def load_in_steps(self, on_done=None) -> None:
-        """Fill the page in two turns of the event loop (header and open tab, then the others), in one read
-        session: at 100,000 cases no turn holds the window more than a few tens of milliseconds."""
-        from contextlib import ExitStack
+        """Read in the pool, fill on the GUI thread: first the header and the open tab, then the others.
 
-        from PySide6.QtCore import QTimer
-
-        from gui.widgets import alive
-
-        stack = ExitStack()
-        session = stack.enter_context(self.database.session())
+        No session outlives a read: each step reads plain data (core.queries) in one short session
+        off the GUI thread, and the widgets are filled from it when it arrives.
+        """
         visible = self.tabs.currentWidget()
-        hidden = [tab for tab in self.all_tabs() if tab is not visible]
-        # What the user sees first (header, open tab), then the other tabs together: a turn of the event loop
-        # costs a repaint, and all hidden tabs take ~20 ms to fill at 100,000 cases.
-        steps = [lambda: (self._load_header(session), self.case is not None and visible.load(session, self.case)),
-                 lambda: [tab.load(session, self.case) for tab in hidden]]
+        first = ("header", visible.PART)
+        rest = tuple(tab.PART for tab in self.all_tabs() if tab is not visible)
+        database, actor, case_id = self.database, self.actor, self.case_id
 
-        def run_next() -> None:
+        def read(parts):
+            return lambda: case_file_parts(database, actor, case_id, parts)
+
+        def first_done(data: dict) -> None:
             if not alive(self):  # closed meanwhile
-                stack.close()
                 return
-            try:
-                steps.pop(0)()
-            except BaseException:
-                stack.close()
-                raise
-            if steps and self.case is not None:
-                QTimer.singleShot(0, run_next)
+            self._show(data)
+            run_in_background(read(rest), rest_done, on_error=failed)
+
+        def rest_done(data: dict) -> None:
+            if not alive(self):
                 return
-            stack.close()
+            self._show(data)
             self.loaded = True
             self.tabs.setEnabled(True)
             if on_done is not None:
                 on_done()
 
-        run_next()
+        def failed(info) -> None:
+            if not alive(self):
+                return
+            if isinstance(info[1], DomainError):
+                self._show_missing(info[1])
+                return
+            import sys
 
-    def _load_header(self, session) -> None:
-        self.case = load_case(session, self.case_id)
-        if self.case is None:
-            self.title.setText("Dossier introuvable")
-        else:
-            self._fill_header(self.case, session)
+            sys.excepthook(*info)
+
+        run_in_background(read(first), first_done, on_error=failed)
+
+    def _show(self, data: dict) -> None:
+        """Fill the header and the tabs whose part is in data (a tab being edited keeps its input)."""
+        if "header" in data:
+            self.case = data["header"]
+            self._fill_header(self.case)
+        for tab in self.all_tabs():
+            if tab.PART in data and not (hasattr(tab, "is_dirty") and tab.is_dirty()):
+                tab.show_data(data[tab.PART])
+
+    def _show_missing(self, error: DomainError) -> None:
+        """The case was deleted meanwhile, or (reassigned) is no longer within the agent's reach."""
+        self.case = None
+        self.title.setText("Dossier introuvable" if isinstance(error, NotFound) else "Dossier inaccessible")
+        self.address.setText(error.message)
+        self.badges.clear()
+        self.objectives.clear()
 
     def all_tabs(self) -> list[QWidget]:
         return [self.tabs.widget(i) for i in range(self.tabs.count())]
 
-    def reload(self) -> None:
-        with self.database.session() as session:
-            self._load_header(session)
-            if self.case is not None:
-                for tab in self.all_tabs():
-                    tab.load(session, self.case)
+    def reload(self, parts: tuple[str, ...] = tuple(CASE_FILE_PARTS)) -> None:
+        """Read these parts now (one short read session) and show them."""
+        try:
+            data = case_file_parts(self.database, self.actor, self.case_id, parts)
+        except DomainError as error:
+            self._show_missing(error)
+            return
+        self._show(data)
 
     def refresh(self) -> None:
         """Called when the page is shown: nothing to do, tabs reload after each write."""
 
-    def _fill_header(self, case: m.Case, session) -> None:
-        self.title.setText(f"{case.reference} — {case.household.display_name}")
-        dwelling = case.dwelling
+    def _fill_header(self, case: CaseHeader) -> None:
+        self.title.setText(f"{case.reference} — {case.household}")
         place = ""
-        if dwelling.neighbourhood is not None:
-            qpv = " (QPV)" if dwelling.neighbourhood.is_qpv else ""
-            place = f" — quartier {dwelling.neighbourhood.name}{qpv}"
-        self.address.setText(dwelling.full_address + place)
+        if case.neighbourhood is not None:
+            place = f" — quartier {case.neighbourhood}{' (QPV)' if case.is_qpv else ''}"
+        external = f" — référence Signal Logement : {case.external_reference}" if case.external_reference else ""
+        self.address.setText(case.address + place + external)
         status_colour = STATUS_COLOURS.get(case.status, "#202124")
         priority = label(PRIORITIES, case.priority)
         priority_colour = PRIORITY_COLOURS.get(case.priority, "#202124")
-        agent = case.agent.full_name if case.agent else "aucun agent"
-        kinds = ", ".join(k.label for k in case.kinds) or "type non précisé"
-        criticality = case_criticality(session, case.id)
+        agent = case.agent or "aucun agent"
+        kinds = ", ".join(case.kinds) or "type non précisé"
         self.badges.setText(
             f"Statut : <b style='color:{status_colour}'>{label(CASE_STATUSES, case.status)}</b>"
             f" &nbsp;·&nbsp; Priorité : <b style='color:{priority_colour}'>{priority}</b>"
-            f" &nbsp;·&nbsp; Criticité : <b>{criticality.overall}/100</b> ({criticality.band_label.lower()})"
+            f" &nbsp;·&nbsp; Criticité : <b>{case.criticality}/100</b> ({case.criticality_band.lower()})"
             f" &nbsp;·&nbsp; {kinds} &nbsp;·&nbsp; Suivi par {agent}"
             f" &nbsp;·&nbsp; Signalé le {case.opened_on:%d/%m/%Y}"
             + (f" &nbsp;·&nbsp; Clos le {case.closed_on:%d/%m/%Y}" if case.closed_on else ""))
-        objectives = "; ".join(f"{o.code} {o.label}" for o in case.objectives)
+        objectives = "; ".join(case.objectives)
         self.objectives.setText(f"Objectifs : {objectives}" if objectives else "Objectifs : aucun objectif rattaché")
 
     def count_text(self) -> str:
         return self.case.reference if self.case else ""
 
     # -- writes --------------------------------------------------------------------
-    def changed(self) -> None:
-        """After a service call: reload this case and tell the other views."""
-        self.window.cases_changed({self.case_id})
-        dirty = {tab: tab.is_dirty() for tab in self.all_tabs() if hasattr(tab, "is_dirty")}
-        with self.database.session() as session:
-            self.case = load_case(session, self.case_id)
-            self._fill_header(self.case, session)
-            for tab in self.all_tabs():
-                if not dirty.get(tab):
-                    tab.load(session, self.case)
+    def changed(self, changes=None) -> None:
+        """After a service call: tell the other views, and read again what the write may have changed
+        here (everything when the Changes is not known)."""
+        if changes is not None:
+            self.window.apply_changes(changes)  # only the views this write concerns (gui/view_refresh.py)
+        else:
+            self.window.cases_changed({self.case_id})
+        entity = getattr(changes, "entity", None)
+        if entity in PARTS_CHANGED_BY:
+            parts = ("header", "journal", *PARTS_CHANGED_BY[entity])
+            self.reload(tuple(dict.fromkeys(parts)))
+        else:
+            self.reload()
 
     def has_unsaved_changes(self) -> bool:
         return any(tab.is_dirty() for tab in self.all_tabs() if hasattr(tab, "is_dirty"))
@@ -231,8 +246,10 @@ class CaseFilePage(QWidget):
     def change_status(self) -> None:
         from gui.case_file.status_dialog import StatusDialog
 
-        if self.case is not None and StatusDialog(self, self.case).exec():
-            self.changed()
+        if self.case is not None:
+            dialog = StatusDialog(self, self.case)
+            if dialog.exec():
+                self.changed(dialog.result_changes)
 
     def add_note(self) -> None:
         self.tabs.setCurrentWidget(self.journal)

@@ -4,12 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from db import models as m
-from db.vocab import RELOCATION_STATUSES, label
-from gui.relocation_page import RelocationPage, proposal_row, sne_renewal
+from core.queries.case_tabs import ProposalLine, RelocationView
+from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, RELOCATION_STATUSES, label
 from gui.rows_model import RowsModel
 from gui.widgets import DataTable, EmptyState
 
@@ -26,7 +23,42 @@ def _fr(value) -> str:
     return str(value)
 
 
+PROPOSAL_COLUMNS = [("proposed_on", "Proposée le"), ("landlord", "Bailleur"), ("dwelling", "Logement"),
+                    ("typology", "Typologie"), ("rent", "Loyer (€)"), ("cal_date", "CAL le"),
+                    ("cal", "Décision CAL"), ("household", "Réponse du ménage"), ("refusal", "Motif du refus")]
+
+
+def proposal_row(p: ProposalLine) -> dict:
+    return {"_id": p.id, "proposed_on": p.proposed_on, "landlord": p.landlord, "dwelling": p.dwelling_description,
+            "typology": p.typology, "rent": p.rent, "cal_date": p.cal_date,
+            "cal": label(CAL_DECISIONS, p.cal_decision) or "en attente",
+            "household": label(HOUSEHOLD_DECISIONS, p.household_decision), "refusal": p.refusal_reason}
+
+
+def relocation_lines(r: RelocationView) -> list[str]:
+    """The relocation's details as the tab shows them (rich text lines)."""
+    lines = [
+        f"<b>{label(RELOCATION_STATUSES, r.status)}</b> depuis le {_fr(r.opened_on)} — motif : {r.reason}",
+        f"Demande SNE : {r.sne_number or 'non déposée'}"
+        + (f", déposée le {_fr(r.sne_filed_on)}" if r.sne_filed_on else "")
+        + (f", à renouveler avant le {_fr(r.sne_renewal)}" if r.sne_renewal else ""),
+        f"DALO reconnu le : {_fr(r.dalo_recognized_on)} — labellisé SYPLO : {_fr(r.syplo_labelled)}",
+        f"Besoins : typologie {_fr(r.needed_typology)}, loyer maximum {_fr(r.max_rent)} €, "
+        f"communes souhaitées : {r.wished_communes or '—'}, "
+        f"accessibilité : {_fr(r.needs_accessibility)}, étage/ascenseur : {r.floor_or_lift or '—'}",
+    ]
+    if r.status == "reloge":
+        lines.append(f"Relogé le {_fr(r.rehoused_on)} : {r.new_address} "
+                     f"({'en QPV' if r.new_in_qpv else 'hors QPV'}) — reste à charge "
+                     f"{_fr(r.charge_before)} € → {_fr(r.charge_after)} €")
+    if r.status == "abandon":
+        lines.append(f"Abandon : {r.abandon_reason}")
+    return lines
+
+
 class RelocationTab(QWidget):
+    PART = "relocation"
+
     def __init__(self, page):
         super().__init__()
         self.page = page
@@ -36,7 +68,7 @@ class RelocationTab(QWidget):
         self.details.setWordWrap(True)
         self.empty = EmptyState("Pas de suivi de relogement pour ce ménage. Ouvrez-en un si le ménage doit être "
                                 "relogé (démolition, insalubrité, suroccupation…).")
-        self.model = RowsModel(RelocationPage.PROPOSAL_COLUMNS, self)
+        self.model = RowsModel(PROPOSAL_COLUMNS, self)
         self.table = DataTable(self.model)
         self.table.set_widths((95, 170, 220, 75, 80, 90, 140, 160))
         self.proposals_empty = EmptyState("Aucune proposition de logement pour l'instant.")
@@ -61,10 +93,7 @@ class RelocationTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.proposals_empty)
 
-    def load(self, session, case: m.Case) -> None:
-        relocation = session.scalar(select(m.Relocation).options(
-            selectinload(m.Relocation.proposals).selectinload(m.Proposal.landlord))
-            .where(m.Relocation.case_id == case.id))
+    def show_data(self, relocation: RelocationView | None) -> None:
         self.relocation_id = relocation.id if relocation else None
         has = relocation is not None
         self.empty.setVisible(not has)
@@ -77,26 +106,7 @@ class RelocationTab(QWidget):
             self.table.setVisible(False)
             self.proposals_empty.setVisible(False)
             return
-        reason = session.get(m.RelocationReason, relocation.reason)
-        renewal = sne_renewal(relocation.sne_filed_on, date.today()) if relocation.status == "en_cours" else None
-        lines = [
-            f"<b>{label(RELOCATION_STATUSES, relocation.status)}</b> depuis le {_fr(relocation.opened_on)} — "
-            f"motif : {reason.label if reason else relocation.reason}",
-            f"Demande SNE : {relocation.sne_number or 'non déposée'}"
-            + (f", déposée le {_fr(relocation.sne_filed_on)}" if relocation.sne_filed_on else "")
-            + (f", à renouveler avant le {_fr(renewal)}" if renewal else ""),
-            f"DALO reconnu le : {_fr(relocation.dalo_recognized_on)} — labellisé SYPLO : {_fr(relocation.syplo_labelled)}",
-            f"Besoins : typologie {_fr(relocation.needed_typology)}, loyer maximum {_fr(relocation.max_rent)} €, "
-            f"communes souhaitées : {relocation.wished_communes or '—'}, "
-            f"accessibilité : {_fr(relocation.needs_accessibility)}, étage/ascenseur : {relocation.floor_or_lift or '—'}",
-        ]
-        if relocation.status == "reloge":
-            lines.append(f"Relogé le {_fr(relocation.rehoused_on)} : {relocation.new_address} "
-                         f"({'en QPV' if relocation.new_in_qpv else 'hors QPV'}) — reste à charge "
-                         f"{_fr(relocation.charge_before)} € → {_fr(relocation.charge_after)} €")
-        if relocation.status == "abandon":
-            lines.append(f"Abandon : {relocation.abandon_reason}")
-        self.details.setText("<br>".join(lines))
+        self.details.setText("<br>".join(relocation_lines(relocation)))
         rows = [proposal_row(p) for p in relocation.proposals]
         self.model.set_rows(rows)
         self.table.setVisible(bool(rows))
@@ -125,4 +135,4 @@ class RelocationTab(QWidget):
             cls = dialogs.CalDecisionDialog if key == "cal" else dialogs.HouseholdDecisionDialog
             dialog = cls(window, case_id, proposal_id, parent=self)
         if dialog.exec():
-            self.page.changed()
+            self.page.changed(getattr(dialog, "result_changes", None))

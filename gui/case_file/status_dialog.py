@@ -1,23 +1,19 @@
 """Changing a case's status: only the moves the workflow allows, and what each needs."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
+from core.queries.case_file import CaseHeader, closure_reason_choices
 from core.services.status import allowed_transitions, change_status
-from db import models as m
 from db.vocab import CASE_STATUSES
 from gui.forms import FormDialog
 
 
 class StatusDialog(FormDialog):
-    def __init__(self, page, case: m.Case):
+    def __init__(self, page, case: CaseHeader):
         super().__init__(f"Changer le statut — {case.reference}", page, ok_text="Changer le statut")
         self.page = page
         self.case = case
         targets = allowed_transitions(case.status)
-        with page.database.session() as session:
-            reasons = session.execute(select(m.ClosureReason.code, m.ClosureReason.label)
-                                      .where(m.ClosureReason.active).order_by(m.ClosureReason.position)).all()
+        reasons = closure_reason_choices(page.database, page.actor)
         form = self.form
         form.layout_.addRow("Statut actuel :", _label(CASE_STATUSES[case.status]))
         self.status = form.add_choice("status", "Nouveau statut", [(s, CASE_STATUSES[s]) for s in targets])

@@ -3,40 +3,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
-from sqlalchemy import select
 
 from core.errors import DomainError
-from core.scoring import case_criticality
+from core.queries.case_file import CaseSummary, FormChoices, form_choices
 from core.services import cases as case_services
-from db import models as m
+from core.services.base import Changes
 from db.vocab import DPE_CLASSES, PRIORITIES, SOCIAL_FINANCINGS, TENURES, TYPOLOGIES
 from gui.case_file.legal import legal_checks_html
 from gui.forms import Form
-
-HOUSEHOLD = ("last_name", "first_name", "phone", "email", "adults", "children", "has_child_under_6",
-             "has_person_over_75", "has_disability", "is_isolated", "has_pregnancy", "caf_allocataire",
-             "preferred_language")
-DWELLING = ("street_number", "street", "building", "floor", "door", "postcode", "commune_id", "neighbourhood_id",
-            "tenure", "landlord_id", "social_financing", "typology", "living_area_m2", "main_rooms",
-            "main_room_area_m2", "ceiling_height_m", "dpe_class", "dpe_date", "energy_kwh_m2_year")
-CASE = ("source", "priority", "opened_on", "agent_id", "summary")
-
-
-def reference_choices(session) -> dict:
-    def pairs(statement):
-        return [(a, b) for a, b in session.execute(statement)]
-
-    return {
-        "communes": pairs(select(m.Commune.id, m.Commune.name).order_by(m.Commune.name)),
-        "neighbourhoods": pairs(select(m.Neighbourhood.id, m.Neighbourhood.name + " (" + m.Commune.name + ")")
-                                .join(m.Commune).order_by(m.Commune.name, m.Neighbourhood.name)),
-        "landlords": pairs(select(m.Partner.id, m.Partner.name).where(m.Partner.partner_type.in_(
-            ("bailleur_social", "proprietaire_prive"))).order_by(m.Partner.name)),
-        "sources": pairs(select(m.CaseSource.code, m.CaseSource.label).where(m.CaseSource.active)
-                         .order_by(m.CaseSource.position)),
-        "agents": pairs(select(m.User.id, m.User.full_name).where(m.User.active).order_by(m.User.full_name)),
-    }
-
 
 def build_household_form(form: Form) -> None:
     form.add_text("last_name", "Nom *")
@@ -54,17 +28,17 @@ def build_household_form(form: Form) -> None:
     form.add_text("preferred_language", "Langue", "français")
 
 
-def build_dwelling_form(form: Form, choices: dict, full: bool = True) -> None:
+def build_dwelling_form(form: Form, choices: FormChoices, full: bool = True) -> None:
     form.add_text("street_number", "Numéro")
     form.add_text("street", "Voie *", placeholder="rue, avenue…")
     form.add_text("building", "Bâtiment / entrée")
     form.add_text("floor", "Étage")
     form.add_text("door", "Porte")
     form.add_text("postcode", "Code postal *", placeholder="59000")
-    form.add_choice("commune_id", "Commune *", choices["communes"], empty="— choisir —")
-    form.add_choice("neighbourhood_id", "Quartier", choices["neighbourhoods"], empty="— aucun —")
+    form.add_choice("commune_id", "Commune *", choices.communes, empty="— choisir —")
+    form.add_choice("neighbourhood_id", "Quartier", choices.neighbourhoods, empty="— aucun —")
     form.add_choice("tenure", "Statut d'occupation *", TENURES)
-    form.add_choice("landlord_id", "Bailleur", choices["landlords"], empty="— aucun —")
+    form.add_choice("landlord_id", "Bailleur", choices.landlords, empty="— aucun —")
     if not full:
         return
     form.add_choice("social_financing", "Financement social", SOCIAL_FINANCINGS, empty="—")
@@ -79,6 +53,8 @@ def build_dwelling_form(form: Form, choices: dict, full: bool = True) -> None:
 
 
 class SummaryTab(QWidget):
+    PART = "summary"
+
     def __init__(self, page):
         super().__init__()
         self.page = page
@@ -87,17 +63,17 @@ class SummaryTab(QWidget):
         self._dirty = False
         self._loaded: dict[str, dict] = {}
         self._versions: dict[str, int] = {}
-        with self.database.session() as session:
-            choices = reference_choices(session)
+        self._last_changes = None
+        choices = form_choices(self.database, page.actor)
         self.household_form = Form()
         build_household_form(self.household_form)
         self.dwelling_form = Form()
         build_dwelling_form(self.dwelling_form, choices)
         self.case_form = Form()
-        self.case_form.add_choice("source", "Origine *", choices["sources"])
+        self.case_form.add_choice("source", "Origine *", choices.sources)
         self.case_form.add_choice("priority", "Priorité", PRIORITIES)
         self.case_form.add_date("opened_on", "Signalé le")
-        self.case_form.add_choice("agent_id", "Agent", choices["agents"], empty="— aucun —")
+        self.case_form.add_choice("agent_id", "Agent", choices.agents, empty="— aucun —")
         self.case_form.add_long_text("summary", "Résumé")
         self.legal = QLabel()
         self.legal.setWordWrap(True)
@@ -134,24 +110,22 @@ class SummaryTab(QWidget):
     def forms(self) -> dict[str, Form]:
         return {"household": self.household_form, "dwelling": self.dwelling_form, "case": self.case_form}
 
-    def load(self, session, case: m.Case) -> None:
+    def show_data(self, summary: CaseSummary) -> None:
         self._loading = True
         try:
-            sources = {"household": (case.household, HOUSEHOLD), "dwelling": (case.dwelling, DWELLING),
-                       "case": (case, CASE)}
-            for key, (row, names) in sources.items():
+            for key, values in (("household", summary.household), ("dwelling", summary.dwelling),
+                                ("case", summary.case)):
                 form = self.forms()[key]
-                for name in names:
-                    form.set_value(name, getattr(row, name))
+                for name, value in values.items():
+                    form.set_value(name, value)
                 form.clear_errors()
                 self._loaded[key] = form.values()
-                self._versions[key] = row.version
+                self._versions[key] = summary.versions[key]
         finally:
             self._loading = False
         self._set_dirty(False)
-        criticality = case_criticality(session, case.id)
-        self.score.setText(criticality.explanation)
-        self.legal.setText(legal_checks_html(session, case))
+        self.score.setText(summary.criticality_explanation)
+        self.legal.setText(legal_checks_html(summary))
 
     def _changed(self) -> None:
         if not self._loading:
@@ -172,6 +146,7 @@ class SummaryTab(QWidget):
     def save(self) -> bool:
         """One service call per part that changed; errors land next to their field."""
         actor, case_id = self.page.actor, self.page.case_id
+        self._last_changes = None
         calls = [("household", case_services.update_household), ("dwelling", case_services.update_dwelling)]
         for key, function in calls:
             values = self.changed_values(key)
@@ -186,19 +161,22 @@ class SummaryTab(QWidget):
         if agent_changed and not self._call("case", case_services.assign_agent, actor, case_id, agent):
             return False
         self._set_dirty(False)
-        self.page.changed()
+        self.page.changed(self._last_changes)
         return True
 
     def _call(self, key, function, *args, **kwargs) -> bool:
         form = self.forms()[key]
         form.clear_errors()
         try:
-            function(self.database, *args, **kwargs)
+            changes = function(self.database, *args, **kwargs)
         except DomainError as error:
             form.show_error(error)
             self.page.tabs.setCurrentWidget(self)
             return False
+        # Household, dwelling and case parts all show in this tab: reading the case parts again covers them.
+        self._last_changes = changes if self._last_changes is None else Changes("case", case_ids=changes.case_ids)
         return True
 
     def discard(self) -> None:
         self._set_dirty(False)
+

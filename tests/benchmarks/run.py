@@ -207,8 +207,11 @@ def bench_documents(database, repeat: int) -> list[Figure]:
             [Paragraph(line, styles["Normal"]) for line in lines])
 
     figures = []
-    fiche = build_fiche(database, actor, busiest)
-    figures.append(Figure(f"Fiche de suivi PDF ({busiest})", timed(lambda: build_fiche(database, actor, busiest), repeat),
+    from core.pdf.documents import case_id_for_reference
+
+    busiest_id = case_id_for_reference(database, busiest)
+    fiche = build_fiche(database, actor, busiest_id)
+    figures.append(Figure(f"Fiche de suivi PDF ({busiest})", timed(lambda: build_fiche(database, actor, busiest_id), repeat),
                           0.5, timed(bare(fiche), repeat)))
     start, end = TODAY - timedelta(days=365), TODAY
     bilan = build_bilan(database, actor, start, end)

@@ -14,6 +14,7 @@ from core.actor import SYSTEM, Actor
 from core.errors import NotFound, PermissionDenied
 from core.formatting import fr_date
 from core.pdf.commission import build_commission
+from core.pdf.documents import case_id_for_reference
 from core.pdf.fiche import build_fiche
 from core.pdf.letters import build_household_letter, build_landlord_letter
 from core.pdf.service import save_service_header
@@ -45,7 +46,7 @@ def test_fiche_prints_the_case_as_stored(demo_db):
         address = case.dwelling.address_line
         disorder = next(d.item.label for d in case.disorders)
         journal_count = session.scalar(select(func.count(m.JournalEntry.id)).where(m.JournalEntry.case_id == case.id))
-    reader, text = pdf_text(build_fiche(demo_db, SYSTEM, reference))
+    reader, text = pdf_text(build_fiche(demo_db, SYSTEM, case_id_for_reference(demo_db, reference)))
     assert f"Fiche de suivi — dossier {reference}" in text
     assert name in text and address in text
     assert fr_date(opened, "long") in text  # e.g. « 16 août 2024 »
@@ -64,7 +65,7 @@ def test_fiche_prints_the_case_as_stored(demo_db):
 def test_fonts_are_embedded_dejavu(demo_db):
     with demo_db.session() as session:
         reference = session.scalar(select(m.Case.reference).limit(1))
-    reader = PdfReader(io.BytesIO(build_fiche(demo_db, SYSTEM, reference)))
+    reader = PdfReader(io.BytesIO(build_fiche(demo_db, SYSTEM, case_id_for_reference(demo_db, reference))))
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = set()
     for ref in fonts.values():
@@ -80,20 +81,22 @@ def test_service_header_comes_from_the_settings(demo_db):
                             service_address="17 Grand-Place\n59100 Roubaix")
     with demo_db.session() as session:
         reference = session.scalar(select(m.Case.reference).limit(1))
-    _, text = pdf_text(build_fiche(demo_db, SYSTEM, reference))
+    _, text = pdf_text(build_fiche(demo_db, SYSTEM, case_id_for_reference(demo_db, reference)))
     assert "Ville de Roubaix — Maison du projet" in text and "17 Grand-Place" in text
 
 
 def test_unknown_reference_is_a_french_not_found(demo_db):
     with pytest.raises(NotFound, match="Dossier inconnu"):
-        build_fiche(demo_db, SYSTEM, "2099-99999")
+        case_id_for_reference(demo_db, "2099-99999")  # the command line names cases by reference
+    with pytest.raises(NotFound, match="Dossier introuvable"):
+        build_fiche(demo_db, SYSTEM, 99_999_999)
 
 
 def test_pdf_is_audited_and_written_to_the_target(demo_db, tmp_path):
     with demo_db.session() as session:
         reference = session.scalar(select(m.Case.reference).limit(1))
     target = tmp_path / "fiche.pdf"
-    build_fiche(demo_db, SYSTEM, reference, target)
+    build_fiche(demo_db, SYSTEM, case_id_for_reference(demo_db, reference), target)
     assert target.read_bytes().startswith(b"%PDF")
     with demo_db.session() as session:
         event = session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "pdf")).all()[-1]
@@ -105,7 +108,7 @@ def test_agent_outside_the_case_cannot_print_it(demo_db):
         case_id, reference = session.execute(select(m.Case.id, m.Case.reference).where(m.Case.agent_id.is_not(None))).first()
     stranger = Actor(user_id=999_999, login="inconnu", role="agent")
     with pytest.raises(PermissionDenied):
-        build_fiche(demo_db, stranger, reference)
+        build_fiche(demo_db, stranger, case_id)
 
 
 def test_household_letter_uses_only_shareable_entries(demo_db):
@@ -118,7 +121,7 @@ def test_household_letter_uses_only_shareable_entries(demo_db):
             m.JournalEntry(case_id=case.id, kind="courrier", text="Courrier de relance envoyé à votre bailleur.",
                            shareable=True, occurred_at=datetime(2026, 10, 3, 9, 0)),
         ])
-    _, text = pdf_text(build_household_letter(demo_db, SYSTEM, reference))
+    _, text = pdf_text(build_household_letter(demo_db, SYSTEM, case_id_for_reference(demo_db, reference)))
     assert "Le 3 octobre 2026 : Courrier de relance envoyé à votre bailleur." in text
     assert "peu coopératif" not in text
     assert f"Objet : où en est votre dossier {reference}" in text
@@ -130,7 +133,7 @@ def test_landlord_letter_lists_disorders_rules_and_deadline(demo_db):
         reference, landlord = case.reference, case.dwelling.landlord.name
         confirmed = [d.item.label for d in case.disorders if d.state == "confirme"]
         refuted = [d.item.label for d in case.disorders if d.state == "non_confirme"]
-    _, text = pdf_text(build_landlord_letter(demo_db, SYSTEM, reference))
+    _, text = pdf_text(build_landlord_letter(demo_db, SYSTEM, case_id_for_reference(demo_db, reference)))
     assert landlord in text
     assert all(label[:25] in text for label in confirmed)
     assert not any(label[:40] in text for label in refuted if label not in " ".join(confirmed))
@@ -201,7 +204,7 @@ def test_service_logo_is_checked_and_printed(demo_db, tmp_path):
     assert header.logo_path == str(bad)
     with demo_db.session() as session:
         reference = session.scalar(select(m.Case.reference).limit(1))
-    reader, text = pdf_text(build_fiche(demo_db, SYSTEM, reference))
+    reader, text = pdf_text(build_fiche(demo_db, SYSTEM, case_id_for_reference(demo_db, reference)))
     assert "Antenne de Wattrelos" in text
     assert all(len(page.images) >= 1 for page in reader.pages)  # the logo on every page
 
@@ -212,4 +215,4 @@ def test_landlord_letter_needs_a_landlord(demo_db):
     with demo_db.session() as session:
         reference = session.scalar(select(m.Case.reference).join(m.Dwelling).where(m.Dwelling.landlord_id.is_(None)))
     with pytest.raises(ValidationError, match="pas de bailleur renseigné"):
-        build_landlord_letter(demo_db, SYSTEM, reference)
+        build_landlord_letter(demo_db, SYSTEM, case_id_for_reference(demo_db, reference))

@@ -3,7 +3,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from core.reminders import add_months, derive_reminders, my_queue, next_anniversary, team_overview
+from core.reminders import add_months, derive_reminders, my_queue, team_overview
+from core.rules.relocation import sne_renewal as next_anniversary
 from core.services import relocation, visits
 from db import models as m
 from tests.conftest import DEMO_TODAY

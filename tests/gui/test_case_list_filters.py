@@ -115,16 +115,16 @@ def test_a_case_list_closed_while_loading_drops_its_late_rows(qtbot, demo_db, mo
     import gui.case_list_page as case_list_page
 
     release, finished = threading.Event(), threading.Event()
-    real_case_page = case_list_page.case_page
+    real_first_page = case_list_page.case_list_first_page
 
     def held_back(*args, **kwargs):
         release.wait(5)
         try:
-            return real_case_page(*args, **kwargs)
+            return real_first_page(*args, **kwargs)
         finally:
             finished.set()
 
-    monkeypatch.setattr(case_list_page, "case_page", held_back)
+    monkeypatch.setattr(case_list_page, "case_list_first_page", held_back)
     window = MainWindow(demo_db)
     window.show()
     window.show_view("dossiers")

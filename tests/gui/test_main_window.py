@@ -3,6 +3,7 @@ from PySide6.QtCore import Qt
 
 from core.case_list import COLUMNS
 from db.search import fold
+from core.auth import first_administrator
 from gui.case_table_model import CaseTableModel
 from gui.main_window import MainWindow
 from tests.gui.typing import type_text
@@ -64,13 +65,13 @@ def test_empty_database_says_so(qtbot, db):
 
 
 def test_case_table_model_passes_qt_model_tester(qtmodeltester, demo_db):
-    model = CaseTableModel(demo_db)
+    model = CaseTableModel(demo_db, actor=first_administrator(demo_db))
     model.reload()
     qtmodeltester.check(model)
 
 
 def test_sorting_is_done_by_the_core(demo_db):
-    model = CaseTableModel(demo_db)
+    model = CaseTableModel(demo_db, actor=first_administrator(demo_db))
     model.reload()
     reference_column = [key for key, _ in COLUMNS].index("reference")
     model.sort(reference_column, Qt.AscendingOrder)
