@@ -210,7 +210,8 @@ def unlink_objective(session: Session, actor: Actor, case_id: int, objective: in
 @action("case.save_summary", "case.edit", case_arg="case_id")
 def save_summary(session: Session, actor: Actor, case_id: int, *, household: dict[str, Any] | None = None,
                  dwelling: dict[str, Any] | None = None, case: dict[str, Any] | None = None,
-                 versions: dict[str, int] | None = None) -> Changes:
+                 versions: dict[str, int] | None = None, assign: bool = False,
+                 agent_id: int | None = None) -> Changes:
     """The Synthèse form saved as one user action: household, dwelling and case in one transaction, each
     checked against the version the form loaded; every field error of the three parts reported together,
     and nothing written unless all three pass."""
@@ -229,4 +230,6 @@ def save_summary(session: Session, actor: Actor, case_id: int, *, household: dic
         changed += changes.fields
     if problems:
         raise ValidationError(problems[0].message, field=problems[0].field, errors=problems)
+    if assign:
+        changed += assign_agent.in_session(session, actor, case_id, agent_id).fields
     return Changes("case", case_id, {case_id}, changed)

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
-from core.errors import DomainError
+from core.errors import ConflictError, DomainError, ValidationError
 from core.queries.case_file import CaseSummary, FormChoices, form_choices
 from core.services import cases as case_services
-from core.services.base import Changes
 from db.vocab import DPE_CLASSES, PRIORITIES, SOCIAL_FINANCINGS, TENURES, TYPOLOGIES
 from gui.case_file.legal import legal_checks_html
 from gui.forms import Form
@@ -63,7 +62,6 @@ class SummaryTab(QWidget):
         self._dirty = False
         self._loaded: dict[str, dict] = {}
         self._versions: dict[str, int] = {}
-        self._last_changes = None
         choices = form_choices(self.database, page.actor)
         self.household_form = Form()
         build_household_form(self.household_form)
@@ -144,38 +142,55 @@ class SummaryTab(QWidget):
         return {k: v for k, v in values.items() if self._loaded.get(key, {}).get(k) != v}
 
     def save(self) -> bool:
-        """One service call per part that changed; errors land next to their field."""
-        actor, case_id = self.page.actor, self.page.case_id
-        self._last_changes = None
-        calls = [("household", case_services.update_household), ("dwelling", case_services.update_dwelling)]
-        for key, function in calls:
-            values = self.changed_values(key)
-            if values and not self._call(key, function, actor, case_id, values, expected_version=self._versions[key]):
-                return False
-        values = self.changed_values("case")
-        agent_changed = "agent_id" in values
-        agent = values.pop("agent_id", None)
-        if values and not self._call("case", case_services.update_case, actor, case_id, values,
-                                     expected_version=self._versions["case"]):
+        """The whole form in one service call (one transaction): errors land next to their field, a save from
+        an older version says who saved meanwhile and keeps what was typed."""
+        parts = {key: self.changed_values(key) for key in self.forms()}
+        case_values = parts["case"]
+        assign = "agent_id" in case_values
+        agent = case_values.pop("agent_id", None)
+        if not any(parts.values()) and not assign:
+            self._set_dirty(False)
+            return True
+        for form in self.forms().values():
+            form.clear_errors()
+        try:
+            changes = case_services.save_summary(
+                self.database, self.page.actor, self.page.case_id, household=parts["household"] or None,
+                dwelling=parts["dwelling"] or None, case=case_values or None,
+                versions={key: self._versions[key] for key, values in parts.items() if values},
+                assign=assign, agent_id=agent)
+        except ConflictError as error:
+            self._offer_reload(error)
             return False
-        if agent_changed and not self._call("case", case_services.assign_agent, actor, case_id, agent):
+        except DomainError as error:
+            self._show_errors(error)
             return False
         self._set_dirty(False)
-        self.page.changed(self._last_changes)
+        self.page.changed(changes)
         return True
 
-    def _call(self, key, function, *args, **kwargs) -> bool:
-        form = self.forms()[key]
-        form.clear_errors()
-        try:
-            changes = function(self.database, *args, **kwargs)
-        except DomainError as error:
-            form.show_error(error)
-            self.page.tabs.setCurrentWidget(self)
-            return False
-        # Household, dwelling and case parts all show in this tab: reading the case parts again covers them.
-        self._last_changes = changes if self._last_changes is None else Changes("case", case_ids=changes.case_ids)
-        return True
+    def _show_errors(self, error: DomainError) -> None:
+        items = error.errors if isinstance(error, ValidationError) else [error]
+        for key, form in self.forms().items():
+            mine = [item for item in items if item.field in form.errors]
+            if key == "case":  # what no form names (a permission, a rule) shows at the top of the case part
+                mine += [item for item in items if not any(item.field in f.errors for f in self.forms().values())]
+            if mine:
+                form.show_error(ValidationError(mine[0].message, mine[0].field, errors=mine))
+        self.page.tabs.setCurrentWidget(self)
+
+    def _offer_reload(self, error: ConflictError) -> None:
+        box = QMessageBox(QMessageBox.Warning, "Dossier modifié entre-temps", error.message, parent=self)
+        reload_button = box.addButton("&Recharger le dossier (ma saisie est abandonnée)", QMessageBox.DestructiveRole)
+        keep = box.addButton("&Garder ma saisie", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is reload_button:
+            self._set_dirty(False)
+            self.page.reload()
+        else:
+            self.forms()["case"].top_error.setText(error.message)
+            self.forms()["case"].top_error.setVisible(True)
 
     def discard(self) -> None:
         self._set_dirty(False)

@@ -308,3 +308,49 @@ def test_disorders_can_be_ticked_with_the_keyboard(qtbot, demo_db):
     assert row.checkState(0) == Qt.Checked
     assert tab.live_score() >= before and tab.is_dirty()
     page.discard_changes()  # or closing the window would ask about the unsaved ticks
+
+
+def _type_summary(page, text: str) -> None:
+    field = page.summary.case_form.fields["summary"]
+    field.setPlainText(text)
+
+
+def test_the_summary_form_saves_everything_or_nothing_and_shows_each_error_by_its_field(qtbot, demo_db):
+    window, page = open_case(qtbot, demo_db)
+    forms = page.summary.forms()
+    forms["household"].fields["email"].setText("pas-un-courriel")
+    forms["household"].fields["email"].textEdited.emit("pas-un-courriel")
+    _type_summary(page, "Résumé à garder")
+    forms["dwelling"].fields["street"].setText("")
+    forms["dwelling"].fields["street"].textEdited.emit("")
+    assert page.summary.is_dirty()
+    assert not page.summary.save()
+    assert forms["household"].errors["email"].isVisibleTo(page) and forms["dwelling"].errors["street"].isVisibleTo(page)
+    with demo_db.session() as session:
+        assert session.get(m.Case, page.case_id).summary != "Résumé à garder"  # nothing half-saved
+    page.summary.discard()
+
+
+def test_a_colleague_s_save_in_between_is_told_and_what_was_typed_is_kept(qtbot, demo_db):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from core.services.cases import update_case
+
+    window, page = open_case(qtbot, demo_db)
+    _type_summary(page, "Ma synthèse de la visite")
+    page.summary._changed()
+    update_case(demo_db, window.actor, page.case_id, {"priority": "haute"})  # another seat, meanwhile
+    seen = {}
+
+    def keep_my_typing():
+        box = QApplication.activeModalWidget()
+        seen["text"] = box.text()
+        next(b for b in box.buttons() if "Garder" in b.text()).click()
+
+    QTimer.singleShot(0, keep_my_typing)
+    assert not page.summary.save()
+    assert "modifié entre-temps" in seen["text"] and "priorité" in seen["text"]
+    assert page.summary.case_form.fields["summary"].toPlainText() == "Ma synthèse de la visite"
+    assert page.summary.is_dirty()
+    page.summary.discard()
