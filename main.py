@@ -6,21 +6,44 @@ Without a subcommand the application window opens on the embedded database
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
-from sqlalchemy.exc import SQLAlchemyError
+INCOMPLETE_INSTALLATION = 3  # exit code: a module or a data file of the program is missing
 
-import core.commands
-from core.commands.cli import FrenchArgumentParser
-from core.errors import DomainError
-from db.errors import DatabaseError, describe_error
-from db.open import open_database
+
+def cannot_start(problem: str) -> int:
+    """Say in French why the program cannot start (a box for the windowed program, which has no console)."""
+    message = (f"Médiation Habitat ne peut pas démarrer : {problem}. L'installation est incomplète : "
+               "réinstallez le programme ou prévenez le service informatique.")
+    if sys.stderr is not None:
+        print(f"Erreur : {message}", file=sys.stderr)
+    elif os.name == "nt":  # the windowed Windows program: stderr is None
+        import ctypes
+
+        ctypes.windll.user32.MessageBoxW(None, message, "Médiation Habitat", 0x10)
+    return INCOMPLETE_INSTALLATION
+
+
+try:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    import core.commands
+    from core.commands.cli import FrenchArgumentParser
+    from core.errors import DomainError
+    from core.installation import missing_parts
+    from db.errors import DatabaseError, describe_error
+    from db.open import open_database
+except ImportError as missing_module:
+    if __name__ != "__main__":
+        raise
+    sys.exit(cannot_start(f"le module « {missing_module.name} » est introuvable"))
 
 
 def build_parser() -> FrenchArgumentParser:
     parser = FrenchArgumentParser(
-        prog="main.py",
+        prog=os.path.basename(sys.executable) if getattr(sys, "frozen", False) else "main.py",
         description="Médiation Habitat : suivi de la médiation habitat du Contrat de Ville 2024-2030 (MEL).",
     )
     parser.add_argument("--db", metavar="CHEMIN_OU_URL",
@@ -35,11 +58,21 @@ def build_parser() -> FrenchArgumentParser:
         command = importlib.import_module(f"core.commands.{module.name}")
         if hasattr(command, "register"):
             command.register(subparsers)
+    parser.commands = sorted(subparsers.choices)  # none when a bundle left out the modules loaded by name
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    missing = missing_parts()
+    if missing:
+        return cannot_start("fichiers absents : " + ", ".join(f"« {name} »" for name in missing))
+    try:
+        parser = build_parser()
+    except ImportError as error:
+        return cannot_start(f"le module « {error.name} » est introuvable")
+    if not parser.commands:
+        return cannot_start("aucune commande trouvée dans core.commands")
+    args = parser.parse_args(argv)
     opened = {}
 
     def open_db():
@@ -60,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     except (SQLAlchemyError, OSError) as error:  # full disk, locked or read-only base: French, no traceback
         print(f"Erreur : {describe_error(error)}", file=sys.stderr)
         return 1
+    except ImportError as error:  # a part of a bundle left out: French, and never a dialog nobody answers
+        return cannot_start(f"le module « {error.name} » est introuvable")
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

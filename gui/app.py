@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -38,6 +39,14 @@ def run_gui(database, screenshot: str | None = None, view: str | None = None, ta
         # A screenshot needs no screen: render offscreen, also on servers and in CI.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = ensure_app()
+    if not screenshot:
+        return _open_and_show(app, database, None, view, target)
+    with UnattendedRun() as unattended:  # errors printed, never a dialog nobody answers
+        code = _open_and_show(app, database, screenshot, view, target)
+    return code or unattended.code
+
+
+def _open_and_show(app: QApplication, database, screenshot: str | None, view: str | None, target) -> int:
     from gui.main_window import MainWindow
 
     if callable(database):  # main.py's opener, not yet an open base
@@ -91,16 +100,6 @@ def take_screenshot(app: QApplication, window, path: str, view: str | None) -> i
         return 2
     window.show()
     result = {"code": 0}
-
-    def unattended_error(*info):
-        # No dialog can be answered here: print the error and fail the command.
-        import traceback
-
-        traceback.print_exception(*info)
-        result["code"] = 1
-
-    sys.excepthook = unattended_error
-
     waits = [0]
 
     def capture():
@@ -120,3 +119,44 @@ def take_screenshot(app: QApplication, window, path: str, view: str | None) -> i
     QTimer.singleShot(400, capture)
     app.exec()
     return result["code"]
+
+
+SCREENSHOT_TIME_LIMIT_S = 180
+
+
+class UnattendedRun:
+    """A run nobody watches (--screenshot): an error is printed in French and fails the command, and a run
+    that stops making progress (a dialog waiting for a click, a missing part) is ended instead of hanging."""
+
+    def __init__(self, limit_s: float = SCREENSHOT_TIME_LIMIT_S):
+        self.code = 0
+        self.limit_s = limit_s
+        self._watchdog = threading.Timer(limit_s, self._give_up)
+        self._watchdog.daemon = True
+        self._previous_hook = sys.excepthook
+
+    def __enter__(self) -> UnattendedRun:
+        sys.excepthook = self.report
+        self._watchdog.start()
+        return self
+
+    def __exit__(self, exc_type, exc_value, exc_tb) -> None:
+        self._watchdog.cancel()
+        if exc_type is None:  # an escaping error keeps this hook: Python's last report must not open a dialog
+            sys.excepthook = self._previous_hook
+
+    def report(self, exc_type, exc_value, exc_tb) -> None:
+        import traceback
+
+        traceback.print_exception(exc_type, exc_value, exc_tb)
+        if issubclass(exc_type, ImportError):
+            print(f"Erreur : le module « {exc_value.name} » est introuvable : l'installation est incomplète.",
+                  file=sys.stderr)
+        else:
+            print("Erreur inattendue pendant la capture (détail ci-dessus).", file=sys.stderr)
+        self.code = 1
+
+    def _give_up(self) -> None:
+        print(f"Erreur : la capture n'est pas terminée après {self.limit_s:.0f} s : abandon.", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(1)  # the main thread is stuck (in C++ or a modal loop): only a hard exit ends the run
