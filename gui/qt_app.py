@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from gui.errors import install_excepthook
@@ -12,6 +14,7 @@ from gui.errors import install_excepthook
 # Background jobs (lists, reminders) run Python in the pool: with the default 5 ms the window waited up
 # to 5 ms for the interpreter at every hand-over, and a case opening during the reminder run took twice as long.
 GUI_SWITCH_INTERVAL_S = 0.001
+APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "mediation-habitat.png"
 
 
 def ensure_app() -> QApplication:
@@ -20,6 +23,7 @@ def ensure_app() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Médiation Habitat")
         app.setOrganizationName("MEL")
+        app.setWindowIcon(QIcon(str(APP_ICON)))  # title bar and task bar (the Windows programs carry it too)
         QLocale.setDefault(QLocale(QLocale.French, QLocale.France))
     install_excepthook()
     install_french_translations(app)

@@ -100,6 +100,17 @@ def test_the_bundle_stays_within_its_size_budget(installed):
     assert left_out == [], "trimmed libraries came back"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd : Linux")
+def test_the_x11_window_finds_all_its_libraries_in_the_bundle(installed):
+    libraries = installed.parent / "_internal"
+    plugin = next(libraries.rglob("plugins/platforms/libqxcb.so"))
+    env = dict(os.environ, LD_LIBRARY_PATH=str(libraries))
+
+    result = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, env=env, check=True)
+
+    assert "not found" not in result.stdout, result.stdout
+
+
 def test_help_starts_in_french(installed, home):
     timings = []
     for _ in range(3):
