@@ -78,7 +78,8 @@ def test_an_unattended_run_stuck_on_a_dialog_is_ended_with_a_french_message(tmp_
     script = (
         "import sys\n"
         "from PySide6.QtWidgets import QMessageBox\n"
-        "from gui.app import UnattendedRun, ensure_app\n"
+        "from gui.app import UnattendedRun\n"
+        "from gui.qt_app import ensure_app\n"
         "ensure_app()\n"
         "with UnattendedRun(limit_s=2):\n"
         "    QMessageBox(QMessageBox.Warning, 'Titre', 'Une question que personne ne lit').exec()\n"
