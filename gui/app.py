@@ -6,7 +6,7 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.actor import SYSTEM
@@ -118,10 +118,14 @@ def take_screenshot(app: QApplication, window, path: str, view: str | None) -> i
 
     QTimer.singleShot(400, capture)
     app.exec()
+    # Background reads still running (the case file's warm-up) must end before Python tears Qt down at exit:
+    # one that outlived the QApplication aborted the process.
+    QThreadPool.globalInstance().waitForDone(BACKGROUND_WAIT_MS)
     return result["code"]
 
 
 SCREENSHOT_TIME_LIMIT_S = 180
+BACKGROUND_WAIT_MS = 30_000
 
 
 class UnattendedRun:
