@@ -111,8 +111,8 @@ class MainWindow(QMainWindow):
         from gui.case_file.page import warm_up
         from gui.workers import run_in_background
 
-        database = self.database
-        run_in_background(lambda: warm_up(database), lambda _none: None, on_error=lambda _info: None)
+        database, actor = self.database, self.actor
+        run_in_background(lambda: warm_up(database, actor), lambda _none: None, on_error=lambda _info: None)
 
     # -- pages -----------------------------------------------------------------
     def _build_pages(self) -> None:
