@@ -35,6 +35,13 @@ log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 1000
 
 
+NOT_READ = object()  # a draft not read yet (None means: read, there is none)
+
+
+def journal_draft_key(case_id: int) -> str:
+    return f"journal:dossier:{case_id}"
+
+
 class DraftKeeper(QObject):
     saved = Signal()
     restored = Signal(str)
@@ -59,9 +66,11 @@ class DraftKeeper(QObject):
     def text(self) -> str:
         return self.editor.toPlainText()
 
-    def restore(self) -> bool:
-        """Put the saved draft back in the editor, if there is one and it differs."""
-        draft = load_draft(self.database, self.form_key, self.user_id)
+    def restore(self, draft=NOT_READ) -> bool:
+        """Put the saved draft back in the editor, if there is one and it differs (`draft`: already read
+        off the GUI thread, None when there is none)."""
+        if draft is NOT_READ:
+            draft = load_draft(self.database, self.form_key, self.user_id)
         if draft is None or draft.content == self.text():
             return False
         self.editor.setPlainText(draft.content)

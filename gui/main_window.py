@@ -33,7 +33,7 @@ from core.queries.window import case_id_by_reference
 from core.services.base import Changes
 from db.search import fold
 from db.vocab import ROLES, label
-from gui.view_refresh import shown_case_ids, view_concerned
+from gui.view_refresh import CASE_RECORDS, shown_case_ids, view_concerned
 from gui.widgets import alive
 from gui.wheel_guard import install_wheel_guard
 
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         install_wheel_guard()
         self.database = database
+        self.form_choices = None
         self.actor = actor if actor is not None else first_administrator(database)
         self.case_page = None
         self.setWindowTitle(f"{APP_TITLE} — Contrat de Ville 2024-2030")
@@ -112,7 +113,13 @@ class MainWindow(QMainWindow):
         from gui.workers import run_in_background
 
         database, actor = self.database, self.actor
-        run_in_background(lambda: warm_up(database, actor), lambda _none: None, on_error=lambda _info: None)
+        run_in_background(lambda: warm_up(database, actor), self._keep_form_choices, on_error=lambda _info: None)
+
+    def _keep_form_choices(self, choices) -> None:
+        """The choice lists of the case forms (communes, landlords, agents…), read in the pool: every case
+        opened uses them instead of reading them again on the GUI thread. Dropped when reference data or
+        accounts change."""
+        self.form_choices = choices
 
     # -- pages -----------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -276,8 +283,8 @@ class MainWindow(QMainWindow):
 
         if not self._may_leave_case():
             return
-        if not audit_case_opening(self, case_id):  # audited; refused outside an agent's scope
-            return
+        if not deferred and not audit_case_opening(self, case_id):  # audited; refused outside an agent's scope
+            return  # (a stepwise opening audits in the pool, with its first read)
         if self.case_page is not None:
             self.stack.removeWidget(self.case_page)
             self.case_page.deleteLater()
@@ -329,6 +336,8 @@ class MainWindow(QMainWindow):
         (views not built yet load fresh anyway). See gui/view_refresh.py for which views a change concerns."""
         if changes is None:
             return
+        if changes.entity and changes.entity not in CASE_RECORDS:
+            self.form_choices = None  # reference data or accounts: the case forms' lists read again
         for key, page in self.pages.built().items():
             if hasattr(page, "mark_stale") and view_concerned(key, changes.entity, changes.case_ids,
                                                               shown_case_ids(page)):

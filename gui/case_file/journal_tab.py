@@ -84,11 +84,11 @@ class JournalTab(QWidget):
 
     def show_data(self, lines: tuple[JournalLine, ...]) -> None:
         if self.draft is None:
-            from gui.drafts import DraftKeeper
+            from gui.drafts import DraftKeeper, journal_draft_key
 
-            self.draft = DraftKeeper(self.database, self.note, f"journal:dossier:{self.page.case_id}",
+            self.draft = DraftKeeper(self.database, self.note, journal_draft_key(self.page.case_id),
                                      user_id=self.page.actor.user_id, parent=self)
-            self.draft.restore()
+            self.draft.restore(self.page.preloaded_journal_draft)
         self.entries = [journal_row(line) for line in lines]
         self._apply_filter()
 

@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from core.errors import DomainError, NotFound
 from core.queries.case_file import CaseHeader
+from core.audit import record_case_opened
+from core.drafts import load_draft
 from core.queries.case_tabs import CASE_FILE_PARTS, case_file_parts
+from gui.drafts import NOT_READ, journal_draft_key
 from db.vocab import CASE_STATUSES, PRIORITIES, label
 from gui.widgets import alive
 from gui.workers import run_in_background
@@ -29,7 +32,7 @@ PARTS_CHANGED_BY = {
 }
 
 
-def warm_up(database, actor=None) -> None:
+def warm_up(database, actor=None):
     """Import the case file's modules and run its reads once, off the GUI thread.
 
     SQLAlchemy compiles each statement on its first use: for the case file's ~60
@@ -41,11 +44,12 @@ def warm_up(database, actor=None) -> None:
 
     from core.actor import SYSTEM
 
-    actor = actor or SYSTEM  # nothing read here is shown: it only compiles the statements
-    form_choices(database, actor)
+    actor = actor or SYSTEM  # apart from the form choices (returned), nothing read here is shown
+    choices = form_choices(database, actor)
     case_id = latest_case_id(database, actor)
     if case_id is not None:  # attachments left out: reading photos compiles nothing more
         case_file_parts(database, actor, case_id, tuple(p for p in CASE_FILE_PARTS if p != "attachments"))
+    return choices
 
 
 class CaseFilePage(QWidget):
@@ -63,6 +67,8 @@ class CaseFilePage(QWidget):
         self.database = window.database
         self.actor = window.actor
         self.case_id = case_id
+        self.audit_in_first_read = not load_now  # a stepwise opening audits in the pool, with its first read
+        self.preloaded_journal_draft = NOT_READ
         self.case: CaseHeader | None = None
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
@@ -125,8 +131,16 @@ class CaseFilePage(QWidget):
         rest = tuple(tab.PART for tab in self.all_tabs() if tab is not visible)
         database, actor, case_id = self.database, self.actor, self.case_id
 
-        def read(parts):
-            return lambda: case_file_parts(database, actor, case_id, parts)
+        def read(parts, audit=False):
+            def job():
+                if audit:  # the opening is audited before anything of the case is read (refused outside scope)
+                    record_case_opened(database, actor, case_id)
+                data = case_file_parts(database, actor, case_id, parts)
+                if "journal" in parts:
+                    data["journal_draft"] = load_draft(database, journal_draft_key(case_id), actor.user_id)
+                return data
+
+            return job
 
         def first_done(data: dict) -> None:
             if not alive(self):  # closed meanwhile
@@ -153,13 +167,15 @@ class CaseFilePage(QWidget):
 
             sys.excepthook(*info)
 
-        run_in_background(read(first), first_done, on_error=failed)
+        run_in_background(read(first, audit=self.audit_in_first_read), first_done, on_error=failed)
 
     def _show(self, data: dict) -> None:
         """Fill the header and the tabs whose part is in data (a tab being edited keeps its input)."""
         if "header" in data:
             self.case = data["header"]
             self._fill_header(self.case)
+        if "journal_draft" in data:
+            self.preloaded_journal_draft = data["journal_draft"]
         for tab in self.all_tabs():
             if tab.PART in data and not (hasattr(tab, "is_dirty") and tab.is_dirty()):
                 tab.show_data(data[tab.PART])

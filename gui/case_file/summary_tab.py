@@ -62,7 +62,9 @@ class SummaryTab(QWidget):
         self._dirty = False
         self._loaded: dict[str, dict] = {}
         self._versions: dict[str, int] = {}
-        choices = form_choices(self.database, page.actor)
+        choices = page.window.form_choices  # read in the pool at start-up, when it is there
+        if choices is None:
+            choices = page.window.form_choices = form_choices(self.database, page.actor)
         self.household_form = Form()
         build_household_form(self.household_form)
         self.dwelling_form = Form()
