@@ -60,7 +60,7 @@ class Landlords:
         if created:
             self.created[key] = m.Partner(name=new[0], partner_type=new[1])
             self.session.add(self.created[key])
-            self.session.flush([self.created[key]])
+            self.session.flush()
         dwelling["landlord_id"] = self.created[key].id
         return dwelling, new[0] if created else None
 
@@ -130,7 +130,7 @@ def _add_visit(session: Session, case_id: int, report: Report) -> None:
                   scheduled_at=visit.when, done_at=visit.when if done else None,
                   observations=f"Dernière visite enregistrée sur la plateforme {sl.PLATFORM}. {visit.observations}".strip())
     session.add(row)
-    session.flush([row])
+    session.flush()
     session.add(m.VisitCase(visit_id=row.id, case_id=case_id))
     session.add_all([m.VisitProcedure(visit_id=row.id, case_id=case_id, procedure_code=c) for c in visit.procedures])
 
