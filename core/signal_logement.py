@@ -51,7 +51,8 @@ NOTE_COLUMNS = (
     "Moyen d'information du propriétaire", "Préavis de départ", "Demande de relogement", "Criticité au dépôt",
     "Étiquettes", "Zones",
 )
-UNKNOWN = frozenset({"", "-", "non renseigne", "non renseignee", "nc", "n/a"})
+# Compared in lower case (accented or not): cheaper than folding every cell of a 10,000-row file.
+UNKNOWN = frozenset({"", "-", "non renseigné", "non renseigne", "non renseignée", "non renseignee", "nc", "n/a"})
 _BY_FOLDED = {fold(h): h for h in HEADERS}
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
 _STREET_NUMBER = re.compile(r"^(\d+(?:\s*(?:bis|ter|quater|[a-d])\b)?)[\s,]+(.+)$", re.IGNORECASE)
@@ -97,7 +98,7 @@ def text(value) -> str | None:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     result = str(value).strip()
-    return None if fold(result) in UNKNOWN else result
+    return None if result.lower() in UNKNOWN else result
 
 
 def phone(value) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,10 @@ from core.errors import ValidationError
 from core.import_rows import Lookups, RowResult, parse_row
 from db import models as m
 from db.base import now
-from db.search import fold
+from db.search import fold as fold_uncached
+
+# The same few words (statuses, communes, yes/no) come back on every row: fold each once.
+fold = lru_cache(maxsize=16384)(fold_uncached)
 
 # Our field -> the platform column it comes from (to name the column of an error).
 KEY_COLUMNS = {
@@ -53,6 +57,9 @@ class Context:
     procedures: dict[str, str]
     known: dict[str, tuple[int, datetime | None]]
     today: date
+    # The session's identity map holds rows weakly: keeping the communes and partners here spares the
+    # field checks (core.services.fields.check_dwelling) one query per row.
+    pinned: list = field(default_factory=list)
 
     @classmethod
     def load(cls, session: Session) -> "Context":
@@ -74,6 +81,7 @@ class Context:
             items_by_code={code: item_id for item_id, code, _ in items},
             items_by_label={fold(label): item_id for item_id, _, label in items},
             procedures=procedures, known=known, today=now().date(),
+            pinned=list(session.scalars(select(m.Commune))) + list(session.scalars(select(m.Partner))),
         )
 
 
@@ -109,8 +117,7 @@ class Report:
 
     def has(self, field_name: str) -> bool:
         """Whether the file carries the column(s) a field of ours comes from."""
-        sources = FIELD_SOURCES.get(field_name, (KEY_COLUMNS.get(field_name, ""),))
-        return any(column in self.present for column in sources)
+        return _carries(self.present, field_name)
 
     def attempt(self, column: str, function):
         try:
@@ -118,6 +125,12 @@ class Report:
         except ValidationError as error:
             self.errors.append((column, error.message))
             return None
+
+
+@lru_cache(maxsize=1024)
+def _carries(present: frozenset, field_name: str) -> bool:
+    sources = FIELD_SOURCES.get(field_name, (KEY_COLUMNS.get(field_name, ""),))
+    return any(column in present for column in sources)
 
 
 def read_report(session: Session, context: Context, line: int, record: dict, raw: list) -> Report:

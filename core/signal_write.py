@@ -11,7 +11,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core import signal_logement as sl
@@ -44,25 +44,24 @@ class References:
 
 
 class Landlords:
-    """Landlords matched by name (accents and case ignored), created once when unknown."""
+    """Landlords matched by name (accents and case ignored), created once when unknown (written at the next flush)."""
 
     def __init__(self, session: Session):
         self.session = session
         self.created: dict[str, m.Partner] = {}
 
-    def resolve(self, dwelling: dict) -> tuple[dict, str | None]:
+    def resolve(self, dwelling: dict) -> tuple[dict, m.Partner | None, str | None]:
+        """The dwelling's values, the new landlord to link it to (if any), and its name when created just now."""
         dwelling = dict(dwelling)
         new = dwelling.pop("new_landlord", None)
         if not new:
-            return dwelling, None
+            return dwelling, None, None
         key = fold(new[0])
         created = key not in self.created
         if created:
             self.created[key] = m.Partner(name=new[0], partner_type=new[1])
             self.session.add(self.created[key])
-            self.session.flush()
-        dwelling["landlord_id"] = self.created[key].id
-        return dwelling, new[0] if created else None
+        return dwelling, self.created[key], new[0] if created else None
 
 
 def _tracked(report: Report, dwelling: dict) -> dict[str, object]:
@@ -78,61 +77,106 @@ def _tracked(report: Report, dwelling: dict) -> dict[str, object]:
 
 def create_cases(session: Session, actor: Actor, reports: list[Report],
                  created_landlords: list[str]) -> list[tuple[int, str]]:
-    """New cases, written in three batches (people and places, cases, what hangs on a case)."""
+    """New cases, written as bulk inserts per table (10,000 reports in seconds, not minutes of ORM flushes)."""
     references, landlords, stamp = References(session), Landlords(session), now()
-    places, tracked = [], []
+    dwellings, partners = [], []
     for report in reports:
-        dwelling, created = landlords.resolve(report.row.dwelling)
+        dwelling, landlord, created = landlords.resolve(report.row.dwelling)
         if created:
             created_landlords.append(created)
-        places.append((m.Household(**report.row.household), m.Dwelling(**dwelling)))
-        tracked.append(_tracked(report, dwelling))
-    session.add_all([row for pair in places for row in pair])
-    session.flush()
-    cases = []
-    for report, (household, dwelling) in zip(reports, places):
+        dwellings.append(dwelling)
+        partners.append(landlord)
+    session.flush()  # the new landlords get their ids
+    for dwelling, landlord in zip(dwellings, partners):
+        if landlord is not None:
+            dwelling["landlord_id"] = landlord.id
+    household_ids = _insert(session, m.Household, [r.row.household for r in reports], returning=True)
+    dwelling_ids = _insert(session, m.Dwelling, dwellings, returning=True)
+    case_rows = []
+    for report, household_id, dwelling_id in zip(reports, household_ids, dwelling_ids):
         values = {k: v for k, v in report.row.case.items() if k != "reference"}
-        cases.append(m.Case(reference=references.next(values["opened_on"].year), household_id=household.id,
-                            dwelling_id=dwelling.id, last_activity_at=stamp, external_source=sl.SOURCE,
-                            external_reference=report.reference, **values))
-    session.add_all(cases)
-    session.flush()
-    for report, case, values in zip(reports, cases, tracked):
-        report.case_id = case.id
-        session.add_all([m.CaseKindLink(case_id=case.id, kind_code=k) for k in report.row.kinds])
-        session.add_all([m.CaseObjective(case_id=case.id, objective_id=o) for o in report.row.objectives])
-        _add_disorders(session, case.id, report, case.opened_on, set())
-        fingerprints = {key: fingerprint(value) for key, value in values.items()}
+        case_rows.append(values | {"reference": references.next(values["opened_on"].year),
+                                   "household_id": household_id, "dwelling_id": dwelling_id,
+                                   "last_activity_at": stamp, "external_source": sl.SOURCE,
+                                   "external_reference": report.reference})
+    case_ids = _insert(session, m.Case, case_rows, returning=True)
+    for report, case_id in zip(reports, case_ids):
+        report.case_id = case_id
+    _insert(session, m.CaseKindLink, [{"case_id": r.case_id, "kind_code": k} for r in reports for k in r.row.kinds])
+    _insert(session, m.CaseObjective, [{"case_id": r.case_id, "objective_id": o}
+                                       for r in reports for o in r.row.objectives])
+    _insert(session, m.CaseDisorder, [_disorder(r.case_id, i, row["opened_on"])
+                                      for r, row in zip(reports, case_rows) for i in r.disorder_ids])
+    _insert_visits(session, [r for r in reports if r.visit is not None])
+    records = []
+    for report, dwelling in zip(reports, dwellings):
+        prints = {key: fingerprint(value) for key, value in _tracked(report, dwelling).items()}
         if report.visit is not None:
-            _add_visit(session, case.id, report)
-            fingerprints["visit"] = fingerprint(report.visit.when)
-        session.add(m.ExternalRecord(case_id=case.id, platform_updated_at=report.updated_at, imported_at=stamp,
-                                     unmatched_disorders="\n".join(report.unmatched_disorders),
-                                     last_visit=report.visit_text, fingerprints=json.dumps(fingerprints),
-                                     **report.platform))
-        session.add(m.JournalEntry(case_id=case.id, kind="note", text="\n".join(report.note),
-                                   author_id=actor.user_id, occurred_at=stamp))
-    _refresh(session, [case.id for case in cases])
-    return [(case.id, case.reference) for case in cases]
+            prints["visit"] = fingerprint(report.visit.when)
+        records.append({"case_id": report.case_id, "platform_updated_at": report.updated_at, "imported_at": stamp,
+                        "unmatched_disorders": "\n".join(report.unmatched_disorders),
+                        "last_visit": report.visit_text, "fingerprints": json.dumps(prints), **report.platform})
+    _insert(session, m.ExternalRecord, records)
+    _insert(session, m.JournalEntry, [{"case_id": r.case_id, "kind": "note", "text": "\n".join(r.note),
+                                       "author_id": actor.user_id, "occurred_at": stamp} for r in reports])
+    _refresh(session, case_ids)
+    return [(row_id, row["reference"]) for row_id, row in zip(case_ids, case_rows)]
+
+
+def _insert(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
+    """One bulk INSERT; with returning, the new ids in the order of rows."""
+    if not rows:
+        return []
+    table = model.__table__
+    if returning and session.get_bind().dialect.name != "sqlite":
+        return list(session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True),
+                                    _uniform(model, rows)))
+    ids = []
+    if returning:
+        # The write transaction is IMMEDIATE (the only writer): the ids SQLite would give, without RETURNING,
+        # whose ordered form costs more than the insert itself.
+        first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        rows = [row | {"id": i} for row, i in zip(rows, ids)]
+    session.execute(table.insert(), _uniform(model, rows))  # Core executemany: column defaults, no ORM cost
+    return ids
+
+
+def _uniform(model, rows: list[dict]) -> list[dict]:
+    """Every row with the same keys (the ones a row leaves out get the column's default), so one statement fits all."""
+    keys = set().union(*rows)
+    defaults = {}
+    for key in keys:
+        default = model.__table__.c[key].default
+        defaults[key] = default.arg if default is not None and default.is_scalar else None
+    return [{key: row.get(key, defaults[key]) for key in keys} for row in rows]
+
+
+def _disorder(case_id: int, item_id: int, reported_on) -> dict:
+    return {"case_id": case_id, "item_id": item_id, "state": "signale", "reported_on": reported_on,
+            "comment": f"Signalé sur la plateforme {sl.PLATFORM}."}
+
+
+def _insert_visits(session: Session, reports: list[Report]) -> None:
+    visit_ids = _insert(session, m.Visit, [_visit_row(r) for r in reports], returning=True)
+    _insert(session, m.VisitCase, [{"visit_id": v, "case_id": r.case_id} for r, v in zip(reports, visit_ids)])
+    _insert(session, m.VisitProcedure, [{"visit_id": v, "case_id": r.case_id, "procedure_code": code}
+                                        for r, v in zip(reports, visit_ids) for code in r.visit.procedures])
+
+
+def _visit_row(report: Report) -> dict:
+    visit = report.visit
+    done = visit.status in ("realisee", "conclusion_a_renseigner")
+    return {"visit_type": sl.rules().defaults["visit_type"], "status": visit.status,
+            "occupant_present": visit.occupant_present, "scheduled_at": visit.when,
+            "done_at": visit.when if done else None,
+            "observations": f"Dernière visite enregistrée sur la plateforme {sl.PLATFORM}. {visit.observations}".strip()}
 
 
 def _add_disorders(session: Session, case_id: int, report: Report, reported_on, present: set[int]) -> int:
     new = [i for i in report.disorder_ids if i not in present]
-    session.add_all([m.CaseDisorder(case_id=case_id, item_id=i, state="signale", reported_on=reported_on,
-                                    comment=f"Signalé sur la plateforme {sl.PLATFORM}.") for i in new])
+    _insert(session, m.CaseDisorder, [_disorder(case_id, i, reported_on) for i in new])
     return len(new)
-
-
-def _add_visit(session: Session, case_id: int, report: Report) -> None:
-    visit = report.visit
-    done = visit.status in ("realisee", "conclusion_a_renseigner")
-    row = m.Visit(visit_type=sl.rules().defaults["visit_type"], status=visit.status, occupant_present=visit.occupant_present,
-                  scheduled_at=visit.when, done_at=visit.when if done else None,
-                  observations=f"Dernière visite enregistrée sur la plateforme {sl.PLATFORM}. {visit.observations}".strip())
-    session.add(row)
-    session.flush()
-    session.add(m.VisitCase(visit_id=row.id, case_id=case_id))
-    session.add_all([m.VisitProcedure(visit_id=row.id, case_id=case_id, procedure_code=c) for c in visit.procedures])
 
 
 def _refresh(session: Session, case_ids: list[int]) -> None:
@@ -148,9 +192,12 @@ def update_case(session: Session, actor: Actor, report: Report, created_landlord
     record = session.get(m.ExternalRecord, case.id) or m.ExternalRecord(case_id=case.id, fingerprints="{}")
     if record not in session:
         session.add(record)
-    dwelling, created = Landlords(session).resolve(report.row.dwelling)
+    dwelling, landlord, created = Landlords(session).resolve(report.row.dwelling)
     if created:
         created_landlords.append(created)
+    if landlord is not None:
+        session.flush()
+        dwelling["landlord_id"] = landlord.id
     prints = json.loads(record.fingerprints or "{}")
     changed, kept = [], []
     snapshot = (case.household.adults, case.household.children, case.status, case.closed_on, case.closure_reason)
@@ -167,7 +214,7 @@ def update_case(session: Session, actor: Actor, report: Report, created_landlord
     _keep_consistent(case, snapshot, changed)
     added = _add_disorders(session, case.id, report, case.opened_on, {d.item_id for d in case.disorders})
     if report.visit is not None and prints.get("visit") != fingerprint(report.visit.when):
-        _add_visit(session, case.id, report)
+        _insert_visits(session, [report])
         prints["visit"] = fingerprint(report.visit.when)
         changed.append("Date de la dernière visite")
     for name, value in report.platform.items():
