@@ -70,6 +70,8 @@ class ImportReport:
     notices: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     new_case_ids: list[int] = field(default_factory=list)
+    # The new cases, for the list shown after an import: {"_id", "reference", "external", "household", "address"}.
+    created: list[dict] = field(default_factory=list)
 
     def summary(self) -> list[str]:
         """What the import found (or did), in French, one line per point; errors and warnings apart."""
@@ -316,10 +318,18 @@ def _write(session: Session, actor: Actor, rows: list[RowResult], report: Import
                                    author_id=actor.user_id, occurred_at=stamp))
         ids.append(case.id)
         report.references.append(reference)
+        report.created.append(created_row(case.id, reference, "", row.household, row.dwelling))
     session.flush()
     reindex_cases(session, ids)
     report.new_case_ids = ids
     return len(ids)
+
+
+def created_row(case_id: int, reference: str, external: str, household: dict, dwelling: dict) -> dict:
+    name = f"{str(household.get('last_name', '')).upper()} {household.get('first_name', '')}".strip()
+    address = " ".join(str(dwelling.get(k) or "") for k in ("street_number", "street", "postcode")).split()
+    return {"_id": case_id, "reference": reference, "external": external, "household": name,
+            "address": " ".join(address)}
 
 
 def _next_reference(session: Session, year: int) -> str:

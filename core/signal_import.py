@@ -16,7 +16,7 @@ from core import signal_logement as sl
 from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
-from core.imports import RowError, write_rejects
+from core.imports import RowError, created_row, write_rejects
 from core.signal_rows import Context, Report, read_report
 from core.signal_write import create_cases, update_case
 from db.engine import Database
@@ -98,6 +98,8 @@ def _write(session: Session, actor: Actor, valid: list[Report], report) -> None:
     created = create_cases(session, actor, new, report.created_landlords) if new else []
     report.new_case_ids = [case_id for case_id, _ in created]
     report.references = [reference for _, reference in created]
+    report.created = [created_row(case_id, reference, r.reference, r.row.household, r.row.dwelling)
+                      for (case_id, reference), r in zip(created, new)]
     report.imported = len(new)
     for result in valid:
         if result.action == "update":
