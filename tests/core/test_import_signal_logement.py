@@ -230,3 +230,19 @@ def test_command_line_says_the_platform_export_was_recognised(db, db_path, tmp_p
     assert result.returncode == 0, result.stderr
     assert "Export Signal Logement reconnu : 70 colonne(s), 2 signalement(s)." in result.stdout
     assert "2 nouveau(x) dossier(s) à créer." in result.stdout and "rien n'a été enregistré" in result.stdout
+
+
+def test_the_fiche_shows_the_platform_reference_and_its_words(db, tmp_path):
+    from pypdf import PdfReader
+
+    from core.pdf.fiche import build_fiche
+
+    row = report("2024-999", **{"Statut": "fermé", "Fermé le": "20/05/2024", "Motif de clôture": "Doublon",
+                                "Commentaire de clôture": "Déjà suivi sous une autre référence <b>&</b>"})
+    result = import_cases(db, SYSTEM, write_export(tmp_path / "fiche.csv", [row]))
+    target = tmp_path / "fiche.pdf"
+    build_fiche(db, SYSTEM, result.references[0], target)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(target).pages).split())
+    assert "Réf. plateforme" in text and "2024-999" in text
+    assert "Plateforme Signal Logement" in text and "Doublon — Déjà suivi sous une autre référence <b>&</b>" in text
+    assert "Odeur de cave persistante" in text  # the disorder outside our grid, kept as text
