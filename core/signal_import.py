@@ -17,8 +17,9 @@ from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
 from core.imports import RowError, created_row, write_rejects
+from core.signal_merge import update_cases
 from core.signal_rows import Context, Report, read_report
-from core.signal_write import create_cases, update_case
+from core.signal_write import create_cases, refresh
 from db.engine import Database
 
 
@@ -101,12 +102,13 @@ def _write(session: Session, actor: Actor, valid: list[Report], report) -> None:
     report.created = [created_row(case_id, reference, r.reference, r.row.household, r.row.dwelling)
                       for (case_id, reference), r in zip(created, new)]
     report.imported = len(new)
-    for result in valid:
-        if result.action == "update":
-            kept = update_case(session, actor, result, report.created_landlords)
-            if kept:
-                report.kept.append(f"Ligne {result.line} ({result.reference}) : conservé car modifié ici — "
-                                   + ", ".join(dict.fromkeys(kept)))
+    updated = [result for result in valid if result.action == "update"]
+    kept = update_cases(session, actor, updated, report.created_landlords) if updated else {}
+    for result in updated:
+        if kept.get(result.line):
+            report.kept.append(f"Ligne {result.line} ({result.reference}) : conservé car modifié ici — "
+                               + ", ".join(dict.fromkeys(kept[result.line])))
+    refresh(session, [result.case_id for result in updated])
 
 
 def _reasons(result: Report) -> str:

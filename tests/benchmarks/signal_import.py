@@ -4,7 +4,9 @@
 
 Writes the platform's CSV (every column, fictional people), then times on a
 fresh base with the 200 demo cases: the dry run, the import, and the same file
-imported again (every report already known, nothing to change). Target ≤ 15 s each.
+imported again (every report already known, nothing to change), and a later
+export where every report is newer (each case merged field by field). Target ≤ 15 s
+for the dry run and the import (issue 15); the other two are printed for information.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ DISORDERS = ["Présence de nuisibles", "Moisissures", "Absence de chauffage", "O
              "Installation électrique dangereuse", "Fenêtre qui ferme mal"]
 
 
-def platform_rows(count: int, seed: int) -> list[dict]:
+def platform_rows(count: int, seed: int, updated_later_by: int = 0) -> list[dict]:
     import json
 
     from tests.core.signal_files import report
@@ -50,7 +52,8 @@ def platform_rows(count: int, seed: int) -> list[dict]:
             "Statut": "fermé" if closed else rng.choice(["nouveau", "en cours"]),
             "Fermé le": (deposited + timedelta(days=90)).strftime("%d/%m/%Y") if closed else "",
             "Motif de clôture": "Relogement occupant" if closed else "",
-            "Dernière MAJ le": (deposited + timedelta(days=100)).strftime("%d/%m/%Y"),
+            "Dernière MAJ le": (deposited + timedelta(days=100 + updated_later_by)).strftime("%d/%m/%Y"),
+            "E-mail occupant": f"occupant{number}.{updated_later_by}@example.org",
             "Date de la dernière visite": (deposited + timedelta(days=20)).strftime("%d/%m/%Y")
             if rng.random() < 0.5 else "Non renseigné",
             "Dénomination bailleur": f"SCI Fictive {rng.randrange(40)}",
@@ -78,21 +81,23 @@ def main() -> int:
     database = open_database(directory / "base.sqlite3")
     build_demo(database, cases=200, seed=7, today=date(2026, 11, 25))
     print(f"Fichier : {source} ({source.stat().st_size / 1e6:.1f} Mo, {args.rows} signalements)")
+    later = write_export(directory / "export-plus-recent.csv", platform_rows(args.rows, args.seed, 30))
     figures = []
-    for label, kwargs in (("vérification (--dry-run)", {"dry_run": True}), ("import", {}),
-                          ("ré-import du même fichier", {})):
+    for label, path, kwargs in (("vérification (--dry-run)", source, {"dry_run": True}), ("import", source, {}),
+                                ("ré-import du même fichier", source, {}),
+                                ("mise à jour (export plus récent)", later, {})):
         started = time.perf_counter()
-        report = import_cases(database, SYSTEM, source, **kwargs)
+        report = import_cases(database, SYSTEM, path, **kwargs)
         elapsed = time.perf_counter() - started
         assert not report.errors, report.errors[:3]
         figures.append((label, elapsed, f"{report.new} nouveaux, {report.imported} créés, "
-                                        f"{report.unchanged} inchangés"))
+                                        f"{report.updated} mis à jour, {report.unchanged} inchangés"))
     database.dispose()
-    print(f"{'Opération':32} {'durée':>8} {'cible':>7}  résultat")
+    print(f"{'Opération':34} {'durée':>8} {'cible':>7}  résultat")
     for label, elapsed, detail in figures:
-        verdict = "ok" if elapsed <= TARGET_S else "TROP LENT"
-        print(f"{label:32} {elapsed:7.1f} s {TARGET_S:5.0f} s  {verdict} ({detail})")
-    return 0 if all(elapsed <= TARGET_S for _, elapsed, _ in figures) else 1
+        verdict = "ok" if elapsed <= TARGET_S else "au-delà de la cible"
+        print(f"{label:34} {elapsed:7.1f} s {TARGET_S:5.0f} s  {verdict} ({detail})")
+    return 0 if all(elapsed <= TARGET_S for _, elapsed, _ in figures[:2]) else 1
 
 
 if __name__ == "__main__":
