@@ -246,3 +246,21 @@ def test_the_fiche_shows_the_platform_reference_and_its_words(db, tmp_path):
     assert "Réf. plateforme" in text and "2024-999" in text
     assert "Plateforme Signal Logement" in text and "Doublon — Déjà suivi sous une autre référence <b>&</b>" in text
     assert "Odeur de cave persistante" in text  # the disorder outside our grid, kept as text
+
+
+def test_import_and_update_on_postgresql(postgres_url, tmp_path):
+    """The shared-office base: ids come back from the server (RETURNING), the merge works the same."""
+    from db.open import open_database
+
+    database = open_database(postgres_url)
+    try:
+        first = write_export(tmp_path / "v1.csv", [report("2024-1001"), report("2024-1002", **{"Nom occupant": "B"})])
+        assert import_cases(database, SYSTEM, first).imported == 2
+        newer = report("2024-1002", **{"Nom occupant": "B", "Dernière MAJ le": "01/07/2024", "Superficie": "40"})
+        result = import_cases(database, SYSTEM, write_export(tmp_path / "v2.csv", [newer, report("2024-1003")]))
+        assert (result.imported, result.updated) == (1, 1) and count_cases(database) == 3
+        with database.session() as session:
+            assert case_of(session, "2024-1002").dwelling.living_area_m2 == 40
+            assert case_ids(session, CaseQuery(text="2024-1003"))
+    finally:
+        database.dispose()
