@@ -196,6 +196,8 @@ def _dwelling(context: Context, report: Report, record: dict) -> dict:
     commune = _commune(context, record)
     values["commune"] = commune
     postcode = sl.text(record.get("Code postal"))
+    if postcode and postcode.isdigit() and len(postcode) == 4:  # a spreadsheet dropped the leading zero
+        postcode = postcode.zfill(5)
     values["postcode"] = postcode if postcode is not None else context.postcodes.get(commune or "", "")
     area = sl.area(record.get("Superficie"))
     if area is not None:

@@ -106,19 +106,21 @@ def create_cases(session: Session, actor: Actor, reports: list[Report],
     insert_rows(session, m.CaseDisorder, [disorder_row(r.case_id, i, row["opened_on"])
                                       for r, row in zip(reports, case_rows) for i in r.disorder_ids])
     insert_visits(session, [r for r in reports if r.visit is not None])
-    records = []
-    for report, dwelling in zip(reports, dwellings):
-        prints = {key: fingerprint(value) for key, value in tracked_values(report, dwelling).items()}
-        if report.visit is not None:
-            prints["visit"] = fingerprint(report.visit.when)
-        records.append({"case_id": report.case_id, "platform_updated_at": report.updated_at, "imported_at": stamp,
-                        "unmatched_disorders": "\n".join(report.unmatched_disorders),
-                        "last_visit": report.visit_text, "fingerprints": json.dumps(prints), **report.platform})
-    insert_rows(session, m.ExternalRecord, records)
+    insert_rows(session, m.ExternalRecord, [_external_record(r, d, stamp) for r, d in zip(reports, dwellings)])
     insert_rows(session, m.JournalEntry, [{"case_id": r.case_id, "kind": "note", "text": "\n".join(r.note),
                                        "author_id": actor.user_id, "occurred_at": stamp} for r in reports])
     refresh(session, case_ids)
     return [(row_id, row["reference"]) for row_id, row in zip(case_ids, case_rows)]
+
+
+def _external_record(report: Report, dwelling: dict, stamp) -> dict:
+    """The platform's words on the case, and the fingerprints of what this import wrote."""
+    prints = {key: fingerprint(value) for key, value in tracked_values(report, dwelling).items()}
+    if report.visit is not None:
+        prints["visit"] = fingerprint(report.visit.when)
+    return {"case_id": report.case_id, "platform_updated_at": report.updated_at, "imported_at": stamp,
+            "unmatched_disorders": "\n".join(report.unmatched_disorders), "last_visit": report.visit_text,
+            "fingerprints": json.dumps(prints), **report.platform}
 
 
 def insert_rows(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
