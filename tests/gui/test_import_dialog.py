@@ -44,3 +44,17 @@ def test_check_shows_the_summary_then_import_lists_the_new_cases(qtbot, db, tmp_
     window.open_case = opened.append  # the case file itself is tested elsewhere; here: which case is asked for
     dialog.open_case(1)
     assert opened == [dialog.result.new_case_ids[1]]
+
+
+def test_an_agent_is_told_the_import_is_for_managers(qtbot, db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.actor import Actor
+    from gui.import_dialog import open_import_dialog
+
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]) or QMessageBox.Ok)
+    window = MainWindow(db, Actor(user_id=None, login="agent", role="agent", full_name="Agent Fictif"))
+    qtbot.addWidget(window)
+    assert open_import_dialog(window) is None
+    assert told == ["L'import de dossiers est réservé aux responsables et aux administrateurs."]
