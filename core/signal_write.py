@@ -22,7 +22,8 @@ from db.search import fold, reindex_cases
 
 
 def fingerprint(value) -> str:
-    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
+    """Short, stable across runs (unlike hash()), and not the value itself (no personal data kept)."""
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=8).hexdigest()
 
 
 class References:

@@ -11,6 +11,7 @@ for the dry run and the import (issue 15); the other two are printed for informa
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -86,18 +87,21 @@ def main() -> int:
     for label, path, kwargs in (("vérification (--dry-run)", source, {"dry_run": True}), ("import", source, {}),
                                 ("ré-import du même fichier", source, {}),
                                 ("mise à jour (export plus récent)", later, {})):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = import_cases(database, SYSTEM, path, **kwargs)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert not report.errors, report.errors[:3]
-        figures.append((label, elapsed, f"{report.new} nouveaux, {report.imported} créés, "
+        figures.append((label, elapsed, cpu, f"{report.new} nouveaux, {report.imported} créés, "
                                         f"{report.updated} mis à jour, {report.unchanged} inchangés"))
     database.dispose()
-    print(f"{'Opération':34} {'durée':>8} {'cible':>7}  résultat")
-    for label, elapsed, detail in figures:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Charge de la machine (moyenne 1 min) : {load:.1f} pour {os.cpu_count()} cœur(s) ; le temps CPU du "
+          "processus est le chiffre à comparer quand la machine est partagée.")
+    print(f"{'Opération':34} {'durée':>8} {'CPU':>8} {'cible':>7}  résultat")
+    for label, elapsed, cpu, detail in figures:
         verdict = "ok" if elapsed <= TARGET_S else "au-delà de la cible"
-        print(f"{label:34} {elapsed:7.1f} s {TARGET_S:5.0f} s  {verdict} ({detail})")
-    return 0 if all(elapsed <= TARGET_S for _, elapsed, _ in figures[:2]) else 1
+        print(f"{label:34} {elapsed:7.1f} s {cpu:6.1f} s {TARGET_S:5.0f} s  {verdict} ({detail})")
+    return 0 if all(elapsed <= TARGET_S for _, elapsed, _, _ in figures[:2]) else 1
 
 
 if __name__ == "__main__":
