@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core import signal_logement as sl
@@ -19,6 +19,7 @@ from core.signal_rows import Report
 from db import models as m
 from db.base import now
 from db.search import fold, reindex_cases
+from db.sequences import take_reference_number
 
 
 def fingerprint(value) -> str:
@@ -27,7 +28,11 @@ def fingerprint(value) -> str:
 
 
 class References:
-    """Our human references (2026-00042), numbered per year without a query per case."""
+    """Our human references (2026-00042): the year's counter taken once (db.sequences), then numbered here.
+
+    The counter row stays locked by this transaction on PostgreSQL, so other seats creating a case wait for
+    the import instead of taking the same numbers; `close` leaves it at the last number given out.
+    """
 
     def __init__(self, session: Session):
         self.session = session
@@ -37,9 +42,15 @@ class References:
         if year not in self.last:
             last = self.session.scalar(select(func.max(m.Case.reference))
                                        .where(m.Case.reference >= f"{year}-", m.Case.reference < f"{year}-a"))
-            self.last[year] = int(last[5:]) if last else 0
+            used = int(last[5:]) if last and last[5:].isdigit() else 0
+            self.last[year] = take_reference_number(self.session, year, at_least=used) - 1
         self.last[year] += 1
         return f"{year}-{self.last[year]:05d}"
+
+    def close(self) -> None:
+        table = m.ReferenceCounter.__table__
+        for year, last in self.last.items():
+            self.session.execute(update(table).where(table.c.year == year).values(last_number=last))
 
 
 class Landlords:
@@ -98,6 +109,7 @@ def create_cases(session: Session, actor: Actor, reports: list[Report],
                                    "household_id": household_id, "dwelling_id": dwelling_id,
                                    "last_activity_at": stamp, "external_source": sl.SOURCE,
                                    "external_reference": report.reference})
+    references.close()
     case_ids = insert_rows(session, m.Case, case_rows, returning=True)
     for report, case_id in zip(reports, case_ids):
         report.case_id = case_id

@@ -264,3 +264,16 @@ def test_import_and_update_on_postgresql(postgres_url, tmp_path):
             assert case_ids(session, CaseQuery(text="2024-1003"))
     finally:
         database.dispose()
+
+
+def test_a_case_created_after_an_import_takes_the_next_reference(db, tmp_path):
+    from core.services.cases import create_case
+
+    result = import_cases(db, SYSTEM, write_export(tmp_path / "a.csv", [report("2024-1101"), report("2024-1102")]))
+    assert result.references == ["2024-00001", "2024-00002"]
+    with db.session() as session:
+        roubaix = session.scalar(select(m.Commune.id).where(m.Commune.name == "Roubaix"))
+    changes = create_case(db, SYSTEM, household={"last_name": "Suivant"}, source="habitant",
+                          dwelling={"street": "rue des Essais", "postcode": "59100", "commune_id": roubaix,
+                                    "tenure": "heberge"}, opened_on=date(2024, 6, 1))
+    assert changes.fields == ["2024-00003"]

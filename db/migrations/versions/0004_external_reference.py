@@ -1,14 +1,14 @@
 """Cases imported from the national platform « Signal Logement »: external reference and the platform's words.
 
-Revision ID: 0003_external_reference
-Revises: 0002
+Revision ID: 0004_external_reference
+Revises: 0003_reference_counters
 Create Date: 2026-11-29 20:35:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_external_reference"
-down_revision = "0002"
+revision = "0004_external_reference"
+down_revision = "0003_reference_counters"
 branch_labels = None
 depends_on = None
 
