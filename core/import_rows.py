@@ -178,6 +178,9 @@ def parse_row(session: Session, lookups: Lookups, line: int, values: dict, raw: 
                 continue
             if raw_value is not None or key in BOOLEAN_KEYS:
                 collector.check(key, lambda k=key, x=raw_value: HOUSEHOLD_FIELDS[k](x if x is not None else ""))
+    if "last_name" not in collector.values and not any(e.field == "last_name" for e in collector.errors):
+        # An empty cell: the household's name is required, as in the form.
+        collector.check("last_name", lambda: HOUSEHOLD_FIELDS["last_name"](None))
     result.household = {k: val for k, val in collector.values.items()}
     result.household.setdefault("adults", 1)
     result.household.setdefault("children", 0)

@@ -277,3 +277,12 @@ def test_a_case_created_after_an_import_takes_the_next_reference(db, tmp_path):
                           dwelling={"street": "rue des Essais", "postcode": "59100", "commune_id": roubaix,
                                     "tenure": "heberge"}, opened_on=date(2024, 6, 1))
     assert changes.fields == ["2024-00003"]
+
+
+def test_a_report_without_occupant_name_or_known_commune_is_refused_by_column(db, tmp_path):
+    row = report("2024-1201", **{"Nom occupant": "Non renseigné", "Commune": "Paris", "Code INSEE": "75056"})
+    result = import_cases(db, SYSTEM, write_export(tmp_path / "sans-nom.csv", [row]))
+    assert result.imported == 0 and count_cases(db) == 0
+    assert {str(e) for e in result.errors} == {
+        "Ligne 2, colonne « Nom occupant » : Nom du ménage : ce champ est obligatoire.",
+        "Ligne 2, colonne « Commune » : Commune « Paris » inconnue."}
