@@ -241,7 +241,7 @@ def test_the_fiche_shows_the_platform_reference_and_its_words(db, tmp_path):
                                 "Commentaire de clôture": "Déjà suivi sous une autre référence <b>&</b>"})
     result = import_cases(db, SYSTEM, write_export(tmp_path / "fiche.csv", [row]))
     target = tmp_path / "fiche.pdf"
-    build_fiche(db, SYSTEM, result.references[0], target)
+    build_fiche(db, SYSTEM, result.new_case_ids[0], target)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(target).pages).split())
     assert "Réf. plateforme" in text and "2024-999" in text
     assert "Plateforme Signal Logement" in text and "Doublon — Déjà suivi sous une autre référence <b>&</b>" in text
