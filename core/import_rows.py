@@ -157,6 +157,9 @@ def _vocabulary(labels: dict[str, str]) -> dict[str, str]:
     return {fold(text): code for code, text in labels.items()} | {code: code for code in labels}
 
 
+_TENURE_CODES, _PRIORITY_CODES, _STATUS_CODES = (_vocabulary(v) for v in (TENURES, PRIORITIES, CASE_STATUSES))
+
+
 def parse_row(session: Session, lookups: Lookups, line: int, values: dict, raw: list) -> RowResult:
     result = RowResult(line, list(raw))
 
@@ -175,6 +178,9 @@ def parse_row(session: Session, lookups: Lookups, line: int, values: dict, raw: 
                 continue
             if raw_value is not None or key in BOOLEAN_KEYS:
                 collector.check(key, lambda k=key, x=raw_value: HOUSEHOLD_FIELDS[k](x if x is not None else ""))
+    if "last_name" not in collector.values and not any(e.field == "last_name" for e in collector.errors):
+        # An empty cell: the household's name is required, as in the form.
+        collector.check("last_name", lambda: HOUSEHOLD_FIELDS["last_name"](None))
     result.household = {k: val for k, val in collector.values.items()}
     result.household.setdefault("adults", 1)
     result.household.setdefault("children", 0)
@@ -199,7 +205,7 @@ def _dwelling(session, lookups: Lookups, values: dict, result: RowResult, collec
         if key == "dpe_date":
             value = attempt(key, lambda: to_date(values["dpe_date"]))
         elif key == "tenure":
-            value = attempt(key, lambda: _lookup(_vocabulary(TENURES), values["tenure"], "Statut d'occupation",
+            value = attempt(key, lambda: _lookup(_TENURE_CODES, values["tenure"], "Statut d'occupation",
                                                  required=True, feminine=False))
         else:
             value = _text(values[key]) or None
@@ -256,7 +262,7 @@ def _case(lookups: Lookups, values: dict, result: RowResult, collector: v.Collec
         else:
             case["reference"] = reference
     source = attempt("source", lambda: _lookup(lookups.sources, values.get("source"), "Origine")) or "autre"
-    priority = attempt("priority", lambda: _lookup(_vocabulary(PRIORITIES), values.get("priority"),
+    priority = attempt("priority", lambda: _lookup(_PRIORITY_CODES, values.get("priority"),
                                                    "Priorité")) or "normale"
     opened = attempt("opened_on", lambda: to_date(values.get("opened_on"))) or now().date()
     agent_id = attempt("agent", lambda: _lookup(lookups.users, values.get("agent"), "Agent", feminine=False))
@@ -265,7 +271,7 @@ def _case(lookups: Lookups, values: dict, result: RowResult, collector: v.Collec
         collector.check(key, lambda k=key, x=value: CASE_FIELDS[k](x))
         if key in collector.values:
             case[key] = collector.values[key]
-    status = attempt("status", lambda: _lookup(_vocabulary(CASE_STATUSES), values.get("status"), "Statut",
+    status = attempt("status", lambda: _lookup(_STATUS_CODES, values.get("status"), "Statut",
                                                feminine=False)) or "nouveau"
     closed = attempt("closed_on", lambda: to_date(values.get("closed_on")))
     reason = attempt("closure_reason", lambda: _lookup(lookups.closures, values.get("closure_reason"),

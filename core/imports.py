@@ -8,6 +8,7 @@ with the reason. Likely duplicates of existing cases are reported.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -24,6 +25,7 @@ from core.audit import record_event
 from core.errors import ValidationError
 from core.exports import BY_HEADER, DANGEROUS_START
 from core.import_rows import Lookups, RowResult, parse_row
+from core.signal_logement import recognise
 from db import models as m
 from db.base import now
 from db.engine import Database
@@ -33,6 +35,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_ROWS = 200_000
 REQUIRED = ("last_name", "street", "postcode", "commune", "tenure")
+# Excel's « Texte Unicode » is a tab-separated UTF-16 .txt file.
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 
 
 @dataclass
@@ -57,6 +61,38 @@ class ImportReport:
     rejected_path: Path | None = None
     dry_run: bool = False
     references: list[str] = field(default_factory=list)
+    format: str = "tableur"
+    recognised: str = ""
+    ignored_columns: list[str] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notices: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    new_case_ids: list[int] = field(default_factory=list)
+    # The new cases, for the list shown after an import: {"_id", "reference", "external", "household", "address"}.
+    created: list[dict] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        """What the import found (or did), in French, one line per point; errors and warnings apart."""
+        lines = [self.recognised[:1].upper() + self.recognised[1:] + "."] if self.recognised else []
+        if self.ignored_columns:
+            shown = ", ".join(f"« {c} »" for c in self.ignored_columns[:8])
+            more = f" et {len(self.ignored_columns) - 8} autres" if len(self.ignored_columns) > 8 else ""
+            lines.append(f"{len(self.ignored_columns)} colonne(s) sans équivalent ici, ignorée(s) : {shown}{more}.")
+        if not self.rows:
+            return lines
+        future = self.dry_run or (self.rejected and not self.imported and not self.updated)
+        verb = ("à créer", "à mettre à jour") if future else ("créé(s)", "mis à jour")
+        lines.append(f"{self.new} nouveau(x) dossier(s) {verb[0]}." if future
+                     else f"{self.imported} nouveau(x) dossier(s) {verb[0]}.")
+        if self.updated or self.unchanged:
+            lines.append(f"{self.updated + self.unchanged} signalement(s) déjà connu(s) : {self.updated} {verb[1]} "
+                         f"(données plus récentes sur la plateforme), {self.unchanged} inchangé(s), ignoré(s).")
+        if self.rejected:
+            lines.append(f"{self.rejected} ligne(s) invalide(s) sur {self.rows} (détail ci-dessous).")
+        lines += self.notices
+        return lines
 
 
 def read_table(path: Path) -> tuple[list[str], list[list]]:
@@ -68,7 +104,7 @@ def read_table(path: Path) -> tuple[list[str], list[list]]:
         raise ValidationError(f"Fichier trop volumineux ({size // (1024 * 1024)} Mo ; au plus "
                               f"{MAX_FILE_BYTES // (1024 * 1024)} Mo).", field="fichier")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in TEXT_SUFFIXES:
         rows = _read_csv(path)
     elif suffix == ".xlsx":
         rows = _read_xlsx(path)
@@ -76,7 +112,10 @@ def read_table(path: Path) -> tuple[list[str], list[list]]:
         raise ValidationError(f"Format non reconnu « {suffix or path.name} » : fichier .csv ou .xlsx attendu.",
                               field="fichier")
     if not rows:
-        raise ValidationError("Le fichier est vide.", field="fichier")
+        raise ValidationError(f"« {path.name} » est vide.", field="fichier")
+    if len(rows) == 1:
+        raise ValidationError(f"« {path.name} » : aucune ligne à importer (le fichier ne contient que la ligne "
+                              "d'en-tête).", field="fichier")
     if len(rows) - 1 > MAX_ROWS:
         raise ValidationError(f"Trop de lignes ({len(rows) - 1} ; au plus {MAX_ROWS}).", field="fichier")
     header = ["" if h is None else str(h).strip() for h in rows[0]]
@@ -84,19 +123,34 @@ def read_table(path: Path) -> tuple[list[str], list[list]]:
 
 
 def _read_csv(path: Path) -> list[list]:
-    raw = path.read_bytes()
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = raw.decode("cp1252", errors="replace")  # older Excel "CSV (séparateur : point-virgule)"
+    content = _decode(path.read_bytes())
     if "\x00" in content:
-        raise ValidationError("Fichier CSV illisible (contenu binaire).", field="fichier")
-    first = content.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
+        raise ValidationError(f"« {path.name} » : fichier CSV illisible (contenu binaire).", field="fichier")
+    first = content.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(";,\t", key=first.count) if any(c in first for c in ";,\t") else ";"
+    reader = csv.reader(io.StringIO(content.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     try:
-        return [row for row in csv.reader(io.StringIO(content, newline=""), delimiter=delimiter) if any(row)]
+        return [row for row in reader if any(row)]
     except csv.Error as error:
-        raise ValidationError(f"Fichier CSV mal formé : {error}.", field="fichier") from None
+        if "field larger than field limit" in str(error):
+            raise ValidationError(
+                f"« {path.name} », ligne {reader.line_num} : une cellule dépasse {csv.field_size_limit() // 1024} Ko ; "
+                "un guillemet n'est sans doute pas refermé.", field="fichier") from None
+        raise ValidationError(f"« {path.name} » : fichier CSV mal formé vers la ligne {reader.line_num} "
+                              "(guillemets ou fin de ligne inattendus).", field="fichier") from None
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (Excel « Texte Unicode »), else Windows-1252 (older Excel CSV)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _read_xlsx(path: Path) -> list[list]:
@@ -123,9 +177,11 @@ def _read_xlsx(path: Path) -> list[list]:
             workbook.close()
     except ValidationError:
         raise
-    except Exception as error:  # zipfile, XML (defusedxml refusals included), openpyxl: all mean "unreadable"
-        raise ValidationError(f"Fichier XLSX illisible ou mal formé ({type(error).__name__}).",
-                              field="fichier") from None
+    except zipfile.BadZipFile:
+        raise ValidationError(f"« {path.name} » : classeur XLSX illisible ou mal formé (ce n'est pas une archive "
+                              "Excel valide ; enregistrez-le de nouveau depuis le tableur).", field="fichier") from None
+    except Exception:  # XML (defusedxml refusals included), openpyxl: all mean "unreadable"
+        raise ValidationError(f"« {path.name} » : classeur XLSX illisible ou mal formé.", field="fichier") from None
 
 
 def _refuse_dtd(archive: zipfile.ZipFile) -> None:
@@ -175,6 +231,11 @@ def import_cases(database: Database, actor: Actor, path: str | os.PathLike, dry_
     with database.session() as session:
         authorize(session, actor, "import")
     header, rows = read_table(path)
+    recognition = recognise(header, set(BY_HEADER))
+    if recognition is not None:
+        from core.signal_import import import_platform_rows
+
+        return import_platform_rows(database, actor, path, header, rows, recognition, report, dry_run, skip_invalid)
     mapping, header_errors = map_header(header)
     if any(e.message.startswith("colonne obligatoire") for e in header_errors):
         report.errors = header_errors
@@ -185,6 +246,7 @@ def import_cases(database: Database, actor: Actor, path: str | os.PathLike, dry_
         results = _validate(session, mapping, rows, report)
         valid = [r for r in results if not r.errors]
         report.rejected = len(results) - len(valid)
+        report.new = len(valid)
         if dry_run or (report.rejected and not skip_invalid):
             session.rollback()
             return report
@@ -193,7 +255,9 @@ def import_cases(database: Database, actor: Actor, path: str | os.PathLike, dry_
             "fichier": path.name, "lignes": report.rows, "importees": report.imported, "rejetees": report.rejected,
             "doublons_probables": len(report.duplicates)})
     if report.rejected:
-        report.rejected_path = _write_rejects(path, header, [r for r in results if r.errors])
+        report.rejected_path = write_rejects(path, header, [
+            (r.line, " ; ".join(f"{_header(key)} : {message}" for key, message in r.errors), r.raw)
+            for r in results if r.errors])
     return report
 
 
@@ -254,9 +318,18 @@ def _write(session: Session, actor: Actor, rows: list[RowResult], report: Import
                                    author_id=actor.user_id, occurred_at=stamp))
         ids.append(case.id)
         report.references.append(reference)
+        report.created.append(created_row(case.id, reference, "", row.household, row.dwelling))
     session.flush()
     reindex_cases(session, ids)
+    report.new_case_ids = ids
     return len(ids)
+
+
+def created_row(case_id: int, reference: str, external: str, household: dict, dwelling: dict) -> dict:
+    name = f"{str(household.get('last_name', '')).upper()} {household.get('first_name', '')}".strip()
+    address = " ".join(str(dwelling.get(k) or "") for k in ("street_number", "street", "postcode")).split()
+    return {"_id": case_id, "reference": reference, "external": external, "household": name,
+            "address": " ".join(address)}
 
 
 def _next_reference(session: Session, year: int) -> str:
@@ -265,14 +338,14 @@ def _next_reference(session: Session, year: int) -> str:
     return next_reference(session, year)
 
 
-def _write_rejects(path: Path, header: list[str], rejected: list[RowResult]) -> Path:
+def write_rejects(path: Path, header: list[str], rejected: list[tuple[int, str, list]]) -> Path:
+    """FICHIER.rejets.csv: line, reasons, then the rejected row as it was, ready to fix and import again."""
     target = path.with_name(f"{path.stem}.rejets.csv")
     with open(target, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow(["Ligne", "Motif du rejet"] + header)
-        for row in rejected:
-            reasons = " ; ".join(f"{_header(key)} : {message}" for key, message in row.errors)
-            writer.writerow([row.line, reasons] + ["" if c is None else _cell(c) for c in row.raw])
+        for line, reasons, raw in rejected:
+            writer.writerow([line, reasons] + ["" if c is None else _cell(c) for c in raw])
     return target
 
 

@@ -81,6 +81,8 @@ def _erase_texts(session: Session, ids: list[int]) -> None:
     session.execute(update(m.CaseDisorder).where(in_cases(m.CaseDisorder)).values(comment=""))
     session.execute(update(m.JournalEntry).where(in_cases(m.JournalEntry)).values(text=ERASED))
     session.execute(update(m.Task).where(in_cases(m.Task)).values(title=ERASED))
+    session.execute(update(m.ExternalRecord).where(in_cases(m.ExternalRecord)).values(
+        platform_closure_comment="", last_visit=""))
     session.execute(delete(m.Attachment).where(in_cases(m.Attachment)))
     session.execute(update(m.Referral).where(in_cases(m.Referral)).values(subject=ERASED, answer=""))
     session.execute(update(m.CommissionItem).where(in_cases(m.CommissionItem)).values(presentation="", decision=""))

@@ -64,6 +64,8 @@ def collect(session: Session, household_id: int) -> tuple[dict, list[tuple[str, 
                  "types": [k.label for k in case.kinds], "objectifs": [f"{o.code} {o.label}" for o in case.objectives]}
         for key, model, _title in _CASE_CHILDREN:
             entry[key] = [row_dict(r) for r in session.scalars(select(model).where(model.case_id == case.id).order_by(model.id))]
+        entry["plateforme_signal_logement"] = [row_dict(r) for r in session.scalars(
+            select(m.ExternalRecord).where(m.ExternalRecord.case_id == case.id))]
         relocation_ids = [r["id"] for r in entry["relogement"]]
         entry["propositions"] = [row_dict(r) for r in session.scalars(
             select(m.Proposal).where(m.Proposal.relocation_id.in_(relocation_ids)).order_by(m.Proposal.id))]

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&Fichier")
         self._action(self.file_menu, "&Nouveau dossier…", "Ctrl+N", self.new_case)
+        self._action(self.file_menu, "I&mporter…", None, self.import_file)
         self._action(self.file_menu, "&Enregistrer", "Ctrl+S", self.save_current)
         self._action(self.file_menu, "&Imprimer…", "Ctrl+P", self.print_current)
         self.file_menu.addSeparator()
@@ -355,6 +356,11 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.created_case_id is not None:
             self.apply_changes(Changes("case", dialog.created_case_id, {dialog.created_case_id}, created=True))
             self.open_case(dialog.created_case_id)
+
+    def import_file(self) -> None:
+        from gui.import_dialog import open_import_dialog
+
+        open_import_dialog(self)
 
     def save_current(self) -> None:
         page = self.current_page()

@@ -1,4 +1,5 @@
-"""`main.py import FICHIER [--dry-run] [--skip-invalid]`: cases from a CSV or XLSX with the export's columns."""
+"""`main.py import FICHIER [--dry-run] [--skip-invalid]`: cases from a CSV or XLSX with the export's columns,
+or from the national platform's « Signal Logement » export (recognised by its headers)."""
 from __future__ import annotations
 
 import sys
@@ -12,8 +13,9 @@ MAX_LISTED = 200
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("import", help="importer des dossiers depuis un CSV ou un XLSX (colonnes de l'export)")
-    parser.add_argument("fichier", metavar="FICHIER", help="fichier .csv ou .xlsx")
+    parser = subparsers.add_parser("import", help="importer des dossiers depuis un CSV ou un XLSX (colonnes de "
+                                   "l'export, ou export Signal Logement)")
+    parser.add_argument("fichier", metavar="FICHIER", help="fichier .csv, .txt (Texte Unicode) ou .xlsx")
     parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien enregistrer")
     parser.add_argument("--skip-invalid", action="store_true",
                         help="importer les lignes valides et écrire les rejets dans FICHIER.rejets.csv")
@@ -27,11 +29,15 @@ def run(args, open_db) -> int:
     except DomainError as error:
         print(f"Erreur : {error.message}", file=sys.stderr)
         return 1
+    platform = report.format != "tableur"
+    if platform:
+        for line in report.summary():
+            print(line)
     for error in report.errors[:MAX_LISTED]:
         print(error, file=sys.stderr)
     if len(report.errors) > MAX_LISTED:
         print(f"… et {len(report.errors) - MAX_LISTED} autres erreurs.", file=sys.stderr)
-    for line in report.duplicates[:MAX_LISTED]:
+    for line in report.duplicates[:MAX_LISTED] + report.kept[:MAX_LISTED]:
         print(f"Attention — {line}")
     if report.created_landlords:
         names = sorted(set(report.created_landlords))
@@ -49,7 +55,8 @@ def run(args, open_db) -> int:
               "(corrigez le fichier, ou relancez avec --skip-invalid pour importer les lignes valides).",
               file=sys.stderr)
         return 1
-    print(f"{report.imported} dossier(s) importé(s) sur {report.rows} ligne(s).")
+    if not platform:
+        print(f"{report.imported} dossier(s) importé(s) sur {report.rows} ligne(s).")
     if report.rejected_path:
         print(f"{report.rejected} ligne(s) rejetée(s), avec le motif, dans {report.rejected_path}")
     return 0

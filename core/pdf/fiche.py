@@ -48,10 +48,11 @@ def fiche_story(session: Session, case: m.Case) -> list:
             ("Type(s)", ", ".join(k.label for k in case.kinds)), ("Source", _source_label(session, case.source)),
             ("Objectifs", ", ".join(f"{o.code} {o.label}" for o in case.objectives)),
             ("Dernière activité", fr_datetime(case.last_activity_at)),
-        ]),
+        ] + ([("Réf. plateforme", case.external_reference)] if case.external_reference else [])),
     ]
     if case.summary:
         story += [spacer(2), para(case.summary)]
+    story += platform_section(session, case)
     story += household_section(case.household)
     story += dwelling_section(case)
     story += disorders_section(case)
@@ -61,6 +62,20 @@ def fiche_story(session: Session, case: m.Case) -> list:
     story += journal_section(session, case, shareable_only=False)
     story += tasks_section(session, case)
     return story
+
+
+def platform_section(session: Session, case: m.Case) -> list:
+    """What the national platform said about an imported report, in its own words."""
+    record = session.get(m.ExternalRecord, case.id) if case.external_reference else None
+    if record is None:
+        return []
+    closure = " — ".join(filter(None, (record.platform_closure_reason, record.platform_closure_comment)))
+    return [para("Plateforme Signal Logement", "h2"), fields([
+        ("Référence", case.external_reference), ("Statut", record.platform_status),
+        ("Mise à jour", fr_date(record.platform_updated_at)), ("Clôture", closure),
+        ("Autres désordres", record.unmatched_disorders.replace("\n", " ; ")),
+        ("Dernière visite", record.last_visit),
+    ])]
 
 
 def _source_label(session: Session, code: str) -> str:

@@ -24,6 +24,8 @@ class Case(Travelling, Base):
         ),
         CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
         Index("ix_cases_status_activity", "status", "last_activity_at"),
+        # A report imported from another system is found again by its reference there (re-import updates it).
+        UniqueConstraint("external_source", "external_reference", name="uq_cases_external_reference"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -39,6 +41,8 @@ class Case(Travelling, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
     criticality: Mapped[int] = mapped_column(default=0, server_default="0")
+    external_source: Mapped[str | None] = mapped_column(String(40))
+    external_reference: Mapped[str | None] = mapped_column(String(40))
 
     household: Mapped[Household] = relationship()
     dwelling: Mapped[Dwelling] = relationship()
