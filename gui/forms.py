@@ -5,6 +5,8 @@ it names (or at the top of the form), a PermissionDenied at the top.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QTime
@@ -26,8 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import DomainError, ValidationError
+from gui.palette import style
 
-ERROR_STYLE = "color: #b3261e;"
+ERROR_STYLE = style("danger")
+# Alt+letter of the main window's menus (Fichier, Édition, Affichage, Dossier, Outils, Aide, Sorties,
+# Administration): a form caption taking one of them would make that shortcut ambiguous.
+RESERVED_MNEMONICS = frozenset("fdasoi")
 
 
 def error_label() -> QLabel:
@@ -43,6 +49,41 @@ def show_error(label: QLabel, message: str) -> None:
     label.setVisible(True)
 
 
+def spoken_caption(caption: str) -> str:
+    """What a screen reader says for a field: the caption without « & », « * » and the final colon."""
+    return caption.replace("&&", "\0").replace("&", "").replace("\0", "&").replace("*", "").strip().rstrip(" :").strip()
+
+
+def with_mnemonic(caption: str, taken: set[str]) -> str:
+    """The caption with « & » before its first letter not yet taken (a-z, accents folded), `taken` updated.
+
+    A caption that already has its own « & » keeps it; one with no free letter gets none.
+    """
+    if re.search(r"&[^&]", caption.replace("&&", "")):
+        own = re.search(r"&([^&])", caption)
+        taken.add(fold_letter(own.group(1)))
+        return caption
+    for position, char in enumerate(caption):
+        letter = fold_letter(char)
+        if letter.isascii() and letter.isalpha() and letter not in taken:
+            taken.add(letter)
+            return caption[:position] + "&" + caption[position:]
+    return caption
+
+
+def fold_letter(char: str) -> str:
+    return unicodedata.normalize("NFD", char)[0].lower()
+
+
+def describe_error(widget: QWidget, message: str) -> None:
+    """An error shown under a field is also said by a screen reader when the field gets focus."""
+    base = widget.property("base_description") or ""
+    if widget.property("base_description") is None:
+        widget.setProperty("base_description", widget.accessibleDescription())
+        base = widget.accessibleDescription()
+    widget.setAccessibleDescription(f"Erreur : {message}" + (f" — {base}" if base else "") if message else base)
+
+
 class Form(QWidget):
     """Fields by name; `value(name)`, `show_error(error)`, `clear_errors()`."""
 
@@ -50,15 +91,25 @@ class Form(QWidget):
         super().__init__(parent)
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
+        self.mnemonics: set[str] = set(RESERVED_MNEMONICS)
         self.top_error = error_label()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.top_error)
         self.layout_ = QFormLayout()
+        # Long captions go above their field rather than widening the window (zoom, narrow screens).
+        self.layout_.setRowWrapPolicy(QFormLayout.WrapLongRows)
         outer.addLayout(self.layout_)
 
     def add(self, name: str, caption: str, widget: QWidget, aliases: tuple[str, ...] = ()) -> QWidget:
+        """A row « caption : field »; the caption's buddy is the field itself (Alt+letter goes to it, and
+        a screen reader names the field by its caption)."""
         self.fields[name] = widget
+        if not widget.accessibleName():
+            widget.setAccessibleName(spoken_caption(caption or getattr(widget, "text", lambda: "")()))
+        if caption and "*" in caption and not widget.accessibleDescription():
+            widget.setAccessibleDescription("obligatoire")
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -69,7 +120,13 @@ class Form(QWidget):
         self.errors[name] = error
         for alias in aliases:
             self.errors[alias] = error
-        self.layout_.addRow(caption, holder)
+        if caption:
+            label = QLabel(with_mnemonic(caption, self.mnemonics))
+            label.setBuddy(widget)
+            self.captions[name] = label
+            self.layout_.addRow(label, holder)
+        else:
+            self.layout_.addRow(holder)
         return widget
 
     def add_text(self, name, caption, text="", placeholder="", aliases=()) -> QLineEdit:
@@ -95,7 +152,7 @@ class Form(QWidget):
         return self.add(name, caption, combo, aliases)
 
     def add_check(self, name, caption, checked=False, aliases=()) -> QCheckBox:
-        box = QCheckBox(caption)
+        box = QCheckBox(with_mnemonic(caption, self.mnemonics))
         box.setChecked(bool(checked))
         return self.add(name, "", box, aliases)
 
@@ -202,6 +259,9 @@ class Form(QWidget):
         for label in [self.top_error, *self.errors.values()]:
             label.clear()
             label.setVisible(False)
+        for widget in self.fields.values():
+            if widget.property("base_description") is not None:
+                describe_error(widget, "")
 
     def show_error(self, error: DomainError) -> None:
         self.clear_errors()
@@ -211,7 +271,11 @@ class Form(QWidget):
             label = self.errors.get(item.field or "", self.top_error)
             label.setText(item.message)
             label.setVisible(True)
-            widget = self.fields.get(item.field or "")
+            widget = self.fields.get(item.field or "") or next(
+                (self.fields[name] for name, shown in self.errors.items() if shown is label and name in self.fields),
+                None)
+            if widget is not None:
+                describe_error(widget, item.message)
             if widget is not None and not focused:
                 widget.setFocus()
                 focused = True

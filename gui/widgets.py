@@ -3,8 +3,35 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.palette import style
+
+# Pixel widths in the code were chosen for the 9-point default font, 14 px high: they grow with the font.
+DESIGN_FONT_HEIGHT = 14
+
+
+def relative_font(widget: QWidget, scale: float, bold: bool = False) -> None:
+    """The application's font times `scale`: titles grow with the user's text size instead of fixed points."""
+    font = QApplication.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def scaled(widget: QWidget, pixels: int) -> int:
+    """A width designed at the default font, grown in proportion to the widget's font."""
+    return round(pixels * max(1.0, widget.fontMetrics().height() / DESIGN_FONT_HEIGHT))
 
 
 class EmptyState(QLabel):
@@ -14,8 +41,9 @@ class EmptyState(QLabel):
         super().__init__(text, parent)
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #5f6368; padding: 24px; font-size: 11pt;")
-        self.setMinimumWidth(240)  # wraps instead of widening the window
+        self.setStyleSheet(style("muted") + " padding: 24px;")
+        relative_font(self, 1.2)
+        self.setMinimumWidth(scaled(self, 200))  # wraps instead of widening the window
 
 
 def compact(combo, characters: int = 12):
@@ -29,19 +57,140 @@ def compact(combo, characters: int = 12):
 
 def title_label(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-size: 14pt; font-weight: 600; padding: 4px 0;")
+    label.setStyleSheet("padding: 4px 0;")
+    relative_font(label, 1.55, bold=True)
+    label.setAccessibleName(text)
+    label.setWordWrap(True)
     return label
 
 
+class ToolRow(QLayout):
+    """A row of tools that wraps onto more lines when the window is narrow (zoom, small screens).
+
+    `addWidget(QLabel("Agent :"))` then `addWidget(field)` ties the caption to the field: the label becomes the
+    field's buddy and gives it its accessible name. `addStretch()` pushes what follows to the right.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list = []
+        self._caption: QLabel | None = None
+
+    def addWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt API
+        if self._caption is not None and widget.focusPolicy() != Qt.NoFocus and not widget.accessibleName():
+            from gui.forms import spoken_caption
+
+            self._caption.setBuddy(widget)
+            widget.setAccessibleName(spoken_caption(self._caption.text()))
+        self._caption = widget if type(widget) is QLabel and widget.text().rstrip().endswith(":") else None
+        super().addWidget(widget)
+
+    def addStretch(self, _stretch: int = 0) -> None:  # noqa: N802 - Qt API
+        self.items.append(None)  # a break: what follows goes right
+
+    def addItem(self, item) -> None:  # noqa: N802 - Qt API
+        self.items.append(item)
+
+    def count(self) -> int:
+        return len([item for item in self.items if item is not None])
+
+    def itemAt(self, index: int):  # noqa: N802 - Qt API
+        real = [item for item in self.items if item is not None]
+        return real[index] if 0 <= index < len(real) else None
+
+    def takeAt(self, index: int):  # noqa: N802 - Qt API
+        real = [item for item in self.items if item is not None]
+        if not 0 <= index < len(real):
+            return None
+        self.items.remove(real[index])
+        return real[index]
+
+    def expandingDirections(self):  # noqa: N802 - Qt API
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return self._place(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect) -> None:  # noqa: N802 - Qt API
+        super().setGeometry(rect)
+        self._place(rect, move=True)
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        return self.minimumSize()
+
+    def minimumSize(self):  # noqa: N802 - Qt API
+        size = QSize()
+        for item in self.items:
+            if item is not None:
+                size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _place(self, rect, move: bool) -> int:
+        """Lay the items out in lines within rect's width; returns the height used."""
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        spacing = max(self.spacing(), 6)
+        lines, line, width = [], [], 0
+        for item in self.items:
+            if item is None:
+                line.append(None)
+                continue
+            hint = item.sizeHint()
+            if line and [i for i in line if i is not None] and width + hint.width() > area.width():
+                lines.append(line)
+                line, width = [], 0
+            line.append(item)
+            width += hint.width() + spacing
+        lines.append(line)
+        y = area.y()
+        for line in lines:
+            real = [item for item in line if item is not None]
+            if not real:
+                continue
+            height = max(item.sizeHint().height() for item in real)
+            if move:
+                self._place_line(line, area, y, height, spacing)
+            y += height + spacing
+        return y - spacing - area.y() + margins.top() + margins.bottom()
+
+    def _place_line(self, line, area, y, height, spacing) -> None:
+        """Items before a stretch go left, those after it right (as in a QHBoxLayout)."""
+        split = line.index(None) if None in line else len(line)
+        left = [item for item in line[:split] if item is not None]
+        right = [item for item in line[split:] if item is not None]
+        x = area.x()
+        for item in left:
+            hint = item.sizeHint()
+            item.setGeometry(QRect(x, y + (height - hint.height()) // 2, min(hint.width(), area.width()), hint.height()))
+            x += hint.width() + spacing
+        x = area.right() + 1 - sum(item.sizeHint().width() + spacing for item in right) + spacing
+        x = max(x, area.x())
+        for item in right:
+            hint = item.sizeHint()
+            item.setGeometry(QRect(x, y + (height - hint.height()) // 2, hint.width(), hint.height()))
+            x += hint.width() + spacing
+
+
 class DataTable(QTableView):
-    """A read-only table: row selection, Enter or double-click emits `activated_row`."""
+    """A read-only table: row selection, Enter or double-click emits `activated_row`.
+
+    Tab and Maj+Tab leave the table (arrows move inside it): with Qt's default, Tab walked every cell and
+    a keyboard user could not get out of a long list. `name` is what a screen reader says for the table.
+    """
 
     activated_row = Signal(int)
 
-    def __init__(self, model=None, parent=None):
+    def __init__(self, model=None, parent=None, name: str = ""):
         super().__init__(parent)
         if model is not None:
             self.setModel(model)
+        self.setTabKeyNavigation(False)
+        if name:
+            self.setAccessibleName(name)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -64,7 +213,7 @@ class DataTable(QTableView):
 
     def set_widths(self, widths) -> None:
         for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
+            self.setColumnWidth(column, scaled(self, width))
 
     def remember(self, key: str) -> None:
         """Restore the column widths saved under `key` (QSettings) and save them when changed."""
@@ -98,8 +247,6 @@ class TablePage(QWidget):
     WIDTHS: tuple[int, ...] = ()
 
     def __init__(self, window, parent=None):
-        from PySide6.QtWidgets import QHBoxLayout
-
         from gui.rows_model import RowsModel
 
         super().__init__(parent)
@@ -107,12 +254,12 @@ class TablePage(QWidget):
         self.database = window.database
         self.actor = window.actor
         self.model = RowsModel(self.COLUMNS, self)
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name=self.TITLE)
         self.table.set_widths(self.WIDTHS)
         self.table.remember(type(self).__name__)
         self.table.activated_row.connect(self.activate_row)
         self.empty = EmptyState(self.EMPTY_TEXT)
-        self.tools = QHBoxLayout()
+        self.tools = ToolRow()
         self.tools.addWidget(title_label(self.TITLE))
         self.tools.addStretch(1)
         self.layout_ = QVBoxLayout(self)
@@ -238,6 +385,7 @@ class TablePage(QWidget):
         button.clicked.connect(slot)
         if tooltip:
             button.setToolTip(tooltip)
+            button.setAccessibleDescription(tooltip)
         self.tools.addWidget(button)
         return button
 
@@ -273,7 +421,7 @@ class DetailPane(QWidget):
         self.title.setTextFormat(Qt.RichText)
         self.set_title(None)
         self.model = RowsModel(columns, self)
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name=title)
         self.table.set_widths(widths)
         self.empty = EmptyState(empty_text)
         row = QHBoxLayout()
