@@ -24,6 +24,7 @@ from core.actor import Actor
 from core.audit import EventFilter, verify_trail
 from core.queries.admin import AuditChoices, AuditRow, audit_filter_choices, find_events
 from gui.workers import read_then
+from gui.widgets import keyboard_table, resize_within_screen, scaled
 
 COLUMNS = ["N°", "Date", "Utilisateur", "Action", "Objet", "Détails"]
 
@@ -36,7 +37,7 @@ class AuditViewer(QDialog):
         self.loading = False
         self._generation = 0
         self.setWindowTitle("Journal d'audit")
-        self.resize(1000, 560)
+        resize_within_screen(self, 1000, 560)
         self.user_combo = QComboBox()
         self.user_combo.setAccessibleName("Utilisateur")
         self.user_combo.addItem("Tous les utilisateurs", "")
@@ -48,7 +49,7 @@ class AuditViewer(QDialog):
         self.until_edit = QDateEdit(today, calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.object_edit = QLineEdit(placeholderText="n° d'objet (dossier…)")
         self.object_edit.setAccessibleName("Numéro d'objet")
-        self.object_edit.setMinimumWidth(190)
+        self.object_edit.setMinimumWidth(scaled(self.object_edit, 190))
         apply_button = QPushButton("Filtrer")
         apply_button.clicked.connect(self.reload)
         self.checking = False
@@ -65,6 +66,7 @@ class AuditViewer(QDialog):
         filters.addWidget(self.verify_button)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        keyboard_table(self.table, "Événements du journal d'audit")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)

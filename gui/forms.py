@@ -33,7 +33,7 @@ from gui.palette import style
 ERROR_STYLE = style("danger")
 # Alt+letter of the main window's menus (Fichier, Édition, Affichage, Dossier, Outils, Aide, Sorties,
 # Administration): a form caption taking one of them would make that shortcut ambiguous.
-RESERVED_MNEMONICS = frozenset("fdasoi")
+RESERVED_MNEMONICS = frozenset("fdasoim")
 
 
 def error_label() -> QLabel:

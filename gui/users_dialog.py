@@ -27,6 +27,7 @@ from core.users import add_user, disable_user, enable_user, set_password
 from db.vocab import ROLES
 from gui.forms import error_label, show_error
 from gui.workers import read_then
+from gui.widgets import keyboard_table, resize_within_screen
 
 COLUMNS = ["Identifiant", "Nom", "Rôle", "État", "Mot de passe", "Secteurs"]
 SAVE_DELAY_MS = 800  # the lock delay is saved (and audited) once the spin box rests, not at every step
@@ -84,10 +85,10 @@ class UsersDialog(QDialog):
         self.loading = False
         self.changes = []  # what was written here, for the window to refresh its views
         self.setWindowTitle("Comptes utilisateurs")
-        self.resize(860, 460)
+        resize_within_screen(self, 860, 460)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Comptes utilisateurs")
+        keyboard_table(self.table, "Comptes utilisateurs")
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -34,6 +34,22 @@ def scaled(widget: QWidget, pixels: int) -> int:
     return round(pixels * max(1.0, widget.fontMetrics().height() / DESIGN_FONT_HEIGHT))
 
 
+def keyboard_table(view: QAbstractItemView, name: str) -> QAbstractItemView:
+    """A table a keyboard user can leave with Tab (arrows move inside) and a screen reader can name."""
+    view.setTabKeyNavigation(False)
+    view.setAccessibleName(name)
+    return view
+
+
+def resize_within_screen(window: QWidget, width: int, height: int) -> None:
+    """The preferred size, but never larger than the screen (zoomed displays, small laptops)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.9))
+    window.resize(width, height)
+
+
 class EmptyState(QLabel):
     """A sentence shown where a list has nothing to show, so no view is ever blank."""
 

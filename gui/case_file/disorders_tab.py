@@ -12,7 +12,7 @@ from core.queries.case_file import CaseDisorders, GridItem
 from core.scoring import BAND_LABELS, band, score
 from core.services.disorders import set_reported_disorders
 from db.vocab import DISORDER_STATES, ZONES, label
-from gui.palette import colour, status_colour, style
+from gui.palette import status_colour, style
 
 DANGER = status_colour("danger")
 
@@ -147,7 +147,7 @@ class DisordersTab(QWidget):
                                                        for p, i in procedures.items())
                 if procedures else "Aucune procédure suggérée : aucun désordre coché.")
         if dangers:
-            text += f"<br><span style='color:{colour("danger")}'>Danger : {' ; '.join(dangers)}</span>"
+            text += f"<br><span style='color:{DANGER.name()}'>Danger : {' ; '.join(dangers)}</span>"
         self.procedures.setText(text)
 
     def _set_dirty(self, dirty: bool) -> None:
