@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -24,7 +23,7 @@ from core.actor import Actor
 from core.audit import EventFilter, verify_trail
 from core.queries.admin import AuditChoices, AuditRow, audit_filter_choices, find_events
 from gui.workers import read_then
-from gui.widgets import keyboard_table, resize_within_screen, scaled
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen, scaled
 
 COLUMNS = ["N°", "Date", "Utilisateur", "Action", "Objet", "Détails"]
 
@@ -55,7 +54,7 @@ class AuditViewer(QDialog):
         self.checking = False
         self.verify_button = QPushButton("Vérifier l'intégrité")
         self.verify_button.clicked.connect(self.verify)
-        filters = QHBoxLayout()
+        filters = ToolRow()  # wraps on a narrow or zoomed screen
         since_label, until_label = QLabel("D&u"), QLabel("&au")
         since_label.setBuddy(self.since_edit)
         until_label.setBuddy(self.until_edit)

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -98,8 +100,6 @@ class Form(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.top_error)
         self.layout_ = QFormLayout()
-        # Long captions go above their field rather than widening the window (zoom, narrow screens).
-        self.layout_.setRowWrapPolicy(QFormLayout.WrapLongRows)
         outer.addLayout(self.layout_)
 
     def add(self, name: str, caption: str, widget: QWidget, aliases: tuple[str, ...] = ()) -> QWidget:
@@ -125,8 +125,12 @@ class Form(QWidget):
             label.setBuddy(widget)
             self.captions[name] = label
             self.layout_.addRow(label, holder)
+            label.show()
         else:
             self.layout_.addRow(holder)
+        # In a scroll area (FormDialog), a row added to a form already placed there would be shown only on the
+        # next turn of the event loop, and the dialog would size itself without it.
+        holder.show()
         return widget
 
     def add_text(self, name, caption, text="", placeholder="", aliases=()) -> QLineEdit:
@@ -137,8 +141,9 @@ class Form(QWidget):
     def add_long_text(self, name, caption, text="", aliases=()) -> QPlainTextEdit:
         edit = QPlainTextEdit(text)
         edit.setTabChangesFocus(True)
-        edit.setMinimumHeight(70)
-        edit.setMaximumHeight(130)
+        lines = edit.fontMetrics().lineSpacing()
+        edit.setMinimumHeight(3 * lines + 12)  # grows with the text size
+        edit.setMaximumHeight(7 * lines + 12)
         return self.add(name, caption, edit, aliases)
 
     def add_choice(self, name, caption, choices, current=None, empty: str | None = None, aliases=()) -> QComboBox:
@@ -281,6 +286,35 @@ class Form(QWidget):
                 focused = True
 
 
+def scaled_width(widget: QWidget, pixels: int) -> int:
+    from gui.widgets import scaled
+
+    return scaled(widget, pixels)
+
+
+class FittingScrollArea(QScrollArea):
+    """A form that scrolls when the screen is too small for it (zoom at 200 %, text enlarged), and otherwise
+    asks for its whole size (a plain QScrollArea asks for at most 24 lines and scrolls at normal sizes too)."""
+
+    def __init__(self, content: QWidget):
+        super().__init__()
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        content = self.widget()
+        # The content's own sizeHint() is not up to date while the dialog is still being filled: ask its layout.
+        wanted = (content.layout().sizeHint() if content.layout() is not None else content.sizeHint()) + QSize(
+            self.verticalScrollBar().sizeHint().width() + 2, 2)
+        screen = self.screen()
+        if screen is None:
+            return wanted
+        available = screen.availableGeometry()
+        return wanted.boundedTo(QSize(int(available.width() * 0.9), int(available.height() * 0.75)))
+
+
 class FormDialog(QDialog):
     """A dialog around a Form; `submit()` calls the service and closes on success.
 
@@ -299,9 +333,9 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(FittingScrollArea(self.form), 1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(min(scaled_width(self, 480), 860))  # 860: fits a 960-pixel-wide zoomed screen
 
     def perform(self):
         raise NotImplementedError

@@ -24,7 +24,7 @@ from core.retention import NO_CONTACT_MONTHS, anonymise, delete_for_good
 from core.services.settings import MAX_AUDIT_MONTHS, set_audit_retention
 from db.vocab import CASE_STATUSES, label
 from gui.workers import read_then
-from gui.widgets import keyboard_table, resize_within_screen
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
 COLUMNS = ["", "Référence", "Ménage", "Statut", "Dernier contact", "Mois sans contact"]
 
@@ -51,7 +51,7 @@ class RetentionDialog(QDialog):
         self.anonymise_button.clicked.connect(lambda: self.apply(anonymise, "anonymiser"))
         self.delete_button = QPushButton("Supprimer les dossiers cochés…")
         self.delete_button.clicked.connect(lambda: self.apply(delete_for_good, "supprimer définitivement"))
-        actions = QHBoxLayout()
+        actions = ToolRow()
         for button in (all_button, self.anonymise_button, self.delete_button):
             actions.addWidget(button)
         actions.addStretch(1)

@@ -27,7 +27,7 @@ from core.users import add_user, disable_user, enable_user, set_password
 from db.vocab import ROLES
 from gui.forms import error_label, show_error
 from gui.workers import read_then
-from gui.widgets import keyboard_table, resize_within_screen
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
 COLUMNS = ["Identifiant", "Nom", "Rôle", "État", "Mot de passe", "Secteurs"]
 SAVE_DELAY_MS = 800  # the lock delay is saved (and audited) once the spin box rests, not at every step
@@ -94,7 +94,7 @@ class UsersDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
-        buttons = QHBoxLayout()
+        buttons = ToolRow()
         for text, slot in (("Nouveau compte…", self.new_user), ("Nouveau mot de passe…", self.reset_password),
                            ("Désactiver", self.disable), ("Réactiver", self.enable)):
             button = QPushButton(text)
