@@ -16,6 +16,7 @@ from core.auth import logout
 from core.queries.admin import session_lock_minutes
 from gui.login_dialog import LoginDialog
 from gui.palette import colour
+from gui.widgets import relative_font
 
 _ACTIVITY = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
 
@@ -28,7 +29,7 @@ class Cover(QWidget):
         self.setAutoFillBackground(True)
         self.setStyleSheet(f"background: {colour('cover')}; color: {colour('on_cover')};")
         label = QLabel("Session verrouillée", alignment=Qt.AlignCenter)
-        label.setStyleSheet("font-size: 20px;")
+        relative_font(label, 1.8)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         self.setGeometry(window.rect())

@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         self.navigation.setMinimumWidth(scaled(self.navigation, 130))
         self.navigation.setMaximumWidth(scaled(self.navigation, 240))
         self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 6px; }")
+        self.navigation.setWordWrap(True)  # a long entry wraps rather than scrolling sideways (zoom)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         for index, (key, text) in enumerate(NAVIGATION):
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, key)

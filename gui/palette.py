@@ -23,7 +23,7 @@ STANDARD = {
     # text and marks
     "text": "#000000", "on_selection": "#ffffff", "on_cover": "#ffffff",
     "muted": "#5f6368", "danger": "#b3261e", "warning": "#9c4a00", "info": "#1558b0", "success": "#137333",
-    "shareable": "#0b57d0", "neutral_mark": "#757575", "focus": "#1f6fa8",
+    "shareable": "#0b57d0", "neutral_mark": "#757575",
     "chart_1": "#1f4e79", "chart_2": "#2e86c1", "chart_3": "#5e7d1e", "chart_4": "#a07d00",
 }
 
@@ -32,7 +32,7 @@ HIGH_CONTRAST = {
     "selection": "#000080",
     "text": "#000000", "on_selection": "#ffffff", "on_cover": "#ffffff",
     "muted": "#2b2b2b", "danger": "#8b0000", "warning": "#6b3300", "info": "#00307a", "success": "#0b4f1f",
-    "shareable": "#00307a", "neutral_mark": "#3c3c3c", "focus": "#000000",
+    "shareable": "#00307a", "neutral_mark": "#3c3c3c",
     "chart_1": "#00224a", "chart_2": "#0050a0", "chart_3": "#2f4a00", "chart_4": "#5c4400",
 }
 
@@ -53,7 +53,7 @@ USES: list[tuple[str, str, tuple[str, ...]]] = [
     ("neutral_mark", MARK, _CELLS),
     ("danger", MARK, _CELLS),
     ("warning", MARK, _CELLS),
-    ("focus", MARK, _CELLS),
+    ("selection", MARK, _CELLS),  # selected rows, and the focus frame Qt draws in the same colour
     ("chart_1", MARK, ("chart",)),
     ("chart_2", MARK, ("chart",)),
     ("chart_3", MARK, ("chart",)),
