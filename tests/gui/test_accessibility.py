@@ -271,3 +271,47 @@ def test_alt_letter_of_a_caption_moves_to_its_field(qtbot):
     first.setFocus()
     QTest.keyClick(form, Qt.Key_P, Qt.AltModifier)
     qtbot.waitUntil(lambda: second.hasFocus(), timeout=1000)
+
+
+def test_a_status_colour_comes_with_its_words_and_a_mark(qtbot):
+    from gui.palette import status_colour
+    from gui.rows_model import RowsModel
+
+    model = RowsModel([("title", "Échéance"), ("due", "Pour le")])
+    model.set_rows([{"title": "Relancer le bailleur", "due": "01/11/2026", "_colour": status_colour("late"),
+                     "_colour_keys": ("due",), "_tooltip": "Relancer le bailleur"},
+                    {"title": "Visite", "due": "30/12/2026", "_colour": None}])
+    late = model.index(0, 1)
+    assert late.data(Qt.AccessibleDescriptionRole) == "en retard"
+    assert late.data(Qt.DecorationRole) is not None  # a triangle beside the date, seen without a mouse
+    assert late.data(Qt.ToolTipRole).startswith("En retard")
+    assert model.index(1, 1).data(Qt.AccessibleDescriptionRole) is None
+    assert model.index(1, 1).data(Qt.DecorationRole) is None
+
+
+def test_high_contrast_palette_when_the_system_or_the_user_asks(qapp, monkeypatch):
+    from PySide6.QtGui import QPalette
+
+    monkeypatch.setenv("MH_CONTRASTE", "eleve")
+    try:
+        assert palette.apply(qapp) == "high_contrast"
+        assert qapp.palette().color(QPalette.Window).name() == palette.HIGH_CONTRAST["window"]
+        assert palette.colour("danger") == palette.HIGH_CONTRAST["danger"]
+    finally:
+        monkeypatch.delenv("MH_CONTRASTE")
+        assert palette.apply(qapp) in palette.PALETTES  # back to what the system asks
+
+
+def test_tab_leaves_a_table_page_and_arrows_move_inside(qtbot, demo_db):
+    from PySide6.QtTest import QTest
+
+    window = window_for(qtbot, demo_db)
+    page = shown_view(window, "relogement")
+    table = page.table
+    assert table.accessibleName() == page.TITLE
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    QTest.keyClick(table, Qt.Key_Down)
+    assert table.currentIndex().row() == 1 and table.hasFocus()
+    QTest.keyClick(table, Qt.Key_Tab)
+    assert not table.hasFocus()
