@@ -122,6 +122,9 @@ class Form(QWidget):
             self.errors[alias] = error
         if caption:
             label = QLabel(with_mnemonic(caption, self.mnemonics))
+            # An underlined letter splits the text's kerning pairs (« Ty », « Té »): drawn a few pixels wider
+            # than its size hint, the caption would be clipped without this margin.
+            label.setContentsMargins(0, 0, 4, 0)
             label.setBuddy(widget)
             self.captions[name] = label
             self.layout_.addRow(label, holder)
@@ -346,5 +349,6 @@ class FormDialog(QDialog):
             self.result_changes = self.perform()
         except DomainError as error:
             self.form.show_error(error)
+            self.resize(self.size().expandedTo(self.sizeHint()))  # room for the messages, within the screen
             return
         self.accept()

@@ -4,7 +4,7 @@ Each row is a dict; columns name the key to show. Optional keys per row:
 `_id` (the entity id), `_tooltip`, `_colour` (a QColor for the whole row),
 `_bold` (bool), `_colour_keys` (limit colour and bold to these columns), `_status` (the words for what the
 colour means; a status colour from gui/palette.py brings its own). A row with a status shows a mark in its
-first coloured cell and gives the words to screen readers (AccessibleDescriptionRole) and tooltips: the
+last coloured cell and gives the words to screen readers (AccessibleDescriptionRole) and tooltips: the
 colour is never the only sign.
 """
 from __future__ import annotations
@@ -112,7 +112,8 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.AccessibleDescriptionRole:
             return status or None
         only = row.get("_colour_keys")
-        if role == Qt.DecorationRole and status and key == (only[0] if only else self.columns[0][0]):
+        # the mark goes in the last coloured column, usually the one that says how late (« en retard de 3 j »)
+        if role == Qt.DecorationRole and status and key == (only[-1] if only else self.columns[0][0]):
             return status_mark(row["_colour"])
         if role == Qt.ForegroundRole and row.get("_colour") is not None and (only is None or key in only):
             return QBrush(row["_colour"])

@@ -84,20 +84,28 @@ class ToolRow(QLayout):
     """A row of tools that wraps onto more lines when the window is narrow (zoom, small screens).
 
     `addWidget(QLabel("Agent :"))` then `addWidget(field)` ties the caption to the field: the label becomes the
-    field's buddy and gives it its accessible name. `addStretch()` pushes what follows to the right.
+    field's buddy and gives it its accessible name; a button or check box gets an Alt+letter of its own (unique
+    in the row, none of the menus'). `addStretch()` pushes what follows to the right.
     """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list = []
         self._caption: QLabel | None = None
+        self._mnemonics: set[str] | None = None
 
     def addWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt API
-        if self._caption is not None and widget.focusPolicy() != Qt.NoFocus and not widget.accessibleName():
-            from gui.forms import spoken_caption
+        from PySide6.QtWidgets import QAbstractButton
 
+        from gui.forms import RESERVED_MNEMONICS, spoken_caption, with_mnemonic
+
+        if self._caption is not None and widget.focusPolicy() != Qt.NoFocus and not widget.accessibleName():
             self._caption.setBuddy(widget)
             widget.setAccessibleName(spoken_caption(self._caption.text()))
+        if isinstance(widget, QAbstractButton) and widget.text() and "&" not in widget.text():
+            if self._mnemonics is None:
+                self._mnemonics = set(RESERVED_MNEMONICS)
+            widget.setText(with_mnemonic(widget.text(), self._mnemonics))  # Alt+letter clicks it
         self._caption = widget if type(widget) is QLabel and widget.text().rstrip().endswith(":") else None
         super().addWidget(widget)
 
@@ -427,7 +435,7 @@ class DetailPane(QWidget):
     """The detail side of a master-detail page: a bold title and buttons, a table, its empty state."""
 
     def __init__(self, title: str, columns, widths, empty_text: str, buttons=(), parent=None):
-        from PySide6.QtWidgets import QHBoxLayout, QPushButton
+        from PySide6.QtWidgets import QPushButton
 
         from gui.rows_model import RowsModel
 
@@ -440,7 +448,7 @@ class DetailPane(QWidget):
         self.table = DataTable(self.model, name=title)
         self.table.set_widths(widths)
         self.empty = EmptyState(empty_text)
-        row = QHBoxLayout()
+        row = ToolRow()
         row.addWidget(self.title)
         row.addStretch(1)
         self.buttons = []

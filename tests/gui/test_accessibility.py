@@ -279,7 +279,7 @@ def test_a_status_colour_comes_with_its_words_and_a_mark(qtbot):
 
     model = RowsModel([("title", "Échéance"), ("due", "Pour le")])
     model.set_rows([{"title": "Relancer le bailleur", "due": "01/11/2026", "_colour": status_colour("late"),
-                     "_colour_keys": ("due",), "_tooltip": "Relancer le bailleur"},
+                     "_colour_keys": ("title", "due"), "_tooltip": "Relancer le bailleur"},
                     {"title": "Visite", "due": "30/12/2026", "_colour": None}])
     late = model.index(0, 1)
     assert late.data(Qt.AccessibleDescriptionRole) == "en retard"
