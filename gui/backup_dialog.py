@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -41,7 +40,7 @@ from core.backups import (
 from db.backup import connector, verify_backup
 from db.errors import describe_error
 from gui.workers import run_in_background
-from gui.widgets import keyboard_table, resize_within_screen
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
 log = logging.getLogger(__name__)
 COLUMNS = ("Date", "Type", "Taille", "Vérification")
@@ -83,7 +82,7 @@ class BackupDialog(QDialog):
         self.restore_button = QPushButton("&Restaurer…", clicked=self.restore_selected)
         self.folder_button = QPushButton("Changer de &dossier…", clicked=self.change_folder)
         close_button = QPushButton("Fermer", clicked=self.accept)
-        buttons = QHBoxLayout()
+        buttons = ToolRow()  # wraps on a narrow or zoomed screen
         for button in (self.backup_button, self.verify_button, self.restore_button, self.folder_button):
             buttons.addWidget(button)
         buttons.addStretch(1)

@@ -57,7 +57,7 @@ def spoken_caption(caption: str) -> str:
 
 
 def with_mnemonic(caption: str, taken: set[str]) -> str:
-    """The caption with « & » before its first letter not yet taken (a-z, accents folded), `taken` updated.
+    """The caption with « & » before its first unaccented letter not yet taken (a-z), `taken` updated.
 
     A caption that already has its own « & » keeps it; one with no free letter gets none.
     """
@@ -66,7 +66,7 @@ def with_mnemonic(caption: str, taken: set[str]) -> str:
         taken.add(fold_letter(own.group(1)))
         return caption
     for position, char in enumerate(caption):
-        letter = fold_letter(char)
+        letter = char.lower()  # an unaccented letter: Alt+É cannot be typed on every keyboard
         if letter.isascii() and letter.isalpha() and letter not in taken:
             taken.add(letter)
             return caption[:position] + "&" + caption[position:]

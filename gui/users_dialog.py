@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -109,10 +108,10 @@ class UsersDialog(QDialog):
         self.lock_status = QLabel()
         lock_label = QLabel("&Verrouiller la session après")
         lock_label.setBuddy(self.lock_spin)
-        lock_row = QHBoxLayout()
+        lock_row = ToolRow()  # wraps on a narrow or zoomed screen
         lock_row.addWidget(lock_label)
         lock_row.addWidget(self.lock_spin)
-        lock_row.addWidget(QLabel("d'inactivité (prend effet à la prochaine connexion)."))
+        lock_row.addWidget(QLabel("d'inactivité (prend effet à la prochaine connexion).", wordWrap=True))
         lock_row.addWidget(self.lock_status)
         lock_row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close)
