@@ -138,10 +138,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Navigation entre les vues")
-        relative_font(self.navigation, 1.2)
-        self.navigation.setMinimumWidth(scaled(self.navigation, 130))
+        relative_font(self.navigation, 1.1)
+        self.navigation.setMinimumWidth(scaled(self.navigation, 96))  # entries wrap: room for the view at 200 %
         self.navigation.setMaximumWidth(scaled(self.navigation, 240))
-        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 6px; }")
+        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 3px; }")
         self.navigation.setWordWrap(True)  # a long entry wraps rather than scrolling sideways (zoom)
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         for index, (key, text) in enumerate(NAVIGATION):
