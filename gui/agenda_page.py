@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from db import models as m
 from db.vocab import VISIT_STATUSES, label
+from gui.palette import status_colour
 from gui.widgets import TablePage, compact
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
-TO_CONCLUDE = QColor("#c25e00")
+TO_CONCLUDE = status_colour("to_conclude")
 
 
 def long_date(day: date) -> str:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -24,6 +23,7 @@ from core.actor import Actor
 from core.audit import EventFilter, verify_trail
 from core.queries.admin import AuditChoices, AuditRow, audit_filter_choices, find_events
 from gui.workers import read_then
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen, scaled
 
 COLUMNS = ["N°", "Date", "Utilisateur", "Action", "Objet", "Détails"]
 
@@ -36,7 +36,7 @@ class AuditViewer(QDialog):
         self.loading = False
         self._generation = 0
         self.setWindowTitle("Journal d'audit")
-        self.resize(1000, 560)
+        resize_within_screen(self, 1000, 560)
         self.user_combo = QComboBox()
         self.user_combo.setAccessibleName("Utilisateur")
         self.user_combo.addItem("Tous les utilisateurs", "")
@@ -48,13 +48,13 @@ class AuditViewer(QDialog):
         self.until_edit = QDateEdit(today, calendarPopup=True, displayFormat="dd/MM/yyyy")
         self.object_edit = QLineEdit(placeholderText="n° d'objet (dossier…)")
         self.object_edit.setAccessibleName("Numéro d'objet")
-        self.object_edit.setMinimumWidth(190)
+        self.object_edit.setMinimumWidth(scaled(self.object_edit, 190))
         apply_button = QPushButton("Filtrer")
         apply_button.clicked.connect(self.reload)
         self.checking = False
         self.verify_button = QPushButton("Vérifier l'intégrité")
         self.verify_button.clicked.connect(self.verify)
-        filters = QHBoxLayout()
+        filters = ToolRow()  # wraps on a narrow or zoomed screen
         since_label, until_label = QLabel("D&u"), QLabel("&au")
         since_label.setBuddy(self.since_edit)
         until_label.setBuddy(self.until_edit)
@@ -65,6 +65,7 @@ class AuditViewer(QDialog):
         filters.addWidget(self.verify_button)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        keyboard_table(self.table, "Événements du journal d'audit")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)

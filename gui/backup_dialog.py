@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -41,6 +40,7 @@ from core.backups import (
 from db.backup import connector, verify_backup
 from db.errors import describe_error
 from gui.workers import run_in_background
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
 log = logging.getLogger(__name__)
 COLUMNS = ("Date", "Type", "Taille", "Vérification")
@@ -55,7 +55,7 @@ class BackupDialog(QDialog):
         super().__init__(parent)
         self.database, self.actor = database, actor
         self.setWindowTitle("Sauvegardes")
-        self.resize(720, 460)
+        resize_within_screen(self, 720, 460)
         self.busy = False
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -67,6 +67,7 @@ class BackupDialog(QDialog):
         policy.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        keyboard_table(self.table, "Sauvegardes disponibles")
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -81,7 +82,7 @@ class BackupDialog(QDialog):
         self.restore_button = QPushButton("&Restaurer…", clicked=self.restore_selected)
         self.folder_button = QPushButton("Changer de &dossier…", clicked=self.change_folder)
         close_button = QPushButton("Fermer", clicked=self.accept)
-        buttons = QHBoxLayout()
+        buttons = ToolRow()  # wraps on a narrow or zoomed screen
         for button in (self.backup_button, self.verify_button, self.restore_button, self.folder_button):
             buttons.addWidget(button)
         buttons.addStretch(1)

@@ -8,17 +8,18 @@ import dataclasses
 from functools import lru_cache
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QFont, QIcon, QPainter, QPixmap
 
 from core.case_list import COLUMNS, CaseQuery, CaseRow
 from core.queries.case_list import case_list_ids, case_list_rows
 from db.vocab import PRIORITIES, label
+from gui.palette import qcolor
 
 PAGE_SIZE = 200
-PRIORITY_COLOURS = {"urgente": QColor("#b3261e"), "haute": QColor("#c25e00")}
+PRIORITY_COLOURS = {"urgente": qcolor("danger"), "haute": qcolor("warning")}
 
 
-OVERDUE_COLOUR = QColor("#b3261e")
+OVERDUE_COLOUR = qcolor("danger")
 PRIORITY_BRUSHES = {code: QBrush(colour) for code, colour in PRIORITY_COLOURS.items()}
 _DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP = (int(r.value) for r in (
     Qt.DisplayRole, Qt.ForegroundRole, Qt.FontRole, Qt.DecorationRole, Qt.ToolTipRole))
@@ -44,7 +45,7 @@ def marker_icon(priority: str, overdue: bool) -> QIcon:
         painter.setBrush(Qt.NoBrush)
         painter.drawEllipse(1, 1, 12, 12)
     painter.setPen(Qt.NoPen)
-    painter.setBrush(PRIORITY_COLOURS.get(priority, QColor("#9aa0a6")))
+    painter.setBrush(PRIORITY_COLOURS.get(priority, qcolor("neutral_mark")))
     painter.drawEllipse(4, 4, 6, 6)
     painter.end()
     return QIcon(pixmap)

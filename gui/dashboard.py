@@ -22,11 +22,12 @@ from sqlalchemy import select
 from core.pdf.bilan_data import INDICATORS, Scope, case_ids_behind, counts, neighbourhood_names
 from db import models as m
 from gui.case_table_model import CaseTableModel
+from gui.palette import CHART_SERIES, colour, style
 from gui.widgets import DataTable, EmptyState, title_label
 from gui.workers import run_in_background
 
 CHART_INDICATORS = ["suivis", "ouverts", "clos", "reloges"]
-COLOURS = ["#1f4e79", "#2e86c1", "#7fb3d5", "#d4ac0d"]
+COLOURS = [colour(name) for name in CHART_SERIES]
 LABELS = {i.key: i.label for i in INDICATORS}
 SHORT = {"suivis": "Suivis", "ouverts": "Ouverts", "clos": "Clos", "visites": "Visites", "saisines": "Saisines",
          "desordres": "Désordres confirmés", "reloges": "Relogés", "reloges_hors_qpv": "dont hors QPV"}
@@ -132,7 +133,7 @@ class DashboardPage(QWidget):
         self.tabs.addTab(objective_tab, "Par objectif")
         self.tabs.addTab(neighbourhood_tab, "Par quartier")
         hint = QLabel("Cliquez sur une barre ou sur un chiffre pour voir les dossiers correspondants.")
-        hint.setStyleSheet("color: #5f6368;")
+        hint.setStyleSheet(style("muted"))
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.summary)

@@ -5,9 +5,11 @@ it names (or at the top of the form), a PermissionDenied at the top.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,17 +19,23 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from core.errors import DomainError, ValidationError
+from gui.palette import style
 
-ERROR_STYLE = "color: #b3261e;"
+ERROR_STYLE = style("danger")
+# Alt+letter of the main window's menus (Fichier, Édition, Affichage, Dossier, Outils, Aide, Sorties,
+# Administration): a form caption taking one of them would make that shortcut ambiguous.
+RESERVED_MNEMONICS = frozenset("fdasoim")
 
 
 def error_label() -> QLabel:
@@ -43,6 +51,41 @@ def show_error(label: QLabel, message: str) -> None:
     label.setVisible(True)
 
 
+def spoken_caption(caption: str) -> str:
+    """What a screen reader says for a field: the caption without « & », « * » and the final colon."""
+    return caption.replace("&&", "\0").replace("&", "").replace("\0", "&").replace("*", "").strip().rstrip(" :").strip()
+
+
+def with_mnemonic(caption: str, taken: set[str]) -> str:
+    """The caption with « & » before its first unaccented letter not yet taken (a-z), `taken` updated.
+
+    A caption that already has its own « & » keeps it; one with no free letter gets none.
+    """
+    if re.search(r"&[^&]", caption.replace("&&", "")):
+        own = re.search(r"&([^&])", caption)
+        taken.add(fold_letter(own.group(1)))
+        return caption
+    for position, char in enumerate(caption):
+        letter = char.lower()  # an unaccented letter: Alt+É cannot be typed on every keyboard
+        if letter.isascii() and letter.isalpha() and letter not in taken:
+            taken.add(letter)
+            return caption[:position] + "&" + caption[position:]
+    return caption
+
+
+def fold_letter(char: str) -> str:
+    return unicodedata.normalize("NFD", char)[0].lower()
+
+
+def describe_error(widget: QWidget, message: str) -> None:
+    """An error shown under a field is also said by a screen reader when the field gets focus."""
+    base = widget.property("base_description") or ""
+    if widget.property("base_description") is None:
+        widget.setProperty("base_description", widget.accessibleDescription())
+        base = widget.accessibleDescription()
+    widget.setAccessibleDescription(f"Erreur : {message}" + (f" — {base}" if base else "") if message else base)
+
+
 class Form(QWidget):
     """Fields by name; `value(name)`, `show_error(error)`, `clear_errors()`."""
 
@@ -50,6 +93,8 @@ class Form(QWidget):
         super().__init__(parent)
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
+        self.mnemonics: set[str] = set(RESERVED_MNEMONICS)
         self.top_error = error_label()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -58,7 +103,13 @@ class Form(QWidget):
         outer.addLayout(self.layout_)
 
     def add(self, name: str, caption: str, widget: QWidget, aliases: tuple[str, ...] = ()) -> QWidget:
+        """A row « caption : field »; the caption's buddy is the field itself (Alt+letter goes to it, and
+        a screen reader names the field by its caption)."""
         self.fields[name] = widget
+        if not widget.accessibleName():
+            widget.setAccessibleName(spoken_caption(caption or getattr(widget, "text", lambda: "")()))
+        if caption and "*" in caption and not widget.accessibleDescription():
+            widget.setAccessibleDescription("obligatoire")
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -69,7 +120,20 @@ class Form(QWidget):
         self.errors[name] = error
         for alias in aliases:
             self.errors[alias] = error
-        self.layout_.addRow(caption, holder)
+        if caption:
+            label = QLabel(with_mnemonic(caption, self.mnemonics))
+            # An underlined letter splits the text's kerning pairs (« Ty », « Té »): drawn a few pixels wider
+            # than its size hint, the caption would be clipped without this margin.
+            label.setContentsMargins(0, 0, 4, 0)
+            label.setBuddy(widget)
+            self.captions[name] = label
+            self.layout_.addRow(label, holder)
+            label.show()
+        else:
+            self.layout_.addRow(holder)
+        # In a scroll area (FormDialog), a row added to a form already placed there would be shown only on the
+        # next turn of the event loop, and the dialog would size itself without it.
+        holder.show()
         return widget
 
     def add_text(self, name, caption, text="", placeholder="", aliases=()) -> QLineEdit:
@@ -80,8 +144,9 @@ class Form(QWidget):
     def add_long_text(self, name, caption, text="", aliases=()) -> QPlainTextEdit:
         edit = QPlainTextEdit(text)
         edit.setTabChangesFocus(True)
-        edit.setMinimumHeight(70)
-        edit.setMaximumHeight(130)
+        lines = edit.fontMetrics().lineSpacing()
+        edit.setMinimumHeight(3 * lines + 12)  # grows with the text size
+        edit.setMaximumHeight(7 * lines + 12)
         return self.add(name, caption, edit, aliases)
 
     def add_choice(self, name, caption, choices, current=None, empty: str | None = None, aliases=()) -> QComboBox:
@@ -95,7 +160,7 @@ class Form(QWidget):
         return self.add(name, caption, combo, aliases)
 
     def add_check(self, name, caption, checked=False, aliases=()) -> QCheckBox:
-        box = QCheckBox(caption)
+        box = QCheckBox(with_mnemonic(caption, self.mnemonics))
         box.setChecked(bool(checked))
         return self.add(name, "", box, aliases)
 
@@ -202,6 +267,9 @@ class Form(QWidget):
         for label in [self.top_error, *self.errors.values()]:
             label.clear()
             label.setVisible(False)
+        for widget in self.fields.values():
+            if widget.property("base_description") is not None:
+                describe_error(widget, "")
 
     def show_error(self, error: DomainError) -> None:
         self.clear_errors()
@@ -211,10 +279,43 @@ class Form(QWidget):
             label = self.errors.get(item.field or "", self.top_error)
             label.setText(item.message)
             label.setVisible(True)
-            widget = self.fields.get(item.field or "")
+            widget = self.fields.get(item.field or "") or next(
+                (self.fields[name] for name, shown in self.errors.items() if shown is label and name in self.fields),
+                None)
+            if widget is not None:
+                describe_error(widget, item.message)
             if widget is not None and not focused:
                 widget.setFocus()
                 focused = True
+
+
+def scaled_width(widget: QWidget, pixels: int) -> int:
+    from gui.widgets import scaled
+
+    return scaled(widget, pixels)
+
+
+class FittingScrollArea(QScrollArea):
+    """A form that scrolls when the screen is too small for it (zoom at 200 %, text enlarged), and otherwise
+    asks for its whole size (a plain QScrollArea asks for at most 24 lines and scrolls at normal sizes too)."""
+
+    def __init__(self, content: QWidget):
+        super().__init__()
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        content = self.widget()
+        # The content's own sizeHint() is not up to date while the dialog is still being filled: ask its layout.
+        wanted = (content.layout().sizeHint() if content.layout() is not None else content.sizeHint()) + QSize(
+            self.verticalScrollBar().sizeHint().width() + 2, 2)
+        screen = self.screen()
+        if screen is None:
+            return wanted
+        available = screen.availableGeometry()
+        return wanted.boundedTo(QSize(int(available.width() * 0.9), int(available.height() * 0.75)))
 
 
 class FormDialog(QDialog):
@@ -235,9 +336,9 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(FittingScrollArea(self.form), 1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(min(scaled_width(self, 480), 860))  # 860: fits a 960-pixel-wide zoomed screen
 
     def perform(self):
         raise NotImplementedError
@@ -248,5 +349,6 @@ class FormDialog(QDialog):
             self.result_changes = self.perform()
         except DomainError as error:
             self.form.show_error(error)
+            self.resize(self.size().expandedTo(self.sizeHint()))  # room for the messages, within the screen
             return
         self.accept()

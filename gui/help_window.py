@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from gui.widgets import resize_within_screen
+
 GUIDE = Path(__file__).resolve().parents[1] / "resources" / "guide" / "guide.md"
 
 
@@ -60,7 +62,7 @@ class GuideWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Guide de l'utilisateur — Médiation Habitat")
         self.setModal(False)
-        self.resize(1000, 720)
+        resize_within_screen(self, 1000, 720)
         self.browser = QTextBrowser()
         self.browser.setAccessibleName("Texte du guide")
         self.browser.setOpenExternalLinks(False)

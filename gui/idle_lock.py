@@ -15,6 +15,8 @@ from core.audit import log_event
 from core.auth import logout
 from core.queries.admin import session_lock_minutes
 from gui.login_dialog import LoginDialog
+from gui.palette import colour
+from gui.widgets import relative_font
 
 _ACTIVITY = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
 
@@ -25,9 +27,9 @@ class Cover(QWidget):
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.setAutoFillBackground(True)
-        self.setStyleSheet("background: #1f4e79; color: white;")
+        self.setStyleSheet(f"background: {colour('cover')}; color: {colour('on_cover')};")
         label = QLabel("Session verrouillée", alignment=Qt.AlignCenter)
-        label.setStyleSheet("font-size: 20px;")
+        relative_font(label, 1.8)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         self.setGeometry(window.rect())

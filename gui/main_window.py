@@ -34,7 +34,7 @@ from core.services.base import Changes
 from db.search import fold
 from db.vocab import ROLES, label
 from gui.view_refresh import CASE_RECORDS, shown_case_ids, view_concerned
-from gui.widgets import alive
+from gui.widgets import alive, relative_font, resize_within_screen, scaled
 from gui.wheel_guard import install_wheel_guard
 
 APP_TITLE = "Médiation Habitat"
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.actor = actor if actor is not None else first_administrator(database)
         self.case_page = None
         self.setWindowTitle(f"{APP_TITLE} — Contrat de Ville 2024-2030")
-        self.resize(1280, 800)
+        resize_within_screen(self, 1280, 800)
         self._build_status_bar()
         self.stack = QStackedWidget()
         self.pages = Pages(self.stack.addWidget)
@@ -144,10 +144,13 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setMinimumWidth(170)
-        self.navigation.setMaximumWidth(240)
-        self.navigation.setStyleSheet("QListWidget#navigation { font-size: 11pt; } "
-                                      "QListWidget#navigation::item { padding: 7px 6px; }")
+        self.navigation.setAccessibleName("Navigation entre les vues")
+        relative_font(self.navigation, 1.1)
+        self.navigation.setMinimumWidth(scaled(self.navigation, 96))  # entries wrap: room for the view at 200 %
+        self.navigation.setMaximumWidth(scaled(self.navigation, 240))
+        self.navigation.setStyleSheet("QListWidget#navigation::item { padding: 7px 3px; }")
+        self.navigation.setWordWrap(True)  # a long entry wraps rather than scrolling sideways (zoom)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         for index, (key, text) in enumerate(NAVIGATION):
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, key)
@@ -187,7 +190,7 @@ class MainWindow(QMainWindow):
         self._action(self.case_menu, "Ajouter une &note", "Ctrl+Shift+N", lambda: self._case_call("add_note"))
         self._action(self.case_menu, "&Fermer le dossier", "Ctrl+W", self.close_case)
         self.tools_menu = bar.addMenu("&Outils")
-        self.help_menu = bar.addMenu("&Aide")
+        self.help_menu = bar.addMenu("A&ide")  # Alt+A is « Affichage »
         self.guide_action = self._action(self.help_menu, "&Guide de l'utilisateur", "F1", self.show_guide)
         self._action(self.help_menu, "À &propos", None, self.show_about)
         from gui.admin_menu import install_admin_menu
@@ -280,7 +283,7 @@ class MainWindow(QMainWindow):
         turn of the event loop and the other tabs on the one after, so no turn holds the window long."""
         from gui.admin_menu import audit_case_opening
         from gui.case_file.page import CaseFilePage
-        from gui.widgets import alive
+        from gui.widgets import alive, relative_font, resize_within_screen, scaled
 
         if not self._may_leave_case():
             return
@@ -451,7 +454,7 @@ class MainWindow(QMainWindow):
     def refresh_reminders(self) -> None:
         """Derive the échéances due today, then show them in Mes échéances and in the list's markers."""
         from core.reminders import refresh_reminders
-        from gui.widgets import alive
+        from gui.widgets import alive, relative_font, resize_within_screen, scaled
         from gui.workers import run_in_background
 
         database, actor = self.database, self.actor

@@ -27,6 +27,10 @@ def ensure_app() -> QApplication:
         QLocale.setDefault(QLocale(QLocale.French, QLocale.France))
     install_excepthook()
     install_french_translations(app)
+    if not getattr(app, "_follows_contrast", False):
+        from gui.palette import apply
+
+        apply(app)  # standard or high-contrast palette, following the system setting
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     return app
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -18,7 +17,7 @@ from core.queries.reference import ReferenceTables, reference_tables
 from db.vocab import ROLES, ZONES, label
 from gui import reference_dialogs as dialogs
 from gui.rows_model import RowsModel
-from gui.widgets import DataTable, title_label
+from gui.widgets import DataTable, ToolRow, keyboard_table, scaled, title_label
 from gui.workers import read_then
 
 
@@ -81,23 +80,24 @@ class ReferencePage(QWidget):
         self.tabs = QTabWidget()
         self.objectives = QTreeWidget()
         self.objectives.setHeaderLabels(["Code", "Objectif ou piste d'action", "Actif"])
-        self.objectives.setColumnWidth(0, 90)
-        self.objectives.setColumnWidth(1, 760)
+        keyboard_table(self.objectives, "Objectifs et pistes d'action")
+        self.objectives.setColumnWidth(0, scaled(self.objectives, 90))
+        self.objectives.setColumnWidth(1, scaled(self.objectives, 760))
         self.objectives.itemDoubleClicked.connect(lambda *_a: self.edit_objective_or_line())
         self.buttons: dict[str, QPushButton] = {}
         self.tabs.addTab(self._with_tools(self.objectives, [
             ("Ajouter un objectif…", self.add_objective), ("Ajouter une piste…", self.add_line),
-            ("Modifier…", self.edit_objective_or_line)]), "Objectifs et pistes")
+            ("Modifier…", self.edit_objective_or_line)]), "O&bjectifs et pistes")
         self.models: dict[str, RowsModel] = {}
         self.tables: dict[str, DataTable] = {}
         editors = {"grid": dialogs.DisorderItemDialog, "partners": dialogs.PartnerDialog,
                    "neighbourhoods": dialogs.NeighbourhoodDialog, "communes": dialogs.CommuneDialog,
                    "vocabularies": dialogs.VocabularyEntryDialog}
-        for key, caption in (("grid", "Grille des désordres"), ("partners", "Partenaires"),
-                             ("neighbourhoods", "Quartiers"), ("communes", "Communes"), ("vocabularies", "Listes"),
-                             ("agents", "Agents")):
+        for key, caption in (("grid", "&Grille des désordres"), ("partners", "&Partenaires"),
+                             ("neighbourhoods", "&Quartiers"), ("communes", "&Communes"), ("vocabularies", "&Listes"),
+                             ("agents", "Age&nts")):
             model = RowsModel(self.TABLES[key], self)
-            table = DataTable(model)
+            table = DataTable(model, name=caption.replace("&", ""))
             table.set_widths(self.WIDTHS[key])
             self.models[key], self.tables[key] = model, table
             tools = []
@@ -120,7 +120,7 @@ class ReferencePage(QWidget):
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 4, 0, 0)
-        row = QHBoxLayout()
+        row = ToolRow()
         for caption, slot in tools:
             button = QPushButton(caption)
             button.clicked.connect(slot)

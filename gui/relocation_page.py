@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLabel
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from db import models as m
 from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, label
+from gui.palette import status_colour
 from gui.widgets import TablePage, add_master_detail
 
 SNE_WARNING_DAYS = 60
@@ -21,7 +21,7 @@ STAGES = {
     "reloge": "Relogé",
     "abandon": "Abandon",
 }
-DUE = QColor("#b3261e")
+DUE = status_colour("due_soon")
 
 
 def sne_renewal(filed: date | None, today: date) -> date | None:

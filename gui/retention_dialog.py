@@ -24,6 +24,7 @@ from core.retention import NO_CONTACT_MONTHS, anonymise, delete_for_good
 from core.services.settings import MAX_AUDIT_MONTHS, set_audit_retention
 from db.vocab import CASE_STATUSES, label
 from gui.workers import read_then
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
 COLUMNS = ["", "Référence", "Ménage", "Statut", "Dernier contact", "Mois sans contact"]
 
@@ -36,9 +37,10 @@ class RetentionDialog(QDialog):
         self.loading = False
         self.changes = []  # what was written here, for the window to refresh its views
         self.setWindowTitle("Conservation des données")
-        self.resize(900, 560)
+        resize_within_screen(self, 900, 560)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        keyboard_table(self.table, "Dossiers clos à anonymiser ou supprimer")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -49,7 +51,7 @@ class RetentionDialog(QDialog):
         self.anonymise_button.clicked.connect(lambda: self.apply(anonymise, "anonymiser"))
         self.delete_button = QPushButton("Supprimer les dossiers cochés…")
         self.delete_button.clicked.connect(lambda: self.apply(delete_for_good, "supprimer définitivement"))
-        actions = QHBoxLayout()
+        actions = ToolRow()
         for button in (all_button, self.anonymise_button, self.delete_button):
             actions.addWidget(button)
         actions.addStretch(1)

@@ -2,7 +2,10 @@
 
 Each row is a dict; columns name the key to show. Optional keys per row:
 `_id` (the entity id), `_tooltip`, `_colour` (a QColor for the whole row),
-`_bold` (bool), `_colour_keys` (limit colour and bold to these columns).
+`_bold` (bool), `_colour_keys` (limit colour and bold to these columns), `_status` (the words for what the
+colour means; a status colour from gui/palette.py brings its own). A row with a status shows a mark in its
+last coloured cell and gives the words to screen readers (AccessibleDescriptionRole) and tooltips: the
+colour is never the only sign.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 
 
 def show(value: Any) -> str:
@@ -37,6 +40,33 @@ def bold_font() -> QFont:
         font.setBold(True)
         _BOLD.append(font)
     return _BOLD[0]
+
+
+_MARKS: dict[str, QIcon] = {}
+
+
+def status_mark(colour: QColor) -> QIcon:
+    """A small triangle in the status colour: a shape beside the text, seen without a mouse and in grey."""
+    from PySide6.QtCore import QPointF
+
+    if colour.name() not in _MARKS:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(QPolygonF([QPointF(6, 1), QPointF(11.5, 11), QPointF(0.5, 11)]))
+        painter.end()
+        _MARKS[colour.name()] = QIcon(pixmap)
+    return _MARKS[colour.name()]
+
+
+def row_status(row: dict) -> str:
+    """The words for what the row's colour says ("" when the row is not coloured)."""
+    if row.get("_colour") is None:
+        return ""
+    return row.get("_status") or getattr(row["_colour"], "meaning", "")
 
 
 class RowsModel(QAbstractTableModel):
@@ -75,9 +105,16 @@ class RowsModel(QAbstractTableModel):
         key = self.columns[index.column()][0]
         if role == Qt.DisplayRole:
             return show(row.get(key))
+        status = row_status(row)
         if role == Qt.ToolTipRole:
-            return row.get("_tooltip") or None
+            tooltip = row.get("_tooltip") or ""
+            return "\n".join(text for text in (status.capitalize(), tooltip) if text) or None
+        if role == Qt.AccessibleDescriptionRole:
+            return status or None
         only = row.get("_colour_keys")
+        # the mark goes in the last coloured column, usually the one that says how late (« en retard de 3 j »)
+        if role == Qt.DecorationRole and status and key == (only[-1] if only else self.columns[0][0]):
+            return status_mark(row["_colour"])
         if role == Qt.ForegroundRole and row.get("_colour") is not None and (only is None or key in only):
             return QBrush(row["_colour"])
         if role == Qt.FontRole and row.get("_bold") and (only is None or key in only):

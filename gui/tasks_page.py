@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox
 from sqlalchemy import select
 
 from core.reminders import RULES, my_queue
 from core.services.tasks import complete_task
 from db import models as m
+from gui.palette import status_colour
 from gui.services import call_service
 from gui.widgets import TablePage
 
-OVERDUE = QColor("#b3261e")
+OVERDUE = status_colour("late")
 HORIZONS = [(7, "dans les 7 jours"), (30, "dans les 30 jours"), (3650, "toutes")]
 
 

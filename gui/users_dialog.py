@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -27,6 +26,7 @@ from core.users import add_user, disable_user, enable_user, set_password
 from db.vocab import ROLES
 from gui.forms import error_label, show_error
 from gui.workers import read_then
+from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
 COLUMNS = ["Identifiant", "Nom", "Rôle", "État", "Mot de passe", "Secteurs"]
 SAVE_DELAY_MS = 800  # the lock delay is saved (and audited) once the spin box rests, not at every step
@@ -84,16 +84,16 @@ class UsersDialog(QDialog):
         self.loading = False
         self.changes = []  # what was written here, for the window to refresh its views
         self.setWindowTitle("Comptes utilisateurs")
-        self.resize(860, 460)
+        resize_within_screen(self, 860, 460)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Comptes utilisateurs")
+        keyboard_table(self.table, "Comptes utilisateurs")
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
-        buttons = QHBoxLayout()
+        buttons = ToolRow()
         for text, slot in (("Nouveau compte…", self.new_user), ("Nouveau mot de passe…", self.reset_password),
                            ("Désactiver", self.disable), ("Réactiver", self.enable)):
             button = QPushButton(text)
@@ -108,10 +108,10 @@ class UsersDialog(QDialog):
         self.lock_status = QLabel()
         lock_label = QLabel("&Verrouiller la session après")
         lock_label.setBuddy(self.lock_spin)
-        lock_row = QHBoxLayout()
+        lock_row = ToolRow()  # wraps on a narrow or zoomed screen
         lock_row.addWidget(lock_label)
         lock_row.addWidget(self.lock_spin)
-        lock_row.addWidget(QLabel("d'inactivité (prend effet à la prochaine connexion)."))
+        lock_row.addWidget(QLabel("d'inactivité (prend effet à la prochaine connexion).", wordWrap=True))
         lock_row.addWidget(self.lock_status)
         lock_row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.Close)

@@ -32,6 +32,7 @@ from db import models as m
 from db.vocab import DISORDER_STATES
 from gui.case_picker import CasePicker
 from gui.forms import Form, FormDialog, error_label
+from gui.palette import style
 
 TRI_STATE = [(None, "— non précisé —"), (True, "oui"), (False, "non")]
 FINDING_CHOICES = [(None, "— pas vu —"), ("confirme", "Confirmé"), ("non_confirme", "Non confirmé")]
@@ -199,7 +200,7 @@ class ConcludeVisitDialog(QDialog):
                                    user_id=user_id, parent=self)]
         restored = [draft.restore() for draft in self.drafts]
         if any(restored):
-            self.error.setStyleSheet("color: #0b57d0;")
+            self.error.setStyleSheet(style("info"))
             self.error.setText("Brouillon retrouvé : le texte saisi précédemment a été remis.")
             self.error.setVisible(True)
 
@@ -352,7 +353,7 @@ class ConcludeVisitDialog(QDialog):
     def submit(self) -> None:
         self.form.clear_errors()
         self.error.setVisible(False)
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setStyleSheet(style("danger"))
         try:
             services.conclude_visit(self.database, self.window.actor, self.visit_id, **self.values())
         except DomainError as error:

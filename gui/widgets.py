@@ -4,7 +4,50 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.palette import style
+from gui.tool_row import ToolRow  # noqa: F401 - pages build their tool rows from here
+
+# Pixel widths in the code were chosen for the 9-point default font, 14 px high: they grow with the font.
+DESIGN_FONT_HEIGHT = 14
+
+
+def relative_font(widget: QWidget, scale: float, bold: bool = False) -> None:
+    """The application's font times `scale`: titles grow with the user's text size instead of fixed points."""
+    font = QApplication.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def scaled(widget: QWidget, pixels: int) -> int:
+    """A width designed at the default font, grown in proportion to the widget's font."""
+    return round(pixels * max(1.0, widget.fontMetrics().height() / DESIGN_FONT_HEIGHT))
+
+
+def keyboard_table(view: QAbstractItemView, name: str) -> QAbstractItemView:
+    """A table a keyboard user can leave with Tab (arrows move inside) and a screen reader can name."""
+    view.setTabKeyNavigation(False)
+    view.setAccessibleName(name)
+    return view
+
+
+def resize_within_screen(window: QWidget, width: int, height: int) -> None:
+    """The preferred size, but never larger than the screen (zoomed displays, small laptops)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width, height = min(width, int(available.width() * 0.95)), min(height, int(available.height() * 0.9))
+    window.resize(width, height)
 
 
 class EmptyState(QLabel):
@@ -14,8 +57,9 @@ class EmptyState(QLabel):
         super().__init__(text, parent)
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #5f6368; padding: 24px; font-size: 11pt;")
-        self.setMinimumWidth(240)  # wraps instead of widening the window
+        self.setStyleSheet(style("muted") + " padding: 24px;")
+        relative_font(self, 1.2)
+        self.setMinimumWidth(scaled(self, 200))  # wraps instead of widening the window
 
 
 def compact(combo, characters: int = 12):
@@ -29,19 +73,29 @@ def compact(combo, characters: int = 12):
 
 def title_label(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-size: 14pt; font-weight: 600; padding: 4px 0;")
+    label.setStyleSheet("padding: 4px 0;")
+    relative_font(label, 1.55, bold=True)
+    label.setAccessibleName(text)
+    label.setWordWrap(True)
     return label
 
 
 class DataTable(QTableView):
-    """A read-only table: row selection, Enter or double-click emits `activated_row`."""
+    """A read-only table: row selection, Enter or double-click emits `activated_row`.
+
+    Tab and Maj+Tab leave the table (arrows move inside it): with Qt's default, Tab walked every cell and
+    a keyboard user could not get out of a long list. `name` is what a screen reader says for the table.
+    """
 
     activated_row = Signal(int)
 
-    def __init__(self, model=None, parent=None):
+    def __init__(self, model=None, parent=None, name: str = ""):
         super().__init__(parent)
         if model is not None:
             self.setModel(model)
+        self.setTabKeyNavigation(False)
+        if name:
+            self.setAccessibleName(name)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -64,7 +118,7 @@ class DataTable(QTableView):
 
     def set_widths(self, widths) -> None:
         for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
+            self.setColumnWidth(column, scaled(self, width))
 
     def remember(self, key: str) -> None:
         """Restore the column widths saved under `key` (QSettings) and save them when changed."""
@@ -98,8 +152,6 @@ class TablePage(QWidget):
     WIDTHS: tuple[int, ...] = ()
 
     def __init__(self, window, parent=None):
-        from PySide6.QtWidgets import QHBoxLayout
-
         from gui.rows_model import RowsModel
 
         super().__init__(parent)
@@ -107,12 +159,12 @@ class TablePage(QWidget):
         self.database = window.database
         self.actor = window.actor
         self.model = RowsModel(self.COLUMNS, self)
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name=self.TITLE)
         self.table.set_widths(self.WIDTHS)
         self.table.remember(type(self).__name__)
         self.table.activated_row.connect(self.activate_row)
         self.empty = EmptyState(self.EMPTY_TEXT)
-        self.tools = QHBoxLayout()
+        self.tools = ToolRow()
         self.tools.addWidget(title_label(self.TITLE))
         self.tools.addStretch(1)
         self.layout_ = QVBoxLayout(self)
@@ -238,6 +290,7 @@ class TablePage(QWidget):
         button.clicked.connect(slot)
         if tooltip:
             button.setToolTip(tooltip)
+            button.setAccessibleDescription(tooltip)
         self.tools.addWidget(button)
         return button
 
@@ -263,7 +316,7 @@ class DetailPane(QWidget):
     """The detail side of a master-detail page: a bold title and buttons, a table, its empty state."""
 
     def __init__(self, title: str, columns, widths, empty_text: str, buttons=(), parent=None):
-        from PySide6.QtWidgets import QHBoxLayout, QPushButton
+        from PySide6.QtWidgets import QPushButton
 
         from gui.rows_model import RowsModel
 
@@ -273,10 +326,10 @@ class DetailPane(QWidget):
         self.title.setTextFormat(Qt.RichText)
         self.set_title(None)
         self.model = RowsModel(columns, self)
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name=title)
         self.table.set_widths(widths)
         self.empty = EmptyState(empty_text)
-        row = QHBoxLayout()
+        row = ToolRow()
         row.addWidget(self.title)
         row.addStretch(1)
         self.buttons = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from core.errors import DomainError
@@ -12,8 +12,9 @@ from core.queries.case_file import CaseDisorders, GridItem
 from core.scoring import BAND_LABELS, band, score
 from core.services.disorders import set_reported_disorders
 from db.vocab import DISORDER_STATES, ZONES, label
+from gui.palette import status_colour, style
 
-DANGER = QColor("#b3261e")
+DANGER = status_colour("danger")
 
 
 class DisordersTab(QWidget):
@@ -41,7 +42,7 @@ class DisordersTab(QWidget):
         self.procedures = QLabel()
         self.procedures.setWordWrap(True)
         self.state = QLabel()
-        self.state.setStyleSheet("color: #c25e00;")
+        self.state.setStyleSheet(style("warning"))
         self.save_button = QPushButton("Enregistrer les désordres")
         self.save_button.clicked.connect(self.save)
         self.save_button.setEnabled(False)
@@ -146,7 +147,7 @@ class DisordersTab(QWidget):
                                                        for p, i in procedures.items())
                 if procedures else "Aucune procédure suggérée : aucun désordre coché.")
         if dangers:
-            text += f"<br><span style='color:#b3261e'>Danger : {' ; '.join(dangers)}</span>"
+            text += f"<br><span style='color:{DANGER.name()}'>Danger : {' ; '.join(dangers)}</span>"
         self.procedures.setText(text)
 
     def _set_dirty(self, dirty: bool) -> None:
@@ -162,9 +163,9 @@ class DisordersTab(QWidget):
             changes = set_reported_disorders(self.database, self.page.actor, self.page.case_id, self.checked_ids())
         except DomainError as error:
             self.state.setText(error.message)
-            self.state.setStyleSheet("color: #b3261e;")
+            self.state.setStyleSheet(style("danger"))
             return False
-        self.state.setStyleSheet("color: #c25e00;")
+        self.state.setStyleSheet(style("warning"))
         self._set_dirty(False)
         self.page.changed(changes)
         return True

@@ -1,7 +1,6 @@
 """Journal: the case's timeline with filters, note entry (kept as a draft), shareable entries marked."""
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,11 +14,12 @@ from PySide6.QtWidgets import (
 from core.queries.case_tabs import JournalLine
 from db.vocab import JOURNAL_KINDS, label
 from gui.forms import error_label
+from gui.palette import status_colour
 from gui.rows_model import RowsModel
 from gui.widgets import DataTable, EmptyState
 
 NOTE_KINDS = ("note", "appel", "courrier")
-SHAREABLE = QColor("#0b57d0")
+SHAREABLE = status_colour("shareable")
 
 
 def journal_row(line: JournalLine) -> dict:

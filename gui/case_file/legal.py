@@ -5,14 +5,15 @@ import html
 
 from core.queries.case_file import CaseSummary
 from core.rules.verdicts import A_VENIR, CONFORME, NON_CONFORME
+from gui.palette import colour as palette_colour
 
-VERDICT_COLOURS = {CONFORME: "#188038", NON_CONFORME: "#b3261e", A_VENIR: "#c25e00"}
+VERDICT_COLOURS = {CONFORME: palette_colour("success"), NON_CONFORME: palette_colour("danger"), A_VENIR: palette_colour("warning")}
 
 
 def legal_checks_html(summary: CaseSummary) -> str:
     parts = []
     for check in summary.checks:
-        colour = VERDICT_COLOURS.get(check.verdict, "#5f6368")
+        colour = VERDICT_COLOURS.get(check.verdict, palette_colour("muted"))
         parts.append(f"<b>{html.escape(check.title)}</b> : <b style='color:{colour}'>"
                      f"{html.escape(check.verdict_label)}</b> — {html.escape(check.message)}<br>")
     if summary.suggested_procedures:

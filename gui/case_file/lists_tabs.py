@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from core.queries.case_tabs import ReferralLine, TaskLine, VisitLine
 from db.vocab import REFERRAL_STATUSES, VISIT_STATUSES, label
+from gui.palette import status_colour
 from gui.rows_model import RowsModel
 from gui.widgets import DataTable, EmptyState
 
-LATE = QColor("#b3261e")
+LATE = status_colour("late")
 
 
 class ListTab(QWidget):

@@ -17,11 +17,12 @@ from core.drafts import load_draft
 from core.queries.case_tabs import CASE_FILE_PARTS, case_file_parts
 from gui.drafts import NOT_READ, journal_draft_key
 from db.vocab import CASE_STATUSES, PRIORITIES, label
+from gui.palette import colour
 from gui.widgets import alive
 from gui.workers import run_in_background
 
-STATUS_COLOURS = {"nouveau": "#1a73e8", "en_cours": "#188038", "en_attente": "#c25e00", "clos": "#5f6368"}
-PRIORITY_COLOURS = {"urgente": "#b3261e", "haute": "#c25e00"}
+STATUS_COLOURS = {"nouveau": colour("info"), "en_cours": colour("success"), "en_attente": colour("warning"), "clos": colour("muted")}
+PRIORITY_COLOURS = {"urgente": colour("danger"), "haute": colour("warning")}
 # What a write may have changed in the case file, by the entity its Changes names (the header and the
 # journal, where services note what they did, are always read again).
 PARTS_CHANGED_BY = {
@@ -210,9 +211,9 @@ class CaseFilePage(QWidget):
             place = f" — quartier {case.neighbourhood}{' (QPV)' if case.is_qpv else ''}"
         external = f" — référence Signal Logement : {case.external_reference}" if case.external_reference else ""
         self.address.setText(case.address + place + external)
-        status_colour = STATUS_COLOURS.get(case.status, "#202124")
+        status_colour = STATUS_COLOURS.get(case.status, colour("text"))
         priority = label(PRIORITIES, case.priority)
-        priority_colour = PRIORITY_COLOURS.get(case.priority, "#202124")
+        priority_colour = PRIORITY_COLOURS.get(case.priority, colour("text"))
         agent = case.agent or "aucun agent"
         kinds = ", ".join(case.kinds) or "type non précisé"
         self.badges.setText(

@@ -10,6 +10,7 @@ from core.services import cases as case_services
 from db.vocab import DPE_CLASSES, PRIORITIES, SOCIAL_FINANCINGS, TENURES, TYPOLOGIES
 from gui.case_file.legal import legal_checks_html
 from gui.forms import Form
+from gui.palette import style
 
 def build_household_form(form: Form) -> None:
     form.add_text("last_name", "Nom *")
@@ -81,7 +82,7 @@ class SummaryTab(QWidget):
         self.score = QLabel()
         self.score.setWordWrap(True)
         self.state = QLabel()
-        self.state.setStyleSheet("color: #c25e00;")
+        self.state.setStyleSheet(style("warning"))
         columns = QHBoxLayout()
         left = QVBoxLayout()
         for title, form, target in (("Ménage", self.household_form, left), ("Dossier", self.case_form, left),
