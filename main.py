@@ -6,6 +6,7 @@ Without a subcommand the application window opens on the embedded database
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pkgutil
 import sys
@@ -33,12 +34,20 @@ try:
     from core.commands.cli import FrenchArgumentParser
     from core.errors import DomainError
     from core.installation import missing_parts
-    from db.errors import DatabaseError, describe_error
+    from core.logfile import configure_log_file
+    from db.backup import backup_folders, connector, damaged_message
+    from db.errors import DatabaseError, describe_error, is_corruption
     from db.open import open_database
 except ImportError as missing_module:
     if __name__ != "__main__":
         raise
     sys.exit(cannot_start(f"le module « {missing_module.name} » est introuvable"))
+
+log = logging.getLogger("mediation_habitat.main")
+# Where nothing is at the path, only these create a new base (the window's first start has no command).
+CREATING_COMMANDS = {None, "demo", "import"}
+# They check the base themselves (check), or verify what they copy (backup), or replace it (restore).
+UNCHECKED_COMMANDS = {None, "check", "backup", "restore"}
 
 
 def build_parser() -> FrenchArgumentParser:
@@ -73,11 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     if not parser.commands:
         return cannot_start("aucune commande trouvée dans core.commands")
     args = parser.parse_args(argv)
+    configure_log_file()
     opened = {}
 
     def open_db():
         if "db" not in opened:
-            opened["db"] = open_database(args.db)
+            opened["db"] = open_database(args.db, create=args.command in CREATING_COMMANDS,
+                                         quick_check=args.command not in UNCHECKED_COMMANDS)
         return opened["db"]
 
     try:
@@ -88,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
             code = run_gui(open_db, screenshot=args.screenshot, view=args.view, target=args.db)
         return code
     except (DatabaseError, DomainError) as error:
-        print(f"Erreur : {error.message}", file=sys.stderr)
-        return 1
+        return _fail(args, error.message)
     except (SQLAlchemyError, OSError) as error:  # full disk, locked or read-only base: French, no traceback
-        print(f"Erreur : {describe_error(error)}", file=sys.stderr)
-        return 1
+        if is_corruption(error) and opened.get("db") is not None and opened["db"].path is not None:
+            return _fail(args, _damaged(opened["db"], error))
+        return _fail(args, describe_error(error))
     except ImportError as error:  # a part of a bundle left out: French, and never a dialog nobody answers
         return cannot_start(f"le module « {error.name} » est introuvable")
     except KeyboardInterrupt:
@@ -101,6 +112,18 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if "db" in opened:
             opened["db"].dispose()
+
+
+def _fail(args, message: str) -> int:
+    log.error("%s : %s", args.command or "fenêtre", message)
+    print(f"Erreur : {message}", file=sys.stderr)
+    return 1
+
+
+def _damaged(database, error) -> str:
+    """A corruption met halfway through a command: it stopped there (nothing is written after it)."""
+    connect = connector(database)
+    return damaged_message(database.path, [describe_error(error)], connect, backup_folders(database.path, connect))
 
 
 if __name__ == "__main__":

@@ -14,14 +14,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from db.engine import Database, data_dir, default_database_path
-from db.errors import BackupError
+from db.errors import BackupError, ForeignDatabaseError, describe_error
+from db.identity import classify, read_contents
 from db.integrity import CheckReport, Connect, check_connection, check_file, plain_connect
+from db.revisions import known_revisions
 
 BACKUP_PREFIX = "sauvegarde-"
 MIGRATION_PREFIX = "avant-migration-"
@@ -75,6 +76,25 @@ def backup_dir_for(database: Database) -> Path:
     return default_backup_dir(database.path)
 
 
+def backup_folders(database_path: Path, connect: Connect = plain_connect) -> list[Path]:
+    """Where backups of a base may be: its configured folder (if its settings can be read) and the default one."""
+    folders = []
+    try:
+        connection = connect(Path(database_path), True)
+        try:
+            row = connection.execute("SELECT value FROM settings WHERE key = ?", (BACKUP_DIR_SETTING,)).fetchone()
+        finally:
+            connection.close()
+        if row and row[0].strip():
+            folders.append(Path(row[0].strip()).expanduser())
+    except Exception:  # noqa: BLE001 - damaged, foreign or encrypted without key: the default folder only
+        pass
+    default = default_backup_dir(database_path)
+    if default not in folders:
+        folders.append(default)
+    return folders
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -115,8 +135,6 @@ def copy_database(source: Path, target: Path, connect: Connect = plain_connect, 
         raise
     except Exception as error:  # noqa: BLE001 - sqlite3/sqlcipher3/OSError all end here
         partial.unlink(missing_ok=True)
-        from db.errors import describe_error
-
         raise BackupError(f"Sauvegarde impossible : {describe_error(error)}") from error
     return target
 
@@ -224,30 +242,39 @@ def verify_backup(path: Path, full: bool = True, connect: Connect = plain_connec
 
 
 def _application_problems(path: Path, connect: Connect) -> list[str]:
-    from db.migrate import known_revisions
-
+    """Is it a Médiation Habitat base (db.identity) of a version we know?"""
     connection = connect(path, True)
     try:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {"alembic_version", "cases"} <= tables:
-            return ["ce fichier n'est pas une base Médiation Habitat"]
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        contents = read_contents(connection)
     finally:
         connection.close()
-    if revision and revision[0] not in known_revisions():
+    try:
+        kind = classify(contents, path.name)
+    except ForeignDatabaseError:
+        return ["ce fichier n'est pas une base Médiation Habitat"]
+    if kind == "blank" or "cases" not in contents.tables:
+        return ["ce fichier est une base vide, sans aucun dossier : ce n'est pas une sauvegarde de Médiation Habitat"]
+    if contents.revision and contents.revision not in known_revisions():
         return ["cette sauvegarde vient d'une version plus récente de l'application"]
     return []
 
 
-def restore_database(backup: Path, target: Path, connect: Connect = plain_connect) -> Path | None:
+def restore_database(backup: Path, target: Path, connect: Connect = plain_connect,
+                     without_checksum: bool = False) -> Path | None:
     """Replace the database file `target` by `backup`; return where the replaced base was kept.
 
-    The backup is verified, copied next to the target (same file system) and checked
-    again; the current base is kept aside (hard link, with its -wal) and the new file
-    takes its name with one atomic rename. The caller makes sure no one uses `target`
-    (see db.instance_lock).
+    Symbolic links are followed: the real file is replaced, the link stays. The backup
+    is verified (a backup without its `.sha256` only when `without_checksum`, after the
+    user confirmed), copied next to the target (same file system) and checked again; the
+    current base is kept aside (hard link, with its -wal) and the new file takes its name
+    with one atomic rename. The caller makes sure no one uses `target` (db.instance_lock).
     """
-    backup, target = Path(backup), Path(target).absolute()
+    backup, target = Path(backup), Path(os.path.realpath(Path(target).expanduser()))
+    if not checksum_path(backup).is_file() and not without_checksum:
+        raise MissingChecksumError(
+            f"La sauvegarde « {backup.name} » n'a pas de somme de contrôle (« {checksum_path(backup).name} ») : "
+            "rien ne prouve qu'elle est intacte depuis qu'elle a été faite. Confirmez pour la restaurer quand même "
+            "(en ligne de commande : restore --sans-somme). La base actuelle n'a pas été touchée.")
     report = verify_backup(backup, True, connect)
     if not report.ok:
         raise BackupError(f"Restauration refusée : la sauvegarde « {backup.name} » est inutilisable ("
@@ -259,17 +286,26 @@ def restore_database(backup: Path, target: Path, connect: Connect = plain_connec
     if target.exists():
         aside = target.with_name(f"{target.stem}-remplacee-{datetime.now():%Y%m%d-%H%M%S}{target.suffix}")
         _checkpoint(target, connect)
-        try:
-            os.link(target, aside)
-        except OSError:
-            shutil.copy2(target, aside)
-        for suffix in ("-wal", "-shm"):
-            extra = Path(f"{target}{suffix}")
-            if extra.exists():
-                os.replace(extra, Path(f"{aside}{suffix}"))
+        _keep_aside(target, aside)
     os.replace(incoming, target)
     _fsync_dir(target.parent)
     return aside
+
+
+class MissingChecksumError(BackupError):
+    """A backup without its .sha256: restored only after the user confirmed."""
+
+
+def _keep_aside(target: Path, aside: Path) -> None:
+    """Keep the replaced base under another name, without opening it outside SQLite."""
+    for suffix in ("-wal", "-shm"):
+        extra = Path(f"{target}{suffix}")
+        if extra.exists():
+            os.replace(extra, Path(f"{aside}{suffix}"))
+    try:
+        os.link(target, aside)  # the target keeps existing until the rename that replaces it
+    except OSError:  # no hard links here (FAT, some network disks): a rename, a moment without base
+        os.replace(target, aside)
 
 
 def _checkpoint(target: Path, connect: Connect) -> None:
@@ -283,3 +319,41 @@ def _checkpoint(target: Path, connect: Connect) -> None:
     except Exception:  # noqa: BLE001 - a damaged base is kept aside as it is, with its -wal
         pass
 
+
+
+def content_counts(path: Path, connect: Connect = plain_connect) -> tuple[int, int] | None:
+    """(cases, journal entries) held by a backup, or None when it cannot be read."""
+    try:
+        connection = connect(Path(path), True)
+        try:
+            return tuple(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                         for table in ("cases", "journal_entries"))
+        finally:
+            connection.close()
+    except Exception:  # noqa: BLE001 - sqlite3 and sqlcipher3 errors alike: unknown content
+        return None
+
+
+def last_verified_backup(database_path: Path, connect: Connect = plain_connect,
+                         folders: list[Path] | None = None) -> BackupInfo | None:
+    """The newest backup of a base whose checksum and quick check pass (its default folder unless told)."""
+    for folder in folders or [default_backup_dir(database_path)]:
+        for info in list_backups(folder):
+            if info.verified and verify_backup(info.path, False, connect).ok:
+                return info
+    return None
+
+
+def damaged_message(path: Path, problems: list[str], connect: Connect = plain_connect,
+                    folders: list[Path] | None = None) -> str:
+    """« base endommagée »: what was found, that nothing was written, and the last verified backup."""
+    found = "; ".join(problems[:3])
+    text = (f"La base « {path} » est endommagée ({found}). La commande a été arrêtée : rien n'y a été écrit. ")
+    latest = last_verified_backup(path, connect, folders)
+    if latest is None:
+        where = ", ".join(f"« {folder} »" for folder in (folders or [default_backup_dir(path)]))
+        return text + (f"Aucune sauvegarde vérifiée n'a été trouvée dans {where} : faites réparer le fichier, ou "
+                       "restaurez une sauvegarde que vous avez ailleurs (uv run main.py --db BASE restore FICHIER).")
+    return text + (f"Dernière sauvegarde vérifiée : « {latest.path} » du {latest.made_at:%d/%m/%Y à %H:%M}. "
+                   f"Pour la remettre en place : uv run main.py --db \"{path}\" restore \"{latest.path}\" "
+                   "(la base endommagée est gardée de côté), ou relancez l'application qui la proposera.")

@@ -23,9 +23,8 @@ from argon2.low_level import Type, hash_secret_raw
 from sqlalchemy.engine import URL
 
 from db.errors import DatabaseError, DatabaseOpenError
+from db.identity import SALT_BYTES, SQLITE_HEADER, probe_file  # noqa: F401 - SQLITE_HEADER re-exported
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-SALT_BYTES = 16
 KEY_BYTES = 32
 PASSPHRASE_MIN_LENGTH = 12
 PASSPHRASE_ENV = "MEDIATION_HABITAT_PHRASE"
@@ -45,18 +44,15 @@ def use_default_derivation() -> None:
 
 
 def is_encrypted(path: str | os.PathLike) -> bool:
-    """True for an existing, non-empty file that is not a plain SQLite database."""
-    path = Path(path)
-    # SQLCipher files are whole pages (a multiple of 512 bytes); other junk is left to SQLite's own error.
-    if not path.is_file() or path.stat().st_size < 1024 or path.stat().st_size % 512:
-        return False
-    with open(path, "rb") as handle:
-        return handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER
+    """True for an existing file whose header is SQLCipher's random salt (see db.identity.probe_file).
+
+    Reads the file itself: only before this process opened it in SQLite.
+    """
+    return probe_file(path).kind == "encrypted"
 
 
 def read_salt(path: str | os.PathLike) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read(SALT_BYTES)
+    return probe_file(path).salt
 
 
 def derive_key(passphrase: str, salt: bytes) -> bytes:
@@ -70,10 +66,11 @@ def key_literal(key: bytes, salt: bytes) -> str:
     return f"x'{key.hex()}{salt.hex()}'"
 
 
-def literal_for(path: str | os.PathLike, passphrase: str) -> str:
-    """Key literal for an existing encrypted file (salt read from it) or a new one (fresh salt)."""
-    path = Path(path)
-    salt = read_salt(path) if is_encrypted(path) else os.urandom(SALT_BYTES)
+def literal_for(path: str | os.PathLike, passphrase: str, salt: bytes | None = None) -> str:
+    """Key literal for an existing encrypted file (its salt, given or read) or a new one (fresh salt)."""
+    if salt is None:
+        probe = probe_file(path)
+        salt = probe.salt if probe.kind == "encrypted" else os.urandom(SALT_BYTES)
     return key_literal(derive_key(passphrase, salt), salt)
 
 
@@ -101,29 +98,25 @@ def check_literal(path: str | os.PathLike, literal: str) -> None:
         connection.close()
 
 
-def encrypted_url(path: str | os.PathLike, passphrase: str) -> URL:
-    """SQLAlchemy URL for the sqlite+pysqlcipher dialect, which runs `PRAGMA key="<password>"`."""
+def encrypted_url(path: str | os.PathLike, passphrase: str, salt: bytes | None = None) -> URL:
+    """SQLAlchemy URL for the sqlite+pysqlcipher dialect, which runs `PRAGMA key="<password>"`.
+
+    `salt`: the file's (from db.identity.probe_file), or None for a new file.
+    """
     path = Path(path).expanduser().absolute()
-    literal = literal_for(path, passphrase)
-    if path.exists() and path.stat().st_size:
+    literal = literal_for(path, passphrase, salt or os.urandom(SALT_BYTES))
+    if salt is not None:
         check_literal(path, literal)
+    return keyed_url(path, literal)
+
+
+def keyed_url(path: str | os.PathLike, literal: str) -> URL:
     return URL.create("sqlite+pysqlcipher", password=literal, database=str(path))
 
 
 def key_of(url: URL) -> str | None:
     """The key literal of an encrypted database's URL, None for a plain one."""
     return url.password if url.drivername == "sqlite+pysqlcipher" else None
-
-
-def open_encrypted(path: str | os.PathLike, passphrase: str, backup_dir: Path | None = None):
-    """Open (creating it when absent) an encrypted database, migrated and ready."""
-    from db.open import open_database
-
-    if len(passphrase or "") < PASSPHRASE_MIN_LENGTH and not Path(path).exists():
-        raise DatabaseOpenError(
-            f"Phrase de passe trop courte : il faut au moins {PASSPHRASE_MIN_LENGTH} caractères pour chiffrer une base."
-        )
-    return open_database(encrypted_url(path, passphrase), backup_dir)
 
 
 def _export(source: Path, source_literal: str | None, target: Path, target_literal: str) -> None:
@@ -237,6 +230,13 @@ def backup_copy(source: str | os.PathLike, target: str | os.PathLike, literal: s
 _prompt = None
 
 
+def _has_terminal() -> bool:
+    try:
+        return os.isatty(0)
+    except (OSError, ValueError):
+        return False
+
+
 def set_passphrase_prompt(prompt) -> None:
     """Register how to ask for a passphrase (the GUI registers a dialog): prompt(path) -> str | None."""
     global _prompt
@@ -248,31 +248,17 @@ def ask_passphrase(path: Path) -> str:
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase is None and _prompt is not None:
         passphrase = _prompt(path)
-    if passphrase is None and os.isatty(0):
+    if passphrase is None and _has_terminal():
         import getpass
 
         passphrase = getpass.getpass(f"Phrase de passe de la base chiffrée « {path.name} » : ")
     if not passphrase:
         raise DatabaseOpenError(
-            f"La base « {path} » est chiffrée : sa phrase de passe est nécessaire pour l'ouvrir "
-            f"(saisie au clavier, ou variable d'environnement {PASSPHRASE_ENV})."
+            f"La base « {path} » est chiffrée : sa phrase de passe est nécessaire pour l'ouvrir, et personne ne "
+            f"peut la saisir ici (pas de terminal). Lancez la commande depuis un terminal, ou donnez la phrase "
+            f"dans la variable d'environnement {PASSPHRASE_ENV}."
         )
     return passphrase
-
-
-def unlock(target):
-    """Open hook: a path to an encrypted file becomes a keyed sqlite+pysqlcipher URL; anything else is unchanged."""
-    if isinstance(target, URL) or (target is not None and "://" in os.fspath(target)):
-        return target
-    if target is None:
-        from db.engine import default_database_path
-
-        path = default_database_path()
-    else:
-        path = Path(target).expanduser().absolute()
-    if not is_encrypted(path):
-        return target
-    return encrypted_url(path, ask_passphrase(path))
 
 
 def key_connector(literal: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,7 +20,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from db.errors import DatabaseOpenError, NetworkShareError
+from db.errors import DamagedDatabaseError, DatabaseOpenError, NetworkShareError, is_corruption
+from db.integrity import plain_connect
 
 APP_NAME = "mediation-habitat"
 APP_AUTHOR = "MEL"
@@ -31,6 +33,9 @@ MOUNTS_FILE = Path("/proc/mounts")
 NETWORK_FS = {"cifs", "smb", "smb2", "smb3", "smbfs", "nfs", "nfs4", "ncpfs", "afs", "9p", "fuse.sshfs",
               "sshfs", "davfs", "fuse.davfs2", "glusterfs", "fuse.glusterfs", "ceph", "fuse.ceph", "lustre",
               "webdav", "afpfs", "fuse.afpfs"}
+
+
+DAMAGED_ENGINES: weakref.WeakSet = weakref.WeakSet()  # engines whose base SQLite reported corrupt
 
 
 def data_dir() -> Path:
@@ -126,7 +131,8 @@ def _refuse_network_share(text: str) -> None:
 
 
 def _checked_path(path: Path, writable: bool = True) -> Path:
-    path = path.expanduser().absolute()
+    # Symbolic links are followed: SQLite names the -wal after the real file, and so do the lock and restore.
+    path = Path(os.path.realpath(path.expanduser()))
     if path.is_dir():
         raise DatabaseOpenError(f"« {path} » est un dossier, pas un fichier de base de données.")
     if not path.parent.is_dir():
@@ -169,6 +175,11 @@ def _configure_sqlite(engine: Engine) -> None:
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):
+        if is_corruption(context.original_exception):
+            DAMAGED_ENGINES.add(engine)  # Database.write refuses from now on
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -216,9 +227,22 @@ class Database:
         """A short read session (caller closes it, e.g. `with db.session() as s:`)."""
         return Session(self.engine, expire_on_commit=False)
 
+    @property
+    def damaged(self) -> bool:
+        """True once SQLite reported corruption ("malformed", "not a database") on this base."""
+        return self.engine in DAMAGED_ENGINES
+
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction, begun IMMEDIATE on SQLite; commits or rolls back whole."""
+        """One write transaction, begun IMMEDIATE on SQLite; commits or rolls back whole.
+
+        Refused once the base was found damaged: nothing is written after a corruption error.
+        """
+        if self.damaged:
+            raise DamagedDatabaseError(
+                f"La base « {self.describe()} » est endommagée : plus rien n'y est enregistré. Fermez "
+                "l'application ; au prochain démarrage, la dernière sauvegarde vérifiée vous sera proposée.",
+                self.path)
         with Session(self._writer, expire_on_commit=False) as session:
             with session.begin():
                 yield session
@@ -229,8 +253,6 @@ class Database:
 
         An encrypted database overrides this to apply its key, so its backups stay encrypted.
         """
-        from db.integrity import plain_connect
-
         return plain_connect(Path(path), read_only)
 
     def dispose(self) -> None:

@@ -46,8 +46,44 @@ class IntegrityCheckError(DatabaseOpenError):
         self.problems = problems or []
 
 
+class NoDatabaseError(DatabaseOpenError):
+    """Nothing at the path, and the command does not create a base."""
+
+
+class ForeignDatabaseError(DatabaseOpenError):
+    """The file belongs to another program (or is not a base at all): refused before any write."""
+
+
+class DamagedDatabaseError(DatabaseOpenError):
+    """The base is damaged (also: empty or unreadable at an existing path). Nothing is written after it."""
+
+    def __init__(self, message: str, path=None, problems: list[str] | None = None):
+        super().__init__(message)
+        self.path = path
+        self.problems = problems or [message]
+
+
 class BackupError(DatabaseError):
     pass
+
+
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+_CORRUPTION_WORDS = ("malformed", "not a database", "database corrupt", "file is encrypted")
+
+
+def is_corruption(error: BaseException | None) -> bool:
+    """True for SQLite's "database disk image is malformed" and "file is not a database" (any driver)."""
+    while error is not None:
+        if isinstance(error, DamagedDatabaseError):
+            return True
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return True
+        if type(error).__module__.startswith(("sqlite3", "sqlcipher3")) and any(
+                word in str(error).lower() for word in _CORRUPTION_WORDS):
+            return True
+        error = getattr(error, "orig", None)
+    return False
 
 
 def _where(database) -> str:

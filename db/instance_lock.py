@@ -8,6 +8,11 @@ process, even after a crash or a kill: no stale lock to clean up by hand.
 
 Read-only command-line tools (`check`, `backup`) and `demo` do not take it: SQLite's
 own locking keeps them safe next to a running window (backups use the backup API).
+
+The lock is keyed on the file itself, not on the name it was given: symbolic links are
+resolved (every name of the base leads to the same lock next to the real file), and a
+base with several hard links is refused at opening (db.open.refuse_hard_links), so one
+file has exactly one lock.
 """
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ LOCK_SUFFIX = ".verrou"
 
 
 def lock_path(database_path: Path) -> Path:
-    return database_path.with_name(database_path.name + LOCK_SUFFIX)
+    real = Path(os.path.realpath(Path(database_path).expanduser()))
+    return real.with_name(real.name + LOCK_SUFFIX)
 
 
 def _try_lock(fd: int) -> bool:

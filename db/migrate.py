@@ -6,17 +6,17 @@ A database written by a newer version of the application is refused.
 """
 from __future__ import annotations
 
-import ast
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from db import revisions
+from db.backup import backup_before_migration
 from db.engine import Database
-from db.errors import DatabaseTooNewError, MigrationError
+from db.errors import DatabaseTooNewError, MigrationError, describe_error
+from db.identity import APPLICATION_ID, classify, read_contents
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Alembic (and Mako) cost a third of a second to import: a base already at head never loads them.
 
 
@@ -24,37 +24,18 @@ def alembic_config(database: Database):
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(revisions.MIGRATIONS_DIR))
     # ConfigParser treats % as interpolation: an accented folder is %-encoded in the URL ("H%C3%A9l%C3%A8ne").
     config.set_main_option("sqlalchemy.url", database.url.render_as_string(hide_password=False).replace("%", "%%"))
     return config
 
 
-def _revision_graph() -> dict[str, str | None]:
-    return _read_revision_graph(MIGRATIONS_DIR)
-
-
-@lru_cache(maxsize=4)
-def _read_revision_graph(directory: Path) -> dict[str, str | None]:
-    """revision -> down_revision, read from the revision files without importing Alembic."""
-    graph = {}
-    for path in sorted((directory / "versions").glob("*.py")):
-        values = {}
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                if node.targets[0].id in ("revision", "down_revision"):
-                    values[node.targets[0].id] = ast.literal_eval(node.value)
-        if "revision" in values:
-            graph[values["revision"]] = values.get("down_revision")
-    return graph
-
-
 def head_revision() -> str:
-    graph = _revision_graph()
-    heads = set(graph) - set(graph.values())
-    if len(heads) != 1:
-        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
-    return heads.pop()
+    return revisions.head_revision()
+
+
+def known_revisions() -> set[str]:
+    return revisions.known_revisions()
 
 
 def current_revision(database: Database) -> str | None:
@@ -63,10 +44,6 @@ def current_revision(database: Database) -> str | None:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except (OperationalError, ProgrammingError):  # no alembic_version table: an empty base
             return None
-
-
-def known_revisions() -> set[str]:
-    return set(_revision_graph())
 
 
 def has_user_tables(database: Database) -> bool:
@@ -84,20 +61,22 @@ def needs_upgrade(database: Database) -> bool:
 
 
 def upgrade(database: Database, backup_dir: Path | None = None) -> Path | None:
-    """Migrate to head; return the backup made first, if any."""
+    """Migrate to head and stamp our application_id; return the backup made first, if any.
+
+    A SQLite file that is not ours (db.identity.classify) is refused before any write.
+    """
+    if database.is_sqlite:
+        _refuse_foreign(database)
     if not needs_upgrade(database):
+        stamp_application_id(database)
         return None
     backup = None
     if database.path is not None and database.path.exists() and has_user_tables(database):
-        from db.backup import backup_before_migration
-
         backup = backup_before_migration(database, backup_dir)
     try:
         run_alembic(database, "upgrade", "head")
     except Exception as error:
         # One transaction: SQLite rolled everything back, the file is at its previous revision.
-        from db.errors import describe_error
-
         kept = f" Une sauvegarde faite juste avant se trouve dans « {backup} »." if backup else ""
         raise MigrationError(
             "La mise à jour de la structure de la base a échoué ; la base est restée telle qu'elle était "
@@ -128,6 +107,8 @@ def run_alembic(database: Database, action: str, revision: str) -> None:
                 getattr(command, action)(config, revision)
                 if raw is not None:
                     _refuse_broken_references(connection)
+                    if action == "upgrade":  # a new base is ours from its first commit
+                        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
@@ -138,3 +119,22 @@ def _refuse_broken_references(connection) -> None:
     if broken:
         details = ", ".join(f"{row[0]} ligne {row[1]} → {row[2]}" for row in broken)
         raise MigrationError(f"La migration laisserait des références cassées ({details}) : elle est annulée.")
+
+
+def _refuse_foreign(database: Database) -> None:
+    raw = database.engine.raw_connection()
+    try:
+        classify(read_contents(raw.driver_connection), database.describe())
+    finally:
+        raw.close()
+
+
+def stamp_application_id(database: Database) -> None:
+    """A base of ours made before the stamp existed gets it (one header write, once)."""
+    if not database.is_sqlite:
+        return
+    with database.engine.connect() as connection:
+        if connection.exec_driver_sql("PRAGMA application_id").scalar() == APPLICATION_ID:
+            return
+    with database.write() as session:
+        session.connection().exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -9,35 +9,18 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import DomainError
-from db.engine import log_dir
+from core.logfile import LOG_FILENAME, configure_log_file, log_path  # noqa: F401 - LOG_FILENAME re-exported
 
-LOG_FILENAME = "mediation-habitat.log"
 logger = logging.getLogger("mediation_habitat.gui")
 _state = {"showing": False, "installed": False, "last_dialog": None}
 
 
-def log_path() -> Path:
-    return log_dir() / LOG_FILENAME
-
-
 def _ensure_log_handler() -> None:
-    target = log_path()
-    for handler in logger.handlers:
-        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == target:
-            return
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    configure_log_file()
 
 
 def report_exception(exc_type, exc_value, exc_tb) -> None:
@@ -53,6 +36,8 @@ def report_exception(exc_type, exc_value, exc_tb) -> None:
         pass
     if isinstance(exc_value, DomainError):
         message = exc_value.message
+    elif damaged := _damaged_base_message(exc_value):
+        message = damaged
     elif _is_database_error(exc_value):
         from db.errors import describe_error  # the one translation of database failures (issue 6)
 
@@ -61,6 +46,30 @@ def report_exception(exc_type, exc_value, exc_tb) -> None:
         message = ("Une erreur inattendue s'est produite. Ce que vous avez déjà enregistré est conservé ; "
                    "vous pouvez continuer à travailler.")
     show_error_dialog(message, text)
+
+
+def watch_database(database) -> None:
+    """The base the window works on: a corruption error names its last verified backup."""
+    _state["database"] = database
+
+
+def _damaged_base_message(error: BaseException) -> str:
+    """« base endommagée » with the last verified backup, for a corruption error on the window's base."""
+    from db.errors import is_corruption
+
+    database = _state.get("database")
+    if not is_corruption(error) or database is None or database.path is None:
+        return ""
+    from db.backup import backup_folders, connector, damaged_message
+    from db.errors import describe_error
+
+    connect = connector(database)
+    try:
+        text = damaged_message(database.path, [describe_error(error)], connect, backup_folders(database.path, connect))
+    except Exception:  # noqa: BLE001 - the message must appear even if the backups cannot be listed
+        text = f"La base « {database.path} » est endommagée : {describe_error(error)}"
+    return text + (" Plus rien n'y sera enregistré : fermez l'application ; au prochain démarrage, la dernière "
+                   "sauvegarde vérifiée vous sera proposée.")
 
 
 def _is_database_error(error: BaseException) -> bool:

@@ -1,9 +1,17 @@
-"""`main.py check [--complet]`: is the database sound? A French report, non-zero exit on a problem."""
+"""`main.py check [--complet]`: is the database sound? A French report, non-zero exit on a problem.
+
+Checking never migrates nor writes: the file is identified (db.identity), then checked
+through SQLite's own PRAGMAs on a read-only connection (with its key when encrypted).
+"""
 from __future__ import annotations
 
-from db.engine import Database
-from db.errors import DatabaseOpenError, describe_error
-from db.integrity import CheckReport, check_database
+from db.backup import backup_folders, last_verified_backup
+from db.crypto import ask_passphrase, check_literal, key_connector, literal_for
+from db.engine import default_database_path
+from db.errors import DatabaseError, DatabaseOpenError, NoDatabaseError
+from db.identity import probe_file
+from db.integrity import CheckReport, check_file, plain_connect
+from db.open import identify, refuse_hard_links, sqlite_file
 
 
 def register(subparsers) -> None:
@@ -14,27 +22,40 @@ def register(subparsers) -> None:
 
 
 def run(args, _open_db) -> int:
-    # Not open_db(): checking must not migrate nor write anything. An encrypted file is
-    # opened with its key (db.crypto.unlock asks for the passphrase).
-    from sqlalchemy.engine import URL
-
-    from db.crypto import attach_connector, unlock
-
-    target = unlock(args.db)
-    database = Database(target, read_only=not isinstance(target, URL))
-    attach_connector(database)
-    try:
-        if not database.is_sqlite:
-            raise DatabaseOpenError("La vérification d'intégrité concerne les bases SQLite ; une base PostgreSQL "
-                                    "est vérifiée par son serveur.")
-        if database.path is None or not database.path.exists():
-            raise DatabaseOpenError(f"La base « {database.describe()} » n'existe pas.")
-        try:
-            report = check_database(database, full=args.complet)
-        except Exception as error:  # noqa: BLE001 - the file may be unreadable
-            report = CheckReport(full=args.complet, problems=[describe_error(error, database)])
-    finally:
-        database.dispose()
-    print(f"Base : {database.describe()}")
+    path = sqlite_file(args.db) if args.db else default_database_path()
+    if path is None:
+        raise DatabaseOpenError("La vérification d'intégrité concerne les bases SQLite ; une base PostgreSQL "
+                                "est vérifiée par son serveur.")
+    probe = probe_file(path)
+    if probe.kind == "absent":
+        raise NoDatabaseError(f"Aucune base à cet endroit : « {path} » n'existe pas. Vérifiez le chemin donné à --db.")
+    refuse_hard_links(path)
+    connect = plain_connect
+    if probe.damaged:
+        report = CheckReport(full=args.complet, problems=[probe.detail])
+    else:
+        if probe.kind == "encrypted":
+            literal = literal_for(path, ask_passphrase(path), probe.salt)
+            check_literal(path, literal)
+            connect = key_connector(literal)
+        report = _check(path, args.complet, connect)
+    print(f"Base : {path}")
     print(report.summary())
+    if not report.ok:
+        latest = last_verified_backup(path, connect, backup_folders(path, connect))
+        if latest is not None:
+            print(f"Dernière sauvegarde vérifiée : {latest.path} ({latest.made_at:%d/%m/%Y %H:%M}) ; "
+                  f"uv run main.py --db \"{path}\" restore \"{latest.path}\"")
+        else:
+            print("Aucune sauvegarde vérifiée n'a été trouvée pour cette base.")
     return 0 if report.ok else 1
+
+
+def _check(path, full: bool, connect) -> CheckReport:
+    try:
+        kind = identify(path, connect)
+    except DatabaseError as error:
+        return CheckReport(full=full, problems=[getattr(error, "problems", [error.message])[0]])
+    if kind == "blank":
+        return CheckReport(full=full, problems=["le fichier est une base SQLite vide, sans aucune table"])
+    return check_file(path, full, connect)

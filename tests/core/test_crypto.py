@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.actor import SYSTEM
 from core.users import add_user
 from db import crypto
+from db.open import open_encrypted
 from db.backup import backup_database, connector, verify_backup
 from db.errors import DatabaseOpenError
 from db.models import User
@@ -23,7 +24,7 @@ def _all_bytes(path: Path) -> bytes:
 
 def _encrypted_with_canary(tmp_path) -> tuple[Path, object]:
     path = tmp_path / "portable.sqlite3"
-    database = crypto.open_encrypted(path, PHRASE)
+    database = open_encrypted(path, PHRASE)
     add_user(database, SYSTEM, "canari", CANARY, "agent")
     return path, database
 
@@ -37,7 +38,7 @@ def test_canary_is_absent_from_encrypted_file_wal_and_backup(tmp_path):
     assert CANARY.encode() not in _all_bytes(path)
     assert CANARY.encode() not in backup.read_bytes()
     assert verify_backup(backup, connect=crypto.key_connector(crypto.literal_for(backup, PHRASE))).ok
-    restored = crypto.open_encrypted(backup, PHRASE)
+    restored = open_encrypted(backup, PHRASE)
     with restored.session() as s:
         assert s.scalar(select(User.full_name).where(User.login == "canari")) == CANARY
     restored.dispose()
@@ -47,7 +48,7 @@ def test_wrong_passphrase_gets_a_clear_message(tmp_path):
     path, database = _encrypted_with_canary(tmp_path)
     database.dispose()
     with pytest.raises(DatabaseOpenError, match="Phrase de passe incorrecte"):
-        crypto.open_encrypted(path, "ce n'est pas la bonne phrase")
+        open_encrypted(path, "ce n'est pas la bonne phrase")
 
 
 def test_plain_database_converted_in_place_keeps_its_data(tmp_path, db, db_path):
@@ -57,7 +58,7 @@ def test_plain_database_converted_in_place_keeps_its_data(tmp_path, db, db_path)
     crypto.encrypt_in_place(db_path, PHRASE)
     assert crypto.is_encrypted(db_path)
     assert CANARY.encode() not in _all_bytes(db_path)
-    reopened = crypto.open_encrypted(db_path, PHRASE)
+    reopened = open_encrypted(db_path, PHRASE)
     assert connector(reopened) is not None
     with reopened.session() as s:
         assert s.scalar(select(User.full_name).where(User.login == "canari")) == CANARY
@@ -104,8 +105,8 @@ def test_rekey_changes_the_passphrase_and_keeps_the_data(tmp_path, monkeypatch, 
     assert "a changé" in capsys.readouterr().out
     assert crypto.is_encrypted(path) and CANARY.encode() not in _all_bytes(path)
     with pytest.raises(DatabaseOpenError, match="Phrase de passe incorrecte"):
-        crypto.open_encrypted(path, PHRASE)
-    reopened = crypto.open_encrypted(path, new_phrase)
+        open_encrypted(path, PHRASE)
+    reopened = open_encrypted(path, new_phrase)
     with reopened.session() as s:
         assert s.scalar(select(User.full_name).where(User.login == "canari")) == CANARY
     reopened.dispose()

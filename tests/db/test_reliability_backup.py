@@ -85,7 +85,8 @@ def test_a_damaged_database_never_rotates_over_a_good_backup(demo_db, db_path):
 
 
 def test_backups_of_an_encrypted_base_stay_encrypted_and_restore(tmp_path):
-    from db.crypto import is_encrypted, open_encrypted
+    from db.crypto import is_encrypted
+    from db.open import open_encrypted
 
     path = tmp_path / "chiffree.sqlite3"
     database = open_encrypted(path, "phrase de passe très longue")

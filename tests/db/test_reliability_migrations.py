@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import db.migrate as migrate
+import db.revisions as revisions
 from db.errors import MigrationError
 from db.migrate import current_revision, head_revision
 from db.open import open_database
@@ -47,7 +48,7 @@ def downgrade():
 
 def scripts_with_extra_revision(tmp_path, title: str, body: str) -> Path:
     scripts = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(revisions.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     text = REVISION.format(title=title, head=head_revision(), body=textwrap.indent(textwrap.dedent(body), "    "))
     (scripts / "versions" / "9999_test.py").write_text(text, encoding="utf-8")
     return scripts
@@ -72,7 +73,7 @@ def test_failing_migration_leaves_the_previous_revision_intact(demo_db, db_path,
         op.execute("UPDATE households SET last_name = 'ÉCRASÉ'")
         raise RuntimeError("panne au milieu de la migration")
     """)
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(revisions, "MIGRATIONS_DIR", scripts)
     with pytest.raises(MigrationError) as error:
         open_database(db_path, backup_dir=tmp_path / "sauvegardes")
     message = str(error.value)
@@ -92,7 +93,7 @@ def test_table_rebuild_in_a_migration_keeps_dependent_rows(demo_db, db_path, tmp
         with op.batch_alter_table("cases", recreate="always") as batch:
             batch.add_column(sa.Column("essai", sa.Integer))
     """)
-    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(revisions, "MIGRATIONS_DIR", scripts)
     database = open_database(db_path, backup_dir=tmp_path / "sauvegardes")
     assert current_revision(database) == "9999_test"
     database.dispose()
@@ -113,7 +114,7 @@ def test_killed_migration_leaves_the_previous_revision_intact(demo_db, db_path, 
         print("milieu", flush=True)
         time.sleep(60)
     """)
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; import db.migrate as mg;"
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; import db.revisions as mg;"
             f"mg.MIGRATIONS_DIR = Path({str(scripts)!r}); from db.open import open_database;"
             f"open_database({str(db_path)!r}, backup_dir=Path({str(tmp_path / 'sauvegardes')!r}))")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)

@@ -154,7 +154,9 @@ def test_encrypted_copy_from_the_administration_menu(qtbot, db, tmp_path, monkey
     encrypted_copy_dialog(Window())
     assert crypto.is_encrypted(target) and b"Zorglub-Canari-42" not in target.read_bytes()
     assert "Copie chiffrée écrite" in answers[-1]
-    copy = crypto.open_encrypted(target, "la grand-place sous la neige")
+    from db.open import open_encrypted
+
+    copy = open_encrypted(target, "la grand-place sous la neige")
     with copy.session() as s:
         assert s.scalar(select(m.User.full_name).where(m.User.login == "canari")) == "Zorglub-Canari-42"
     copy.dispose()
