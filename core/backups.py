@@ -9,33 +9,41 @@
   week and month as covered, so the weekly ones reach back beyond the daily ones
   and the monthly ones beyond the weekly ones: about a year in 31 files.
 - **Safety**: rotation runs only after a new backup was made AND verified; a
-  damaged database therefore never pushes a good backup out.
+  damaged database therefore never pushes a good backup out. Nor does a base that
+  shrank: a backup holding far more cases or journal entries than the new one (more
+  than twice as many, or any when the new one has none) is never rotated out, and the
+  user is warned (`BackupMade.warning`).
 - **Where**: the setting `sauvegardes.dossier`, else a folder of the user's data directory.
 """
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from db import models as m
+from core.access import can
+from core.actor import Actor
+from core.audit import record_event, write_anchor
+from core.errors import PermissionDenied
 from db.backup import (
     BACKUP_DIR_SETTING,
     BackupInfo,
     backup_database,
     backup_dir_for,
+    backup_folders,
+    connector,
+    content_counts,
     delete_backup,
+    last_verified_backup,
     list_backups,
+    restore_database,
 )
-from core.access import can
-from core.actor import Actor
-from core.audit import record_event, write_anchor
-from core.errors import PermissionDenied
-from db.backup import connector, restore_database
 from db.engine import Database
-from db.errors import BackupError
+from db.errors import BackupError, describe_error
+from db.integrity import Connect, plain_connect
 
 log = logging.getLogger(__name__)
 DAILY, WEEKLY, MONTHLY = 12, 10, 9
@@ -66,18 +74,57 @@ def backups_to_keep(dates: list[datetime], daily: int = DAILY, weekly: int = WEE
     return kept
 
 
-def rotate(directory: Path) -> list[Path]:
-    """Delete the backups the policy no longer keeps; return them. Only verified backups count."""
+@dataclass
+class BackupMade:
+    """A backup just made: where, what rotation removed, and a warning when the base shrank."""
+
+    path: Path
+    deleted: list[Path] = field(default_factory=list)
+    warning: str = ""
+
+
+def far_fewer(new: tuple[int, int] | None, old: tuple[int, int] | None) -> bool:
+    """True when `new` holds under half the cases or journal entries of `old` (or none where `old` has some)."""
+    if new is None or old is None:
+        return False
+    return any(before > 0 and (after == 0 or after * 2 < before) for after, before in zip(new, old))
+
+
+def rotate(directory: Path, connect: Connect | None = None) -> list[Path]:
+    """Delete the backups the policy no longer keeps; return them. Only verified backups count.
+
+    A backup holding far more than the newest one (see `far_fewer`) is kept whatever the policy says.
+    """
     backups = list_backups(directory)
     regular = [b for b in backups if b.kind == "auto" and b.verified]
     keep = backups_to_keep([b.made_at for b in regular])
-    doomed = [b.path for b in regular if b.made_at not in keep]
+    doomed = [b for b in regular if b.made_at not in keep]
     migration = [b for b in backups if b.kind == "migration"]
-    doomed += [b.path for b in migration[MIGRATION_BACKUPS_KEPT:]]
-    for path in doomed:
-        delete_backup(path)
+    doomed += migration[MIGRATION_BACKUPS_KEPT:]
+    if doomed and regular:
+        connect = connect or plain_connect
+        newest = content_counts(regular[0].path, connect)
+        doomed = [b for b in doomed if not far_fewer(newest, content_counts(b.path, connect))]
+    for info in doomed:
+        delete_backup(info.path)
     _remove_stale_partials(directory)
-    return doomed
+    return [info.path for info in doomed]
+
+
+def shrink_warning(made: Path, connect: Connect) -> str:
+    """A French warning when the backup just made holds far fewer than the previous verified one."""
+    previous = next((b for b in list_backups(made.parent) if b.path != made and b.verified), None)
+    if previous is None:
+        return ""
+    new, old = content_counts(made, connect), content_counts(previous.path, connect)
+    if not far_fewer(new, old):
+        return ""
+    return (f"La sauvegarde qui vient d'être faite ({made.name} : {new[0]} dossier(s), {new[1]} entrée(s) de "
+            f"journal) contient beaucoup moins que la précédente, du {previous.made_at:%d/%m/%Y à %H:%M} "
+            f"({old[0]} dossier(s), {old[1]} entrée(s) de journal). Les deux sont conservées : la rotation ne "
+            "supprime aucune sauvegarde plus complète. Si ce n'est pas voulu (base vidée, mauvais fichier), "
+            f"restaurez la sauvegarde du {previous.made_at:%d/%m/%Y à %H:%M} : menu Fichier › Sauvegardes…, ou "
+            f"uv run main.py restore \"{previous.path}\".")
 
 
 def _remove_stale_partials(directory: Path, older_than: timedelta = timedelta(hours=1)) -> None:
@@ -123,13 +170,13 @@ def _require(actor: Actor) -> None:
         raise PermissionDenied("Votre rôle ne permet pas de gérer les sauvegardes (responsables et administrateurs).")
 
 
-def make_backup(database: Database, actor: Actor) -> tuple[Path, list[Path]]:
+def make_backup(database: Database, actor: Actor) -> BackupMade:
     """« Sauvegarder maintenant »: a verified backup, rotation, and an audit event (a copy of personal data)."""
     _require(actor)
-    path, deleted = backup_now(database)
+    made = make_checked_backup(database)
     with database.write() as session:
-        record_event(session, actor, "backup.create", "sauvegarde", path.name, {"fichier": str(path)})
-    return path, deleted
+        record_event(session, actor, "backup.create", "sauvegarde", made.path.name, {"fichier": str(made.path)})
+    return made
 
 
 def restore_backup(database: Database, actor: Actor, backup: Path) -> Path | None:
@@ -177,12 +224,22 @@ def backup_folder(database: Database) -> Path:
 
 def backup_now(database: Database) -> tuple[Path, list[Path]]:
     """Make a verified backup in the backup folder, then rotate. Returns (backup, deleted)."""
+    made = make_checked_backup(database)
+    return made.path, made.deleted
+
+
+def make_checked_backup(database: Database) -> BackupMade:
+    """A verified backup in the backup folder, the audit anchor, then a rotation that never goes backwards."""
     path = backup_database(database)
     try:
         write_anchor(database, path.parent)
     except OSError as error:  # the backup itself is good: say it, do not fail it
-        logging.getLogger(__name__).warning("Ancre du journal d'audit non écrite : %s", error)
-    return path, rotate(path.parent)
+        log.warning("Ancre du journal d'audit non écrite : %s", error)
+    connect = connector(database)
+    warning = shrink_warning(path, connect)
+    if warning:
+        log.warning("%s", warning)
+    return BackupMade(path, rotate(path.parent, connect), warning)
 
 
 def latest_backups(database: Database) -> list[BackupInfo]:
@@ -202,6 +259,7 @@ class AutoBackup:
     last_backup_at: datetime | None = None
     last_write_count: int = 0
     last_error: str = ""
+    last_warning: str = ""  # the base shrank: see BackupMade.warning
 
     def __post_init__(self) -> None:
         self.last_write_count = self.database.write_count
@@ -220,21 +278,20 @@ class AutoBackup:
 
     def run(self, now: datetime | None = None) -> Path | None:
         """Back up now (whatever `due` says); on failure keep the French message and return None."""
-        from db.errors import describe_error
-
         count = self.database.write_count
         started = time.perf_counter()
         try:
-            path, deleted = backup_now(self.database)
+            made = make_checked_backup(self.database)
         except Exception as error:  # noqa: BLE001 - a failed backup must never stop the work
             self.last_error = describe_error(error, self.database)
-            log.warning("automatic backup failed: %s", error)
+            log.error("Sauvegarde automatique impossible : %s", self.last_error)
             return None
-        self.last_error = ""
+        self.last_error, self.last_warning = "", made.warning
         self.last_backup_at = now or datetime.now()
         self.last_write_count = count
-        log.info("backup %s in %.1f s, %d rotated out", path, time.perf_counter() - started, len(deleted))
-        return path
+        log.info("Sauvegarde %s faite en %.1f s, %d retirée(s) par la rotation", made.path,
+                 time.perf_counter() - started, len(made.deleted))
+        return made.path
 
     def maybe_run(self, now: datetime | None = None) -> Path | None:
         return self.run(now) if self.due(now) else None
@@ -248,11 +305,5 @@ class AutoBackup:
 
 def last_good_backup(database_path: Path, folder: Path | None = None, connect=None) -> BackupInfo | None:
     """The newest backup whose checksum and quick check pass (for the start-up recovery offer)."""
-    from db.backup import default_backup_dir, verify_backup
-    from db.integrity import plain_connect
-
-    directory = folder or default_backup_dir(database_path)
-    for info in list_backups(directory):
-        if verify_backup(info.path, False, connect or plain_connect).ok:
-            return info
-    return None
+    connect = connect or plain_connect
+    return last_verified_backup(database_path, connect, [folder] if folder else backup_folders(database_path, connect))

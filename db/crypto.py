@@ -237,6 +237,10 @@ def _has_terminal() -> bool:
         return False
 
 
+def current_prompt():
+    return _prompt
+
+
 def set_passphrase_prompt(prompt) -> None:
     """Register how to ask for a passphrase (the GUI registers a dialog): prompt(path) -> str | None."""
     global _prompt

@@ -72,8 +72,8 @@ def probe_file(path: str | os.PathLike) -> FileProbe:
         return FileProbe(path, "sqlite", size)
     if size >= PROBE_BYTES and size % 512 == 0 and looks_random(block):
         return FileProbe(path, "encrypted", size, salt=block[:SALT_BYTES])
-    return FileProbe(path, "garbage", size, detail="son en-tête n'est ni celui d'une base SQLite ni celui d'une "
-                                                   "base chiffrée (octets nuls ou illisibles)")
+    return FileProbe(path, "garbage", size, detail="ce n'est pas une base lisible : son en-tête n'est ni celui d'une "
+                                                   "base SQLite ni celui d'une base chiffrée (octets nuls, texte…)")
 
 
 def looks_random(block: bytes) -> bool:

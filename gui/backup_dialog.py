@@ -141,12 +141,13 @@ class BackupDialog(QDialog):
         run_in_background(lambda: make_backup(self.database, self.actor), self._backup_done,
                           on_error=self._failed)
 
-    def _backup_done(self, result) -> None:
-        path, deleted = result
+    def _backup_done(self, made) -> None:
         self._set_busy(False)
         self.refresh()
-        extra = f" ; {len(deleted)} ancienne(s) retirée(s) par la rotation" if deleted else ""
-        self.status.setText(f"Sauvegarde vérifiée : {path.name} ({human_size(path.stat().st_size)}){extra}.")
+        extra = f" ; {len(made.deleted)} ancienne(s) retirée(s) par la rotation" if made.deleted else ""
+        self.status.setText(f"Sauvegarde vérifiée : {made.path.name} ({human_size(made.path.stat().st_size)}){extra}.")
+        if made.warning:
+            warn_shrunk_backup(self, made.warning)
 
     def _failed(self, info) -> None:
         self._set_busy(False)
@@ -224,10 +225,11 @@ class AutoBackupController(QObject):
     finished = Signal(object)  # the backup made, or None after a failure
     CHECK_EVERY_MS = 60_000
 
-    def __init__(self, database, parent=None, status=None):
+    def __init__(self, database, parent=None, status=None, window=None):
         super().__init__(parent)
         self.auto = AutoBackup(database)
         self.status = status  # a callable showing a message (the status bar)
+        self.window = window  # parent of the dialogs that report a failed backup
         self.running = False
         self.timer = QTimer(self, interval=self.CHECK_EVERY_MS, timeout=self.tick)
         self.timer.start()
@@ -244,25 +246,71 @@ class AutoBackupController(QObject):
         self.finished.emit(path)
 
     def _report(self, path) -> None:
-        if self.status is None:
-            return
         if path is not None:
-            self.status(f"Sauvegarde automatique faite ({path.name}).")
+            if self.status is not None:
+                self.status(f"Sauvegarde automatique faite ({path.name}).")
+            if self.auto.last_warning:
+                warn_shrunk_backup(self.dialog_parent(), self.auto.last_warning, modal=False)
         elif self.auto.last_error:
-            self.status(f"Sauvegarde automatique impossible : {self.auto.last_error}")
+            if self.status is not None:
+                self.status(f"Sauvegarde automatique impossible : {self.auto.last_error}")
+            show_backup_failure(self.dialog_parent(), self.auto.last_error, at_close=False)
+
+    def dialog_parent(self):
+        return self.window if self.window is not None else QApplication.activeWindow()
 
     def on_close(self) -> None:
-        """At quit: wait for a running backup, then back up what changed since."""
+        """At quit: wait for a running backup, then back up what changed since; a failure is shown, not buried."""
         self.timer.stop()
         QThreadPool.globalInstance().waitForDone()
         path = self.auto.on_close()
         if path is None and self.auto.last_error:
-            log.warning("backup at close failed: %s", self.auto.last_error)
+            show_backup_failure(None, self.auto.last_error, at_close=True)
+        elif path is not None and self.auto.last_warning:
+            warn_shrunk_backup(None, self.auto.last_warning)
+
+
+# Dialogs are not shown under automated runs (tests replace these two functions to record what would appear).
+_shown: list[tuple[str, str]] = []
+
+
+def show_backup_failure(parent, message: str, at_close: bool) -> None:
+    """A failed backup opens a French dialog that says what to do (and is written to the log file)."""
+    log.error("Sauvegarde %s impossible : %s", "à la fermeture" if at_close else "automatique", message)
+    when = ("La sauvegarde faite à la fermeture a échoué : les modifications de cette session ne sont dans "
+            "aucune sauvegarde.") if at_close else (
+        "La sauvegarde automatique a échoué : vos modifications récentes ne sont dans aucune sauvegarde.")
+    advice = ("Vos données enregistrées restent dans la base. Que faire : vérifiez la place libre et l'accès au "
+              "dossier des sauvegardes (menu Fichier › Sauvegardes… pour en choisir un autre), puis faites "
+              "« Sauvegarder maintenant » ; si le message parle d'une base endommagée, fermez l'application et "
+              "relancez-la : la dernière sauvegarde vérifiée vous sera proposée.")
+    _shown.append(("échec", message))
+    _box(parent, QMessageBox.Critical, "Sauvegarde impossible", f"{when}\n\n{message}\n\n{advice}",
+         modal=at_close)
+
+
+def warn_shrunk_backup(parent, message: str, modal: bool = True) -> None:
+    """Rotation kept a fuller backup because the new one holds far fewer cases: the user must know."""
+    _shown.append(("moins complète", message))
+    _box(parent, QMessageBox.Warning, "Sauvegarde beaucoup moins complète", message, modal=modal)
+
+
+def _box(parent, icon, title: str, text: str, modal: bool) -> None:
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(icon, title, text, QMessageBox.Ok, parent)
+    box.setAccessibleName(title)
+    if modal:
+        box.exec()
+    else:  # during work: the dialog waits for the user without stopping the background jobs
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
 
 
 def start_auto_backups(app, window, database) -> AutoBackupController:
     """Automatic backups while the window runs, and one at quit (after the other quit handlers)."""
-    controller = AutoBackupController(database, app, status=lambda text: window.statusBar().showMessage(text, 15000))
+    controller = AutoBackupController(database, app, status=lambda text: window.statusBar().showMessage(text, 15000),
+                                      window=window)
     app.aboutToQuit.connect(controller.on_close)
     app.auto_backups = controller
     return controller

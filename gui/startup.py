@@ -2,13 +2,16 @@
 
 `open_for_window(open_db, target)`:
 
-1. takes the instance lock of the file (a second window gets a clear message);
-2. runs `PRAGMA quick_check` (+ foreign_key_check) before anything writes to the file;
-3. a base that fails is NOT opened: the user is offered the latest backup that passes
-   its checks (or another file); the damaged base is kept aside by the restore;
-4. opens the base (migration with a backup first, reference data).
+1. tells what the file is from its first bytes (db.identity.probe_file), before this
+   process has any SQLite connection to it: afterwards the process never opens the base
+   file except through SQLite (closing any descriptor of it would drop SQLite's locks);
+2. takes the instance lock of the file (a second window gets a clear message);
+3. runs `PRAGMA quick_check` (+ foreign_key_check) before anything writes to the file;
+4. a base that fails, or is empty or unreadable, is NOT opened: the user is offered the
+   latest backup that passes its checks (or another file); the damaged base is kept aside;
+5. opens the base (migration with a backup first, reference data).
 
-An encrypted base is checked right after it was opened with its key.
+An encrypted base is checked right after it was opened with its key, through its connection.
 """
 from __future__ import annotations
 
@@ -26,36 +29,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.backups import human_size, last_good_backup
-from db.backup import backup_dir_for, connector, default_backup_dir, restore_database
-from db.engine import Database, resolve_url
-from db.errors import DatabaseError, describe_error
+from core.backups import human_size
+from db import crypto
+from db.backup import MissingChecksumError, backup_folders, connector, last_verified_backup, restore_database
+from db.errors import DamagedDatabaseError, DatabaseError, describe_error
+from db.identity import probe_file
 from db.instance_lock import InstanceLock
 from db.integrity import CheckReport, check_database, check_file, plain_connect
+from db.open import sqlite_file
+from gui.errors import watch_database
 
 log = logging.getLogger(__name__)
 TITLE = "Médiation Habitat"
 
 
-def _sqlite_path(target) -> Path | None:
-    url = resolve_url(target)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return Path(url.database)
-    return None
-
-
-def _encrypted(path: Path) -> bool:
-    try:
-        from db.crypto import is_encrypted
-    except ImportError:  # encryption support absent
-        return False
-    return is_encrypted(path)
-
-
 def open_for_window(open_db, target, interactive: bool = True, lock: bool = True):
     """Return (database, instance lock) ready for the window, or (None, None) when it must not open."""
     try:
-        path = _sqlite_path(target)
+        path = sqlite_file(target)
         held = InstanceLock.acquire(path) if path is not None and lock else None
     except DatabaseError as error:
         _tell(interactive, error.message)
@@ -63,20 +54,27 @@ def open_for_window(open_db, target, interactive: bool = True, lock: bool = True
     # After a clean close the full-file check runs in the background once the window is up, so a large
     # base opens at once; after a crash, a kill or on first use it runs before anything touches the file.
     check_now = held is None or not held.clean_before
+    prompt = crypto.current_prompt()
+    if not interactive:
+        crypto.set_passphrase_prompt(None)  # unattended: a passphrase comes from the variable, or never
     try:
-        database = _open_checked(open_db, path, interactive, check_now)
+        database, probe = _open_checked(open_db, path, interactive, check_now)
     except BaseException:
         if held:
             held.release()
         raise
+    finally:
+        crypto.set_passphrase_prompt(prompt)
     if database is None and held:
         held.release()
         held = None
     app = QApplication.instance()
     if held is not None and app is not None:
         app.aboutToQuit.connect(held.release)  # the next window may open this file once this one quits
-    if database is not None and not check_now and path is not None and not _encrypted(path):
-        check_in_background(path, interactive)
+    if database is not None:
+        watch_database(database)
+        if not check_now and probe is not None and probe.kind == "sqlite":
+            check_in_background(path, interactive)
     return database, held
 
 
@@ -104,33 +102,35 @@ def check_in_background(path: Path, interactive: bool) -> None:
 
 
 def _open_checked(open_db, path: Path | None, interactive: bool, check_now: bool = True):
-    if check_now and path is not None and path.exists() and not _encrypted(path):
+    """(database or None, the probe of the file as it was opened)."""
+    probe = probe_file(path) if path is not None else None  # before any connection of this process
+    if probe is not None and probe.damaged:
+        if not offer_recovery(path, CheckReport(False, [probe.detail]), plain_connect, interactive):
+            return None, probe
+        probe = probe_file(path)
+    if check_now and probe is not None and probe.kind == "sqlite":
         # Read-write open (it changes nothing): a read-only one cannot replay the -wal a crash left.
         report = check_file(path, connect=lambda file, _read_only: plain_connect(file, False))
         if not report.ok and not offer_recovery(path, report, plain_connect, interactive):
-            return None
+            return None, probe
     try:
         database = open_db()
-    except DatabaseError as error:
-        if path is None or not _looks_damaged(error.message):
-            _tell(interactive, error.message)
-            return None
-        if not offer_recovery(path, CheckReport(False, [error.message]), plain_connect, interactive):
-            return None
+    except DamagedDatabaseError as error:
+        if path is None or not offer_recovery(path, CheckReport(False, error.problems), plain_connect, interactive):
+            return None, probe
         database = open_db()
-    if path is not None and _encrypted(path):
-        report = check_database(database)
+    except DatabaseError as error:
+        _tell(interactive, error.message)
+        return None, probe
+    if probe is not None and probe.kind == "encrypted":
+        report = check_database(database)  # through its keyed connection, never by reading the file
         if not report.ok:
             connect = connector(database)
             database.dispose()
             if not offer_recovery(path, report, connect, interactive):
-                return None
+                return None, probe
             database = open_db()
-    return database
-
-
-def _looks_damaged(message: str) -> bool:
-    return "endommag" in message or "n'est pas une base" in message
+    return database, probe
 
 
 def _tell(interactive: bool, message: str) -> None:
@@ -143,29 +143,8 @@ def _tell(interactive: bool, message: str) -> None:
         print(f"Erreur : {message}", file=sys.stderr)
 
 
-def backup_folders(path: Path) -> list[Path]:
-    """Where backups of this file may be: its configured folder (if readable) and the default one."""
-    folders = []
-    try:
-        probe = Database(path, read_only=True)
-        try:
-            folders.append(backup_dir_for(probe))
-        finally:
-            probe.dispose()
-    except Exception:  # noqa: BLE001 - the base is damaged: its settings may be unreadable
-        pass
-    default = default_backup_dir(path)
-    if default not in folders:
-        folders.append(default)
-    return folders
-
-
 def find_good_backup(path: Path, connect=plain_connect):
-    for folder in backup_folders(path):
-        found = last_good_backup(path, folder, connect)
-        if found is not None:
-            return found
-    return None
+    return last_verified_backup(path, connect, backup_folders(path, connect))
 
 
 def offer_recovery(path: Path, report: CheckReport, connect=plain_connect, interactive: bool = True) -> bool:
@@ -226,10 +205,14 @@ class RecoveryDialog(QDialog):
         if name:
             self.restore(Path(name))
 
-    def restore(self, backup: Path) -> bool:
+    def restore(self, backup: Path, without_checksum: bool = False) -> bool:
         QApplication.processEvents()
         try:
-            self.aside = restore_database(backup, self.path, self.connect)
+            self.aside = restore_database(backup, self.path, self.connect, without_checksum)
+        except MissingChecksumError as error:
+            if not self._confirm_without_checksum(error.message):
+                return False
+            return self.restore(backup, without_checksum=True)
         except Exception as error:  # noqa: BLE001 - explained, the user may pick another file
             QMessageBox.warning(self, "Restauration refusée", describe_error(error))
             return False
@@ -237,3 +220,9 @@ class RecoveryDialog(QDialog):
         log.warning("restored %s from %s, damaged base kept as %s", self.path, backup, self.aside)
         self.accept()
         return True
+
+    def _confirm_without_checksum(self, message: str) -> bool:
+        answer = QMessageBox.question(self, "Sauvegarde sans somme de contrôle",
+                                      message + "\n\nRestaurer cette sauvegarde quand même ?",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes

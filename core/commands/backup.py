@@ -1,10 +1,11 @@
 """`main.py backup [-o FICHIER] [--liste]`: a verified backup of the database, now."""
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
-from core.backups import backup_folder, backup_now, human_size, latest_backups
+from core.backups import backup_folder, human_size, latest_backups, make_checked_backup
 from db.backup import backup_database
 
 
@@ -25,7 +26,10 @@ def run(args, open_db) -> int:
     if args.output:
         path, deleted = backup_database(database, Path(args.output).expanduser().absolute()), []
     else:
-        path, deleted = backup_now(database)
+        made = make_checked_backup(database)
+        path, deleted = made.path, made.deleted
+        if made.warning:
+            print(f"Attention : {made.warning}", file=sys.stderr)
     elapsed = time.perf_counter() - started
     print(f"Sauvegarde vérifiée : {path} ({human_size(path.stat().st_size)}, {elapsed:.1f} s).")
     if deleted:
