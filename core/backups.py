@@ -260,6 +260,7 @@ class AutoBackup:
     last_write_count: int = 0
     last_error: str = ""
     last_warning: str = ""  # the base shrank: see BackupMade.warning
+    last_path: Path | None = None
 
     def __post_init__(self) -> None:
         self.last_write_count = self.database.write_count
@@ -284,9 +285,9 @@ class AutoBackup:
             made = make_checked_backup(self.database)
         except Exception as error:  # noqa: BLE001 - a failed backup must never stop the work
             self.last_error = describe_error(error, self.database)
-            log.error("Sauvegarde automatique impossible : %s", self.last_error)
+            log.error("Sauvegarde automatique : %s", self.last_error)
             return None
-        self.last_error, self.last_warning = "", made.warning
+        self.last_error, self.last_warning, self.last_path = "", made.warning, made.path
         self.last_backup_at = now or datetime.now()
         self.last_write_count = count
         log.info("Sauvegarde %s faite en %.1f s, %d retirée(s) par la rotation", made.path,

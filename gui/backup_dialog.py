@@ -276,7 +276,7 @@ _shown: list[tuple[str, str]] = []
 
 def show_backup_failure(parent, message: str, at_close: bool) -> None:
     """A failed backup opens a French dialog that says what to do (and is written to the log file)."""
-    log.error("Sauvegarde %s impossible : %s", "à la fermeture" if at_close else "automatique", message)
+    log.error("Sauvegarde %s : %s", "à la fermeture" if at_close else "pendant le travail", message)
     when = ("La sauvegarde faite à la fermeture a échoué : les modifications de cette session ne sont dans "
             "aucune sauvegarde.") if at_close else (
         "La sauvegarde automatique a échoué : vos modifications récentes ne sont dans aucune sauvegarde.")
