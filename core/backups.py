@@ -44,6 +44,7 @@ from db.backup import (
 from db.engine import Database
 from db.errors import BackupError, describe_error
 from db.integrity import Connect, plain_connect
+from db.open import prepare_database
 
 log = logging.getLogger(__name__)
 DAILY, WEEKLY, MONTHLY = 12, 10, 9
@@ -190,8 +191,6 @@ def restore_backup(database: Database, actor: Actor, backup: Path) -> Path | Non
     if database.path is None:
         raise BackupError("La restauration d'une sauvegarde concerne les bases SQLite ; une base PostgreSQL "
                           "se restaure sur le serveur (pg_restore).")
-    from db.open import prepare_database
-
     database.dispose()
     aside = restore_database(Path(backup), database.path, connector(database))
     database.dispose()

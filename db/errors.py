@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 import re
 
+from sqlalchemy.exc import SQLAlchemyError
+
 
 class DatabaseError(Exception):
     """A database cannot be opened or used; str(error) is the French message."""
@@ -69,6 +71,11 @@ class BackupError(DatabaseError):
 
 SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
 _CORRUPTION_WORDS = ("malformed", "not a database", "database corrupt", "file is encrypted")
+
+
+def is_database_failure(error: BaseException) -> bool:
+    """A failure of the database or the file system (as opposed to a bug): describe_error explains it."""
+    return isinstance(error, (SQLAlchemyError, DatabaseError, OSError))
 
 
 def is_corruption(error: BaseException | None) -> bool:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import DomainError
 from core.logfile import LOG_FILENAME, configure_log_file, log_path  # noqa: F401 - LOG_FILENAME re-exported
+from db.backup import backup_folders, connector, damaged_message
+from db.errors import describe_error, is_corruption, is_database_failure
 
 logger = logging.getLogger("mediation_habitat.gui")
 _state = {"showing": False, "installed": False, "last_dialog": None}
@@ -39,8 +41,6 @@ def report_exception(exc_type, exc_value, exc_tb) -> None:
     elif damaged := _damaged_base_message(exc_value):
         message = damaged
     elif _is_database_error(exc_value):
-        from db.errors import describe_error  # the one translation of database failures (issue 6)
-
         message = describe_error(exc_value) + " Vous pouvez continuer à travailler."
     else:
         message = ("Une erreur inattendue s'est produite. Ce que vous avez déjà enregistré est conservé ; "
@@ -55,14 +55,9 @@ def watch_database(database) -> None:
 
 def _damaged_base_message(error: BaseException) -> str:
     """« base endommagée » with the last verified backup, for a corruption error on the window's base."""
-    from db.errors import is_corruption
-
     database = _state.get("database")
     if not is_corruption(error) or database is None or database.path is None:
         return ""
-    from db.backup import backup_folders, connector, damaged_message
-    from db.errors import describe_error
-
     connect = connector(database)
     try:
         text = damaged_message(database.path, [describe_error(error)], connect, backup_folders(database.path, connect))
@@ -73,11 +68,7 @@ def _damaged_base_message(error: BaseException) -> str:
 
 
 def _is_database_error(error: BaseException) -> bool:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from db.errors import DatabaseError
-
-    return isinstance(error, (SQLAlchemyError, DatabaseError, OSError))
+    return is_database_failure(error)
 
 
 def show_error_dialog(message: str, details: str = "") -> None:

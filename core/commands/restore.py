@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core.backups import renew_anchor
 from db.backup import MissingChecksumError, restore_database
 from db.crypto import ask_passphrase, key_connector, literal_for
 from db.engine import default_database_path
@@ -44,8 +45,6 @@ def run(args, open_db) -> int:
             aside = restore_database(backup, target, _connector(target, backup), args.without_checksum)
         except MissingChecksumError as error:
             raise DatabaseOpenError(error.message) from None
-    from core.backups import renew_anchor
-
     renew_anchor(open_db())  # the audit trail went back in time with the base: its anchor too
     print(f"Base restaurée depuis « {backup} » : {target}.")
     if aside:
