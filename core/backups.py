@@ -180,7 +180,7 @@ def make_backup(database: Database, actor: Actor) -> BackupMade:
     return made
 
 
-def restore_backup(database: Database, actor: Actor, backup: Path) -> Path | None:
+def restore_backup(database: Database, actor: Actor, backup: Path, without_checksum: bool = False) -> Path | None:
     """Put `backup` in place of the open database; return where the replaced base was kept.
 
     The engine's connections are closed first, the swap is db.backup.restore_database
@@ -192,7 +192,7 @@ def restore_backup(database: Database, actor: Actor, backup: Path) -> Path | Non
         raise BackupError("La restauration d'une sauvegarde concerne les bases SQLite ; une base PostgreSQL "
                           "se restaure sur le serveur (pg_restore).")
     database.dispose()
-    aside = restore_database(Path(backup), database.path, connector(database))
+    aside = restore_database(Path(backup), database.path, connector(database), without_checksum)
     database.dispose()
     prepare_database(database)
     with database.write() as session:

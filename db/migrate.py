@@ -6,6 +6,7 @@ A database written by a newer version of the application is refused.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -23,7 +24,7 @@ from db.identity import APPLICATION_ID, classify, read_contents
 def alembic_config(database: Database):
     from alembic.config import Config
 
-    config = Config()
+    config = Config(stdout=sys.stdout)  # the stream of now: Config() would keep the one of its import
     config.set_main_option("script_location", str(revisions.MIGRATIONS_DIR))
     # ConfigParser treats % as interpolation: an accented folder is %-encoded in the URL ("H%C3%A9l%C3%A8ne").
     config.set_main_option("sqlalchemy.url", database.url.render_as_string(hide_password=False).replace("%", "%%"))

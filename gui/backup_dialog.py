@@ -37,7 +37,7 @@ from core.backups import (
     make_backup,
     restore_backup,
 )
-from db.backup import connector, verify_backup
+from db.backup import MissingChecksumError, connector, verify_backup
 from db.errors import describe_error
 from gui.workers import run_in_background
 from gui.widgets import ToolRow, keyboard_table, resize_within_screen
@@ -186,12 +186,18 @@ class BackupDialog(QDialog):
             return
         self.restore(info.path)
 
-    def restore(self, path: Path) -> Path | None:
+    def restore(self, path: Path, without_checksum: bool = False) -> Path | None:
         """Restore without asking (after the confirmation); emits `restored`."""
         QThreadPool.globalInstance().waitForDone()  # no backup running against the old file
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            aside = restore_backup(self.database, self.actor, path)
+            aside = restore_backup(self.database, self.actor, path, without_checksum)
+        except MissingChecksumError as error:
+            QApplication.restoreOverrideCursor()
+            answer = QMessageBox.question(self, "Sauvegarde sans somme de contrôle",
+                                          error.message + "\n\nRestaurer cette sauvegarde quand même ?",
+                                          QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            return self.restore(path, without_checksum=True) if answer == QMessageBox.Yes else None
         except Exception as error:  # noqa: BLE001 - shown in French, the current base is untouched
             QApplication.restoreOverrideCursor()
             message = describe_error(error, self.database)

@@ -107,3 +107,28 @@ def test_a_backup_of_a_damaged_base_fails_and_the_good_one_stays(demo_db, db_pat
     assert "endommagée" in str(error.value)
     assert [b.path for b in list_backups(good.parent)] == [good]
     shutil.rmtree(good.parent)
+
+
+def test_restoring_a_backup_without_checksum_asks_first(qtbot, demo_db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.actor import SYSTEM
+    from db.backup import backup_database, checksum_path
+    from gui.backup_dialog import BackupDialog
+
+    unsigned = backup_database(demo_db)
+    checksum_path(unsigned).unlink()
+    with demo_db.write() as session:
+        session.connection().exec_driver_sql("DELETE FROM journal_entries")
+    dialog = BackupDialog(demo_db, SYSTEM)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: QMessageBox.Ok)
+    asked = []
+    for answer in (QMessageBox.No, QMessageBox.Yes):
+        monkeypatch.setattr(QMessageBox, "question", lambda _parent, title, text, *rest, a=answer:
+                            asked.append(text) or a)
+        result = dialog.restore(unsigned)
+        with demo_db.session() as session:
+            entries = session.connection().exec_driver_sql("SELECT count(*) FROM journal_entries").scalar()
+        assert (entries > 0) is (answer == QMessageBox.Yes) and (result is None) is (answer == QMessageBox.No)
+    assert len(asked) == 2 and "somme de contrôle" in asked[0]
