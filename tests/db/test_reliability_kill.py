@@ -132,5 +132,7 @@ def test_sigkill_during_saves_loses_no_acknowledged_save(db_path, db):
         assert report["missing"] == [], report
         assert report["orphans"] == 0, report
         assert report["integrity"] == ["ok"] and report["fk"] == 0, report
-    assert sum(r["acks"] for r in rounds) >= KILLS  # saves really happened between the kills
+    # Saves really happened between the kills: four rounds in five wait for a first acknowledgement before
+    # killing (the fifth may kill during the opening), so at least that many, whatever the machine's load.
+    assert sum(r["acks"] for r in rounds) >= KILLS * 4 // 5
     assert rounds[-1]["present"] >= sum(r["acks"] for r in rounds)
