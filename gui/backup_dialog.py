@@ -286,10 +286,11 @@ def show_backup_failure(parent, message: str, at_close: bool) -> None:
     when = ("La sauvegarde faite à la fermeture a échoué : les modifications de cette session ne sont dans "
             "aucune sauvegarde.") if at_close else (
         "La sauvegarde automatique a échoué : vos modifications récentes ne sont dans aucune sauvegarde.")
+    then = "relancez l'application et faites" if at_close else "faites"
     advice = ("Vos données enregistrées restent dans la base. Que faire : vérifiez la place libre et l'accès au "
-              "dossier des sauvegardes (menu Fichier › Sauvegardes… pour en choisir un autre), puis faites "
-              "« Sauvegarder maintenant » ; si le message parle d'une base endommagée, fermez l'application et "
-              "relancez-la : la dernière sauvegarde vérifiée vous sera proposée.")
+              "dossier des sauvegardes (menu Fichier › Sauvegardes… pour en choisir un autre), puis "
+              f"{then} « Sauvegarder maintenant » ; si le message parle d'une base endommagée, relancez "
+              "l'application : la dernière sauvegarde vérifiée vous sera proposée.")
     _shown.append(("échec", message))
     _box(parent, QMessageBox.Critical, "Sauvegarde impossible", f"{when}\n\n{message}\n\n{advice}",
          modal=at_close)
