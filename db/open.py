@@ -68,7 +68,8 @@ def open_database(target: str | os.PathLike | URL | None = None, backup_dir: Pat
         check_literal(path, literal)
     connect = key_connector(literal) if literal else plain_connect
     if identify(path, connect) == "blank":
-        raise damaged(path, ["le fichier est une base SQLite vide, sans aucune table"], connect)
+        raise damaged(path, ["le fichier est une base SQLite vide, sans aucune table (si c'est voulu, supprimez-le : "
+                             "une base neuve sera créée à sa place)"], connect)
     if quick_check:
         report = check_file(path, False, lambda file, _read_only: connect(file, False))
         if not report.ok:
