@@ -16,6 +16,7 @@ constants below for existing files.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlcipher3
@@ -24,6 +25,7 @@ from sqlalchemy.engine import URL
 
 from db.errors import DatabaseError, DatabaseOpenError
 from db.identity import SALT_BYTES, SQLITE_HEADER, probe_file  # noqa: F401 - SQLITE_HEADER re-exported
+from db.integrity import plain_connect
 
 KEY_BYTES = 32
 PASSPHRASE_MIN_LENGTH = 12
@@ -128,9 +130,11 @@ def _export(source: Path, source_literal: str | None, target: Path, target_liter
     connection = connect(source, source_literal)
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
+        application = connection.execute("PRAGMA application_id").fetchone()[0]
         connection.execute(f"ATTACH DATABASE ? AS converted KEY \"{target_literal}\"", (str(partial),))
         connection.execute("SELECT sqlcipher_export('converted')")
         connection.execute(f"PRAGMA converted.user_version = {int(version)}")
+        connection.execute(f"PRAGMA converted.application_id = {int(application)}")  # sqlcipher_export omits it
         connection.execute("DETACH DATABASE converted")
     except sqlcipher3.DatabaseError as error:
         partial.unlink(missing_ok=True)
@@ -153,15 +157,36 @@ def _verify(path: Path, literal: str | None) -> None:
 
 
 def encrypt_copy(source: str | os.PathLike, target: str | os.PathLike, passphrase: str) -> Path:
-    """Write an encrypted copy of a plain database (the source is left as it is)."""
+    """Write an encrypted copy of a plain database (the source is left as it is), also while it is open.
+
+    The source is read only through sqlite3's backup API, the library the application opens plain
+    bases with: were sqlcipher3 (a second copy of SQLite in the process) to open and close the live
+    file, the application's own locks on it would be dropped ("How To Corrupt An SQLite Database
+    File", §2.2-2.3). The clear copy lives a moment next to the source, never next to the target.
+    """
     source, target = Path(source), Path(target)
-    if is_encrypted(source):
-        raise DatabaseError(f"« {source} » est déjà chiffrée.")
     if len(passphrase or "") < PASSPHRASE_MIN_LENGTH:
         raise DatabaseError(f"Phrase de passe trop courte : il faut au moins {PASSPHRASE_MIN_LENGTH} caractères.")
-    salt = os.urandom(SALT_BYTES)
-    _export(source, None, target, key_literal(derive_key(passphrase, salt), salt))
+    clear = source.with_name(f".{source.name}.copie-{os.getpid()}")
+    try:
+        _plain_snapshot(source, clear)
+        salt = os.urandom(SALT_BYTES)
+        _export(clear, None, target, key_literal(derive_key(passphrase, salt), salt))
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{clear}{suffix}").unlink(missing_ok=True)
     return target
+
+
+def _plain_snapshot(source: Path, copy: Path) -> None:
+    src, dst = plain_connect(source, True), plain_connect(copy, False)
+    try:
+        src.backup(dst)
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"« {source} » n'est pas une base en clair lisible (déjà chiffrée ?) : {error}") from None
+    finally:
+        dst.close()
+        src.close()
 
 
 def decrypt_copy(source: str | os.PathLike, target: str | os.PathLike, passphrase: str) -> Path:

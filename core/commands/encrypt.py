@@ -60,7 +60,8 @@ def run_encrypt(args, open_db) -> int:
         target = crypto.encrypt_copy(path, Path(args.sortie).expanduser().absolute(), passphrase)
         print(f"Copie chiffrée écrite : {target}. La base « {path} » reste en clair.")
     else:
-        crypto.encrypt_in_place(path, passphrase)
+        with InstanceLock.acquire(path, purpose="chiffrement"):  # never under an open window
+            crypto.encrypt_in_place(path, passphrase)
         print(f"La base « {path} » est maintenant chiffrée. Sans la phrase de passe, elle est illisible : "
               "conservez-la en lieu sûr.")
     print("Pensez aux anciennes sauvegardes en clair : supprimez-les ou remplacez-les.", file=sys.stderr)

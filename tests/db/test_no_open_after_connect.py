@@ -64,7 +64,10 @@ def open_guard(monkeypatch):
             return original(file, *args, **kwargs)
         return guarded
 
-    for owner, name in ((builtins, "open"), (io, "open"), (os, "open")):
+    import sqlcipher3
+
+    # sqlcipher3 is a second copy of SQLite: opening a plain base it does not hold breaks the same locks.
+    for owner, name in ((builtins, "open"), (io, "open"), (os, "open"), (sqlcipher3, "connect")):
         monkeypatch.setattr(owner, name, wrap(getattr(owner, name)))
 
     class Guard:
@@ -101,6 +104,7 @@ def test_the_guard_catches_a_header_read_after_connecting(open_guard, base):
 def test_the_window_never_opens_its_base_outside_sqlite(qtbot, open_guard, base, monkeypatch):
     from core.actor import SYSTEM
     from core.backups import AutoBackup, make_backup, restore_backup
+    from core.laptop_copy import write_encrypted_copy
     from core.pdf.service import configure_service_header
     from db.integrity import check_file
     from gui import backup_dialog
@@ -116,6 +120,7 @@ def test_the_window_never_opens_its_base_outside_sqlite(qtbot, open_guard, base,
         assert first is not None, auto.last_error
         assert check_file(base).ok  # the background check's own connection
         made = make_backup(database, SYSTEM)  # « Sauvegarder maintenant »
+        write_encrypted_copy(database, SYSTEM, base.with_name("portable.sqlite3"), "une phrase assez longue")
         configure_service_header(database, SYSTEM, service_name="Antenne de Tourcoing")
         restore_backup(database, SYSTEM, made.path)
         controller = backup_dialog.AutoBackupController(database)
