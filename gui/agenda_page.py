@@ -1,14 +1,10 @@
 """Agenda des visites: the week's visits by agent; schedule, reschedule, conclude, walks."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from db import models as m
-from db.vocab import VISIT_STATUSES, label
+from core.queries.agenda import WEEK, VisitLine, active_agents, agenda_visits
 from gui.palette import status_colour
 from gui.widgets import TablePage, compact
 
@@ -24,6 +20,24 @@ def long_date(day: date) -> str:
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def visit_row(visit: VisitLine) -> dict:
+    """A row of the agenda from a line of core.queries.agenda.agenda_visits."""
+    when, cases = visit.scheduled_at, visit.cases
+    if visit.neighbourhood is not None and (visit.collective or not cases):
+        place = f"Quartier {visit.neighbourhood}"
+    else:
+        place = cases[0].address if cases else ""
+    return {
+        "_id": visit.visit_id, "_case_id": cases[0].case_id if len(cases) == 1 else None,
+        "day": f"{DAYS[when.weekday()]} {when:%d/%m}" if when else "à fixer",
+        "hour": f"{when:%H:%M}" if when else "", "type": visit.type_label, "status": visit.status_label,
+        "cases": ", ".join(c.reference for c in cases[:4]) + ("…" if len(cases) > 4 else ""),
+        "place": place, "agents": ", ".join(visit.agents),
+        "_colour": TO_CONCLUDE if visit.status == "conclusion_a_renseigner" else None,
+        "_status": visit.status,
+    }
 
 
 class AgendaPage(TablePage):
@@ -50,12 +64,15 @@ class AgendaPage(TablePage):
         self.agent_combo = QComboBox()
         self.agent_combo.setAccessibleName("Agent")
         self.scope_combo = QComboBox()
-        self.scope_combo.addItem("Visites de la semaine", "week")
+        self.scope_combo.setAccessibleName("Visites affichées")
+        self.scope_combo.addItem("Visites de la semaine", WEEK)
         self.scope_combo.addItem("À planifier", "a_planifier")
         self.scope_combo.addItem("Conclusions à renseigner", "conclusion_a_renseigner")
         from PySide6.QtWidgets import QHBoxLayout
 
-        self.tools.addWidget(QLabel("Agent :"))
+        agent_label = QLabel("A&gent :")
+        agent_label.setBuddy(self.agent_combo)
+        self.tools.addWidget(agent_label)
         self.tools.addWidget(compact(self.agent_combo, 14))
         self.tools.addWidget(compact(self.scope_combo, 14))
         week = QHBoxLayout()
@@ -79,10 +96,8 @@ class AgendaPage(TablePage):
 
     def _fill_agents(self) -> None:
         self.agent_combo.addItem("Tous les agents", None)
-        with self.database.session() as session:
-            for user_id, name in session.execute(select(m.User.id, m.User.full_name)
-                                                 .where(m.User.active.is_(True)).order_by(m.User.full_name)):
-                self.agent_combo.addItem(name, user_id)
+        for user_id, name in active_agents(self.database, self.actor):
+            self.agent_combo.addItem(name, user_id)
         if self.actor.role == "agent" and self.actor.user_id is not None:
             self.agent_combo.setCurrentIndex(max(0, self.agent_combo.findData(self.actor.user_id)))
 
@@ -100,42 +115,9 @@ class AgendaPage(TablePage):
         return self.week, self.scope_combo.currentData(), self.agent_combo.currentData()
 
     @staticmethod
-    def fetch_rows(database, params) -> list[dict]:
+    def fetch_rows(database, actor, params) -> list[dict]:
         week, scope, agent_id = params
-        statement = (select(m.Visit).options(selectinload(m.Visit.cases).selectinload(m.Case.dwelling)
-                                             .selectinload(m.Dwelling.commune),
-                                             selectinload(m.Visit.agents), selectinload(m.Visit.type),
-                                             selectinload(m.Visit.neighbourhood)))
-        if scope == "week":
-            start = datetime.combine(week, time())
-            statement = statement.where(m.Visit.scheduled_at >= start, m.Visit.scheduled_at < start + timedelta(days=7))
-        else:
-            statement = statement.where(m.Visit.status == scope)
-        if agent_id is not None:
-            statement = statement.where(m.Visit.id.in_(select(m.VisitAgent.visit_id)
-                                                       .where(m.VisitAgent.user_id == agent_id)))
-        statement = statement.order_by(m.Visit.scheduled_at.is_(None), m.Visit.scheduled_at).limit(1000)
-        with database.session() as session:
-            return [AgendaPage._row(visit) for visit in session.scalars(statement)]
-
-    @staticmethod
-    def _row(visit: m.Visit) -> dict:
-        when = visit.scheduled_at
-        cases = visit.cases
-        if visit.neighbourhood is not None and (visit.type.collective or not cases):
-            place = f"Quartier {visit.neighbourhood.name}"
-        else:
-            place = cases[0].dwelling.full_address if cases else ""
-        return {
-            "_id": visit.id, "_case_id": cases[0].id if len(cases) == 1 else None,
-            "day": f"{DAYS[when.weekday()]} {when:%d/%m}" if when else "à fixer",
-            "hour": f"{when:%H:%M}" if when else "", "type": visit.type.label,
-            "status": label(VISIT_STATUSES, visit.status),
-            "cases": ", ".join(c.reference for c in cases[:4]) + ("…" if len(cases) > 4 else ""),
-            "place": place, "agents": ", ".join(a.full_name for a in visit.agents),
-            "_colour": TO_CONCLUDE if visit.status == "conclusion_a_renseigner" else None,
-            "_status": visit.status,
-        }
+        return [visit_row(visit) for visit in agenda_visits(database, actor, week, scope, agent_id)]
 
     def count_text(self) -> str:
         total = self.model.rowCount()

@@ -6,6 +6,7 @@ from datetime import date
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from core.errors import DomainError
+from core.queries.commissions import commission_candidates
 from core.services import commissions as services
 from db.vocab import COMMISSION_KINDS
 from gui.case_picker import CasePicker
@@ -32,8 +33,7 @@ class CommissionDialog(FormDialog):
         self.resize(720, 640)
 
     def suggest(self) -> None:
-        with self.window.database.session() as session:
-            ids = services.agenda_candidates(session, self.form.value("kind"), limit=20)
+        ids = commission_candidates(self.window.database, self.window.actor, self.form.value("kind"), limit=20)
         self.picker.set_candidates(ids)
 
     def perform(self):

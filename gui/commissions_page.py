@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-
-from db import models as m
-from db.vocab import COMMISSION_KINDS, label
+from core.queries.commissions import CommissionAgenda, CommissionLine, commission_agenda, commission_list
 from gui.widgets import TablePage, add_master_detail
+
+
+def commission_row(line: CommissionLine) -> dict:
+    """A row of the page from a line of core.queries.commissions.commission_list."""
+    return {"_id": line.commission_id, "held_on": line.held_on, "kind": line.kind, "title": line.title,
+            "place": line.place, "items": line.items, "_tooltip": line.participants}
+
+
+def agenda_rows(agenda: CommissionAgenda) -> list[dict]:
+    """The rows of the agenda pane from core.queries.commissions.commission_agenda."""
+    return [{"_id": item.item_id, "_case_id": item.case_id, "_commission_id": agenda.commission_id,
+             "position": item.position, "reference": item.reference, "household": item.household,
+             "presentation": item.presentation, "decision": item.decision or "à décider", "_tooltip": item.decision}
+            for item in agenda.items]
 
 
 class CommissionsPage(TablePage):
@@ -31,15 +41,8 @@ class CommissionsPage(TablePage):
         self.table.selectionModel().currentRowChanged.connect(lambda current, _p: self.show_items(current.row()))
 
     @staticmethod
-    def fetch_rows(database, params) -> list[dict]:
-        counts = (select(m.CommissionItem.commission_id, func.count().label("n"))
-                  .group_by(m.CommissionItem.commission_id).subquery())
-        statement = (select(m.Commission, counts.c.n).outerjoin(counts, counts.c.commission_id == m.Commission.id)
-                     .order_by(m.Commission.held_on.desc()).limit(500))
-        with database.session() as session:
-            return [{"_id": c.id, "held_on": c.held_on, "kind": label(COMMISSION_KINDS, c.kind), "title": c.title,
-                     "place": c.place, "items": n or 0, "_tooltip": c.participants}
-                    for c, n in session.execute(statement)]
+    def fetch_rows(database, actor, params) -> list[dict]:
+        return [commission_row(line) for line in commission_list(database, actor)]
 
     def rows_loaded(self, previous: dict | None) -> None:
         """The commission shown before stays selected, else the latest; its agenda is shown."""
@@ -52,15 +55,9 @@ class CommissionsPage(TablePage):
         commission_id = self.model.id_at(row)
         rows, held_on = [], None
         if commission_id is not None:
-            with self.database.session() as session:
-                commission = session.get(m.Commission, commission_id, options=[
-                    selectinload(m.Commission.items).selectinload(m.CommissionItem.case)
-                    .selectinload(m.Case.household)])
-                held_on = f"{commission.held_on:%d/%m/%Y}"
-                rows = [{"_id": item.id, "_case_id": item.case_id, "_commission_id": commission_id, "position": item.position,
-                         "reference": item.case.reference, "household": item.case.household.display_name,
-                         "presentation": item.presentation, "decision": item.decision or "à décider",
-                         "_tooltip": item.decision} for item in commission.items]
+            agenda = commission_agenda(self.database, self.actor, commission_id)
+            held_on = f"{agenda.held_on:%d/%m/%Y}"
+            rows = agenda_rows(agenda)
         self.items.set_title(held_on)
         self.items.set_rows(rows)
 

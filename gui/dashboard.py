@@ -1,8 +1,8 @@
 """Tableau de bord: the contract's indicators per objective and per neighbourhood for a period.
 
-Figures come from core.pdf.bilan_data (the same definitions as the PDF bilan),
-computed in the thread pool. A click on a bar or on a figure opens the list of
-the cases behind it.
+Figures come from core.queries.dashboard (the definitions of the PDF bilan, limited to
+the reader's scope), computed in the thread pool. A click on a bar or on a figure opens
+the list of the cases behind it. The bilan PDF needs the `report.read` permission.
 """
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-
-from core.pdf.bilan_data import INDICATORS, Scope, case_ids_behind, counts, neighbourhood_names
-from db import models as m
+from core.access import can
+from core.pdf.bilan_data import INDICATORS
+from core.queries.dashboard import DashboardFigures, dashboard_cases, dashboard_communes, dashboard_figures
 from gui.case_table_model import CaseTableModel
 from gui.palette import CHART_SERIES, colour, style
 from gui.widgets import DataTable, EmptyState, title_label
@@ -33,19 +32,6 @@ SHORT = {"suivis": "Suivis", "ouverts": "Ouverts", "clos": "Clos", "visites": "V
          "desordres": "Désordres confirmés", "reloges": "Relogés", "reloges_hors_qpv": "dont hors QPV"}
 NO_NEIGHBOURHOOD = -1
 TOP_NEIGHBOURHOODS = 12
-
-
-def compute(database, scope: Scope) -> dict:
-    """Everything the page shows, in one background job (its own session)."""
-    with database.session() as session:
-        objectives = [tuple(r) for r in session.execute(
-            select(m.Objective.id, m.Objective.code, m.Objective.label).order_by(m.Objective.position))]
-        by_objective = counts(session, scope, "objective")
-        by_neighbourhood = counts(session, scope, "neighbourhood")
-        totals = counts(session, scope, "all").get(0, {})
-        names = neighbourhood_names(session)
-    return {"scope": scope, "objectives": objectives, "by_objective": by_objective, "totals": totals,
-            "by_neighbourhood": by_neighbourhood, "names": names}
 
 
 class CasesDialog(QDialog):
@@ -80,7 +66,8 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.window = window
         self.database = window.database
-        self.data: dict | None = None
+        self.actor = window.actor
+        self.data: DashboardFigures | None = None
         self._generation = 0
         self.last_dialog: CasesDialog | None = None
         self._build()
@@ -93,12 +80,18 @@ class DashboardPage(QWidget):
                                   displayFormat="dd/MM/yyyy")
         self.commune_combo = QComboBox()
         self.commune_combo.addItem("Toute la métropole", None)
-        with self.database.session() as session:
-            for commune_id, name in session.execute(select(m.Commune.id, m.Commune.name).order_by(m.Commune.name)):
-                self.commune_combo.addItem(name, commune_id)
+        self.commune_combo.setAccessibleName("Périmètre")
+        for commune_id, name in dashboard_communes(self.database, self.actor):
+            self.commune_combo.addItem(name, commune_id)
+        for edit, name in ((self.start_edit, "Début de la période"), (self.end_edit, "Fin de la période")):
+            edit.setAccessibleName(name)
         refresh = QPushButton("Actualiser", clicked=self.refresh)
-        bilan = QPushButton("Bilan PDF…", clicked=self.print_bilan)
-        bilan.setToolTip("Bilan par objectif de la période, avec graphiques et liste des dossiers")
+        self.bilan_button = bilan = QPushButton("Bilan PDF…", clicked=self.print_bilan)
+        if can(self.actor, "report.read"):
+            bilan.setToolTip("Bilan par objectif de la période, avec graphiques et liste des dossiers")
+        else:
+            bilan.setEnabled(False)
+            bilan.setToolTip("Le bilan PDF est réservé aux responsables et aux administrateurs.")
         controls = QHBoxLayout()
         controls.addWidget(title_label("Tableau de bord"))
         controls.addStretch(1)
@@ -141,38 +134,38 @@ class DashboardPage(QWidget):
         layout.addWidget(hint)
 
     # -- data --------------------------------------------------------------------
-    def scope(self) -> Scope:
+    def period(self) -> tuple[date, date, int | None]:
         start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
-        commune_id = self.commune_combo.currentData()
-        label = f"commune de {self.commune_combo.currentText()}" if commune_id else "toute la métropole"
-        return Scope(min(start, end), max(start, end), commune_id=commune_id, label=label)
+        return min(start, end), max(start, end), self.commune_combo.currentData()
 
     def refresh(self) -> None:
         self._generation += 1
-        generation, scope = self._generation, self.scope()
+        generation, (start, end, commune_id) = self._generation, self.period()
+        database, actor = self.database, self.actor
         self.summary.setText("Calcul des indicateurs…")
         busy = getattr(self.window, "set_busy", None)
-        run_in_background(lambda: compute(self.database, scope), lambda data: self._show(generation, data),
+        run_in_background(lambda: dashboard_figures(database, actor, start, end, commune_id),
+                          lambda data: self._show(generation, data),
                           busy=(lambda on: busy(on, "Calcul du tableau de bord…")) if busy else None)
 
-    def _show(self, generation: int, data: dict) -> None:
+    def _show(self, generation: int, data: DashboardFigures) -> None:
         if generation != self._generation:
             return  # a newer request is on its way
         self.data = data
-        totals = data["totals"]
+        totals = data.totals
         self.summary.setText(
-            f"{data['scope'].label.capitalize()} — {totals.get('suivis', 0)} dossiers suivis, "
+            f"{data.label[0].upper()}{data.label[1:]} — {totals.get('suivis', 0)} dossiers suivis, "
             f"{totals.get('ouverts', 0)} ouverts, {totals.get('clos', 0)} clos, "
             f"{totals.get('reloges', 0)} ménages relogés dont {totals.get('reloges_hors_qpv', 0)} hors QPV.")
         self._fill_objectives(data)
         self._fill_neighbourhoods(data)
 
-    def _fill_objectives(self, data: dict) -> None:
+    def _fill_objectives(self, data: DashboardFigures) -> None:
         model = self.objective_model
         model.clear()
         _headers(model, ["Objectif"])
-        for objective_id, code, text in data["objectives"]:
-            figures = data["by_objective"].get(objective_id, {})
+        for objective_id, code, text in data.objectives:
+            figures = data.by_objective.get(objective_id, {})
             first = QStandardItem(f"{code} — {text}")
             first.setData(objective_id, Qt.UserRole)
             model.appendRow([first] + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
@@ -185,22 +178,22 @@ class DashboardPage(QWidget):
         for key, colour in zip(CHART_INDICATORS, COLOURS):
             bar_set = QBarSet(LABELS[key])
             bar_set.setColor(QColor(colour))
-            for objective_id, _code, _text in data["objectives"]:
-                bar_set.append(data["by_objective"].get(objective_id, {}).get(key, 0))
+            for objective_id, _code, _text in data.objectives:
+                bar_set.append(data.by_objective.get(objective_id, {}).get(key, 0))
             bar_set.clicked.connect(lambda index, key=key: self.drill_objective(index, key))
             series.append(bar_set)
             self.bar_sets.append(bar_set)
-        _add_bar_axes(chart, series, [code for _id, code, _text in data["objectives"]], Qt.AlignBottom)
+        _add_bar_axes(chart, series, [code for _id, code, _text in data.objectives], Qt.AlignBottom)
         chart.legend().setAlignment(Qt.AlignBottom)
         self.objective_chart.setChart(chart)
 
-    def _fill_neighbourhoods(self, data: dict) -> None:
+    def _fill_neighbourhoods(self, data: DashboardFigures) -> None:
         model = self.neighbourhood_model
         model.clear()
         _headers(model, ["Quartier", "QPV"])
-        rows = sorted(data["by_neighbourhood"].items(), key=lambda kv: -kv[1].get("suivis", 0))
+        rows = sorted(data.by_neighbourhood.items(), key=lambda kv: -kv[1].get("suivis", 0))
         for nb_id, figures in rows:
-            name, is_qpv = data["names"].get(nb_id, ("Hors quartier suivi", False))
+            name, is_qpv = data.names.get(nb_id, ("Hors quartier suivi", False))
             first = QStandardItem(name)
             first.setData(NO_NEIGHBOURHOOD if nb_id is None else nb_id, Qt.UserRole)
             model.appendRow([first, QStandardItem("oui" if is_qpv else "non")]
@@ -209,11 +202,11 @@ class DashboardPage(QWidget):
         self.neighbourhood_table.setColumnWidth(0, 220)
         self._neighbourhood_chart(data, rows[:TOP_NEIGHBOURHOODS])
 
-    def _neighbourhood_chart(self, data: dict, rows: list) -> None:
+    def _neighbourhood_chart(self, data: DashboardFigures, rows: list) -> None:
         """The neighbourhoods with the most cases followed, largest at the top; a bar opens its cases."""
         rows = list(reversed(rows))
         self.neighbourhood_keys = [NO_NEIGHBOURHOOD if nb_id is None else nb_id for nb_id, _ in rows]
-        names = [data["names"].get(nb_id, ("Hors quartier suivi", False))[0] for nb_id, _ in rows]
+        names = [data.names.get(nb_id, ("Hors quartier suivi", False))[0] for nb_id, _ in rows]
         chart = QChart()
         chart.setTitle(f"Dossiers suivis — les {len(rows)} quartiers les plus concernés")
         series = QHorizontalBarSeries()
@@ -238,16 +231,16 @@ class DashboardPage(QWidget):
         self.show_cases(group, group_key, key, model.item(index.row(), 0).text())
 
     def drill_objective(self, index: int, indicator: str) -> None:
-        if self.data and 0 <= index < len(self.data["objectives"]):
-            objective_id, code, _text = self.data["objectives"][index]
+        if self.data and 0 <= index < len(self.data.objectives):
+            objective_id, code, _text = self.data.objectives[index]
             self.show_cases("objective", objective_id, indicator, code)
 
     def cases_behind(self, group: str, group_key, indicator: str) -> list[int]:
-        scope = self.data["scope"]
-        with self.database.session() as session:
-            if group == "neighbourhood" and group_key == NO_NEIGHBOURHOOD:
-                return case_ids_behind(session, scope, indicator, "neighbourhood", None)
-            return case_ids_behind(session, scope, indicator, group, group_key)
+        """The cases behind a figure shown (of the period the figures were computed for)."""
+        data = self.data
+        key = None if group == "neighbourhood" and group_key == NO_NEIGHBOURHOOD else group_key
+        return list(dashboard_cases(self.database, self.actor, data.start, data.end, data.commune_id, indicator,
+                                    group, key))
 
     def show_cases(self, group: str, group_key, indicator: str, where: str) -> CasesDialog:
         ids = self.cases_behind(group, group_key, indicator)
@@ -258,9 +251,9 @@ class DashboardPage(QWidget):
     def print_bilan(self) -> None:
         from gui import pdf_actions
 
-        scope = self.scope()
-        commune = self.commune_combo.currentText() if scope.commune_id else None
-        pdf_actions.print_bilan(self.window, scope.start, scope.end, commune=commune)
+        start, end, commune_id = self.period()
+        commune = self.commune_combo.currentText() if commune_id else None
+        pdf_actions.print_bilan(self.window, start, end, commune=commune)
 
 
 def _add_bar_axes(chart: QChart, series, categories: list[str], category_side) -> None:

@@ -70,13 +70,10 @@ def generate(window, name: str, build: Callable[[Path], object], save_as: bool =
 
 
 def _reference(window, case_id: int) -> str:
-    from db.models import Case
+    """For the file's name only: the documents themselves are built from the case id."""
+    from core.queries.documents import case_reference
 
-    with window.database.session() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise DomainError("Ce dossier n'existe plus.")
-        return case.reference
+    return case_reference(window.database, window.actor, case_id)
 
 
 def print_case(window, case_id: int, save_as: bool = False, on_done=None) -> None:
@@ -129,7 +126,6 @@ def print_bilan(window, start: date, end: date, quartier: str | None = None, com
              save_as, on_done)
 
 
-
 def _current_case_id(window) -> int | None:
     page = getattr(window, "case_page", None)
     if page is None or window.current_page() is not page:
@@ -171,20 +167,15 @@ def install_output_menu(window) -> None:
 def ask_visit(window) -> None:
     """Pick a visit of the open case (or type its number) and print its report."""
     from PySide6.QtWidgets import QInputDialog
-    from sqlalchemy import select
 
     from core.formatting import fr_date
-    from db import models as m
+    from core.queries.documents import case_visit_choices
 
     case_page = getattr(window, "case_page", None)
     choices: dict[str, int] = {}
     if case_page is not None:
-        with window.database.session() as session:
-            for visit_id, when, type_label in session.execute(
-                    select(m.Visit.id, m.Visit.scheduled_at, m.VisitType.label).join(m.VisitType)
-                    .join(m.VisitCase, m.VisitCase.visit_id == m.Visit.id)
-                    .where(m.VisitCase.case_id == case_page.case_id).order_by(m.Visit.scheduled_at)):
-                choices[f"n° {visit_id} — {fr_date(when)} — {type_label}"] = visit_id
+        for visit in case_visit_choices(window.database, window.actor, case_page.case_id):
+            choices[f"n° {visit.visit_id} — {fr_date(visit.scheduled_at)} — {visit.type_label}"] = visit.visit_id
     if choices:
         text, ok = QInputDialog.getItem(window, "Compte rendu de visite", "Visite du dossier ouvert :",
                                         list(choices), len(choices) - 1, False)
@@ -198,19 +189,15 @@ def ask_visit(window) -> None:
 
 def ask_commission(window) -> None:
     from PySide6.QtWidgets import QInputDialog
-    from sqlalchemy import select
 
     from core.formatting import fr_date
-    from db import models as m
-    from db.vocab import COMMISSION_KINDS, label
+    from core.queries.commissions import commission_list
 
-    with window.database.session() as session:
-        rows = session.execute(select(m.Commission.id, m.Commission.held_on, m.Commission.kind, m.Commission.title)
-                               .order_by(m.Commission.held_on.desc()).limit(200)).all()
+    rows = commission_list(window.database, window.actor)
     if not rows:
         QMessageBox.information(window, "Commissions", "Aucune commission enregistrée.")
         return
-    choices = {f"{fr_date(held)} — {label(COMMISSION_KINDS, kind)} — {title}": cid for cid, held, kind, title in rows}
+    choices = {f"{fr_date(c.held_on)} — {c.kind} — {c.title}": c.commission_id for c in rows}
     text, ok = QInputDialog.getItem(window, "Commission", "Commission à imprimer :", list(choices), 0, False)
     if ok:
         print_commission(window, choices[text])

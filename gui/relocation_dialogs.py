@@ -3,30 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
+from core.queries.relocation import RelocationNeeds, landlord_choices, relocation_needs, relocation_reasons
 from core.services import relocation as services
-from db import models as m
 from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, TYPOLOGIES
 from gui.forms import FormDialog
 
 TRI_STATE = [(None, "— non précisé —"), (True, "oui"), (False, "non")]
 
 
-def _reasons(database):
-    with database.session() as session:
-        return session.execute(select(m.RelocationReason.code, m.RelocationReason.label)
-                               .where(m.RelocationReason.active).order_by(m.RelocationReason.position)).all()
-
-
-def _landlords(database):
-    with database.session() as session:
-        return session.execute(select(m.Partner.id, m.Partner.name).where(
-            m.Partner.partner_type.in_(("bailleur_social", "proprietaire_prive")), m.Partner.active)
-            .order_by(m.Partner.name)).all()
-
-
-def _needs_fields(form, relocation: m.Relocation | None, reasons) -> None:
+def _needs_fields(form, relocation: RelocationNeeds | None, reasons) -> None:
     get = (lambda name, default=None: getattr(relocation, name)) if relocation else (lambda name, default=None: default)
     form.add_choice("reason", "Motif *", reasons, get("reason"))
     form.add_text("sne_number", "Numéro unique SNE", get("sne_number", ""))
@@ -44,7 +29,7 @@ class OpenRelocationDialog(FormDialog):
     def __init__(self, window, case_id: int, parent=None):
         super().__init__("Ouvrir un suivi de relogement", parent, ok_text="Ouvrir le suivi")
         self.window, self.case_id = window, case_id
-        _needs_fields(self.form, None, _reasons(window.database))
+        _needs_fields(self.form, None, relocation_reasons(window.database, window.actor))
 
     def perform(self):
         return services.open_relocation(self.window.database, self.window.actor, self.case_id, self.form.values())
@@ -54,9 +39,8 @@ class NeedsDialog(FormDialog):
     def __init__(self, window, case_id: int, relocation_id: int, parent=None):
         super().__init__("Besoins et demande de logement", parent)
         self.window, self.relocation_id = window, relocation_id
-        with window.database.session() as session:
-            relocation = session.get(m.Relocation, relocation_id)
-        _needs_fields(self.form, relocation, _reasons(window.database))
+        _needs_fields(self.form, relocation_needs(window.database, window.actor, relocation_id),
+                      relocation_reasons(window.database, window.actor))
 
     def perform(self):
         return services.update_relocation(self.window.database, self.window.actor, self.relocation_id,
@@ -69,7 +53,7 @@ class ProposalDialog(FormDialog):
         self.window, self.relocation_id = window, relocation_id
         form = self.form
         form.add_date("proposed_on", "Proposée le", date.today())
-        form.add_choice("landlord_id", "Bailleur", _landlords(window.database), empty="— choisir —")
+        form.add_choice("landlord_id", "Bailleur", landlord_choices(window.database, window.actor), empty="— choisir —")
         form.add_text("dwelling_description", "Logement proposé", placeholder="adresse, étage, particularités")
         form.add_choice("typology", "Typologie", TYPOLOGIES, empty="—")
         form.add_choice("in_qpv", "En QPV", TRI_STATE)

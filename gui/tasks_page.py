@@ -2,18 +2,17 @@
 
 The reminder rules run once in the background after start-up (MainWindow.refresh_reminders,
 core.reminders.refresh_reminders), which then reloads this page; the queue is
-core.reminders.my_queue, or every open échéance of the team with « Toute l'équipe ».
+core.queries.tasks.task_queue: the actor's échéances, or with « Toute l'équipe » every open échéance
+of the cases within the actor's scope.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtWidgets import QCheckBox, QComboBox
-from sqlalchemy import select
-
-from core.reminders import RULES, my_queue
+from core.queries.tasks import TaskLine, task_queue
+from core.reminders import RULES
 from core.services.tasks import complete_task
-from db import models as m
 from gui.palette import status_colour
 from gui.services import call_service
 from gui.widgets import TablePage
@@ -49,37 +48,13 @@ class TasksPage(TablePage):
         return date.today()
 
     def load_params(self) -> tuple:
-        mine = not self.all_check.isChecked() and self.actor.user_id is not None
-        return self.today(), self.horizon_combo.currentData(), mine, self.actor.user_id, self.actor.full_name
+        whole_team = self.all_check.isChecked() or self.actor.user_id is None
+        return self.today(), self.horizon_combo.currentData(), whole_team
 
     @staticmethod
-    def fetch_rows(database, params) -> list[dict]:
-        today, horizon, mine, user_id, full_name = params
-        _row = TasksPage._row
-        with database.session() as session:
-            if mine:
-                items = my_queue(session, user_id, today, horizon_days=horizon)
-                return [_row(i.task_id, i.case_id, i.reference, i.household, i.title, i.due_on, i.rule, full_name,
-                             today) for i in items]
-            statement = (
-                select(m.Task.id, m.Task.case_id, m.Case.reference, m.Household.last_name, m.Household.first_name,
-                       m.Task.title, m.Task.due_on, m.Task.rule_key, m.User.full_name)
-                .outerjoin(m.Case, m.Case.id == m.Task.case_id)
-                .outerjoin(m.Household, m.Household.id == m.Case.household_id)
-                .outerjoin(m.User, m.User.id == m.Task.assignee_id)
-                .where(m.Task.done_on.is_(None), m.Task.due_on <= today + timedelta(days=horizon))
-                .order_by(m.Task.due_on, m.Task.id).limit(5000))
-            return [_row(task_id, case_id, reference or "", f"{(last or '').upper()} {first or ''}".strip(),
-                         title, due, (rule_key or "").split(":", 1)[0] or "manuelle", who or "", today)
-                    for task_id, case_id, reference, last, first, title, due, rule_key, who in session.execute(statement)]
-
-    @staticmethod
-    def _row(task_id, case_id, reference, household, title, due, rule, assignee, today) -> dict:
-        late = (today - due).days
-        return {"_id": task_id, "_case_id": case_id, "due": due, "title": title, "reference": reference,
-                "household": household, "assignee": assignee, "when": _delay_text(late),
-                "rule": RULES.get(rule, "Échéance manuelle"), "_colour": OVERDUE if late > 0 else None,
-                "_bold": late > 0, "_colour_keys": ("due", "when"), "_tooltip": title}
+    def fetch_rows(database, actor, params) -> list[dict]:
+        today, horizon, whole_team = params
+        return [task_row(line, today) for line in task_queue(database, actor, today, horizon, whole_team)]
 
     def count_text(self) -> str:
         late = sum(1 for row in self.model.rows if row.get("_bold"))
@@ -102,6 +77,16 @@ class TasksPage(TablePage):
 
     def open_selected(self) -> None:
         self.activate_row(self.table.current_row())
+
+
+def task_row(line: TaskLine, today: date) -> dict:
+    """A row of the page from a line of core.queries.tasks.task_queue."""
+    late = (today - line.due_on).days
+    return {"_id": line.task_id, "_case_id": line.case_id, "due": line.due_on, "title": line.title,
+            "reference": line.reference, "household": line.household, "assignee": line.assignee,
+            "when": _delay_text(late), "rule": RULES.get(line.rule, "Échéance manuelle"),
+            "_colour": OVERDUE if late > 0 else None, "_bold": late > 0, "_colour_keys": ("due", "when"),
+            "_tooltip": line.title}
 
 
 def _delay_text(late_days: int) -> str:

@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from core.errors import DomainError
+from core.queries.agenda import (CaseFindings, active_agents, visit_conclusion_form, visit_form_choices,
+                                 visit_line)
 from core.services import visits as services
-from db import models as m
 from db.vocab import DISORDER_STATES
 from gui.case_picker import CasePicker
 from gui.forms import Form, FormDialog, error_label
@@ -38,17 +36,15 @@ TRI_STATE = [(None, "— non précisé —"), (True, "oui"), (False, "non")]
 FINDING_CHOICES = [(None, "— pas vu —"), ("confirme", "Confirmé"), ("non_confirme", "Non confirmé")]
 
 
-def _agent_list(database, chosen: set[int]) -> QListWidget:
+def _agent_list(window, chosen: set[int]) -> QListWidget:
     widget = QListWidget()
     widget.setMaximumHeight(110)
-    with database.session() as session:
-        for user_id, name in session.execute(select(m.User.id, m.User.full_name).where(m.User.active)
-                                             .order_by(m.User.full_name)):
-            item = QListWidgetItem(name)
-            item.setData(Qt.UserRole, user_id)
-            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if user_id in chosen else Qt.Unchecked)
-            widget.addItem(item)
+    for user_id, name in active_agents(window.database, window.actor):
+        item = QListWidgetItem(name)
+        item.setData(Qt.UserRole, user_id)
+        item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
+        item.setCheckState(Qt.Checked if user_id in chosen else Qt.Unchecked)
+        widget.addItem(item)
     return widget
 
 
@@ -63,11 +59,8 @@ class ScheduleVisitDialog(FormDialog):
     def __init__(self, window, case_id: int | None = None, parent=None, collective: bool = False):
         super().__init__("Planifier une visite", parent, ok_text="Planifier")
         self.window, self.case_id = window, case_id
-        with window.database.session() as session:
-            types = session.execute(select(m.VisitType.code, m.VisitType.label, m.VisitType.collective)
-                                    .where(m.VisitType.active).order_by(m.VisitType.position)).all()
-            places = session.execute(select(m.Neighbourhood.id, m.Neighbourhood.name + " (" + m.Commune.name + ")")
-                                     .join(m.Commune).order_by(m.Commune.name, m.Neighbourhood.name)).all()
+        choices = visit_form_choices(window.database, window.actor)
+        types, places = choices.types, choices.places
         self.collective_types = {code for code, _label, collective in types if collective}
         form = self.form
         wanted = [(c, lbl) for c, lbl, coll in types if coll == collective or case_id is not None or not collective]
@@ -77,7 +70,7 @@ class ScheduleVisitDialog(FormDialog):
         self.undated.toggled.connect(lambda on: form.fields["scheduled_at"].setEnabled(not on))
         form.layout_.addRow("", self.undated)
         me = {window.actor.user_id} if window.actor.user_id else set()
-        self.agents = form.add("agent_ids", "Agents", _agent_list(window.database, me))
+        self.agents = form.add("agent_ids", "Agents", _agent_list(window, me))
         form.add_choice("neighbourhood_id", "Quartier (visite collective)", places, empty="— aucun —")
         self.picker = None
         if case_id is None:
@@ -110,9 +103,7 @@ class RescheduleVisitDialog(FormDialog):
     def __init__(self, window, visit_id: int, parent=None):
         super().__init__("Reprogrammer ou annuler la visite", parent, ok_text="Enregistrer")
         self.window, self.visit_id = window, visit_id
-        with window.database.session() as session:
-            visit = session.get(m.Visit, visit_id)
-            current = visit.scheduled_at
+        current = visit_line(window.database, window.actor, visit_id).scheduled_at
         form = self.form
         form.add_choice("what", "Que faire ?", [("reschedule", "Reprogrammer à une autre date"),
                                                 ("cancel", "Annuler la visite"),
@@ -142,28 +133,23 @@ class ConcludeVisitDialog(QDialog):
         self.finding_combos: dict[int, dict[int, QComboBox]] = {}
         self.procedure_boxes: dict[int, dict[str, QCheckBox]] = {}
         self.common_rows: list[tuple] = []
-        with self.database.session() as session:
-            visit = session.get(m.Visit, visit_id, options=[selectinload(m.Visit.cases).selectinload(m.Case.household),
-                                                            selectinload(m.Visit.type)])
-            self.collective = visit.type.collective
-            title = f"Conclure : {visit.type.label}"
-            if visit.scheduled_at:
-                title += f" du {visit.scheduled_at:%d/%m/%Y}"
-            self.setWindowTitle(title)
-            self.form = Form()
-            self.form.add_datetime("done_at", "Réalisée le", visit.done_at or min(visit.scheduled_at or datetime.now(),
-                                                                                   datetime.now()))
-            self.form.add_choice("occupant_present", "Occupant présent", TRI_STATE)
-            self.form.add_choice("landlord_present", "Bailleur présent", TRI_STATE)
-            self.observations = self.form.add_long_text("observations", "Observations", visit.observations)
-            self.next_steps = self.form.add_long_text("next_steps", "Suites à donner", visit.next_steps)
-            procedures = session.execute(select(m.ProcedureType.code, m.ProcedureType.label)
-                                         .where(m.ProcedureType.active).order_by(m.ProcedureType.position)).all()
-            self.grid_items = session.execute(select(m.DisorderItem.id, m.DisorderItem.label, m.DisorderItem.zone)
-                                              .where(m.DisorderItem.active).order_by(m.DisorderItem.zone,
-                                                                                     m.DisorderItem.position)).all()
-            case_boxes = [self._case_box(session, case, procedures) for case in visit.cases]
-            self.photo_case_id = visit.cases[0].id if visit.cases else None
+        found = visit_conclusion_form(self.database, window.actor, visit_id)
+        visit = found.visit
+        self.collective = visit.collective
+        title = f"Conclure : {visit.type_label}"
+        if visit.scheduled_at:
+            title += f" du {visit.scheduled_at:%d/%m/%Y}"
+        self.setWindowTitle(title)
+        self.form = Form()
+        self.form.add_datetime("done_at", "Réalisée le", found.done_at or min(visit.scheduled_at or datetime.now(),
+                                                                               datetime.now()))
+        self.form.add_choice("occupant_present", "Occupant présent", TRI_STATE)
+        self.form.add_choice("landlord_present", "Bailleur présent", TRI_STATE)
+        self.observations = self.form.add_long_text("observations", "Observations", found.observations)
+        self.next_steps = self.form.add_long_text("next_steps", "Suites à donner", found.next_steps)
+        self.grid_items = found.grid
+        case_boxes = [self._case_box(case, found.procedures) for case in found.cases]
+        self.photo_case_id = found.cases[0].case_id if found.cases else None
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(self.form)
@@ -204,13 +190,11 @@ class ConcludeVisitDialog(QDialog):
             self.error.setText("Brouillon retrouvé : le texte saisi précédemment a été remis.")
             self.error.setVisible(True)
 
-    def _case_box(self, session, case: m.Case, procedures) -> QGroupBox:
-        box = QGroupBox(f"{case.reference} — {case.household.display_name}")
+    def _case_box(self, case: CaseFindings, procedures) -> QGroupBox:
+        box = QGroupBox(f"{case.reference} — {case.household}")
         layout = QVBoxLayout(box)
         grid = QGridLayout()
-        rows = session.execute(select(m.CaseDisorder.item_id, m.CaseDisorder.state, m.DisorderItem.label)
-                               .join(m.DisorderItem).where(m.CaseDisorder.case_id == case.id)
-                               .order_by(m.DisorderItem.zone, m.DisorderItem.position)).all()
+        rows = case.disorders
         combos: dict[int, QComboBox] = {}
         grid.addWidget(QLabel("<b>Désordre signalé</b>"), 0, 0)
         grid.addWidget(QLabel("<b>Constat</b>"), 0, 1)
@@ -236,16 +220,12 @@ class ConcludeVisitDialog(QDialog):
             if item_id not in present:
                 add_combo.addItem(text, item_id)
         add_button = QPushButton("Ajouter comme confirmé")
-        add_button.clicked.connect(lambda: self._add_found(case.id, add_combo, grid, combos))
+        add_button.clicked.connect(lambda: self._add_found(case.case_id, add_combo, grid, combos))
         extra.addWidget(add_combo, 1)
         extra.addWidget(add_button)
         layout.addLayout(extra)
         layout.addWidget(QLabel("<b>Procédures retenues</b>"))
-        suggested = set()
-        for item_id, state, _text in rows:
-            if state in ("signale", "confirme"):
-                item = session.get(m.DisorderItem, item_id)
-                suggested.update(p.code for p in item.procedures)
+        suggested = case.suggested_procedures
         procedure_grid = QGridLayout()
         boxes = {}
         for index, (code, text) in enumerate(procedures):
@@ -253,8 +233,8 @@ class ConcludeVisitDialog(QDialog):
             boxes[code] = check
             procedure_grid.addWidget(check, index // 3, index % 3)
         layout.addLayout(procedure_grid)
-        self.finding_combos[case.id] = combos
-        self.procedure_boxes[case.id] = boxes
+        self.finding_combos[case.case_id] = combos
+        self.procedure_boxes[case.case_id] = boxes
         return box
 
     def _add_found(self, case_id, add_combo: QComboBox, grid: QGridLayout, combos) -> None:

@@ -136,8 +136,8 @@ class TablePage(QWidget):
 
     Subclasses set COLUMNS, EMPTY_TEXT and implement:
     - `load_params()`, on the GUI thread: the plain values the query needs, read from the widgets;
-    - `fetch_rows(database, params)`, a static method run in a pool thread: the rows (list of dicts),
-      from the database and those values only (never a widget);
+    - `fetch_rows(database, actor, params)`, a static method run in a pool thread: the rows (list of dicts),
+      from core.queries called as that actor with those values only (never a widget, never a session);
     - optionally `rows_loaded(previous)`, on the GUI thread once the rows are shown (`previous` is the row
       that was selected before): selection, detail pane.
     `refresh()` loads in the background and shows only the latest request; `refresh_now()` loads at once.
@@ -184,8 +184,8 @@ class TablePage(QWidget):
         return None
 
     @staticmethod
-    def fetch_rows(database, params) -> list[dict]:
-        """The rows, from the database and `params` only: runs in a pool thread."""
+    def fetch_rows(database, actor, params) -> list[dict]:
+        """The rows, from core queries called as `actor` with `params` only: runs in a pool thread."""
         raise NotImplementedError
 
     def rows_loaded(self, previous: dict | None) -> None:
@@ -202,7 +202,8 @@ class TablePage(QWidget):
             return
         self._stale = False
         self._generation += 1
-        generation, params, database, fetch = self._generation, self.load_params(), self.database, self.fetch_rows
+        generation, params, database, actor = self._generation, self.load_params(), self.database, self.actor
+        fetch = self.fetch_rows
         self.loading = True
         if self.model.rowCount() == 0:
             self.empty.setText(self.LOADING_TEXT)
@@ -226,13 +227,13 @@ class TablePage(QWidget):
             if alive(window):
                 window.set_busy(on)
 
-        run_in_background(lambda: fetch(database, params), done, busy=busy, on_error=failed)
+        run_in_background(lambda: fetch(database, actor, params), done, busy=busy, on_error=failed)
 
     def refresh_now(self) -> None:
         """Load at once on the calling thread (tests, screenshots, code that needs the rows now)."""
         self._stale = False
         self._generation += 1  # a load still on its way is not shown over these rows
-        self._show_rows(self.fetch_rows(self.database, self.load_params()))
+        self._show_rows(self.fetch_rows(self.database, self.actor, self.load_params()))
 
     def _show_rows(self, rows: list[dict]) -> None:
         previous = self.selected()

@@ -68,14 +68,19 @@ class Scope:
     neighbourhood_ids: tuple[int, ...] | None = None
     commune_id: int | None = None
     label: str = "toute la métropole"
+    # SQL selecting the ids of the cases the reader may see (core.queries.dashboard), None for all
+    cases_sql: str | None = None
 
     def where(self) -> str:
+        clause = ""
         if self.neighbourhood_ids is not None:
             ids = ", ".join(str(int(i)) for i in self.neighbourhood_ids) or "NULL"
-            return f" AND d.neighbourhood_id IN ({ids})"
-        if self.commune_id is not None:
-            return f" AND d.commune_id = {int(self.commune_id)}"
-        return ""
+            clause = f" AND d.neighbourhood_id IN ({ids})"
+        elif self.commune_id is not None:
+            clause = f" AND d.commune_id = {int(self.commune_id)}"
+        if self.cases_sql is not None:
+            clause += f" AND c.id IN ({self.cases_sql})"
+        return clause
 
     def params(self) -> dict:
         return {"start": self.start, "end": self.end, "start_at": datetime.combine(self.start, time.min),

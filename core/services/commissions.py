@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from core import validation as v
+from core.access import restrict_cases
 from core.actor import Actor
 from core.errors import ValidationError
 from core.services.base import Changes, action
@@ -32,8 +33,8 @@ def create_commission(session: Session, actor: Actor, kind: str, held_on: date, 
     return Changes("commission", commission.id, set(), ["kind", "held_on"], created=True, result=commission.id)
 
 
-def agenda_candidates(session: Session, kind: str, limit: int = 50) -> list[int]:
-    """Cases a commission of this kind would usually discuss, most pressing first.
+def agenda_candidates(session: Session, kind: str, limit: int = 50, actor: Actor | None = None) -> list[int]:
+    """Cases a commission of this kind would usually discuss, most pressing first (within the actor's scope).
 
     relogement: open relocation follow-ups, oldest first; veille_habitat_indigne: open
     cases with a danger disorder or a criticality over 30, highest first;
@@ -54,7 +55,7 @@ def agenda_candidates(session: Session, kind: str, limit: int = 50) -> list[int]
         statement = select(m.Case.id).where(open_case, m.Case.id.in_(pending)).order_by(m.Case.opened_on, m.Case.id)
     else:
         raise ValidationError(f"Type de commission « {kind} » inconnu.", field="kind")
-    return list(session.scalars(statement.limit(limit)))
+    return list(session.scalars(restrict_cases(statement, actor).limit(limit)))
 
 
 @action("commission.add_cases", "commission.manage")
