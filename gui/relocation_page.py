@@ -6,7 +6,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from core.queries.relocation import OPEN, SNE_DUE, ProposalLine, RelocationLine, relocation_board, relocation_proposals
+from core.queries.relocation import (OPEN, SNE_DUE, ProposalLine, RelocationLine, proposal_line, relocation_board,
+                                     relocation_proposals)
 from core.rules.relocation import SNE_RENEWAL_WARNING_DAYS, STAGES, sne_renewal  # noqa: F401 - sne_renewal: case file
 from gui.palette import status_colour
 from gui.widgets import TablePage, add_master_detail
@@ -27,6 +28,8 @@ def relocation_row(line: RelocationLine) -> dict:
 
 
 def proposal_row(proposal: ProposalLine) -> dict:
+    if not isinstance(proposal, ProposalLine):  # the case file's tab, until it reads through core.queries too
+        proposal = proposal_line(proposal, proposal.landlord.name if proposal.landlord else None)
     return {"_id": proposal.proposal_id, "proposed_on": proposal.proposed_on, "landlord": proposal.landlord,
             "dwelling": proposal.dwelling, "typology": proposal.typology, "rent": proposal.rent,
             "cal_date": proposal.cal_date, "cal": proposal.cal, "household": proposal.household,

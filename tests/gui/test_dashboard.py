@@ -23,7 +23,7 @@ def open_dashboard(qtbot, database):
     page.end_edit.setDate(QDate(END.year, END.month, END.day))
     page.data = None
     page.refresh()
-    qtbot.waitUntil(lambda: page.data is not None and page.data["scope"].start == START, timeout=20000)
+    qtbot.waitUntil(lambda: page.data is not None and page.data.start == START, timeout=20000)
     return window, page
 
 
@@ -51,7 +51,7 @@ def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_pa
     # a click on a bar of the chart: the "Dossiers clos" set, first objective
     clos_set = next(s for s in page.bar_sets if s.label() == "Dossiers clos")
     clos_set.clicked.emit(0)
-    objective_id = page.data["objectives"][0][0]
+    objective_id = page.data.objectives[0][0]
     with demo_db.session() as session:
         ids = case_ids_behind(session, Scope(START, END), "clos", "objective", objective_id)
     assert page.last_dialog.model.rowCount() == len(ids)
@@ -66,7 +66,7 @@ def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_pa
     neighbourhoods = page.neighbourhood_model
     assert neighbourhoods.rowCount() > 5
     total = sum(int(neighbourhoods.item(r, 2).text()) for r in range(neighbourhoods.rowCount()))
-    assert total == page.data["totals"]["suivis"]
+    assert total == page.data.totals["suivis"]
     page.neighbourhood_table.clicked.emit(neighbourhoods.index(0, 2))
     assert page.last_dialog.model.rowCount() == int(neighbourhoods.item(0, 2).text())
     top = page.neighbourhood_set.count() - 1  # the chart lists the largest neighbourhood at the top

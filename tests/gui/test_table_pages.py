@@ -28,9 +28,9 @@ def record_threads(monkeypatch, page_class) -> list[threading.Thread]:
     threads: list[threading.Thread] = []
     original = page_class.fetch_rows
 
-    def recording(database, params):
+    def recording(database, actor, params):
         threads.append(threading.current_thread())
-        return original(database, params)
+        return original(database, actor, params)
 
     monkeypatch.setattr(page_class, "fetch_rows", staticmethod(recording))
     return threads
@@ -41,13 +41,13 @@ def hold_back(monkeypatch, page_class, held) -> tuple[threading.Event, threading
     release, finished = threading.Event(), threading.Event()
     original = page_class.fetch_rows
 
-    def slow(database, params):
+    def slow(database, actor, params):
         if held(params):
             release.wait(10)
-            rows = original(database, params)
+            rows = original(database, actor, params)
             finished.set()
             return rows
-        return original(database, params)
+        return original(database, actor, params)
 
     monkeypatch.setattr(page_class, "fetch_rows", staticmethod(slow))
     return release, finished
@@ -61,7 +61,7 @@ def make_window(qtbot, database) -> MainWindow:
 
 
 def expected_rows(page) -> list[dict]:
-    return type(page).fetch_rows(page.database, page.load_params())
+    return type(page).fetch_rows(page.database, page.actor, page.load_params())
 
 
 def wait_shown(qtbot, page) -> None:
@@ -139,7 +139,7 @@ def test_a_newer_task_filter_wins_over_an_older_one(qtbot, demo_db, monkeypatch)
     page.horizon_combo.setCurrentIndex(0)  # 7 days, held back
     page.horizon_combo.setCurrentIndex(1)  # 30 days
     expected = expected_rows(page)
-    seven_days = TasksPage.fetch_rows(demo_db, (*page.load_params()[:1], 7, *page.load_params()[2:]))
+    seven_days = TasksPage.fetch_rows(demo_db, page.actor, (*page.load_params()[:1], 7, *page.load_params()[2:]))
     assert len(expected) > len(seven_days)  # the two answers differ
     qtbot.waitUntil(lambda: page.model.rows == expected and not page.loading, timeout=5000)
     release.set()
@@ -266,7 +266,7 @@ def test_a_failed_load_says_so_and_reports_the_error(qtbot, demo_db, monkeypatch
     reported = []
     monkeypatch.setattr(sys, "excepthook", lambda *info: reported.append(info))
 
-    def broken(database, params):
+    def broken(database, actor, params):
         raise RuntimeError("base indisponible")
 
     monkeypatch.setattr(CommissionsPage, "fetch_rows", staticmethod(broken))
