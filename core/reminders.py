@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
@@ -289,60 +289,3 @@ def _dalo_title(recognized: date, deadline: date) -> str:
 
 def _proposal_title(proposed: date) -> str:
     return f"Obtenir la réponse du ménage à la proposition du {fr_date(proposed)}"
-
-
-@dataclass
-class QueueItem:
-    task_id: int
-    case_id: int | None
-    reference: str
-    household: str
-    title: str
-    due_on: date
-    rule: str
-    overdue: bool
-
-
-def my_queue(session: Session, user_id: int, today: date | None = None, horizon_days: int = 7) -> list[QueueItem]:
-    """An agent's open échéances due within the horizon (and every late one), the most urgent first."""
-    today = today or date.today()
-    rows = session.execute(
-        select(m.Task.id, m.Task.case_id, m.Case.reference, m.Household.last_name, m.Household.first_name, m.Task.title,
-               m.Task.due_on, m.Task.rule_key)
-        .outerjoin(m.Case, m.Case.id == m.Task.case_id).outerjoin(m.Household, m.Household.id == m.Case.household_id)
-        .where(m.Task.assignee_id == user_id, m.Task.done_on.is_(None),
-               m.Task.due_on <= today + timedelta(days=horizon_days))
-        .order_by(m.Task.due_on, m.Task.id)
-    )
-    return [QueueItem(r[0], r[1], r[2] or "", f"{(r[3] or '').upper()} {r[4] or ''}".strip(), r[5], r[6],
-                      (r[7] or "").split(":", 1)[0] or "manuelle", r[6] < today) for r in rows]
-
-
-@dataclass
-class TeamLine:
-    agent_id: int | None
-    agent: str
-    open: int
-    overdue: int
-    by_rule: dict[str, int]
-
-
-def team_overview(session: Session, today: date | None = None) -> list[TeamLine]:
-    """Open échéances per agent (the team's view): how many, how many late, by rule."""
-    today = today or date.today()
-    rule = func.coalesce(func.substr(m.Task.rule_key, 1, func.instr(m.Task.rule_key, ":") - 1), "manuelle") \
-        if session.get_bind().dialect.name == "sqlite" else \
-        func.coalesce(func.split_part(m.Task.rule_key, ":", 1), "manuelle")
-    rows = session.execute(
-        select(m.Task.assignee_id, m.User.full_name, rule, func.count(m.Task.id),
-               func.sum((m.Task.due_on < today).cast(m.Task.id.type)))
-        .outerjoin(m.User, m.User.id == m.Task.assignee_id)
-        .where(m.Task.done_on.is_(None)).group_by(m.Task.assignee_id, m.User.full_name, rule)
-    )
-    lines: dict[int | None, TeamLine] = {}
-    for agent_id, name, rule_name, count, late in rows:
-        line = lines.setdefault(agent_id, TeamLine(agent_id, name or "Non attribuées", 0, 0, {}))
-        line.open += count
-        line.overdue += int(late or 0)
-        line.by_rule[rule_name] = line.by_rule.get(rule_name, 0) + count
-    return sorted(lines.values(), key=lambda line: (-line.overdue, line.agent))

@@ -153,7 +153,8 @@ def bench_list(database, path: Path, repeat: int) -> list[Figure]:
 def bench_actions(database, repeat: int) -> list[Figure]:
     from sqlalchemy import select
 
-    from core.reminders import my_queue
+    from core.auth import actor_for
+    from core.queries.tasks import task_queue
     from core.services.visits import conclude_visit, schedule_visit
     from db import models as m
 
@@ -175,8 +176,9 @@ def bench_actions(database, repeat: int) -> list[Figure]:
     figures = [Figure("Enregistrement d'une conclusion de visite (journal et audit compris)",
                       timed(save, repeat, warmup=1), 30 * MS)]
     session = database.session()
-    figures.append(Figure("Moteur d'échéances, file d'un agent", timed(lambda: my_queue(session, agent_id, TODAY), repeat),
-                          None))
+    agent = actor_for(session.get(m.User, agent_id))
+    figures.append(Figure("Moteur d'échéances, file d'un agent",
+                          timed(lambda: task_queue(session, agent, TODAY, 7), repeat), None))
     session.close()
     return figures
 

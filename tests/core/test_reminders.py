@@ -3,7 +3,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from core.reminders import add_months, derive_reminders, my_queue, team_overview
+from core.auth import actor_for
+from core.queries.tasks import task_queue
+from core.reminders import add_months, derive_reminders
 from core.rules.relocation import sne_renewal as next_anniversary
 from core.services import relocation, visits
 from db import models as m
@@ -37,13 +39,11 @@ def test_running_twice_adds_nothing_and_matches_direct_sql(demo_db):
             "ON c.id = r.case_id WHERE c.status <> 'clos' AND r.status = 'en_cours' "
             "AND p.household_decision = 'en_attente' AND p.proposed_on <= :d"), {"d": DEMO_TODAY}).scalar()
         assert _rule_count(session, "proposition") == waiting
-        overview = team_overview(session, DEMO_TODAY)
-        assert sum(line.open for line in overview) == session.scalar(
-            select(func.count(m.Task.id)).where(m.Task.done_on.is_(None)))
-        agent = next(line.agent_id for line in overview if line.agent_id)
-        queue = my_queue(session, agent, DEMO_TODAY)
+        agent = actor_for(session.scalars(select(m.User).where(m.User.role == "agent").order_by(m.User.id)).first())
+        queue = task_queue(session, agent, DEMO_TODAY, 7)
         assert queue and [q.due_on for q in queue] == sorted(q.due_on for q in queue)
-        assert all(q.overdue == (q.due_on < DEMO_TODAY) for q in queue)
+        assert all(q.due_on <= DEMO_TODAY + timedelta(days=7) for q in queue)
+        assert {q.assignee for q in queue} == {agent.full_name}
 
 
 def test_visit_reminder_closes_when_the_visit_is_concluded(db):
@@ -59,7 +59,7 @@ def test_visit_reminder_closes_when_the_visit_is_concluded(db):
         report = derive_reminders(session)
     assert report.closed == {"visite": 1} and not report.created
     with db.session() as session:
-        assert my_queue(session, actor.user_id) == []
+        assert task_queue(session, actor, date.today(), 7) == ()
 
 
 def test_inactivity_keeps_only_the_highest_threshold(db):
