@@ -51,15 +51,19 @@ class CommissionsPage(TablePage):
         elif previous is None or not self.select_id(previous["_id"]):
             self.table.selectRow(0)  # a new current row shows its agenda
 
-    def show_items(self, row: int) -> None:
+    def show_items(self, row: int, then=None) -> None:
+        """The agenda of the commission of that row, read in the pool; `then()` once shown."""
         commission_id = self.model.id_at(row)
-        rows, held_on = [], None
-        if commission_id is not None:
-            agenda = commission_agenda(self.database, self.actor, commission_id)
-            held_on = f"{agenda.held_on:%d/%m/%Y}"
-            rows = agenda_rows(agenda)
-        self.items.set_title(held_on)
-        self.items.set_rows(rows)
+        if commission_id is None:
+            self.items.clear()
+            return
+        database, actor = self.database, self.actor
+
+        def show(agenda: CommissionAgenda) -> None:
+            self.items.set_title(f"{agenda.held_on:%d/%m/%Y}")
+            self.items.set_rows(agenda_rows(agenda))
+
+        self.items.load(lambda: commission_agenda(database, actor, commission_id), show, then)
 
     def count_text(self) -> str:
         total = self.model.rowCount()
@@ -103,5 +107,5 @@ class CommissionsPage(TablePage):
         if item and DecisionDialog(self.window, item, parent=self).exec():
             current = self.items.table.current_row()
             self.window.cases_changed({item["_case_id"]})
-            self.show_items(self.table.current_row())
-            self.items.table.selectRow(min(current + 1, self.items.model.rowCount() - 1))
+            self.show_items(self.table.current_row(), then=lambda: self.items.table.selectRow(
+                min(current + 1, self.items.model.rowCount() - 1)))

@@ -69,6 +69,7 @@ class DashboardPage(QWidget):
         self.actor = window.actor
         self.data: DashboardFigures | None = None
         self._generation = 0
+        self._drill_generation = 0
         self.last_dialog: CasesDialog | None = None
         self._build()
 
@@ -235,18 +236,23 @@ class DashboardPage(QWidget):
             objective_id, code, _text = self.data.objectives[index]
             self.show_cases("objective", objective_id, indicator, code)
 
-    def cases_behind(self, group: str, group_key, indicator: str) -> list[int]:
-        """The cases behind a figure shown (of the period the figures were computed for)."""
-        data = self.data
+    def show_cases(self, group: str, group_key, indicator: str, where: str) -> None:
+        """Read the cases behind a figure in the pool (of the period the figures were computed for), then
+        list them in a dialog (`last_dialog`)."""
+        data, database, actor = self.data, self.database, self.actor
         key = None if group == "neighbourhood" and group_key == NO_NEIGHBOURHOOD else group_key
-        return list(dashboard_cases(self.database, self.actor, data.start, data.end, data.commune_id, indicator,
-                                    group, key))
+        self._drill_generation += 1
+        generation = self._drill_generation
 
-    def show_cases(self, group: str, group_key, indicator: str, where: str) -> CasesDialog:
-        ids = self.cases_behind(group, group_key, indicator)
-        self.last_dialog = CasesDialog(self.window, f"{LABELS[indicator]} — {where}", ids, self)
-        self.last_dialog.show()
-        return self.last_dialog
+        def show(ids) -> None:
+            if generation == self._drill_generation:
+                self.last_dialog = CasesDialog(self.window, f"{LABELS[indicator]} — {where}", list(ids), self)
+                self.last_dialog.show()
+
+        busy = getattr(self.window, "set_busy", None)
+        run_in_background(lambda: dashboard_cases(database, actor, data.start, data.end, data.commune_id, indicator,
+                                                  group, key), show,
+                          busy=(lambda on: busy(on, "Recherche des dossiers…")) if busy else None)
 
     def print_bilan(self) -> None:
         from gui import pdf_actions

@@ -85,12 +85,18 @@ class RelocationPage(TablePage):
             self.show_proposals(-1)
 
     def show_proposals(self, row: int) -> None:
+        """The proposals made to the household of that row, read in the pool."""
         data = self.model.row(row)
-        proposals = []
-        if data:
-            proposals = [proposal_row(p) for p in relocation_proposals(self.database, self.actor, data["_id"])]
-        self.proposals.set_title(data["household"] if data else None)
-        self.proposals.set_rows(proposals)
+        if not data:
+            self.proposals.clear()
+            return
+        database, actor, relocation_id, household = self.database, self.actor, data["_id"], data["household"]
+
+        def show(lines) -> None:
+            self.proposals.set_title(household)
+            self.proposals.set_rows([proposal_row(line) for line in lines])
+
+        self.proposals.load(lambda: relocation_proposals(database, actor, relocation_id), show)
 
     def count_text(self) -> str:
         total = self.model.rowCount()

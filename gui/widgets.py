@@ -344,6 +344,41 @@ class DetailPane(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
+        self._generation = 0
+        self.loading = False
+
+    def load(self, fetch, show, then=None) -> None:
+        """Run `fetch()` (core queries) in the pool, then `show(result)` on the GUI thread and `then()`.
+
+        Only the latest request is shown: moving quickly down the master table loads each row but shows
+        the last one only.
+        """
+        from gui.workers import run_in_background
+
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+
+        def done(result):
+            if alive(self) and generation == self._generation:
+                self.loading = False
+                show(result)
+                if then is not None:
+                    then()
+
+        def failed(info):
+            if alive(self) and generation == self._generation:
+                self.loading = False
+                sys.excepthook(*info)  # the French error dialog
+
+        run_in_background(fetch, done, on_error=failed)
+
+    def clear(self) -> None:
+        """Nothing chosen in the master table: no detail, and a load on its way is not shown."""
+        self._generation += 1
+        self.loading = False
+        self.set_title(None)
+        self.set_rows([])
 
     def set_title(self, detail: str | None) -> None:
         """« Title — detail », or the title alone."""

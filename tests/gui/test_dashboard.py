@@ -27,6 +27,14 @@ def open_dashboard(qtbot, database):
     return window, page
 
 
+def drilled(qtbot, page, click):
+    """Click a figure or a bar; the cases behind it are read in the background, then listed in a dialog."""
+    before = page.last_dialog
+    click()
+    qtbot.waitUntil(lambda: page.last_dialog is not before, timeout=10000)
+    return page.last_dialog
+
+
 def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_path):
     window, page = open_dashboard(qtbot, demo_db)
     if os.environ.get("DASHBOARD_PNG"):  # to look at it: DASHBOARD_PNG=/tmp/dash.png pytest …
@@ -44,13 +52,12 @@ def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_pa
 
     # a click on a figure of the table
     row = max(range(model.rowCount()), key=lambda r: int(model.item(r, suivis_column).text()))
-    page.objective_table.clicked.emit(model.index(row, suivis_column))
-    dialog = page.last_dialog
+    dialog = drilled(qtbot, page, lambda: page.objective_table.clicked.emit(model.index(row, suivis_column)))
     assert dialog is not None and dialog.model.rowCount() == int(model.item(row, suivis_column).text()) > 0
 
     # a click on a bar of the chart: the "Dossiers clos" set, first objective
     clos_set = next(s for s in page.bar_sets if s.label() == "Dossiers clos")
-    clos_set.clicked.emit(0)
+    drilled(qtbot, page, lambda: clos_set.clicked.emit(0))
     objective_id = page.data.objectives[0][0]
     with demo_db.session() as session:
         ids = case_ids_behind(session, Scope(START, END), "clos", "objective", objective_id)
@@ -67,10 +74,10 @@ def test_figures_match_the_core_and_clicks_open_the_cases(qtbot, demo_db, tmp_pa
     assert neighbourhoods.rowCount() > 5
     total = sum(int(neighbourhoods.item(r, 2).text()) for r in range(neighbourhoods.rowCount()))
     assert total == page.data.totals["suivis"]
-    page.neighbourhood_table.clicked.emit(neighbourhoods.index(0, 2))
+    drilled(qtbot, page, lambda: page.neighbourhood_table.clicked.emit(neighbourhoods.index(0, 2)))
     assert page.last_dialog.model.rowCount() == int(neighbourhoods.item(0, 2).text())
     top = page.neighbourhood_set.count() - 1  # the chart lists the largest neighbourhood at the top
-    page.neighbourhood_set.clicked.emit(top)
+    drilled(qtbot, page, lambda: page.neighbourhood_set.clicked.emit(top))
     assert page.last_dialog.model.rowCount() == int(page.neighbourhood_set.at(top)) == int(neighbourhoods.item(0, 2).text())
 
 

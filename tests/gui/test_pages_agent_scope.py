@@ -74,6 +74,7 @@ def test_dashboard_counts_her_cases_and_leaves_the_bilan_to_managers(qtbot, demo
     column = next(i for i in range(model.columnCount()) if model.horizontalHeaderItem(i).text() == "Suivis")
     row = max(range(model.rowCount()), key=lambda r: int(model.item(r, column).text()))
     page.objective_table.clicked.emit(model.index(row, column))
+    qtbot.waitUntil(lambda: page.last_dialog is not None, timeout=10000)
     dialog = page.last_dialog
     ids = [dialog.model.case_id_at(r) for r in range(dialog.model.rowCount())]
     assert ids and len(ids) == int(model.item(row, column).text()) and set(ids) <= reachable

@@ -180,7 +180,7 @@ def test_relocation_selects_its_first_row_and_shows_its_proposals_once_loaded(qt
         proposals = session.scalar(select(func.count()).select_from(m.Proposal)
                                    .where(m.Proposal.relocation_id == first["_id"]))
     assert proposals > 0
-    assert page.proposals.model.rowCount() == proposals
+    qtbot.waitUntil(lambda: page.proposals.model.rowCount() == proposals, timeout=5000)
     assert first["household"] in page.proposals.title.text()
     assert page.proposals.table.isVisible() and not page.proposals.empty.isVisible()
 
@@ -195,13 +195,14 @@ def test_commissions_select_the_latest_and_show_its_agenda_once_loaded(qtbot, de
     with demo_db.session() as session:
         items = session.scalar(select(func.count()).select_from(m.CommissionItem)
                                .where(m.CommissionItem.commission_id == page.model.id_at(0)))
+    qtbot.waitUntil(lambda: not page.items.loading, timeout=5000)
     assert page.items.model.rowCount() == items
     # Another commission chosen, then the list reloaded: the choice is kept.
     page.table.selectRow(1)
     chosen = page.model.id_at(1)
     page.refresh()
     assert page.loading
-    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    qtbot.waitUntil(lambda: not page.loading and not page.items.loading, timeout=5000)
     assert page.selected_commission_id() == chosen
     assert {row["_commission_id"] for row in page.items.model.rows} <= {chosen}
 
