@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from core.access import can
 from core.queries.commissions import CommissionAgenda, CommissionLine, commission_agenda, commission_list
 from gui.widgets import TablePage, add_master_detail
 
@@ -30,13 +31,21 @@ class CommissionsPage(TablePage):
 
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
-        self.button("Nouvelle commission…", self.new_commission, "Préparer l'ordre du jour à partir de dossiers choisis")
+        self.manages = can(self.actor, "commission.manage")
+        new = self.button("Nouvelle commission…", self.new_commission,
+                          "Préparer l'ordre du jour à partir de dossiers choisis")
+        empty = ("Ordre du jour vide : ajoutez des dossiers à cette commission." if self.manages else
+                 "Aucun dossier de vos secteurs ni attribué à vous à l'ordre du jour de cette commission.")
         self.items = add_master_detail(
             self, Qt.Horizontal, (520, 700), "commissions", title="Ordre du jour", columns=self.ITEM_COLUMNS,
-            widths=(35, 95, 170, 150), empty_text="Ordre du jour vide : ajoutez des dossiers à cette commission.",
+            widths=(35, 95, 170, 150), empty_text=empty,
             buttons=(("Ajouter des dossiers…", self.add_cases), ("Saisir la décision…", self.record_decision),
                      ("Ouvrir le dossier", self.open_item)))
-        self.items.table.activated_row.connect(lambda _row: self.record_decision())
+        if not self.manages:  # the services refuse it too; the buttons say so beforehand
+            for button in (new, *self.items.buttons[:2]):
+                button.setEnabled(False)
+                button.setToolTip("Réservé aux responsables et aux administrateurs.")
+        self.items.table.activated_row.connect(self._item_activated)
         self.splitter = self.items.splitter
         self.table.selectionModel().currentRowChanged.connect(lambda current, _p: self.show_items(current.row()))
 
@@ -79,6 +88,13 @@ class CommissionsPage(TablePage):
         commission_id = self.selected_commission_id()
         if commission_id is not None:
             pdf_actions.print_commission(self.window, commission_id)
+
+    def _item_activated(self, _row: int) -> None:
+        """Enter or double-click on a case of the agenda: its decision (managers), else its case file."""
+        if self.manages:
+            self.record_decision()
+        else:
+            self.open_item()
 
     def open_item(self) -> None:
         item = self.items.current()

@@ -80,7 +80,9 @@ class DashboardPage(QWidget):
         self.end_edit = QDateEdit(QDate(today.year, today.month, today.day), calendarPopup=True,
                                   displayFormat="dd/MM/yyyy")
         self.commune_combo = QComboBox()
-        self.commune_combo.addItem("Toute la métropole", None)
+        # An agent's figures count her own cases (core.queries.dashboard): « toute la métropole » would mislead.
+        self.commune_combo.addItem("Toute la métropole" if can(self.actor, "report.read") else "Toutes les communes",
+                                   None)
         self.commune_combo.setAccessibleName("Périmètre")
         for commune_id, name in dashboard_communes(self.database, self.actor):
             self.commune_combo.addItem(name, commune_id)

@@ -80,3 +80,23 @@ def test_dashboard_counts_her_cases_and_leaves_the_bilan_to_managers(qtbot, demo
     assert ids and len(ids) == int(model.item(row, column).text()) and set(ids) <= reachable
     assert dialog.windowTitle().startswith("Dossiers suivis — ")
     assert model.item(row, 0).data(Qt.UserRole) is not None
+
+
+def test_commissions_show_her_cases_and_leave_the_meetings_to_managers(qtbot, demo_db):
+    window, reachable, _outside = sabrina_window(qtbot, demo_db)
+    window.show_view("commissions")
+    page = window.pages["commissions"]
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.items.loading, timeout=5000)
+    new, add, decide, open_case = page.tools.itemAt(page.tools.count() - 1).widget(), *page.items.buttons
+    assert not new.isEnabled() and not add.isEnabled() and not decide.isEnabled() and open_case.isEnabled()
+    assert add.toolTip() == "Réservé aux responsables et aux administrateurs."
+    seen = 0
+    for row in range(page.model.rowCount()):
+        page.table.selectRow(row)
+        qtbot.waitUntil(lambda: not page.items.loading, timeout=5000)
+        assert all(item["_case_id"] in reachable for item in page.items.model.rows)
+        assert len(page.items.model.rows) == page.model.row(row)["items"]
+        seen += len(page.items.model.rows)
+    assert seen > 0
+    if not page.items.model.rows:
+        assert "vos secteurs" in page.items.empty.text()
