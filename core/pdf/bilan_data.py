@@ -79,7 +79,9 @@ class Scope:
         elif self.commune_id is not None:
             clause = f" AND d.commune_id = {int(self.commune_id)}"
         if self.cases_sql is not None:
-            clause += f" AND c.id IN ({self.cases_sql})"
+            # « +c.id »: a filter, not an index to probe. Bare, SQLite probed visit_cases once per visit and
+            # case of the list: an agent's yearly visit count took 45 s at 20,000 cases, 0.3 s this way.
+            clause += f" AND +c.id IN ({self.cases_sql})"
         return clause
 
     def params(self) -> dict:

@@ -70,16 +70,17 @@ def _visit(session: Session, actor: Actor, visit_id: int, *options) -> m.Visit:
     return visit
 
 
-def _case_lines(session: Session, actor: Actor, cases) -> tuple[VisitCaseLine, ...]:
-    seen = _reachable_case_ids(session, actor, (c.id for c in cases))
-    return tuple(VisitCaseLine(c.id, c.reference, c.household.display_name, c.dwelling.full_address)
-                 for c in cases if c.id in seen)
-
-
-def _line(session: Session, actor: Actor, visit: m.Visit) -> VisitLine:
+def _line(visit: m.Visit, seen: set[int]) -> VisitLine:
+    """A visit with those of its cases that are in `seen` (the ones the actor may see)."""
+    cases = tuple(VisitCaseLine(c.id, c.reference, c.household.display_name, c.dwelling.full_address)
+                  for c in visit.cases if c.id in seen)
     return VisitLine(visit.id, visit.scheduled_at, visit.type.label, bool(visit.type.collective), visit.status,
                      label(VISIT_STATUSES, visit.status), visit.neighbourhood.name if visit.neighbourhood else None,
-                     _case_lines(session, actor, visit.cases), tuple(a.full_name for a in visit.agents))
+                     cases, tuple(a.full_name for a in visit.agents))
+
+
+def _one_line(session: Session, actor: Actor, visit: m.Visit) -> VisitLine:
+    return _line(visit, _reachable_case_ids(session, actor, (c.id for c in visit.cases)))
 
 
 @query("agenda.visits")
@@ -103,11 +104,7 @@ def agenda_visits(session: Session, actor: Actor, week: date, scope: str = WEEK,
     statement = statement.order_by(m.Visit.scheduled_at.is_(None), m.Visit.scheduled_at, m.Visit.id).limit(AGENDA_LIMIT)
     visits = session.scalars(statement).all()
     seen = _reachable_case_ids(session, actor, {c.id for v in visits for c in v.cases})
-    return tuple(VisitLine(v.id, v.scheduled_at, v.type.label, bool(v.type.collective), v.status,
-                           label(VISIT_STATUSES, v.status), v.neighbourhood.name if v.neighbourhood else None,
-                           tuple(VisitCaseLine(c.id, c.reference, c.household.display_name, c.dwelling.full_address)
-                                 for c in v.cases if c.id in seen),
-                           tuple(a.full_name for a in v.agents)) for v in visits)
+    return tuple(_line(visit, seen) for visit in visits)
 
 
 @query("agenda.agents")
@@ -137,7 +134,7 @@ def visit_line(session: Session, actor: Actor, visit_id: int) -> VisitLine:
     """One visit as the agenda shows it (refused for a visit outside the actor's scope)."""
     visit = _visit(session, actor, visit_id, selectinload(m.Visit.cases).selectinload(m.Case.household),
                    selectinload(m.Visit.type), selectinload(m.Visit.agents))
-    return _line(session, actor, visit)
+    return _one_line(session, actor, visit)
 
 
 @dataclass(frozen=True)
@@ -165,7 +162,7 @@ def visit_conclusion_form(session: Session, actor: Actor, visit_id: int) -> Visi
     """What the conclusion dialog shows: the visit, each of its cases with its disorders, the choice lists."""
     visit = _visit(session, actor, visit_id, selectinload(m.Visit.cases).selectinload(m.Case.household),
                    selectinload(m.Visit.type), selectinload(m.Visit.agents))
-    line = _line(session, actor, visit)
+    line = _one_line(session, actor, visit)
     procedures = tuple(tuple(r) for r in session.execute(
         select(m.ProcedureType.code, m.ProcedureType.label).where(m.ProcedureType.active)
         .order_by(m.ProcedureType.position)))
