@@ -183,6 +183,33 @@ def bench_actions(database, repeat: int) -> list[Figure]:
     return figures
 
 
+def bench_pages(database, repeat: int) -> list[Figure]:
+    """The table pages' and the dashboard's reads (core.queries), as a manager and as the first agent."""
+    from sqlalchemy import select
+
+    from core.auth import actor_for
+    from core.queries.agenda import agenda_visits
+    from core.queries.dashboard import dashboard_cases, dashboard_figures
+    from core.queries.relocation import OPEN, relocation_board
+    from core.queries.tasks import task_queue
+    from db import models as m
+
+    with database.session() as session:
+        people = [("responsable", actor_for(session.scalars(select(m.User).where(m.User.role == "manager")
+                                                            .order_by(m.User.id)).first())),
+                  ("agent", actor_for(session.scalars(select(m.User).where(m.User.role == "agent")
+                                                      .order_by(m.User.id)).first()))]
+    year = TODAY - timedelta(days=364)
+    reads = [("Relogement, en cours", lambda a: relocation_board(database, a, OPEN, TODAY)),
+             ("Échéances, toute l'équipe, 30 j", lambda a: task_queue(database, a, TODAY, 30, True)),
+             ("Agenda, une semaine, tous agents", lambda a: agenda_visits(database, a, TODAY - timedelta(days=2))),
+             ("Tableau de bord, une année", lambda a: dashboard_figures(database, a, year, TODAY)),
+             ("Tableau de bord, clic sur les dossiers suivis", lambda a: dashboard_cases(database, a, year, TODAY, None,
+                                                                                        "suivis"))]
+    return [Figure(f"{name} ({who})", timed(lambda read=read, actor=actor: read(actor), repeat), None)
+            for name, read in reads for who, actor in people]
+
+
 def bench_documents(database, repeat: int) -> list[Figure]:
     from pypdf import PdfReader
     from reportlab.lib.pagesizes import A4
@@ -344,7 +371,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--gui-runs", type=int, default=3)
-    parser.add_argument("--only", choices=["list", "actions", "documents", "gui"], action="append")
+    parser.add_argument("--only", choices=["list", "actions", "pages", "documents", "gui"], action="append")
     parser.add_argument("--charge", action="store_true",
                         help="mesurer aussi l'interface pendant que deux processus occupent les cœurs")
     args = parser.parse_args(argv)
@@ -356,11 +383,13 @@ def main(argv=None) -> int:
     _copy(path, work)
     database = open_database(work)
     figures = [calibration()]
-    wanted = set(args.only or ["list", "actions", "documents", "gui"])
+    wanted = set(args.only or ["list", "actions", "pages", "documents", "gui"])
     if "list" in wanted:
         figures += bench_list(database, work, args.repeat)
     if "actions" in wanted:
         figures += bench_actions(database, args.repeat)
+    if "pages" in wanted:
+        figures += bench_pages(database, args.repeat)
     if "documents" in wanted:
         figures += bench_documents(database, args.repeat)
     database.dispose()
