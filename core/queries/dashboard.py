@@ -74,8 +74,10 @@ def dashboard_cases(session: Session, actor: Actor, start: date, end: date, comm
                     group: str = "all", key: int | None = None) -> tuple[int, ...]:
     """Ids of the cases a figure counts (group 'objective' or 'neighbourhood' with its key; None for the
     cases outside any followed neighbourhood), within the actor's scope."""
-    if indicator not in BY_KEY or group not in GROUPS:
+    if indicator not in BY_KEY:
         raise ValidationError(f"Indicateur inconnu : « {indicator} ».", field="indicator")
+    if group not in GROUPS:
+        raise ValidationError(f"Regroupement inconnu : « {group} ».", field="group")
     return tuple(case_ids_behind(session, _reader_scope(session, actor, start, end, commune_id), indicator, group, key))
 
 
