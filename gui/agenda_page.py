@@ -31,6 +31,7 @@ def visit_row(visit: VisitLine) -> dict:
         place = cases[0].address if cases else ""
     return {
         "_id": visit.visit_id, "_case_id": cases[0].case_id if len(cases) == 1 else None,
+        "_case_ids": frozenset(c.case_id for c in cases),
         "day": f"{DAYS[when.weekday()]} {when:%d/%m}" if when else "à fixer",
         "hour": f"{when:%H:%M}" if when else "", "type": visit.type_label, "status": visit.status_label,
         "cases": ", ".join(c.reference for c in cases[:4]) + ("…" if len(cases) > 4 else ""),
@@ -119,6 +120,10 @@ class AgendaPage(TablePage):
         week, scope, agent_id = params
         return [visit_row(visit) for visit in agenda_visits(database, actor, week, scope, agent_id)]
 
+    def shown_case_ids(self) -> frozenset[int]:
+        """Every case of the visits listed (gui.view_refresh: which writes concern this view)."""
+        return frozenset().union(*(row["_case_ids"] for row in self.model.rows))
+
     def count_text(self) -> str:
         total = self.model.rowCount()
         return f"{total} visite{'s' if total > 1 else ''}" if total else ""
@@ -149,29 +154,33 @@ class AgendaPage(TablePage):
     def schedule(self) -> None:
         from gui.visit_dialogs import ScheduleVisitDialog
 
-        if ScheduleVisitDialog(self.window, case_id=None, parent=self).exec():
-            self.window.cases_changed()
-            self.refresh()
+        dialog = ScheduleVisitDialog(self.window, case_id=None, parent=self)
+        if dialog.exec():
+            self.reload_after(dialog.result_changes)
 
     def reschedule(self) -> None:
         from gui.visit_dialogs import RescheduleVisitDialog
 
         row = self.selected()
-        if row and RescheduleVisitDialog(self.window, row["_id"], parent=self).exec():
-            self.window.cases_changed()
-            self.refresh()
+        if row is None:
+            return
+        dialog = RescheduleVisitDialog(self.window, row["_id"], parent=self)
+        if dialog.exec():
+            self.reload_after(dialog.result_changes)
 
     def conclude(self) -> None:
         from gui.visit_dialogs import ConcludeVisitDialog
 
         row = self.selected()
-        if row and ConcludeVisitDialog(self.window, row["_id"], parent=self).exec():
-            self.window.cases_changed()
-            self.refresh()
+        if row is None:
+            return
+        dialog = ConcludeVisitDialog(self.window, row["_id"], parent=self)
+        if dialog.exec():
+            self.reload_after(dialog.result_changes)
 
     def walk(self) -> None:
         from gui.visit_dialogs import WalkDialog
 
-        if WalkDialog(self.window, parent=self).exec():
-            self.window.cases_changed()
-            self.refresh()
+        dialog = WalkDialog(self.window, parent=self)
+        if dialog.exec():
+            self.reload_after(dialog.result_changes)

@@ -43,10 +43,11 @@ class CommissionDialog(FormDialog):
                                              values["place"], values["participants"])
         if self.picker.chosen_ids():
             try:
-                services.add_to_agenda(database, actor, changes.result, self.picker.chosen_ids())
+                added = services.add_to_agenda(database, actor, changes.result, self.picker.chosen_ids())
             except DomainError as error:
                 raise DomainError(f"Commission créée, mais l'ordre du jour n'a pas pu être rempli : {error.message}",
                                   field="case_ids") from error
+            changes.case_ids |= added.case_ids
         return changes
 
 

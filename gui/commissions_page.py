@@ -104,24 +104,33 @@ class CommissionsPage(TablePage):
     def new_commission(self) -> None:
         from gui.commission_dialogs import CommissionDialog
 
-        if CommissionDialog(self.window, parent=self).exec():
-            self.window.cases_changed()
-            self.refresh(then=lambda: self.table.selectRow(0))
+        dialog = CommissionDialog(self.window, parent=self)
+        if dialog.exec():
+            created = dialog.result_changes.entity_id
+            self.reload_after(dialog.result_changes, then=lambda: self.select_id(created))
 
     def add_cases(self) -> None:
         from gui.commission_dialogs import AddCasesDialog
 
         commission_id = self.selected_commission_id()
-        if commission_id is not None and AddCasesDialog(self.window, commission_id, parent=self).exec():
-            self.window.cases_changed()
-            self.show_items(self.table.current_row())
+        if commission_id is None:
+            return
+        dialog = AddCasesDialog(self.window, commission_id, parent=self)
+        if dialog.exec():  # the list reloads (its count) and keeps this commission, whose agenda is read again
+            self.reload_after(dialog.result_changes)
 
     def record_decision(self) -> None:
         from gui.commission_dialogs import DecisionDialog
 
         item = self.items.current()
-        if item and DecisionDialog(self.window, item, parent=self).exec():
+        if item is None:
+            return
+        dialog = DecisionDialog(self.window, item, parent=self)
+        if dialog.exec():  # then the next case of the agenda is chosen, for the next decision
             current = self.items.table.current_row()
-            self.window.cases_changed({item["_case_id"]})
-            self.show_items(self.table.current_row(), then=lambda: self.items.table.selectRow(
-                min(current + 1, self.items.model.rowCount() - 1)))
+
+            def next_item() -> None:
+                self.show_items(self.table.current_row(), then=lambda: self.items.table.selectRow(
+                    min(current + 1, self.items.model.rowCount() - 1)))
+
+            self.reload_after(dialog.result_changes, then=next_item)

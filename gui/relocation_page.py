@@ -105,31 +105,37 @@ class RelocationPage(TablePage):
     def _selected_proposal(self) -> dict | None:
         return self.proposals.current()
 
-    def _after_write(self) -> None:
+    def _after_write(self, changes) -> None:
         """Reload; the household written to stays selected (if still at this stage), its proposals shown."""
         kept = self.selected()
-        self.window.cases_changed()
-        self.refresh(then=lambda: kept is not None and self.select_id(kept["_id"]))
+        self.reload_after(changes, then=lambda: kept is not None and self.select_id(kept["_id"]))
 
     def add_proposal(self) -> None:
         from gui.relocation_dialogs import ProposalDialog
 
         row = self.selected()
-        if row and ProposalDialog(self.window, row["_case_id"], row["_id"], parent=self).exec():
-            self._after_write()
+        if row is None:
+            return
+        dialog = ProposalDialog(self.window, row["_case_id"], row["_id"], parent=self)
+        if dialog.exec():
+            self._after_write(dialog.result_changes)
 
     def cal_decision(self) -> None:
         from gui.relocation_dialogs import CalDecisionDialog
 
-        proposal = self._selected_proposal()
-        row = self.selected()
-        if proposal and CalDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self).exec():
-            self._after_write()
+        proposal, row = self._selected_proposal(), self.selected()
+        if proposal is None or row is None:
+            return
+        dialog = CalDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self)
+        if dialog.exec():
+            self._after_write(dialog.result_changes)
 
     def household_decision(self) -> None:
         from gui.relocation_dialogs import HouseholdDecisionDialog
 
-        proposal = self._selected_proposal()
-        row = self.selected()
-        if proposal and HouseholdDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self).exec():
-            self._after_write()
+        proposal, row = self._selected_proposal(), self.selected()
+        if proposal is None or row is None:
+            return
+        dialog = HouseholdDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self)
+        if dialog.exec():
+            self._after_write(dialog.result_changes)

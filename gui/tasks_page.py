@@ -65,10 +65,10 @@ class TasksPage(TablePage):
         row = self.selected()
         if row is None:
             return
-        if call_service(self, complete_task, self.database, self.actor, row["_id"]) is not None:
+        changes = call_service(self, complete_task, self.database, self.actor, row["_id"])
+        if changes is not None:
             current = self.table.current_row()
-            self.window.cases_changed({row["_case_id"]} if row["_case_id"] else set())
-            self.refresh(then=lambda: self._select_near(current))
+            self.reload_after(changes, then=lambda: self._select_near(current))
 
     def _select_near(self, row: int) -> None:
         """After an échéance is done, the one now at its place is selected."""

@@ -130,6 +130,7 @@ class ConcludeVisitDialog(QDialog):
     def __init__(self, window, visit_id: int, parent=None):
         super().__init__(parent)
         self.window, self.database, self.visit_id = window, window.database, visit_id
+        self.result_changes = None
         self.finding_combos: dict[int, dict[int, QComboBox]] = {}
         self.procedure_boxes: dict[int, dict[str, QCheckBox]] = {}
         self.common_rows: list[tuple] = []
@@ -335,7 +336,8 @@ class ConcludeVisitDialog(QDialog):
         self.error.setVisible(False)
         self.error.setStyleSheet(style("danger"))
         try:
-            services.conclude_visit(self.database, self.window.actor, self.visit_id, **self.values())
+            self.result_changes = services.conclude_visit(self.database, self.window.actor, self.visit_id,
+                                                          **self.values())
         except DomainError as error:
             if error.field in self.form.fields:
                 self.form.show_error(error)

@@ -249,6 +249,17 @@ class TablePage(QWidget):
         if self.window.current_page() is self:
             self.window.count_label.setText(self.count_text())
 
+    def reload_after(self, changes, then=None) -> None:
+        """After a write made from this page: the window reloads the views its Changes concern, this one
+        included; `then()` runs once this page's rows are back (selection, detail pane)."""
+        apply_changes = getattr(self.window, "apply_changes", None)
+        if apply_changes is not None and changes is not None:
+            apply_changes(changes)
+        if not self.loading:  # the window's rule left this page alone: the write came from here, reload it
+            self.refresh(then)
+        elif then is not None:
+            self._then.append(then)
+
     def mark_stale(self) -> None:
         self._stale = True
         if self.isVisible():

@@ -81,6 +81,7 @@ def test_agenda_rows_place_a_home_visit_at_its_address_and_a_walk_in_its_neighbo
     assert [cell(model, 1, k) for k in ("day", "hour", "place", "agents")] == ["à fixer", "", "Quartier Fives", "A, B"]
     assert cell(model, 1, "cases").endswith("…") and cell(model, 1, "cases").count(",") == 3
     assert model.row(0)["_case_id"] == 50 and model.row(1)["_case_id"] is None  # several cases: no single one
+    assert model.row(1)["_case_ids"] == frozenset(range(1, 7))  # which writes concern the agenda
     assert cell(model, 1, "status", Qt.ForegroundRole) is not None and cell(model, 0, "status", Qt.ForegroundRole) is None
 
 

@@ -346,3 +346,35 @@ def test_the_start_up_reminder_run_happens_at_the_latest_time_even_if_never_quie
         run_in_background(lambda: None, lambda _result: None)
         qtbot.wait(100)
     assert runs == [True]
+
+
+def test_a_proposal_added_from_the_page_reloads_it_keeps_the_household_and_leaves_unconcerned_views(
+        qtbot, demo_db, monkeypatch):
+    from gui.relocation_dialogs import ProposalDialog
+
+    def fill_and_save(dialog) -> int:
+        dialog.form.fields["dwelling_description"].setText("T3, 1er étage, Hellemmes")
+        dialog.submit()
+        return int(dialog.result_changes is not None)
+
+    monkeypatch.setattr(ProposalDialog, "exec", fill_and_save)
+    window = make_window(qtbot, demo_db)
+    window.show()
+    window.show_view("agenda")
+    agenda = window.pages["agenda"]
+    wait_shown(qtbot, agenda)
+    window.show_view("relogement")
+    page = window.pages["relogement"]
+    qtbot.waitUntil(lambda: page.model.rowCount() > 3 and not page.proposals.loading, timeout=5000)
+    page.table.selectRow(2)
+    chosen = page.selected()
+    qtbot.waitUntil(lambda: not page.proposals.loading, timeout=5000)
+    before = page.proposals.model.rowCount()
+    page.add_proposal()
+    assert page.loading  # the page a write came from reloads
+    qtbot.waitUntil(lambda: not page.loading and not page.proposals.loading
+                    and page.proposals.model.rowCount() == before + 1, timeout=5000)
+    assert page.selected()["_id"] == chosen["_id"]
+    assert page.model.row(page.table.current_row())["proposals"] == before + 1
+    assert any(row["dwelling"] == "T3, 1er étage, Hellemmes" for row in page.proposals.model.rows)
+    assert not agenda._stale  # a proposal is not a visit, and the agenda does not show that case
