@@ -70,7 +70,7 @@ def generate(window, name: str, build: Callable[[Path], object], save_as: bool =
 
 
 def _reference(window, case_id: int) -> str:
-    """For the file's name only: the documents themselves are built from the case id."""
+    """For the file's name only (the documents are built from the case id), read within the actor's scope."""
     from core.queries.documents import case_reference
 
     return case_reference(window.database, window.actor, case_id)
