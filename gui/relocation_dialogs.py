@@ -39,12 +39,13 @@ class NeedsDialog(FormDialog):
     def __init__(self, window, case_id: int, relocation_id: int, parent=None):
         super().__init__("Besoins et demande de logement", parent)
         self.window, self.relocation_id = window, relocation_id
-        _needs_fields(self.form, relocation_needs(window.database, window.actor, relocation_id),
-                      relocation_reasons(window.database, window.actor))
+        needs = relocation_needs(window.database, window.actor, relocation_id)
+        self.version = needs.version
+        _needs_fields(self.form, needs, relocation_reasons(window.database, window.actor))
 
     def perform(self):
         return services.update_relocation(self.window.database, self.window.actor, self.relocation_id,
-                                          self.form.values())
+                                          self.form.values(), expected_version=self.version)
 
 
 class ProposalDialog(FormDialog):

@@ -60,7 +60,9 @@ class ProposalLine:
 
 @dataclass(frozen=True)
 class RelocationNeeds:
-    """The fields of the needs dialog, as saved."""
+    """The fields of the needs dialog, as saved, and the version they were read at (a save from an older
+    version is refused in French: core.services.relocation.update_relocation)."""
+    version: int
     reason: str | None
     sne_number: str | None
     sne_filed_on: date | None
@@ -142,7 +144,7 @@ def relocation_proposals(session: Session, actor: Actor, relocation_id: int) -> 
 def relocation_needs(session: Session, actor: Actor, relocation_id: int) -> RelocationNeeds:
     _relocation_case(session, actor, relocation_id)
     r = session.get(m.Relocation, relocation_id)
-    return RelocationNeeds(r.reason, r.sne_number, r.sne_filed_on, r.dalo_recognized_on, bool(r.syplo_labelled),
+    return RelocationNeeds(r.version, r.reason, r.sne_number, r.sne_filed_on, r.dalo_recognized_on, bool(r.syplo_labelled),
                            r.needed_typology, r.max_rent, r.wished_communes, bool(r.needs_accessibility),
                            r.floor_or_lift)
 
