@@ -6,9 +6,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from core.queries.relocation import (OPEN, SNE_DUE, ProposalLine, RelocationLine, proposal_line, relocation_board,
-                                     relocation_proposals)
-from core.rules.relocation import SNE_RENEWAL_WARNING_DAYS, STAGES, sne_renewal  # noqa: F401 - sne_renewal: case file
+from core.queries.relocation import OPEN, SNE_DUE, RelocationLine, relocation_board, relocation_proposals
+from core.rules.relocation import SNE_RENEWAL_WARNING_DAYS, STAGES
+from gui.case_file.relocation_tab import PROPOSAL_COLUMNS, proposal_row
 from gui.palette import status_colour
 from gui.widgets import TablePage, add_master_detail
 
@@ -27,15 +27,6 @@ def relocation_row(line: RelocationLine) -> dict:
     }
 
 
-def proposal_row(proposal: ProposalLine) -> dict:
-    if not isinstance(proposal, ProposalLine):  # the case file's tab, until it reads through core.queries too
-        proposal = proposal_line(proposal, proposal.landlord.name if proposal.landlord else None)
-    return {"_id": proposal.proposal_id, "proposed_on": proposal.proposed_on, "landlord": proposal.landlord,
-            "dwelling": proposal.dwelling, "typology": proposal.typology, "rent": proposal.rent,
-            "cal_date": proposal.cal_date, "cal": proposal.cal, "household": proposal.household,
-            "refusal": proposal.refusal_reason}
-
-
 class RelocationPage(TablePage):
     TITLE = "Relogement"
     COLUMNS = [("reference", "Dossier"), ("household", "Ménage"), ("reason", "Motif"), ("stage", "Étape"),
@@ -43,9 +34,7 @@ class RelocationPage(TablePage):
                ("dalo", "DALO reconnu le"), ("proposals", "Propositions")]
     WIDTHS = (100, 190, 230, 190, 75, 130, 160, 125)
     EMPTY_TEXT = "Aucun ménage à cette étape du relogement."
-    PROPOSAL_COLUMNS = [("proposed_on", "Proposée le"), ("landlord", "Bailleur"), ("dwelling", "Logement"),
-                        ("typology", "Typologie"), ("rent", "Loyer (€)"), ("cal_date", "CAL le"),
-                        ("cal", "Décision CAL"), ("household", "Réponse du ménage"), ("refusal", "Motif du refus")]
+    PROPOSAL_COLUMNS = PROPOSAL_COLUMNS  # the same columns as the case file's relocation tab
 
     def __init__(self, window, parent=None):
         super().__init__(window, parent)

@@ -173,6 +173,14 @@ def case_journal(session: Session, actor: Actor, case_id: int) -> tuple[JournalL
     return tuple(JournalLine(when, kind, bool(shared), text, author or "") for when, kind, shared, text, author in rows)
 
 
+def proposal_lines(proposals) -> tuple[ProposalLine, ...]:
+    """Proposals (ORM, landlord loaded) as the case file's tab and the Relogement page show them, oldest first."""
+    return tuple(ProposalLine(p.id, p.proposed_on, p.landlord.name if p.landlord else "",
+                              p.dwelling_description or "", p.typology or "", p.rent, p.cal_date,
+                              p.cal_decision, p.household_decision, p.refusal_reason or "")
+                 for p in sorted(proposals, key=lambda p: (p.proposed_on, p.id)))
+
+
 @query("case_file.relocation", case_arg="case_id")
 def case_relocation(session: Session, actor: Actor, case_id: int, today: date | None = None) -> RelocationView | None:
     """The relocation of the case with its proposals (oldest first), or None when none was opened."""
@@ -182,10 +190,7 @@ def case_relocation(session: Session, actor: Actor, case_id: int, today: date | 
     if r is None:
         return None
     reason = session.get(m.RelocationReason, r.reason)
-    proposals = tuple(ProposalLine(p.id, p.proposed_on, p.landlord.name if p.landlord else "",
-                                   p.dwelling_description or "", p.typology or "", p.rent, p.cal_date,
-                                   p.cal_decision, p.household_decision, p.refusal_reason or "")
-                      for p in sorted(r.proposals, key=lambda p: (p.proposed_on, p.id)))
+    proposals = proposal_lines(r.proposals)
     renewal = sne_renewal(r.sne_filed_on, today or date.today()) if r.status == "en_cours" else None
     return RelocationView(
         r.id, r.status, r.opened_on, reason.label if reason else r.reason, r.sne_number or "", r.sne_filed_on,

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.access import authorize, restrict_cases
 from core.actor import Actor
 from core.errors import NotFound
 from core.queries import query
+from core.queries.case_tabs import ProposalLine, proposal_lines
 from core.rules.relocation import LIVE_CAL_DECISIONS, STAGES, relocation_stage, sne_renewal, sne_renewal_due
 from db import models as m
-from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, label
 
 # What the page's « Afficher » box offers besides the stages.
 OPEN = "open"
@@ -42,20 +42,6 @@ class RelocationLine:
     @property
     def stage_label(self) -> str:
         return STAGES[self.stage]
-
-
-@dataclass(frozen=True)
-class ProposalLine:
-    proposal_id: int
-    proposed_on: date | None
-    landlord: str
-    dwelling: str
-    typology: str
-    rent: float | None
-    cal_date: date | None
-    cal: str  # the CAL decision in French, « en attente » without one
-    household: str  # the household's answer in French
-    refusal_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -123,21 +109,12 @@ def _relocation_case(session: Session, actor: Actor, relocation_id: int) -> int:
     return case_id
 
 
-def proposal_line(proposal: m.Proposal, landlord: str | None) -> ProposalLine:
-    return ProposalLine(proposal.id, proposal.proposed_on, landlord or "", proposal.dwelling_description or "",
-                        proposal.typology or "", proposal.rent, proposal.cal_date,
-                        label(CAL_DECISIONS, proposal.cal_decision) or "en attente",
-                        label(HOUSEHOLD_DECISIONS, proposal.household_decision) or "", proposal.refusal_reason)
-
-
 @query("relocation.proposals")
 def relocation_proposals(session: Session, actor: Actor, relocation_id: int) -> tuple[ProposalLine, ...]:
-    """The proposals made to a household, the oldest first."""
+    """The proposals made to a household, the oldest first (the lines of the case file's relocation tab)."""
     _relocation_case(session, actor, relocation_id)
-    rows = session.execute(select(m.Proposal, m.Partner.name).outerjoin(m.Partner, m.Partner.id == m.Proposal.landlord_id)
-                           .where(m.Proposal.relocation_id == relocation_id)
-                           .order_by(m.Proposal.proposed_on, m.Proposal.id))
-    return tuple(proposal_line(proposal, landlord) for proposal, landlord in rows)
+    return proposal_lines(session.scalars(select(m.Proposal).options(selectinload(m.Proposal.landlord))
+                                          .where(m.Proposal.relocation_id == relocation_id)))
 
 
 @query("relocation.needs")
@@ -159,11 +136,8 @@ def relocation_reasons(session: Session, actor: Actor) -> tuple[tuple[str, str],
 
 @query("relocation.landlords")
 def landlord_choices(session: Session, actor: Actor) -> tuple[tuple[int, str], ...]:
-    """(id, name) of the active social landlords, who make the proposals a CAL decides on.
-
-    Private owners are people, named after the dwellings they let: they are not offered here (the
-    proposals of the relocation follow-up are social housing, examined by a CAL).
-    """
+    """(id, name) of the active social landlords and private owners (reference data, as in Référentiels)."""
     return tuple((partner_id, name) for partner_id, name in session.execute(
-        select(m.Partner.id, m.Partner.name).where(m.Partner.partner_type == "bailleur_social", m.Partner.active)
+        select(m.Partner.id, m.Partner.name)
+        .where(m.Partner.partner_type.in_(("bailleur_social", "proprietaire_prive")), m.Partner.active)
         .order_by(m.Partner.name)))

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 
 from core.queries.agenda import VisitCaseLine, VisitLine
 from core.queries.commissions import CommissionAgenda, CommissionItemLine, CommissionLine
-from core.queries.relocation import ProposalLine, RelocationLine
+from core.queries.case_tabs import ProposalLine
+from core.queries.relocation import RelocationLine
 from core.queries.tasks import TaskLine
 from gui.agenda_page import AgendaPage, visit_row
 from gui.commissions_page import CommissionsPage, agenda_rows, commission_row
@@ -50,10 +51,10 @@ def test_relocation_rows_say_the_stage_in_french_and_flag_a_renewal_due_in_words
 
 def test_proposal_rows():
     line = ProposalLine(3, date(2026, 10, 1), "Vilogia", "12 rue des Lilas, 2e étage", "T3", 452.5,
-                        None, "en attente", "En attente de réponse", "")
+                        None, None, "en_attente", "")
     model = shown(RelocationPage.PROPOSAL_COLUMNS, [proposal_row(line)])
-    assert [cell(model, 0, k) for k in ("proposed_on", "landlord", "rent", "cal")] == [
-        "01/10/2026", "Vilogia", "452,50", "en attente"]
+    assert [cell(model, 0, k) for k in ("proposed_on", "landlord", "rent", "cal", "household")] == [
+        "01/10/2026", "Vilogia", "452,50", "en attente", "En attente de réponse"]
 
 
 def test_task_rows_say_how_late_in_words_and_mark_the_late_ones():
