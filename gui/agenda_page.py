@@ -37,7 +37,7 @@ def visit_row(visit: VisitLine) -> dict:
         "cases": ", ".join(c.reference for c in cases[:4]) + ("…" if len(cases) > 4 else ""),
         "place": place, "agents": ", ".join(visit.agents),
         "_colour": TO_CONCLUDE if visit.status == "conclusion_a_renseigner" else None,
-        "_status": visit.status,
+        "_visit_status": visit.status,  # (« _status » is the words of the row's colour: gui/rows_model.py)
     }
 
 
@@ -145,7 +145,7 @@ class AgendaPage(TablePage):
         data = self.model.row(row)
         if data is None:
             return
-        if data["_status"] in ("planifiee", "conclusion_a_renseigner"):
+        if data["_visit_status"] in ("planifiee", "conclusion_a_renseigner"):
             self.conclude()
         elif data["_case_id"]:
             self.window.open_case(data["_case_id"], deferred=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from core.access import can
 from core.queries.commissions import CommissionAgenda, CommissionLine, commission_agenda, commission_list
-from gui.widgets import TablePage, add_master_detail
+from gui.master_detail import add_master_detail
+from gui.widgets import TablePage
 
 
 def commission_row(line: CommissionLine) -> dict:

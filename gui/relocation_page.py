@@ -10,7 +10,8 @@ from core.queries.relocation import OPEN, SNE_DUE, RelocationLine, relocation_bo
 from core.rules.relocation import SNE_RENEWAL_WARNING_DAYS, STAGES
 from gui.case_file.relocation_tab import PROPOSAL_COLUMNS, proposal_row
 from gui.palette import status_colour
-from gui.widgets import TablePage, add_master_detail
+from gui.master_detail import add_master_detail
+from gui.widgets import TablePage
 
 DUE = status_colour("due_soon")
 
@@ -23,7 +24,7 @@ def relocation_row(line: RelocationLine) -> dict:
         "household": line.household, "reason": line.reason, "stage": line.stage_label,
         "typology": line.typology, "sne": line.sne_number, "renewal": line.renewal, "dalo": line.dalo_recognized_on,
         "proposals": line.proposals or "", "_colour": DUE if due else None, "_colour_keys": ("renewal",),
-        "_bold": due, "_tooltip": "Renouvellement de la demande SNE à faire bientôt" if due else "",
+        "_bold": due, "_status": "demande de logement social à renouveler bientôt" if due else "",
     }
 
 

@@ -31,6 +31,7 @@ class TasksPage(TablePage):
     def __init__(self, window, parent=None):
         super().__init__(window, parent)
         self.horizon_combo = QComboBox()
+        self.horizon_combo.setAccessibleName("Période des échéances")
         for days, text in HORIZONS:
             self.horizon_combo.addItem(f"Échéances {text}", days)
         self.horizon_combo.currentIndexChanged.connect(lambda _i: self.refresh())

@@ -215,6 +215,7 @@ class ConcludeVisitDialog(QDialog):
         layout.addLayout(grid)
         extra = QHBoxLayout()
         add_combo = QComboBox()
+        add_combo.setAccessibleName(f"Désordre constaté sur place à ajouter au dossier {case.reference}")
         add_combo.addItem("— ajouter un désordre constaté sur place —", None)
         present = {item_id for item_id, _s, _t in rows}
         for item_id, text, _zone in self.grid_items:
@@ -282,6 +283,7 @@ class ConcludeVisitDialog(QDialog):
         """Photos taken during the visit, attached to the (first) case with the visit once it is concluded."""
         box = QGroupBox("Photos de la visite")
         self.photo_list = QListWidget()
+        self.photo_list.setAccessibleName("Photos de la visite")
         self.photo_list.setMaximumHeight(80)
         choose = QPushButton("Ajouter des photos…")
         choose.clicked.connect(self._choose_photos)

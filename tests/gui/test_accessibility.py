@@ -45,23 +45,6 @@ KNOWN_GAPS: set[str] = {
     "vue dossiers | table sans nom | CaseListPage.table",
     "vue dossiers | couleur seule | CaseListPage.table [Priorité]",
     "vue dossiers | couleur seule | CaseListPage.table [Référence]",
-    # gui/visit_dialogs.py (reads-pages)
-    "dialogue Conclure une visite | contrôle sans nom | ConcludeVisitDialog>QComboBox(— ajouter un désordre constaté sur place —)",
-    "dialogue Conclure une visite | table sans nom | ConcludeVisitDialog.photo_list",
-    # gui/agenda_page.py, gui/tasks_page.py (reads-pages): combos added without a caption label
-    "vue agenda | contrôle sans nom | AgendaPage.scope_combo",
-    "vue echeances | contrôle sans nom | TasksPage.horizon_combo",
-    # gui/dashboard.py (reads-pages): period and commune fields, charts and figure tables unnamed
-    "vue tableau-de-bord › Par objectif | contrôle sans nom | DashboardPage.commune_combo",
-    "vue tableau-de-bord › Par objectif | contrôle sans nom | DashboardPage.end_edit",
-    "vue tableau-de-bord › Par objectif | contrôle sans nom | DashboardPage.objective_chart",
-    "vue tableau-de-bord › Par objectif | contrôle sans nom | DashboardPage.start_edit",
-    "vue tableau-de-bord › Par objectif | table sans nom | DashboardPage.objective_table",
-    "vue tableau-de-bord › Par quartier | contrôle sans nom | DashboardPage.commune_combo",
-    "vue tableau-de-bord › Par quartier | contrôle sans nom | DashboardPage.end_edit",
-    "vue tableau-de-bord › Par quartier | contrôle sans nom | DashboardPage.neighbourhood_chart",
-    "vue tableau-de-bord › Par quartier | contrôle sans nom | DashboardPage.start_edit",
-    "vue tableau-de-bord › Par quartier | table sans nom | DashboardPage.neighbourhood_table",
 }
 
 

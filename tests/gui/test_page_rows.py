@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from PySide6.QtCore import Qt
 
 from core.queries.agenda import VisitCaseLine, VisitLine
@@ -17,6 +18,12 @@ from gui.rows_model import RowsModel
 from gui.tasks_page import OVERDUE, TasksPage, task_row
 
 TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def application(qapp):
+    """The marks of coloured rows are pixmaps: they need the QApplication (no window, no database)."""
+    return qapp
 
 
 def shown(columns, rows) -> RowsModel:
@@ -40,12 +47,15 @@ def test_relocation_rows_say_the_stage_in_french_and_flag_a_renewal_due_in_words
     assert cell(model, 1, "stage") == "Demande SNE à constituer"
     assert cell(model, 0, "renewal") == "10/12/2026" and cell(model, 1, "renewal") == ""
     assert cell(model, 1, "dalo") == "02/03/2026" and cell(model, 1, "proposals") == "2"
-    # the renewal due is said (tooltip) and not by colour alone; only its date is red and bold
-    assert cell(model, 0, "renewal", Qt.ToolTipRole) == "Renouvellement de la demande SNE à faire bientôt"
+    # the renewal due is said in words (tooltip, screen reader) and marked, not by colour alone
+    assert cell(model, 0, "renewal", Qt.ToolTipRole) == "Demande de logement social à renouveler bientôt"
+    assert cell(model, 0, "renewal", Qt.AccessibleDescriptionRole) == "demande de logement social à renouveler bientôt"
+    assert cell(model, 0, "renewal", Qt.DecorationRole) is not None
     assert cell(model, 0, "renewal", Qt.ForegroundRole).color() == DUE
     assert cell(model, 0, "renewal", Qt.FontRole).bold()
     assert cell(model, 0, "household", Qt.ForegroundRole) is None
     assert cell(model, 1, "renewal", Qt.ForegroundRole) is None and cell(model, 1, "renewal", Qt.ToolTipRole) is None
+    assert cell(model, 1, "renewal", Qt.DecorationRole) is None
     assert model.row(0)["_case_id"] == 70
 
 
@@ -67,6 +77,8 @@ def test_task_rows_say_how_late_in_words_and_mark_the_late_ones():
     assert [cell(model, r, "rule") for r in range(3)] == [
         "Saisine sans réponse", "Échéance manuelle", "Renouvellement de la demande SNE"]
     assert cell(model, 0, "due", Qt.ForegroundRole).color() == OVERDUE and cell(model, 0, "due", Qt.FontRole).bold()
+    assert cell(model, 0, "when", Qt.AccessibleDescriptionRole) == "en retard"  # the colour's words
+    assert cell(model, 0, "title", Qt.ToolTipRole) == "En retard\nRelancer le bailleur"
     assert cell(model, 0, "title", Qt.FontRole) is None and cell(model, 1, "due", Qt.ForegroundRole) is None
     assert model.row(1)["_case_id"] is None and cell(model, 2, "assignee") == "Marc Lefebvre"
 
@@ -84,6 +96,7 @@ def test_agenda_rows_place_a_home_visit_at_its_address_and_a_walk_in_its_neighbo
     assert model.row(0)["_case_id"] == 50 and model.row(1)["_case_id"] is None  # several cases: no single one
     assert model.row(1)["_case_ids"] == frozenset(range(1, 7))  # which writes concern the agenda
     assert cell(model, 1, "status", Qt.ForegroundRole) is not None and cell(model, 0, "status", Qt.ForegroundRole) is None
+    assert cell(model, 1, "status", Qt.ToolTipRole) == "Conclusion à renseigner"  # not the raw status code
 
 
 def test_commission_rows_and_agenda():

@@ -157,7 +157,7 @@ def test_a_newer_agenda_scope_wins_over_an_older_one(qtbot, demo_db, monkeypatch
     page = window.pages["agenda"]
     page.scope_combo.setCurrentIndex(page.scope_combo.findData("conclusion_a_renseigner"))
     expected = expected_rows(page)
-    assert expected and {row["_status"] for row in expected} == {"conclusion_a_renseigner"}
+    assert expected and {row["_visit_status"] for row in expected} == {"conclusion_a_renseigner"}
     qtbot.waitUntil(lambda: page.model.rows == expected and not page.loading, timeout=5000)
     release.set()
     assert finished.wait(5)
