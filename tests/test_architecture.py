@@ -22,8 +22,6 @@ def test_layers_and_no_qt_below_gui_hold(lint_output):
     assert "No Qt below gui KEPT" in output, output
 
 
-@pytest.mark.xfail(strict=False, reason="issue 20: holds once the three read-side branches (reads-admin, "
-                                        "reads-casefile, reads-pages) are merged; the lead removes this marker")
 def test_every_contract_holds_including_no_sqlalchemy_in_gui(lint_output):
     code, output = lint_output
     assert code == 0, output
