@@ -120,4 +120,5 @@ def _changed_fields(details: str) -> str:
         return ""
     from core.exports import BY_KEY  # the labels users know from the list and the exports
 
-    return ", ".join(BY_KEY[name].header.lower() if name in BY_KEY else name for name in names[:6])
+    # Only the fields users know by a label: a raw column name would mean nothing to them.
+    return ", ".join(BY_KEY[name].header.lower() for name in names if name in BY_KEY)
