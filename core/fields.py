@@ -152,14 +152,16 @@ DWELLING: tuple[Field, ...] = (
 )
 
 CASE: tuple[Field, ...] = (
+    # fiche_group « Dossier »: printed by the fiche's own header (status, dates, agent, summary below it).
     Field("source", "case", "Origine", "code", required=True, max_length=40, choices_from="sources",
-          export_sql="src.label", in_new_case=True),
+          export_sql="src.label", in_new_case=True, fiche_group="Dossier"),
     Field("priority", "case", "Priorité", "choice", required=True, choices=PRIORITIES, default="normale",
-          in_new_case=True, feminine=True),
-    Field("opened_on", "case", "Signalé le", "date", required=True, header="Ouvert le", in_new_case=True),
+          in_new_case=True, feminine=True, fiche_group="Dossier"),
+    Field("opened_on", "case", "Signalé le", "date", required=True, header="Ouvert le", in_new_case=True,
+          fiche_group="Dossier"),
     Field("agent_id", "case", "Agent", "reference", column="agent", export_sql="u.full_name", choices_from="agents",
-          in_new_case=True),
-    Field("summary", "case", "Résumé", "long_text", max_length=20000, in_new_case=True),
+          in_new_case=True, fiche_group="Dossier"),
+    Field("summary", "case", "Résumé", "long_text", max_length=20000, in_new_case=True, fiche_group="Dossier"),
 )
 
 ALL: tuple[Field, ...] = HOUSEHOLD + DWELLING + CASE
