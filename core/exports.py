@@ -65,7 +65,8 @@ DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 BOOLEAN_KEYS = {f.export_key for f in declared.ALL if f.kind == "flag"} | {"qpv"}
 DATE_KEYS = {f.export_key for f in declared.ALL if f.kind == "date"} | {"closed_on"}
 # Choice fields are exported by their French label (« Locataire parc social »); the import reads both.
-_CHOICE_LABELS = {f.export_key: f.choices for f in declared.ALL if f.kind == "choice"}
+_CHOICE_LABELS = {f.export_key: f.choices for f in declared.ALL
+                  if f.kind == "choice" and any(code != text for code, text in f.choices.items())}
 _PART_ALIAS = {"household": "h", "dwelling": "d", "case": "c"}
 _EXTRA_SQL = {"reference": "c.reference", "status": "c.status", "closed_on": "c.closed_on",
               "closure_reason": "cr.label", "qpv": "n.is_qpv", "criticality": "c.criticality",
