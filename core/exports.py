@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 
 from core.access import authorize
 from core.actor import Actor
+from core import fields as declared
 from core.audit import record_event
 from core.errors import ValidationError
 from core.pdf.checks import energy_verdict, suroccupation_verdict
 from db.base import now
 from db.engine import Database
 from db.search import search_sql
-from db.vocab import CASE_STATUSES, PRIORITIES, TENURES
+from db.vocab import CASE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -36,42 +37,58 @@ class Column:
     computed: bool = False
 
 
-COLUMNS = [Column(k, h) for k, h in (
-    ("reference", "Référence"), ("last_name", "Nom"), ("first_name", "Prénom"), ("phone", "Téléphone"),
-    ("email", "Courriel"), ("adults", "Adultes"), ("children", "Enfants"),
-    ("has_child_under_6", "Enfant de moins de 6 ans"), ("has_person_over_75", "Personne de plus de 75 ans"),
-    ("has_disability", "Handicap ou mobilité réduite"), ("is_isolated", "Isolement"), ("has_pregnancy", "Grossesse"),
-    ("caf_allocataire", "Allocataire CAF/MSA"), ("preferred_language", "Langue"),
-    ("street_number", "N°"), ("street", "Voie"), ("building", "Bâtiment"), ("floor", "Étage"), ("door", "Porte"),
-    ("postcode", "Code postal"), ("commune", "Commune"), ("neighbourhood", "Quartier"),
-    ("tenure", "Statut d'occupation"), ("landlord", "Bailleur"), ("social_financing", "Financement"),
-    ("typology", "Typologie"), ("living_area_m2", "Surface habitable (m²)"), ("main_rooms", "Pièces principales"),
-    ("main_room_area_m2", "Pièce principale (m²)"), ("ceiling_height_m", "Hauteur sous plafond (m)"),
-    ("dpe_class", "Classe DPE"), ("dpe_date", "Date du DPE"), ("energy_kwh_m2_year", "Consommation (kWh/m²/an)"),
-    ("kinds", "Types"), ("source", "Origine"), ("agent", "Agent"), ("status", "Statut"), ("priority", "Priorité"),
-    ("opened_on", "Ouvert le"), ("closed_on", "Clos le"), ("closure_reason", "Motif de clôture"),
-    ("summary", "Résumé"), ("objectives", "Objectifs"),
-)] + [Column(k, h, computed=True) for k, h in (
-    ("qpv", "En QPV"), ("criticality", "Criticité"), ("suroccupation", "Suroccupation"),
-    ("energy_decency", "Décence énergétique"), ("idle_days", "Jours depuis la dernière activité"),
-)]
+# Case columns no form edits (set by the workflow, or lists), placed among the declared case fields.
+_CASE_EXTRAS = {"kinds": "Types", "status": "Statut", "closed_on": "Clos le", "closure_reason": "Motif de clôture",
+                "objectives": "Objectifs"}
+_CASE_LAYOUT = ("kinds", "source", "agent", "status", "priority", "opened_on", "closed_on", "closure_reason",
+                "summary", "objectives")
+_COMPUTED = (("qpv", "En QPV"), ("criticality", "Criticité"), ("suroccupation", "Suroccupation"),
+             ("energy_decency", "Décence énergétique"), ("idle_days", "Jours depuis la dernière activité"))
+
+
+def _columns() -> list[Column]:
+    """Reference, the declared fields (household, dwelling, case) as core.fields says, the computed columns."""
+    case_layout = list(_CASE_LAYOUT)
+    case_layout[-1:-1] = [f.export_key for f in declared.CASE if f.export_key not in case_layout]
+    case = [Column(k, declared.BY_COLUMN[k].export_header if k in declared.BY_COLUMN else _CASE_EXTRAS[k])
+            for k in case_layout]
+    return ([Column("reference", "Référence")]
+            + [Column(f.export_key, f.export_header) for f in declared.HOUSEHOLD + declared.DWELLING]
+            + case + [Column(k, h, computed=True) for k, h in _COMPUTED])
+
+
+COLUMNS = _columns()
 BY_KEY = {c.key: c for c in COLUMNS}
 BY_HEADER = {c.header: c for c in COLUMNS}
 DEFAULT_COLUMNS = [c.key for c in COLUMNS]
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-BOOLEAN_KEYS = {"has_child_under_6", "has_person_over_75", "has_disability", "is_isolated", "has_pregnancy",
-                "caf_allocataire", "qpv"}
-DATE_KEYS = {"dpe_date", "opened_on", "closed_on"}
+BOOLEAN_KEYS = {f.export_key for f in declared.ALL if f.kind == "flag"} | {"qpv"}
+DATE_KEYS = {f.export_key for f in declared.ALL if f.kind == "date"} | {"closed_on"}
+# Choice fields are exported by their French label (« Locataire parc social »); the import reads both.
+_CHOICE_LABELS = {f.export_key: f.choices for f in declared.ALL
+                  if f.kind == "choice" and any(code != text for code, text in f.choices.items())}
+_PART_ALIAS = {"household": "h", "dwelling": "d", "case": "c"}
+_EXTRA_SQL = {"reference": "c.reference", "status": "c.status", "closed_on": "c.closed_on",
+              "closure_reason": "cr.label", "qpv": "n.is_qpv", "criticality": "c.criticality",
+              "last_activity_at": "c.last_activity_at"}
 
-_SQL = """
-SELECT c.id, c.reference, h.last_name, h.first_name, h.phone, h.email, h.adults, h.children,
-       h.has_child_under_6, h.has_person_over_75, h.has_disability, h.is_isolated, h.has_pregnancy,
-       h.caf_allocataire, h.preferred_language,
-       d.street_number, d.street, d.building, d.floor, d.door, d.postcode, co.name, n.name,
-       d.tenure, p.name, d.social_financing, d.typology, d.living_area_m2, d.main_rooms, d.main_room_area_m2,
-       d.ceiling_height_m, d.dpe_class, d.dpe_date, d.energy_kwh_m2_year,
-       src.label, u.full_name, c.status, c.priority, c.opened_on, c.closed_on, cr.label, c.summary,
-       n.is_qpv, c.criticality, c.last_activity_at
+
+def _select_list() -> list[tuple[str, str]]:
+    """(record key, SQL expression) for every column the query reads, in the order of COLUMNS."""
+    selected = [("id", "c.id")]
+    for column in COLUMNS:
+        field_ = declared.BY_COLUMN.get(column.key)
+        if field_ is not None:
+            selected.append((column.key, field_.export_sql or f"{_PART_ALIAS[field_.part]}.{field_.key}"))
+        elif column.key in _EXTRA_SQL:
+            selected.append((column.key, _EXTRA_SQL[column.key]))
+    return selected + [("last_activity_at", _EXTRA_SQL["last_activity_at"])]
+
+
+_SELECTED = _select_list()
+_FLAG_KEYS = tuple(BOOLEAN_KEYS - {"qpv"})
+_FIELDS = [key for key, _sql in _SELECTED]
+_SQL = "SELECT " + ", ".join(sql for _key, sql in _SELECTED) + """
 FROM cases c
 JOIN households h ON h.id = c.household_id
 JOIN dwellings d ON d.id = c.dwelling_id
@@ -82,13 +99,6 @@ LEFT JOIN ref_case_sources src ON src.code = c.source
 LEFT JOIN users u ON u.id = c.agent_id
 LEFT JOIN ref_closure_reasons cr ON cr.code = c.closure_reason
 """
-_FIELDS = ["id", "reference", "last_name", "first_name", "phone", "email", "adults", "children",
-           "has_child_under_6", "has_person_over_75", "has_disability", "is_isolated", "has_pregnancy",
-           "caf_allocataire", "preferred_language", "street_number", "street", "building", "floor", "door",
-           "postcode", "commune", "neighbourhood", "tenure", "landlord", "social_financing", "typology",
-           "living_area_m2", "main_rooms", "main_room_area_m2", "ceiling_height_m", "dpe_class", "dpe_date",
-           "energy_kwh_m2_year", "source", "agent", "status", "priority", "opened_on", "closed_on",
-           "closure_reason", "summary", "qpv", "criticality", "last_activity_at"]
 
 
 @dataclass
@@ -183,15 +193,17 @@ def iter_records(session: Session, filters: ExportFilter = ExportFilter()) -> It
         persons = (record["adults"] or 0) + (record["children"] or 0)
         record.update(
             kinds=", ".join(kinds.get(record["id"], ())), objectives=", ".join(objectives.get(record["id"], ())),
-            tenure=TENURES.get(record["tenure"], record["tenure"]), status=CASE_STATUSES.get(record["status"], ""),
-            priority=PRIORITIES.get(record["priority"], ""),
+            status=CASE_STATUSES.get(record["status"], ""),
             suroccupation=suroccupation_verdict(record["living_area_m2"], persons),
             energy_decency=energy_verdict(record["energy_kwh_m2_year"], record["dpe_class"], today),
             idle_days=(today - last_day).days if last_day else None,
             qpv=bool(record["qpv"]) if record["neighbourhood"] else None,
         )
-        for key in BOOLEAN_KEYS - {"qpv"}:
+        for key in _FLAG_KEYS:
             record[key] = bool(record[key])
+        for key, labels in _CHOICE_LABELS.items():
+            if record[key] is not None:
+                record[key] = labels.get(record[key], record[key])
         yield record
 
 

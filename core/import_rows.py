@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import fields as declared
 from core import validation as v
 from core.errors import ValidationError
 from core.services.fields import CASE_FIELDS, DWELLING_FIELDS, HOUSEHOLD_FIELDS, check_dwelling, check_household
@@ -20,17 +21,13 @@ from db import models as m
 from db.base import now
 from core.duplicates import SAME_ADDRESS, SAME_NAME, address_key, name_key, surname_key
 from db.search import fold
-from db.vocab import CASE_STATUSES, PRIORITIES, TENURES
+from db.vocab import CASE_STATUSES, PRIORITIES
 
 REFERENCE = re.compile(r"^\d{4}-\d{5}$")
-HOUSEHOLD_KEYS = ["last_name", "first_name", "phone", "email", "adults", "children", "has_child_under_6",
-                  "has_person_over_75", "has_disability", "is_isolated", "has_pregnancy", "caf_allocataire",
-                  "preferred_language"]
-DWELLING_KEYS = ["street_number", "street", "building", "floor", "door", "postcode", "tenure", "social_financing",
-                 "typology", "living_area_m2", "main_rooms", "main_room_area_m2", "ceiling_height_m", "dpe_class",
-                 "dpe_date", "energy_kwh_m2_year"]
-BOOLEAN_KEYS = {"has_child_under_6", "has_person_over_75", "has_disability", "is_isolated", "has_pregnancy",
-                "caf_allocataire"}
+HOUSEHOLD_KEYS = [f.key for f in declared.HOUSEHOLD]
+# Reference fields (commune, quartier, bailleur) are looked up by name in _dwelling.
+DWELLING_KEYS = [f.key for f in declared.DWELLING if f.kind != "reference"]
+BOOLEAN_KEYS = {f.key for f in declared.ALL if f.kind == "flag"}
 TRUE, FALSE = {"oui", "o", "vrai", "true", "1", "x", "yes"}, {"non", "n", "faux", "false", "0", "", "no"}
 
 
@@ -157,7 +154,20 @@ def _vocabulary(labels: dict[str, str]) -> dict[str, str]:
     return {fold(text): code for code, text in labels.items()} | {code: code for code in labels}
 
 
-_TENURE_CODES, _PRIORITY_CODES, _STATUS_CODES = (_vocabulary(v) for v in (TENURES, PRIORITIES, CASE_STATUSES))
+_PRIORITY_CODES, _STATUS_CODES = (_vocabulary(v) for v in (PRIORITIES, CASE_STATUSES))
+_CHOICE_CODES = {f.key: _vocabulary(f.choices or {}) for f in declared.ALL if f.kind == "choice"}
+
+
+def parse_cell(field_: declared.Field, value):
+    """A cell as the field's checker takes it: yes/no, a date, a code from its label, or the text (None if empty)."""
+    if field_.kind == "flag":
+        return to_bool(value)
+    if field_.kind == "date":
+        return to_date(value)
+    if field_.kind == "choice":
+        return _lookup(_CHOICE_CODES[field_.key], value, field_.label, required=field_.required,
+                       feminine=field_.feminine)
+    return _text(value) or None
 
 
 def parse_row(session: Session, lookups: Lookups, line: int, values: dict, raw: list) -> RowResult:
@@ -173,7 +183,7 @@ def parse_row(session: Session, lookups: Lookups, line: int, values: dict, raw: 
     collector = v.Collector()
     for key in HOUSEHOLD_KEYS:
         if key in values:
-            raw_value = attempt(key, lambda k=key: to_bool(values[k]) if k in BOOLEAN_KEYS else _text(values[k]) or None)
+            raw_value = attempt(key, lambda k=key: parse_cell(declared.BY_KEY[k], values[k]))
             if key in ("adults", "children") and raw_value is None and not result.errors:
                 continue
             if raw_value is not None or key in BOOLEAN_KEYS:
@@ -202,13 +212,7 @@ def _dwelling(session, lookups: Lookups, values: dict, result: RowResult, collec
     for key in DWELLING_KEYS:
         if key not in values:
             continue
-        if key == "dpe_date":
-            value = attempt(key, lambda: to_date(values["dpe_date"]))
-        elif key == "tenure":
-            value = attempt(key, lambda: _lookup(_TENURE_CODES, values["tenure"], "Statut d'occupation",
-                                                 required=True, feminine=False))
-        else:
-            value = _text(values[key]) or None
+        value = attempt(key, lambda k=key: parse_cell(declared.BY_KEY[k], values[k]))
         if value is not None:
             dwelling_values[key] = value
     for key, value in dwelling_values.items():
@@ -266,8 +270,12 @@ def _case(lookups: Lookups, values: dict, result: RowResult, collector: v.Collec
                                                    "Priorité")) or "normale"
     opened = attempt("opened_on", lambda: to_date(values.get("opened_on"))) or now().date()
     agent_id = attempt("agent", lambda: _lookup(lookups.users, values.get("agent"), "Agent", feminine=False))
-    for key, value in (("source", source), ("priority", priority), ("opened_on", opened),
-                       ("summary", _text(values.get("summary"))), ("agent_id", agent_id)):
+    parsed = {"source": source, "priority": priority, "opened_on": opened, "summary": _text(values.get("summary")),
+              "agent_id": agent_id}
+    for field_ in declared.CASE:  # a case field declared since, read as its kind says
+        if field_.key not in parsed and field_.export_key in values:
+            parsed[field_.key] = attempt(field_.export_key, lambda f=field_: parse_cell(f, values[f.export_key]))
+    for key, value in parsed.items():
         collector.check(key, lambda k=key, x=value: CASE_FIELDS[k](x))
         if key in collector.values:
             case[key] = collector.values[key]

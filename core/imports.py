@@ -23,6 +23,7 @@ from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
 from core.errors import ValidationError
+from core import fields as declared
 from core.exports import BY_HEADER, DANGEROUS_START
 from core.import_rows import Lookups, RowResult, parse_row
 from core.signal_logement import recognise
@@ -201,6 +202,7 @@ def _refuse_dtd(archive: zipfile.ZipFile) -> None:
 
 def map_header(header: list[str]) -> tuple[dict[int, str], list[RowError]]:
     folded = {fold(h): c.key for h, c in BY_HEADER.items() if not c.computed}
+    folded |= {fold(alias): f.export_key for f in declared.ALL for alias in f.import_aliases}  # older headers
     computed = {fold(h) for h, c in BY_HEADER.items() if c.computed}
     mapping, errors = {}, []
     for index, name in enumerate(header):

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import LargeBinary, select
 from sqlalchemy.orm import Session
 
+from core import fields as declared
 from core.actor import Actor
 from core.errors import NotFound
 from core.services.base import Changes, action
@@ -47,6 +48,16 @@ def row_dict(row) -> dict:
             if c.key not in _SKIP and not isinstance(c.type, LargeBinary)}
 
 
+def _names(row, fields_) -> dict:
+    """The names behind the ids of declared reference fields (commune_id -> « commune »: « Roubaix »)."""
+    names = {}
+    for field_ in fields_:
+        if field_.kind == "reference":
+            related = getattr(row, field_.key.removesuffix("_id"))
+            names[field_.export_key] = None if related is None else getattr(related, "name", None) or related.full_name
+    return names
+
+
 def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.\- ]+", "_", name, flags=re.UNICODE).strip() or "fichier"
 
@@ -60,7 +71,8 @@ def collect(session: Session, household_id: int) -> tuple[dict, list[tuple[str, 
     files: list[tuple[str, int]] = []
     dossiers = []
     for case in cases:
-        entry = {"dossier": row_dict(case), "logement": row_dict(case.dwelling),
+        entry = {"dossier": row_dict(case) | _names(case, declared.CASE),
+                 "logement": row_dict(case.dwelling) | _names(case.dwelling, declared.DWELLING),
                  "types": [k.label for k in case.kinds], "objectifs": [f"{o.code} {o.label}" for o in case.objectives]}
         for key, model, _title in _CASE_CHILDREN:
             entry[key] = [row_dict(r) for r in session.scalars(select(model).where(model.case_id == case.id).order_by(model.id))]

@@ -3,39 +3,33 @@ from __future__ import annotations
 
 from reportlab.platypus import PageBreak
 
+from core import fields as declared
 from core.actor import Actor
 from core.pdf.common import CONTENT_WIDTH, build_pdf, fields, para, spacer, table
 from core.pdf.service import service_header
 
+# Labels of the other records; the case, household and dwelling fields take theirs from core.fields.
 LABELS = {
-    "last_name": "Nom", "first_name": "Prénom", "phone": "Téléphone", "email": "Courriel", "adults": "Adultes",
-    "children": "Enfants", "has_child_under_6": "Enfant de moins de 6 ans", "has_person_over_75": "Personne de plus de 75 ans",
-    "has_disability": "Handicap", "is_isolated": "Personne isolée", "has_pregnancy": "Grossesse",
-    "caf_allocataire": "Allocataire CAF", "preferred_language": "Langue", "reference": "Référence",
-    "status": "Statut", "priority": "Priorité", "opened_on": "Ouvert le", "closed_on": "Clos le",
-    "closure_reason": "Motif de clôture", "summary": "Résumé", "source": "Origine", "last_activity_at": "Dernière activité",
-    "street_number": "Numéro", "street": "Voie", "building": "Bâtiment", "floor": "Étage", "door": "Porte",
-    "postcode": "Code postal", "tenure": "Statut d'occupation", "typology": "Typologie", "living_area_m2": "Surface (m²)",
-    "main_rooms": "Pièces principales", "dpe_class": "Classe DPE", "created_at": "Créé le", "updated_at": "Modifié le",
-    "text": "Texte", "kind": "Nature", "comment": "Commentaire", "subject": "Objet", "answer": "Réponse",
-    "title": "Intitulé", "observations": "Observations", "next_steps": "Suites", "filename": "Fichier",
-    "caption": "Légende", "presentation": "Présentation", "decision": "Décision", "state": "État",
-    "abandon_reason": "Motif d'abandon", "answered_on": "Réponse le", "cal_date": "Date de CAL",
-    "cal_decision": "Décision de CAL", "cancel_reason": "Motif d'annulation", "ceiling_height_m": "Hauteur sous plafond (m)",
-    "charge_after": "Charges après", "charge_before": "Charges avant", "charges": "Charges", "content": "Contenu",
-    "criticality": "Criticité", "dalo_recognized_on": "DALO reconnu le", "done_at": "Réalisée le", "done_on": "Fait le",
-    "dpe_date": "Date du DPE", "due_on": "Échéance", "dwelling_description": "Logement proposé",
-    "energy_kwh_m2_year": "Consommation (kWh/m²/an)", "expected_answer_on": "Réponse attendue le",
-    "floor_or_lift": "Étage ou ascenseur", "household_decision": "Décision du ménage", "in_qpv": "En QPV",
-    "landlord_present": "Bailleur présent", "main_room_area_m2": "Surface de la pièce principale (m²)",
+    "reference": "Référence", "status": "Statut", "closed_on": "Clos le", "closure_reason": "Motif de clôture",
+    "last_activity_at": "Dernière activité", "created_at": "Créé le", "updated_at": "Modifié le", "text": "Texte",
+    "kind": "Nature", "comment": "Commentaire", "subject": "Objet", "answer": "Réponse", "title": "Intitulé",
+    "observations": "Observations", "next_steps": "Suites", "filename": "Fichier", "caption": "Légende",
+    "presentation": "Présentation", "decision": "Décision", "state": "État", "abandon_reason": "Motif d'abandon",
+    "answered_on": "Réponse le", "cal_date": "Date de CAL", "cal_decision": "Décision de CAL",
+    "cancel_reason": "Motif d'annulation", "charge_after": "Charges après", "charge_before": "Charges avant",
+    "charges": "Charges", "content": "Contenu", "criticality": "Criticité", "dalo_recognized_on": "DALO reconnu le",
+    "done_at": "Réalisée le", "done_on": "Fait le", "due_on": "Échéance", "dwelling_description": "Logement proposé",
+    "expected_answer_on": "Réponse attendue le", "floor_or_lift": "Étage ou ascenseur",
+    "household_decision": "Décision du ménage", "in_qpv": "En QPV", "landlord_present": "Bailleur présent",
     "max_rent": "Loyer maximal", "mime_type": "Type de fichier", "needed_typology": "Typologie recherchée",
-    "needs_accessibility": "Accessibilité nécessaire", "new_address": "Nouvelle adresse", "new_in_qpv": "Nouveau logement en QPV",
-    "new_is_recent": "Nouveau logement récent", "occupant_present": "Occupant présent", "occurred_at": "Date",
-    "position": "Rang", "proposed_on": "Proposé le", "reason": "Motif", "refusal_reason": "Motif du refus",
-    "rehoused_on": "Relogé le", "rent": "Loyer", "reported_on": "Signalé le", "scheduled_at": "Prévue le",
-    "sent_on": "Envoyée le", "shareable": "Partageable", "size_bytes": "Taille (octets)", "sne_filed_on": "SNE déposé le",
-    "sne_number": "Numéro SNE", "social_financing": "Financement social", "syplo_labelled": "Labellisé SYPLO",
-    "taken_at": "Prise le", "visit_type": "Type de visite", "wished_communes": "Communes souhaitées",
+    "needs_accessibility": "Accessibilité nécessaire", "new_address": "Nouvelle adresse",
+    "new_in_qpv": "Nouveau logement en QPV", "new_is_recent": "Nouveau logement récent",
+    "occupant_present": "Occupant présent", "occurred_at": "Date", "position": "Rang", "proposed_on": "Proposé le",
+    "reason": "Motif", "refusal_reason": "Motif du refus", "rehoused_on": "Relogé le", "rent": "Loyer",
+    "reported_on": "Signalé le", "scheduled_at": "Prévue le", "sent_on": "Envoyée le", "shareable": "Partageable",
+    "size_bytes": "Taille (octets)", "sne_filed_on": "SNE déposé le", "sne_number": "Numéro SNE",
+    "syplo_labelled": "Labellisé SYPLO", "taken_at": "Prise le", "visit_type": "Type de visite",
+    "wished_communes": "Communes souhaitées",
 }
 _HIDDEN = {"id", "household_id", "dwelling_id", "case_id", "created_at", "updated_at", "agent_id", "author_id",
            "created_by_id", "assignee_id", "added_by_id", "commune_id", "neighbourhood_id", "landlord_id", "visit_id",
@@ -47,7 +41,12 @@ _SECTIONS = [
 ]
 
 
+_DECLARED = {f.key: f for f in declared.ALL} | {f.export_key: f for f in declared.ALL}
+
+
 def _label(key: str) -> str:
+    if key in _DECLARED:
+        return _DECLARED[key].label
     return LABELS.get(key, key.replace("_", " ").capitalize())
 
 
@@ -63,7 +62,8 @@ def _shown(value) -> str:
 
 
 def _pairs(row: dict) -> list[tuple[str, str]]:
-    return [(_label(k), _shown(v)) for k, v in row.items() if k not in _HIDDEN and v not in (None, "")]
+    return [(_label(k), _shown(_DECLARED[k].choices.get(v, v) if k in _DECLARED and _DECLARED[k].choices else v))
+            for k, v in row.items() if k not in _HIDDEN and v not in (None, "")]
 
 
 def _records(rows: list[dict]) -> list:

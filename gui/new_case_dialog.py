@@ -14,11 +14,9 @@ from core.errors import DomainError
 from core.queries.case_file import form_choices
 from core.queries.case_list import duplicate_candidates
 from core.services.cases import create_case
-from db.vocab import PRIORITIES
-from gui.case_file.summary_tab import build_dwelling_form
+from core import fields as declared
+from gui.case_file.summary_tab import add_field, build_dwelling_form, build_form
 from gui.forms import Form, error_label
-
-HOUSEHOLD_MINIMUM = ("last_name", "first_name", "phone", "adults", "children", "has_child_under_6")
 
 
 class NewCaseDialog(QDialog):
@@ -30,21 +28,15 @@ class NewCaseDialog(QDialog):
         self._checked_duplicates = False
         choices = form_choices(database, actor)
         self.household = Form()
-        self.household.add_text("last_name", "Nom du ménage *")
-        self.household.add_text("first_name", "Prénom")
-        self.household.add_text("phone", "Téléphone")
-        self.household.add_int("adults", "Adultes", 1, 0, 20)
-        self.household.add_int("children", "Enfants", 0, 0, 20)
-        self.household.add_check("has_child_under_6", "Enfant de moins de 6 ans")
+        build_form(self.household, tuple(f for f in declared.HOUSEHOLD if f.in_new_case))
         self.dwelling = Form()
         build_dwelling_form(self.dwelling, choices, full=False)
         self.case = Form()
-        self.case.add_choice("source", "Origine *", choices.sources)
-        self.case.add_choice("kinds", "Type de dossier", choices.kinds, empty="— à préciser —")
-        self.case.add_choice("priority", "Priorité", PRIORITIES, "normale")
-        self.case.add_date("opened_on", "Signalé le", date.today())
-        self.case.add_choice("agent_id", "Agent", choices.agents, actor.user_id, empty="— aucun —")
-        self.case.add_long_text("summary", "Ce qui est signalé")
+        defaults = {"opened_on": date.today(), "agent_id": actor.user_id}
+        for field in (f for f in declared.CASE if f.in_new_case):
+            add_field(self.case, field, choices, defaults.get(field.key))
+            if field.key == "source":  # the kind of case is asked right after where it comes from
+                self.case.add_choice("kinds", "Type de dossier", choices.kinds, empty="— à préciser —")
         self.duplicates = QListWidget()
         self.duplicates.itemActivated.connect(self._open_duplicate)
         self.duplicates_box = QGroupBox("Dossiers qui pourraient être les mêmes")

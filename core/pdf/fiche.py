@@ -7,8 +7,10 @@ import os
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from core import fields as declared
 from core.actor import Actor
-from core.formatting import fr_area, fr_date, fr_datetime, fr_money, fr_number, yes_no
+from core.fields import FICHE, Field, shown
+from core.formatting import fr_date, fr_datetime, fr_money, fr_number, yes_no
 from core.pdf.common import CONTENT_WIDTH, fields, para, spacer, table
 from core.pdf.documents import Composed, find_case, produce
 from core.queries.case_tabs import visits_of_case
@@ -20,7 +22,7 @@ from db.base import now
 from db.engine import Database
 from db.vocab import (
     CAL_DECISIONS, CASE_STATUSES, DISORDER_STATES, HOUSEHOLD_DECISIONS, JOURNAL_KINDS, PRIORITIES,
-    REFERRAL_STATUSES, RELOCATION_STATUSES, TENURES, VISIT_STATUSES, ZONES, label,
+    REFERRAL_STATUSES, RELOCATION_STATUSES, VISIT_STATUSES, ZONES, label,
 )
 from reportlab.lib.units import mm
 
@@ -45,10 +47,12 @@ def fiche_story(session: Session, case: m.Case) -> list:
             ("Ouvert le", fr_date(case.opened_on, "long")), ("Clos le", fr_date(case.closed_on, "long")),
             ("Agent référent", case.agent.full_name if case.agent else "non attribué"),
             ("Criticité", f"{fr_number(case.criticality)} / 100"),
-            ("Type(s)", ", ".join(k.label for k in case.kinds)), ("Source", _source_label(session, case.source)),
+            ("Type(s)", ", ".join(k.label for k in case.kinds)),
+            (declared.BY_KEY["source"].label, _source_label(session, case.source)),
             ("Objectifs", ", ".join(f"{o.code} {o.label}" for o in case.objectives)),
             ("Dernière activité", fr_datetime(case.last_activity_at)),
-        ] + ([("Réf. plateforme", case.external_reference)] if case.external_reference else [])),
+        ] + ([("Réf. plateforme", case.external_reference)] if case.external_reference else [])
+          + declared_lines(declared.CASE, case, {"Dossier": None})),
     ]
     if case.summary:
         story += [spacer(2), para(case.summary)]
@@ -83,17 +87,42 @@ def _source_label(session: Session, code: str) -> str:
     return source.label if source else code
 
 
+def declared_lines(fields_: tuple[Field, ...], row, groups: dict) -> list[tuple[str, object]]:
+    """The fiche's lines for declared fields (core.fields): its own line for each, in declaration order, or
+    one combined line per fiche_group, rendered by `groups` (None: printed elsewhere on the fiche)."""
+    lines, grouped = [], set()
+    for field in fields_:
+        if FICHE not in field.prints_on:
+            continue
+        if not field.fiche_group:
+            lines.append((field.label, _value(row, field)))
+        elif field.fiche_group not in grouped:
+            grouped.add(field.fiche_group)
+            render = groups[field.fiche_group]  # a group nobody renders fails here, not silently
+            if render is not None:
+                lines.append((field.fiche_group, render()))
+    return lines
+
+
+def _value(row, field: Field) -> str:
+    if field.kind == "reference":  # landlord_id -> its partner's name
+        related = getattr(row, field.key.removesuffix("_id"))
+        return "" if related is None else getattr(related, "name", None) or getattr(related, "full_name", "")
+    return shown(field, getattr(row, field.key))
+
+
+def _lowered(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def household_section(h: m.Household) -> list:
-    vulnerabilities = [text for flag, text in (
-        (h.has_child_under_6, "enfant de moins de 6 ans"), (h.has_person_over_75, "personne de plus de 75 ans"),
-        (h.has_disability, "handicap ou mobilité réduite"), (h.is_isolated, "isolement"),
-        (h.has_pregnancy, "grossesse")) if flag]
-    return [para("Ménage", "h1"), fields([
-        ("Personne de référence", h.display_name), ("Téléphone", h.phone),
-        ("Courriel", h.email), ("Composition", f"{h.adults} adulte(s), {h.children} enfant(s)"),
-        ("Vulnérabilités", ", ".join(vulnerabilities) or "aucune signalée"),
-        ("Allocataire CAF/MSA", yes_no(h.caf_allocataire)), ("Langue", h.preferred_language),
-    ])]
+    vulnerabilities = [_lowered(f.label) for f in declared.HOUSEHOLD
+                       if f.fiche_group == "Vulnérabilités" and getattr(h, f.key)]
+    return [para("Ménage", "h1"), fields(declared_lines(declared.HOUSEHOLD, h, {
+        "Personne de référence": lambda: h.display_name,
+        "Composition": lambda: f"{h.adults} adulte(s), {h.children} enfant(s)",
+        "Vulnérabilités": lambda: ", ".join(vulnerabilities) or "aucune signalée",
+    }))]
 
 
 def dwelling_section(case: m.Case) -> list:
@@ -101,17 +130,10 @@ def dwelling_section(case: m.Case) -> list:
     neighbourhood = d.neighbourhood
     quarter = f"{neighbourhood.name}{' (QPV)' if neighbourhood.is_qpv else ''}" if neighbourhood else "hors quartier suivi"
     dpe = f"{d.dpe_class} ({fr_date(d.dpe_date)})" if d.dpe_class else "non renseigné"
-    energy = f"{fr_number(d.energy_kwh_m2_year)} kWh/m²/an" if d.energy_kwh_m2_year is not None else "non renseignée"
     persons = h.adults + h.children
-    return [para("Logement", "h1"), fields([
-        ("Adresse", d.full_address), ("Quartier", quarter),
-        ("Statut d'occupation", label(TENURES, d.tenure)), ("Bailleur", d.landlord.name if d.landlord else ""),
-        ("Financement", d.social_financing or ""), ("Typologie", d.typology or ""),
-        ("Surface habitable", fr_area(d.living_area_m2)), ("Pièces principales", d.main_rooms or ""),
-        ("Pièce principale", fr_area(d.main_room_area_m2)),
-        ("Hauteur sous plafond", f"{fr_number(d.ceiling_height_m, 2)} m" if d.ceiling_height_m else ""),
-        ("DPE", dpe), ("Consommation", energy),
-    ]), para("Contrôles réglementaires", "h2"), table(
+    return [para("Logement", "h1"), fields(declared_lines(declared.DWELLING, d, {
+        "Adresse": lambda: d.full_address, "Quartier": lambda: quarter, "DPE": lambda: dpe,
+    })), para("Contrôles réglementaires", "h2"), table(
         [["Contrôle", "Résultat", "Constat"]]
         + [[c.title, c.verdict_label, c.message] for c in dwelling_checks(d, persons, now().date())],
         [38 * mm, 28 * mm, W - 66 * mm])]

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core import fields as declared
 from core.actor import Actor
 from core.errors import NotFound
 from core.queries import query
@@ -19,14 +20,8 @@ from core.rules import assess_case
 from core.scoring import BAND_LABELS, band, grid_maxima, household_factor
 from db import models as m
 
-HOUSEHOLD_FIELDS = ("last_name", "first_name", "phone", "email", "adults", "children", "has_child_under_6",
-                    "has_person_over_75", "has_disability", "is_isolated", "has_pregnancy", "caf_allocataire",
-                    "preferred_language")
-DWELLING_FIELDS = ("street_number", "street", "building", "floor", "door", "postcode", "commune_id",
-                   "neighbourhood_id", "tenure", "landlord_id", "social_financing", "typology", "living_area_m2",
-                   "main_rooms", "main_room_area_m2", "ceiling_height_m", "dpe_class", "dpe_date",
-                   "energy_kwh_m2_year")
-CASE_FIELDS = ("source", "priority", "opened_on", "agent_id", "summary")
+# The Synthèse shows every declared field (core.fields).
+HOUSEHOLD_FIELDS, DWELLING_FIELDS, CASE_FIELDS = (declared.keys(part) for part in ("household", "dwelling", "case"))
 
 
 @dataclass(frozen=True)

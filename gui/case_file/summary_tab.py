@@ -7,49 +7,55 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QScro
 from core.errors import ConflictError, DomainError, ValidationError
 from core.queries.case_file import CaseSummary, FormChoices, form_choices
 from core.services import cases as case_services
-from db.vocab import DPE_CLASSES, PRIORITIES, SOCIAL_FINANCINGS, TENURES, TYPOLOGIES
+from core import fields as declared
+from core.fields import Field
+from db.vocab import DPE_CLASSES
 from gui.case_file.legal import legal_checks_html
 from gui.forms import Form
 from gui.palette import style
 
+
+def add_field(form: Form, field: Field, choices: FormChoices | None = None, value=None) -> None:
+    """The widget a declared field (core.fields) asks for, captioned with its label."""
+    caption, kind, key = field.caption, field.kind, field.key
+    if kind == "long_text":
+        form.add_long_text(key, caption, value or "")
+    elif kind == "flag":
+        form.add_check(key, caption, bool(value if value is not None else field.default))
+    elif kind == "count" and field.required:
+        form.add_int(key, caption, value if value is not None else field.default or 0, int(field.low),
+                     int(field.high))
+    elif kind == "count":
+        form.add_optional_int(key, caption, value, int(field.high))
+    elif kind == "amount":
+        form.add_amount(key, caption, value, field.high, f" {field.unit}")
+    elif kind == "date":
+        form.add_date(key, caption, value, optional=not field.required)
+    elif kind == "choice":
+        form.add_choice(key, caption, field.choices, value or field.default, empty=None if field.required else "—")
+    elif kind == "dpe_class":
+        form.add_choice(key, caption, DPE_CLASSES, value, empty="—")
+    elif kind == "code":  # the origin: one of the list is always chosen
+        form.add_choice(key, caption, getattr(choices, field.choices_from), value)
+    elif kind == "reference":
+        empty = "— choisir —" if field.required else "— aucun —"
+        form.add_choice(key, caption, getattr(choices, field.choices_from), value, empty=empty)
+    else:
+        form.add_text(key, caption, value or (field.default or ""), placeholder=field.placeholder)
+
+
+def build_form(form: Form, fields_: tuple[Field, ...], choices: FormChoices | None = None,
+               values: dict | None = None) -> None:
+    for field in fields_:
+        add_field(form, field, choices, (values or {}).get(field.key))
+
+
 def build_household_form(form: Form) -> None:
-    form.add_text("last_name", "Nom *")
-    form.add_text("first_name", "Prénom")
-    form.add_text("phone", "Téléphone", placeholder="03 20 00 00 00")
-    form.add_text("email", "Courriel")
-    form.add_int("adults", "Adultes", 1, 0, 20)
-    form.add_int("children", "Enfants (moins de 18 ans)", 0, 0, 20)
-    form.add_check("has_child_under_6", "Enfant de moins de 6 ans")
-    form.add_check("has_person_over_75", "Personne de plus de 75 ans")
-    form.add_check("has_disability", "Handicap ou mobilité réduite")
-    form.add_check("is_isolated", "Personne isolée")
-    form.add_check("has_pregnancy", "Grossesse")
-    form.add_check("caf_allocataire", "Allocataire CAF/MSA")
-    form.add_text("preferred_language", "Langue", "français")
+    build_form(form, declared.HOUSEHOLD)
 
 
 def build_dwelling_form(form: Form, choices: FormChoices, full: bool = True) -> None:
-    form.add_text("street_number", "Numéro")
-    form.add_text("street", "Voie *", placeholder="rue, avenue…")
-    form.add_text("building", "Bâtiment / entrée")
-    form.add_text("floor", "Étage")
-    form.add_text("door", "Porte")
-    form.add_text("postcode", "Code postal *", placeholder="59000")
-    form.add_choice("commune_id", "Commune *", choices.communes, empty="— choisir —")
-    form.add_choice("neighbourhood_id", "Quartier", choices.neighbourhoods, empty="— aucun —")
-    form.add_choice("tenure", "Statut d'occupation *", TENURES)
-    form.add_choice("landlord_id", "Bailleur", choices.landlords, empty="— aucun —")
-    if not full:
-        return
-    form.add_choice("social_financing", "Financement social", SOCIAL_FINANCINGS, empty="—")
-    form.add_choice("typology", "Typologie", TYPOLOGIES, empty="—")
-    form.add_amount("living_area_m2", "Surface habitable", None, 1000, " m²")
-    form.add_optional_int("main_rooms", "Pièces principales", None, 30)
-    form.add_amount("main_room_area_m2", "Pièce principale", None, 1000, " m²")
-    form.add_amount("ceiling_height_m", "Hauteur sous plafond", None, 10, " m")
-    form.add_choice("dpe_class", "Classe DPE", DPE_CLASSES, empty="—")
-    form.add_date("dpe_date", "Date du DPE", optional=True)
-    form.add_amount("energy_kwh_m2_year", "Consommation", None, 2000, " kWh/m²/an")
+    build_form(form, declared.DWELLING if full else tuple(f for f in declared.DWELLING if f.in_new_case), choices)
 
 
 class SummaryTab(QWidget):
@@ -71,11 +77,7 @@ class SummaryTab(QWidget):
         self.dwelling_form = Form()
         build_dwelling_form(self.dwelling_form, choices)
         self.case_form = Form()
-        self.case_form.add_choice("source", "Origine *", choices.sources)
-        self.case_form.add_choice("priority", "Priorité", PRIORITIES)
-        self.case_form.add_date("opened_on", "Signalé le")
-        self.case_form.add_choice("agent_id", "Agent", choices.agents, empty="— aucun —")
-        self.case_form.add_long_text("summary", "Résumé")
+        build_form(self.case_form, declared.CASE, choices)
         self.legal = QLabel()
         self.legal.setWordWrap(True)
         self.legal.setTextFormat(Qt.RichText)
