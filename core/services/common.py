@@ -118,7 +118,7 @@ def _changed_fields(details: str) -> str:
         names = json.loads(details or "{}").get("champs") or []
     except (ValueError, AttributeError):
         return ""
-    from core.exports import BY_KEY  # the labels users know from the list and the exports
+    from core.fields import BY_KEY  # the labels of the forms (one declaration per field)
 
     # Only the fields users know by a label: a raw column name would mean nothing to them.
-    return ", ".join(BY_KEY[name].header.lower() for name in names if name in BY_KEY)
+    return ", ".join(BY_KEY[name].label.lower() for name in names if name in BY_KEY)
