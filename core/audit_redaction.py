@@ -43,7 +43,8 @@ def household_strings(session: Session, case_ids: list[int]) -> tuple[set[str], 
         .join(m.Case, m.Case.household_id == m.Household.id).join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
         .where(m.Case.id.in_(case_ids))
     ).all()
-    identifying = _usable(value for row in rows for value in row[:6])
+    # The first name alone is left out: it would erase other households' « Hélène » too.
+    identifying = _usable(value for row in rows for value in (row[0], *row[2:6]))
     for last, first, *_rest in rows:
         identifying |= _usable([f"{first} {last}", f"{last} {first}", f"{(last or '').upper()} {first}"])
     files = session.execute(select(m.Attachment.filename, m.Attachment.caption)

@@ -18,6 +18,7 @@ import re
 import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -143,6 +144,7 @@ _XMP_GPS = re.compile(rb'(exif:GPS[A-Za-z]+=")([^"]*)(")|(<exif:GPS[A-Za-z]+>)([
 def _tiff_starts(data: bytes) -> list[int]:
     starts = [m.end() for m in re.finditer(rb"Exif\x00\x00", data)]
     starts += [m.end() for m in re.finditer(rb"eXIf", data)]  # PNG chunk: TIFF data right after the type
+    starts += [m.end() + 4 for m in re.finditer(rb"EXIF", data)]  # WebP chunk: after its 4-byte size
     return [s for s in starts if data[s:s + 4] in (b"II*\x00", b"MM\x00*")]
 
 
@@ -174,12 +176,26 @@ def _erase_gps_directory(data: bytearray, tiff: int) -> bool:
     return False
 
 
+def _fix_png_crcs(data: bytearray) -> None:
+    """PNG chunks carry a CRC of their type and data: recompute the eXIf one after editing it."""
+    for match in re.finditer(rb"eXIf", bytes(data)):
+        start = match.start() - 4
+        if start < 8:
+            continue
+        length = struct.unpack_from(">I", data, start)[0]
+        end = match.start() + 4 + length
+        if end + 4 <= len(data):
+            struct.pack_into(">I", data, end, zlib.crc32(bytes(data[match.start():end])) & 0xFFFFFFFF)
+
+
 def without_gps(content: bytes) -> tuple[bytes, bool]:
     """(content without its GPS position, whether there was one); same length, image data untouched."""
     data = bytearray(content)
     found = False
     for tiff in _tiff_starts(content):
         found |= _erase_gps_directory(data, tiff)
+    if found and content.startswith(b"\x89PNG"):
+        _fix_png_crcs(data)
 
     def blank(match: re.Match) -> bytes:
         groups = match.groups()

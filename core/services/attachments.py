@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from io import BytesIO
-from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,7 +74,8 @@ def add_attachment(session: Session, actor: Actor, case_id: int, filename: str, 
     """Store a photo or document in the case; a photo keeps the date it was taken (EXIF) and loses its GPS
     position unless `keep_location` (the agent's choice)."""
     get(session, m.Case, case_id)
-    filename = v.text(PurePath(str(filename or "")).name, "filename", "Nom du fichier", 255, required=True)
+    # Only the last part of a path, whichever system's separators it uses.
+    filename = v.text(re.split(r"[\\/]", str(filename or ""))[-1], "filename", "Nom du fichier", 255, required=True)
     if not isinstance(content, (bytes, bytearray)) or not content:
         raise ValidationError(f"Le fichier « {filename} » est vide.", field="content")
     content = bytes(content)
