@@ -122,3 +122,44 @@ def forget_cached_keys() -> None:
 
 def seal(key: bytes, payload: str) -> str:
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def export_key(database, target) -> str:
+    """Write this base's current key to `target` (owner-only file) and audit it; returns the key id."""
+    import json
+
+    from core.actor import SYSTEM
+    from core.errors import NotFound
+    from db.models import Setting
+
+    with database.session() as session:
+        setting = session.get(Setting, KEY_SETTING)
+    key_id = setting.value if setting is not None else ""
+    key = load_key(key_id)
+    if key is None:
+        raise NotFound("Ce poste ne détient pas la clé du journal de cette base.", field="cle")
+    path = Path(target)
+    if path.exists():
+        path.unlink()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        json.dump({"cle": key_id, "secret": key.hex()}, handle)
+    from core.audit import record_event
+
+    with database.write() as session:
+        record_event(session, SYSTEM, "journal.cle_exportee", "audit", None, {"cle": key_id})
+    return key_id
+
+
+def import_key_file(source) -> str:
+    import json
+
+    from core.errors import ValidationError
+
+    try:
+        data = json.loads(Path(source).read_text(encoding="ascii"))
+        key_id, secret = str(data["cle"]), str(data["secret"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise ValidationError("Fichier de clé du journal invalide.", field="cle") from None
+    import_key(key_id, secret)
+    return key_id

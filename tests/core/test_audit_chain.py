@@ -401,3 +401,27 @@ def test_the_system_keyring_is_used_when_there_is_one(monkeypatch):
         assert audit_key.load_key(key_id) is not None
     finally:
         keyring.set_keyring(previous)
+
+
+def test_the_key_moves_to_another_workstation_through_an_exported_file(db, db_path, tmp_path, capsys, monkeypatch):
+    import os
+    import stat
+
+    from core import audit_key
+
+    _fill(db, 3)
+    db.dispose()
+    exported = tmp_path / "cle-journal.json"
+    code, out, err = run_main(capsys, "--db", str(db_path), "audit", "cle", "--exporter", str(exported))
+    assert code == 0, err
+    assert stat.S_IMODE(os.stat(exported).st_mode) == 0o600
+    # Another workstation: its own key folder, nothing cached.
+    monkeypatch.setenv(audit_key.KEY_DIR_VARIABLE, str(tmp_path / "autre-poste"))
+    audit_key.forget_cached_keys()
+    code, _out, err = run_main(capsys, "--db", str(db_path), "audit", "verify")
+    assert code == 1 and "absente de ce poste" in err
+    code, out, err = run_main(capsys, "--db", str(db_path), "audit", "cle", "--importer", str(exported))
+    assert code == 0, err
+    audit_key.forget_cached_keys()
+    code, out, err = run_main(capsys, "--db", str(db_path), "audit", "verify")
+    assert code == 0, err
