@@ -104,8 +104,8 @@ def detect(filename: str, content: bytes) -> FileType:
         raise _refuse(filename, problem)
     extension = PurePath(name).suffix.lower()
     if extension in RUNNABLE:
-        raise _refuse(filename, "les programmes, scripts, raccourcis et documents à macros ne sont pas acceptés "
-                                f"({ALLOWED_LABEL} seulement)")
+        raise _refuse(filename, "un programme, un script, un raccourci ou un document à macros n'est pas un type "
+                                f"accepté ({ALLOWED_LABEL} seulement)")
     if content.startswith(_RUNNABLE_MAGIC):
         raise _refuse(filename, "son contenu est un programme ou un script")
     expected = BY_EXTENSION.get(extension)

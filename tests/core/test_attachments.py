@@ -87,7 +87,7 @@ def test_empty_and_unknown_files_are_refused(db, manager):
     assert "vide.jpg" in error.value.message and "vide" in error.value.message
     with pytest.raises(ValidationError) as error:
         attachments.add_attachment(db, manager, case_id, "virus.exe", b"MZ\x90\x00")
-    assert "virus.exe" in error.value.message and "programmes" in error.value.message
+    assert "virus.exe" in error.value.message and "programme" in error.value.message
     with pytest.raises(ValidationError) as error:
         attachments.add_attachment(db, manager, case_id, "archive.zip", b"PK\x03\x04")
     assert "type accepté" in error.value.message
