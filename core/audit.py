@@ -53,9 +53,6 @@ def legacy_digest(prev_hash: str, occurred_at, user_id, user_login, action, enti
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-event_digest = legacy_digest  # the former name
-
-
 def details_seal(key: bytes, details: str) -> str:
     return seal(key, "details|" + (details or ""))
 
@@ -303,7 +300,8 @@ def check_anchor(session: Session, anchor: AuditAnchor) -> ChainProblem | None:
                                             "son sceau ne correspond pas à la clé du journal.")
     if not anchor.seal and _has_keyed_events(session):
         return ChainProblem(None, None, "", f"L'ancre du journal (n° {anchor.event_id}, {when}) n'est pas scellée : "
-                                            "elle a été réécrite.")
+                                            "elle a été réécrite, ou date d'une version précédente (elle sera "
+                                            "remplacée à la prochaine sauvegarde ou fermeture).")
     event = session.get(AuditEvent, anchor.event_id)
     if event is None:
         oldest = session.scalar(select(func.min(AuditEvent.id)))
