@@ -139,11 +139,14 @@ def test_an_event_purged_with_the_retention_period_does_not_trip_the_anchor(db):
         assert "diffère" in check_anchor(s, AuditAnchor(oldest, "autre", "2026-01-01T10:00:00", key_id).sealed()).reason
 
 
-def test_restoring_an_older_backup_moves_the_anchor_back_with_the_trail(db, db_path, capsys):
+def test_restoring_an_older_backup_moves_the_anchor_back_with_the_trail(db, db_path, capsys, tmp_path):
     from core.backups import backup_now
 
+    from db.backup import backup_database
+
     _fill(db, 3)
-    older, _deleted = backup_now(db)
+    # Kept aside: the rotation of a later same-day backup would remove it from the backup folder.
+    older = backup_database(db, tmp_path / "ancienne.sqlite3")
     _fill(db, 4)
     backup_now(db)
     db.dispose()
