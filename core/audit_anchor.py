@@ -75,7 +75,7 @@ def _write(folder: Path, database_path: Path | None, anchor: AuditAnchor) -> Pat
     anchor.sealed()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"ancre-audit-{_stem(database_path)}.json"
-    partial = path.with_name(path.name + ".partiel")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partiel")  # seats of a shared base write at once
     partial.write_text(json.dumps({"evenement": anchor.event_id, "empreinte": anchor.hash,
                                    "ecrite_le": anchor.written_at, "cle": anchor.key_id, "sceau": anchor.seal}),
                        encoding="utf-8")

@@ -108,7 +108,7 @@ def _leave_traces(db, case_id, tmp_path):
     from core.drafts import save_draft
     from core.exports import ExportFilter, export_cases
     from core.services.attachments import add_attachment, read_attachment
-    from gui import saved_filters
+    from core import saved_filters
 
     export_cases(db, SYSTEM, tmp_path / "recherche.csv", "csv", filters=ExportFilter(text=CANARY))
     attachment = add_attachment(db, SYSTEM, case_id, f"bail {CANARY}.pdf", b"%PDF-1.4\n%%EOF\n").result
