@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         if "db" in opened:
+            if opened["db"].write_count:
+                from core.audit_anchor import anchor_at_close
+
+                anchor_at_close(opened["db"])  # a clean close anchors the audit trail's tail
             opened["db"].dispose()
 
 

@@ -1,26 +1,50 @@
-"""Audit trail: append-only, hash-chained events of who did what and when.
+"""Audit trail: append-only, sealed and chained events of who did what and when.
 
-Each event's hash covers its content and the previous event's hash, so a
-changed or removed row breaks the chain from that point on.
+Each event's seal is an HMAC (key kept outside the base, core.audit_key) over
+its who/when/what, a keyed digest of its details and the previous event's
+seal, so a changed, removed or inserted row breaks the chain from that point
+on, and someone without the key cannot recompute it. Sealing the details'
+digest rather than the details lets anonymisation replace the personal text of
+an event (core.audit_redaction) while who/when/what stay provable.
+
+A purge of expired events writes an event carrying the seal of the last purged
+event: a verify starting at the oldest remaining event proves nothing older was
+cut without a purge. Anchors (core.audit_anchor) catch the newest events' removal.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from core.actor import Actor
+from core.access import authorize
+from core.actor import SYSTEM, Actor
+from core.audit_anchor import (  # noqa: F401 - re-exported: the trail's public face
+    ANCHOR_EVERY,
+    AuditAnchor,
+    anchor_at_close,
+    anchor_path,
+    read_anchor,
+    schedule_anchor,
+    write_anchor,
+)
+from core.audit_key import KEY_SETTING, create_key, load_key, seal
+from core.validation import CONTROL_CHARACTERS
 from db.base import now
 from db.models import AuditEvent, Setting
 
+PURGE_ACTION = "journal.purge"
+KEY_ACTION = "journal.cle"
+REDACTION_ACTION = "journal.caviardage"
+REDACTED = "(anonymisé)"
 
-def event_digest(prev_hash: str, occurred_at, user_id, user_login, action, entity, entity_id, details) -> str:
+
+def legacy_digest(prev_hash: str, occurred_at, user_id, user_login, action, entity, entity_id, details) -> str:
+    """The unkeyed SHA-256 of events written before the trail had a key (still verified, never written)."""
     payload = json.dumps(
         [prev_hash, occurred_at.isoformat(sep=" ") if occurred_at else "", user_id, user_login, action,
          entity, str(entity_id), details],
@@ -29,25 +53,79 @@ def event_digest(prev_hash: str, occurred_at, user_id, user_login, action, entit
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def details_seal(key: bytes, details: str) -> str:
+    return seal(key, "details|" + (details or ""))
+
+
+def event_seal(key: bytes, prev_hash: str, occurred_at, user_id, user_login, action, entity, entity_id,
+               details_digest: str, key_id: str) -> str:
+    payload = json.dumps(
+        ["evenement", prev_hash, occurred_at.isoformat(sep=" ") if occurred_at else "", user_id, user_login,
+         action, entity, str(entity_id), details_digest, key_id],
+        ensure_ascii=False,
+    )
+    return seal(key, payload)
+
+
+def sealing_key(session: Session) -> tuple[str, bytes]:
+    """The key new events are sealed with; a new one when the base has none or this workstation lacks it."""
+    cached = session.info.get("audit_key")
+    if cached is not None:
+        return cached
+    setting = session.get(Setting, KEY_SETTING)
+    key_id = setting.value if setting is not None else ""
+    key = load_key(key_id)
+    if key is None:
+        key_id = create_key()
+        key = load_key(key_id)
+        session.merge(Setting(key=KEY_SETTING, value=key_id))
+        if setting is None:
+            session.info["audit_seal_legacy"] = True
+    session.info["audit_key"] = (key_id, key)
+    return key_id, key
+
+
+def _seal_legacy_trail(session: Session, key_id: str, key: bytes) -> None:
+    """The first key vouches for the events sealed before keys existed: a keyed event records the last one's
+    seal, so rewriting the whole trail the old unkeyed way is detected."""
+    last = session.execute(select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.key_id == "")
+                           .order_by(AuditEvent.id.desc()).limit(1)).first()
+    if last is not None:
+        _append(session, key_id, key, SYSTEM, KEY_ACTION, "audit", None,
+                json.dumps({"dernier_sans_cle": last[0], "empreinte_sans_cle": last[1]}, sort_keys=True))
+
+
 def record_event(session: Session, actor: Actor, action: str, entity: str = "", entity_id=None,
                  details: dict | str | None = None) -> AuditEvent:
-    """Append one event to the trail, chained to the last one, in the caller's transaction."""
+    """Append one sealed event to the trail, chained to the last one, in the caller's transaction."""
     if isinstance(details, dict):
         details = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
-    details = details or ""
+    details = CONTROL_CHARACTERS.sub("", details or "")
     if session.get_bind().dialect.name == "postgresql":
         # Two writers must not chain to the same previous event (SQLite's BEGIN IMMEDIATE already serialises).
         session.execute(text("SELECT pg_advisory_xact_lock(770007)"))
+    key_id, key = sealing_key(session)
+    if session.info.pop("audit_seal_legacy", False):
+        _seal_legacy_trail(session, key_id, key)
+    return _append(session, key_id, key, actor, action, entity, entity_id, details)
+
+
+def _append(session: Session, key_id: str, key: bytes, actor: Actor, action: str, entity: str, entity_id,
+            details: str) -> AuditEvent:
     prev_hash = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     occurred_at = now()
     entity_id = "" if entity_id is None else str(entity_id)
+    login = CONTROL_CHARACTERS.sub("", actor.login or "")[:60]
+    digest = details_seal(key, details)
     event = AuditEvent(
-        occurred_at=occurred_at, user_id=actor.user_id, user_login=actor.login, action=action, entity=entity,
-        entity_id=entity_id, details=details, prev_hash=prev_hash,
-        hash=event_digest(prev_hash, occurred_at, actor.user_id, actor.login, action, entity, entity_id, details),
+        occurred_at=occurred_at, user_id=actor.user_id, user_login=login, action=action, entity=entity,
+        entity_id=entity_id, details=details, prev_hash=prev_hash, details_digest=digest, key_id=key_id,
+        hash=event_seal(key, prev_hash, occurred_at, actor.user_id, login, action, entity, entity_id, digest, key_id),
     )
     session.add(event)
     session.flush()
+    if event.id % ANCHOR_EVERY == 0:
+        schedule_anchor(session, event.id, event.hash, key_id)
     return event
 
 
@@ -80,8 +158,6 @@ def log_event(database, actor: Actor, action: str, entity: str = "", entity_id=N
     With a permission, the actor is checked first (scoped to case_id), so a refused
     reading is neither done nor logged as done.
     """
-    from core.access import authorize
-
     with database.write() as session:
         if permission:
             authorize(session, actor, permission, case_id)
@@ -107,83 +183,140 @@ class ChainProblem:
         return f"Événement n° {self.event_id} ({when}, « {self.action} ») : {self.reason}"
 
 
+def _details_of(session: Session, action: str, keyed_only: bool = False) -> list[dict]:
+    """The details of every event of this kind (only keyed ones: an unkeyed one could be forged)."""
+    found = []
+    statement = select(AuditEvent.details).where(AuditEvent.action == action)
+    if keyed_only:
+        statement = statement.where(AuditEvent.key_id != "")
+    for raw in session.scalars(statement):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            found.append(value)
+    return found
+
+
+def _trigger_problems(session: Session) -> list[ChainProblem]:
+    if session.get_bind().dialect.name != "sqlite":
+        return []
+    present = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                       "AND tbl_name = 'audit_events'")))
+    return [ChainProblem(None, None, "", f"La protection « {trigger} » du journal a été supprimée.")
+            for trigger in REQUIRED_TRIGGERS if trigger not in present]
+
+
+_LEGACY_PURGE = "purge sans empreinte"
+
+
+@dataclass
+class _ChainState:
+    purge_witnesses: set[str]
+    redacted: set[int]
+    missing_keys: dict[str, int]
+    legacy_witnesses: set[str]
+    previous_hash: str | None = None
+    keyed_seen: bool = False
+    last_legacy: AuditEvent | None = None
+    start_witnessed: bool = True
+
+
+def _content_problem(event: AuditEvent, state: _ChainState) -> str | None:
+    """Why this event's seal does not hold, or None."""
+    if not event.key_id:
+        if state.keyed_seen:
+            return "scellé sans clé alors que le journal en a une : il a été réécrit"
+        state.last_legacy = event
+        if event.id in state.redacted:
+            return None  # sealed before keys existed: anonymising its details left nothing to check
+        expected = legacy_digest(event.prev_hash, event.occurred_at, event.user_id, event.user_login, event.action,
+                                 event.entity, event.entity_id, event.details)
+        return None if expected == event.hash else "son contenu a été modifié après son enregistrement"
+    state.keyed_seen = True
+    key = load_key(event.key_id)
+    if key is None:
+        state.missing_keys[event.key_id] = state.missing_keys.get(event.key_id, 0) + 1
+        return None
+    expected = event_seal(key, event.prev_hash, event.occurred_at, event.user_id, event.user_login, event.action,
+                          event.entity, event.entity_id, event.details_digest, event.key_id)
+    if expected != event.hash:
+        return "son contenu a été modifié après son enregistrement (ou la chaîne recalculée sans la clé)"
+    if event.id not in state.redacted and details_seal(key, event.details) != event.details_digest:
+        return "ses détails ont été modifiés après son enregistrement"
+    return None
+
+
 def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
-    """Recompute every hash; return (events checked, problems found in order)."""
-    problems: list[ChainProblem] = []
-    if session.get_bind().dialect.name == "sqlite":
-        present = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")))
-        for trigger in REQUIRED_TRIGGERS:
-            if trigger not in present:
-                problems.append(ChainProblem(None, None, "", f"La protection « {trigger} » du journal a été supprimée."))
-    previous_hash = None
+    """Check every seal and link; return (events checked, problems found in order)."""
+    problems = _trigger_problems(session)
+    state = _ChainState(
+        # A purge from before the key (no seal recorded) still vouches for the legacy start of the trail.
+        purge_witnesses={str(d.get("empreinte_dernier_supprime", _LEGACY_PURGE)) for d in _details_of(session, PURGE_ACTION)},
+        redacted={int(i) for d in _details_of(session, REDACTION_ACTION, True) for i in d.get("evenements", [])},
+        missing_keys={},
+        legacy_witnesses={str(d.get("empreinte_sans_cle")) for d in _details_of(session, KEY_ACTION, True)},
+    )
     count = 0
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000)).scalars()
     for event in rows:
         count += 1
-        expected = event_digest(event.prev_hash, event.occurred_at, event.user_id, event.user_login, event.action,
-                                event.entity, event.entity_id, event.details)
-        if previous_hash is not None and event.prev_hash != previous_hash:
+        witnessed = event.prev_hash in state.purge_witnesses or (
+            _LEGACY_PURGE in state.purge_witnesses and not event.key_id)
+        if state.previous_hash is None and event.prev_hash and not witnessed:
+            state.start_witnessed = False
+            problems.append(ChainProblem(event.id, event.occurred_at, event.action,
+                                         "des événements plus anciens ont été supprimés sans purge enregistrée"))
+        elif state.previous_hash is not None and event.prev_hash != state.previous_hash:
             problems.append(ChainProblem(event.id, event.occurred_at, event.action,
                                          "la chaîne est rompue juste avant (événement supprimé, inséré ou modifié)"))
-        if expected != event.hash:
-            problems.append(ChainProblem(event.id, event.occurred_at, event.action,
-                                         "son contenu a été modifié après son enregistrement"))
-        previous_hash = event.hash
+        reason = _content_problem(event, state)
+        if reason:
+            problems.append(ChainProblem(event.id, event.occurred_at, event.action, reason))
+        state.previous_hash = event.hash
+    legacy = state.last_legacy
+    if legacy is not None and legacy.hash not in state.legacy_witnesses:
+        problems.append(ChainProblem(legacy.id, legacy.occurred_at, legacy.action,
+                                     "les événements scellés sans clé jusqu'à celui-ci ne sont couverts par aucun "
+                                     "scellement par clé : le journal a pu être réécrit (ou n'a jamais été "
+                                     "ouvert par cette version de l'application)"))
+    for key_id, missing in state.missing_keys.items():
+        problems.append(ChainProblem(None, None, "", f"{missing} événement(s) scellé(s) avec la clé « {key_id} », "
+                                     "absente de ce poste : importez-la (audit cle --importer) pour les vérifier."))
+    session.info["audit_start_witnessed"] = state.start_witnessed
     return count, problems
 
 
-@dataclass
-class AuditAnchor:
-    """The newest event when a backup was made, kept in a file beside the backups (outside the base):
-    deleting the newest events leaves an intact chain, but not this event."""
-    event_id: int
-    hash: str
-    written_at: str
-
-
-def anchor_path(folder: Path, database) -> Path:
-    name = database.path.stem if getattr(database, "path", None) else "base"
-    return folder / f"ancre-audit-{name}.json"
-
-
-def write_anchor(database, folder: Path) -> Path | None:
-    with database.session() as session:
-        last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    if last is None:
-        return None
-    path = anchor_path(folder, database)
-    partial = path.with_name(path.name + ".partiel")
-    partial.write_text(json.dumps({"evenement": last[0], "empreinte": last[1],
-                                   "ecrite_le": now().isoformat(timespec="seconds")}), encoding="utf-8")
-    os.replace(partial, path)
-    return path
-
-
-def read_anchor(folder: Path, database) -> AuditAnchor | None:
-    try:
-        data = json.loads(anchor_path(folder, database).read_text(encoding="utf-8"))
-        return AuditAnchor(int(data["evenement"]), str(data["empreinte"]), str(data.get("ecrite_le", "")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def check_anchor(session: Session, anchor: AuditAnchor) -> ChainProblem | None:
-    """None when the anchored event is still there, unchanged (or gone with the retention purge)."""
+    """None when the anchored event is still there, unchanged (or gone with a recorded purge)."""
     try:
         when = datetime.fromisoformat(anchor.written_at).strftime("%d/%m/%Y à %H:%M")
     except ValueError:
         when = "?"
+    valid = anchor.seal_is_valid()
+    if valid is False:
+        return ChainProblem(None, None, "", f"L'ancre du journal (n° {anchor.event_id}, {when}) a été réécrite : "
+                                            "son sceau ne correspond pas à la clé du journal.")
+    if not anchor.seal and _has_keyed_events(session):
+        return ChainProblem(None, None, "", f"L'ancre du journal (n° {anchor.event_id}, {when}) n'est pas scellée : "
+                                            "elle a été réécrite, ou date d'une version précédente (elle sera "
+                                            "remplacée à la prochaine sauvegarde ou fermeture).")
     event = session.get(AuditEvent, anchor.event_id)
     if event is None:
         oldest = session.scalar(select(func.min(AuditEvent.id)))
-        if oldest is not None and anchor.event_id < oldest:
+        if oldest is not None and anchor.event_id < oldest and session.info.get("audit_start_witnessed", True):
             return None  # purged after the retention period, like every older event
-        return ChainProblem(None, None, "", f"L'événement n° {anchor.event_id}, le plus récent lors de la sauvegarde "
-                                            f"du {when}, a disparu : des événements récents ont été supprimés.")
+        return ChainProblem(None, None, "", f"L'événement n° {anchor.event_id}, le plus récent relevé le {when} "
+                                            "(ancre), a disparu : des événements ont été supprimés.")
     if event.hash != anchor.hash:
         return ChainProblem(event.id, event.occurred_at, event.action,
-                            f"il diffère de celui relevé lors de la sauvegarde du {when}")
+                            f"il diffère de celui relevé le {when} (ancre)")
     return None
+
+
+def _has_keyed_events(session: Session) -> bool:
+    return session.scalar(select(AuditEvent.id).where(AuditEvent.key_id != "").limit(1)) is not None
 
 
 @dataclass
@@ -194,45 +327,57 @@ class TrailCheck:
 
     def anchor_text(self) -> str:
         if self.anchor is None:
-            return ("Aucune ancre de sauvegarde : la suppression des tout derniers événements ne serait pas "
-                    "détectée (faites une sauvegarde).")
-        return f"Dernier événement relevé à la sauvegarde (ancre, n° {self.anchor.event_id}) : présent et inchangé."
+            return ("Aucune ancre : la suppression des tout derniers événements ne serait pas détectée "
+                    "(elle est écrite à chaque sauvegarde, à chaque fermeture et tous les "
+                    f"{ANCHOR_EVERY} événements).")
+        return f"Dernier événement relevé (ancre scellée, n° {self.anchor.event_id}) : présent et inchangé."
 
 
 def verify_trail(database) -> TrailCheck:
-    """The whole check of `audit verify` and of the audit window: the hash chain, then the backups' anchor."""
-    from core.backups import backup_folder
+    """The whole check of `audit verify` and of the audit window: the sealed chain, then the anchor."""
+    from db.backup import backup_dir_for
 
-    anchor = read_anchor(backup_folder(database), database)
+    anchor = read_anchor(backup_dir_for(database), database)
     with database.session() as session:
         count, problems = verify_chain(session)
         anchor_problem = check_anchor(session, anchor) if anchor is not None else None
     return TrailCheck(count, problems + ([anchor_problem] if anchor_problem else []), anchor)
 
 
-def purge_expired(database, actor: Actor) -> int:
-    """Delete the events older than the retention period; the purge itself is audited (start-up, command line)."""
-    from core.access import authorize
+def _expiry_cutoff(session: Session, months: int):
+    if session.get_bind().dialect.name == "sqlite":
+        return "datetime('now', 'localtime', :interval)", {"interval": f"-{months} months"}
+    return "now() - make_interval(months => :months)", {"months": months}
 
+
+def purge_expired(database, actor: Actor) -> int:
+    """Delete the events older than the retention period; the purge event carries the last purged seal."""
     with database.write() as session:
         authorize(session, actor, "retention.manage")
-        removed = delete_expired_events(session)
-        if removed:
-            record_event(session, actor, "journal.purge", "audit", None,
-                         {"supprimes": removed, "mois": retention_months(session)})
-    return removed
+        return delete_expired_events(session, actor)
 
 
-def delete_expired_events(session: Session) -> int:
-    """Delete, in the caller's transaction, the events older than the retention period; how many went."""
+def delete_expired_events(session: Session, actor: Actor = SYSTEM) -> int:
+    """Delete, in the caller's transaction, the events older than the retention period; how many went.
+
+    The purge event written after them carries the seal of the last one deleted: a verify starting at
+    the oldest remaining event proves that nothing older was cut without a purge."""
     months = retention_months(session)
-    if session.get_bind().dialect.name == "sqlite":
-        cutoff = "datetime('now', 'localtime', :interval)"
-        params = {"interval": f"-{months} months"}
-    else:
-        cutoff = "now() - make_interval(months => :months)"
-        params = {"months": months}
-    return session.execute(text(f"DELETE FROM audit_events WHERE occurred_at <= {cutoff}"), params).rowcount or 0
+    cutoff, params = _expiry_cutoff(session, months)
+    # Up to the first event still inside the period: the chain is cut at one place only.
+    young = session.scalar(text(f"SELECT min(id) FROM audit_events WHERE occurred_at > {cutoff}"), params)
+    last = session.execute(
+        text(f"SELECT id, hash FROM audit_events WHERE occurred_at <= {cutoff}"
+             + (" AND id < :young" if young is not None else "") + " ORDER BY id DESC LIMIT 1"),
+        {**params, **({"young": young} if young is not None else {})},
+    ).first()
+    if last is None:
+        return 0
+    removed = session.execute(text("DELETE FROM audit_events WHERE id <= :last"), {"last": last[0]}).rowcount or 0
+    record_event(session, actor, PURGE_ACTION, "audit", None,
+                 {"supprimes": removed, "mois": months, "dernier_supprime": last[0],
+                  "empreinte_dernier_supprime": last[1]})
+    return removed
 
 
 @dataclass(frozen=True)

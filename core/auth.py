@@ -2,33 +2,27 @@
 
 Hashes are argon2-cffi's PHC strings (`$argon2id$v=19$m=...`), so each one
 carries its own salt and cost; a hash made with older costs is upgraded at the
-next successful login. Failed attempts are counted on the user row; from the
-fifth one the account waits longer and longer before the next try, which
-defeats guessing without locking a colleague out for good.
+next successful login. Failed attempts are counted per login name and per
+workstation (core.throttle); from the fifth one the name waits longer and longer
+before the next try, which defeats guessing without locking a colleague out for good.
 """
 from __future__ import annotations
 
-import re
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import throttle
 from core.actor import SYSTEM, Actor
 from core.audit import record_event
-from core.errors import ValidationError
+from core.password_policy import check_password_policy  # noqa: F401 - the policy's historical home
+from core.throttle import delay_after  # noqa: F401
+from core.validation import CONTROL_CHARACTERS
 from db.base import now
 from db.engine import Database
 from db.models import Case, Setting, User
-
-MIN_LENGTH = 12
-PASSPHRASE_MIN_LENGTH = 20
-PASSPHRASE_MIN_WORDS = 4
-FREE_ATTEMPTS = 5
-FIRST_DELAY_SECONDS = 30
-MAX_DELAY_SECONDS = 15 * 60
 
 # argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4) exceed OWASP's minimum.
 _hasher = PasswordHasher()
@@ -67,29 +61,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def check_password_policy(password: str, login: str = "") -> None:
-    """At least 12 characters of four kinds, or a passphrase of four words and 20 characters."""
-    if login and len(login) >= 3 and login.lower() in password.lower():
-        raise ValidationError("Le mot de passe ne doit pas contenir l'identifiant.", field="password")
-    words = [w for w in re.split(r"[\s\-_.,;:]+", password) if w]
-    if len(password) >= PASSPHRASE_MIN_LENGTH and len(words) >= PASSPHRASE_MIN_WORDS and len(set(words)) >= 3:
-        return
-    kinds = sum((
-        any(c.islower() for c in password),
-        any(c.isupper() for c in password),
-        any(c.isdigit() for c in password),
-        any(not c.isalnum() for c in password),
-    ))
-    if len(password) >= MIN_LENGTH and kinds == 4:
-        return
-    raise ValidationError(
-        f"Mot de passe trop faible : il faut au moins {MIN_LENGTH} caractères mêlant minuscules, majuscules, "
-        f"chiffres et signes, ou une phrase de passe d'au moins {PASSPHRASE_MIN_WORDS} mots "
-        f"({PASSPHRASE_MIN_LENGTH} caractères ou plus).",
-        field="password",
-    )
-
-
 def actor_for(user: User) -> Actor:
     return Actor(user_id=user.id, login=user.login, role=user.role, full_name=user.full_name,
                  sector_ids=frozenset(n.id for n in user.sectors))
@@ -101,13 +72,6 @@ def needs_first_administrator(session: Session) -> bool:
         select(func.count(User.id)).where(User.active.is_(True), User.role == "admin", User.password_hash.is_not(None))
     )
     return not count
-
-
-def delay_after(failures: int) -> int:
-    """Seconds to wait after this many consecutive failures (0 while attempts are free)."""
-    if failures < FREE_ATTEMPTS:
-        return 0
-    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS))
 
 
 def _dummy_hash() -> str:
@@ -128,36 +92,38 @@ def _matches(user: User | None, password: str) -> bool:
     return verified and stored is not None
 
 
+def _clean_login(login: str) -> str:
+    """The typed login as counted and audited: stripped, control characters removed, 60 characters at most."""
+    return CONTROL_CHARACTERS.sub("", (login or "").strip())[:60]
+
+
 def authenticate(database: Database, login: str, password: str) -> Actor:
     """Return the actor for these credentials, or raise AuthenticationError (French message).
 
-    Every outcome is written to the audit trail, in the same transaction as the counters.
+    Whatever the outcome — unknown login, wrong password, throttled, disabled — the password
+    is hashed exactly once and the same counters are touched, so neither the message nor the
+    time taken tells whether a login exists. Every outcome is audited with the counters.
     """
-    login = (login or "").strip()
+    login = _clean_login(login)
+    _dummy_hash()  # made before timing matters, whichever path the first attempt takes
     refusal: AuthenticationError | None = None
-    # The refusal is raised only after the commit: the failure counter and its audit event must persist.
+    # The refusal is raised only after the commit: the failure counters and the audit event must persist.
     with database.write() as session:
         user = session.scalar(select(User).where(func.lower(User.login) == login.lower()))
         moment = now()
-        if user is not None and user.locked_until is not None and user.locked_until > moment:
-            wait = int((user.locked_until - moment).total_seconds()) + 1
-            _failed(session, login, user, "compte temporairement bloqué")
+        wait = throttle.remaining_wait(session, [key for key, _free in throttle.keys_for(login)], moment)
+        matches = _matches(user, password)
+        if wait:
+            _failed(session, login, user, "essai pendant l'attente imposée")
             refusal = AuthenticationError(_wait_message(wait), wait)
-        elif not _matches(user, password) or not user.active:
+        elif not matches or not user.active:
             reason = "identifiant inconnu" if user is None else ("compte désactivé" if not user.active else "mot de passe erroné")
-            wait = 0
-            if user is not None:
-                user.failed_logins = (user.failed_logins or 0) + 1
-                wait = delay_after(user.failed_logins)
-                user.locked_until = moment + timedelta(seconds=wait) if wait else None
+            wait = throttle.count_failures(session, login, moment)
             _failed(session, login, user, reason)
             message = "Identifiant ou mot de passe incorrect."
-            if wait:
-                message += " " + _wait_message(wait)
-            refusal = AuthenticationError(message, wait)
+            refusal = AuthenticationError(message + (" " + _wait_message(wait) if wait else ""), wait)
         else:
-            user.failed_logins = 0
-            user.locked_until = None
+            throttle.clear_login(session, login)
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             actor = actor_for(user)
@@ -168,7 +134,7 @@ def authenticate(database: Database, login: str, password: str) -> Actor:
 
 
 def _failed(session: Session, login: str, user: User | None, reason: str) -> None:
-    who = Actor(user_id=user.id if user else None, login=login[:60], role=user.role if user else "agent")
+    who = Actor(user_id=user.id if user else None, login=login, role=user.role if user else "agent")
     record_event(session, who, "connexion.echec", "user", user.id if user else None, {"motif": reason})
 
 

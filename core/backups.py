@@ -205,7 +205,7 @@ def restore_backup(database: Database, actor: Actor, backup: Path, without_check
 def renew_anchor(database: Database) -> None:
     """After a restore the trail legitimately went back in time: the anchor follows it."""
     try:
-        write_anchor(database, backup_folder(database))
+        write_anchor(database, backup_folder(database), force=True)
     except OSError as error:
         logging.getLogger(__name__).warning("Ancre du journal d'audit non écrite : %s", error)
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from core.actor import Actor
+from core.audit_redaction import forget_household
 from core.errors import ValidationError
 from core.services.base import Changes, action
 from db import models as m
@@ -64,6 +65,7 @@ def anonymise_cases(session: Session, actor: Actor, case_ids) -> Changes:
     cases = list(session.scalars(select(m.Case).where(m.Case.id.in_(ids))))
     if len(cases) != len(ids):
         raise ValidationError("Un des dossiers sélectionnés n'existe plus.", field="case_ids")
+    forget_household(session, actor, ids)  # before the fields it reads are erased
     for case in cases:
         household = _private_copy(session, m.Household, case.household_id, ids, m.Case.household_id)
         household.last_name, household.first_name, household.phone, household.email = ANONYMOUS_NAME, "", "", ""
@@ -73,7 +75,8 @@ def anonymise_cases(session: Session, actor: Actor, case_ids) -> Changes:
     _erase_texts(session, ids)
     session.flush()
     reindex_cases(session, ids)
-    return Changes(entity="case", case_ids=set(ids), fields=["ménage", "adresse", "textes libres", "pièces jointes"])
+    return Changes(entity="case", case_ids=set(ids), fields=["ménage", "adresse", "textes libres", "pièces jointes",
+                                                            "journal d'audit", "brouillons", "filtres"])
 
 
 def _erase_texts(session: Session, ids: list[int]) -> None:
@@ -111,6 +114,7 @@ def delete_cases(session: Session, actor: Actor, case_ids) -> Changes:
         select(m.VisitCase.visit_id).where(m.VisitCase.case_id.in_(ids))
         .except_(select(m.VisitCase.visit_id).where(m.VisitCase.case_id.not_in(ids)))
     ))
+    forget_household(session, actor, ids)
     placeholders = ", ".join(str(i) for i in ids)
     session.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({placeholders})"))
     session.execute(delete(m.Case).where(m.Case.id.in_(ids)), execution_options={"synchronize_session": False})

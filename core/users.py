@@ -11,13 +11,10 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import throttle, validation as v
 from core.actor import SYSTEM, Actor
-from core.auth import (
-    check_password_policy,
-    hash_password,
-    needs_first_administrator,
-    verify_password,
-)
+from core.auth import hash_password, needs_first_administrator, verify_password
+from core.password_policy import DEMO_PASSWORD, check_password_policy
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.services.base import Changes, action
 from db.engine import Database
@@ -37,6 +34,13 @@ def _check_login(session: Session, login: str) -> str:
     if session.scalar(select(User.id).where(func.lower(User.login) == login)) is not None:
         raise ValidationError(f"L'identifiant « {login} » est déjà utilisé.", field="login")
     return login
+
+
+def is_demo_base(session: Session) -> bool:
+    from core.demo import DEMO_MARKER
+    from db.models import Setting
+
+    return session.get(Setting, DEMO_MARKER) is not None
 
 
 def _check_role(role: str) -> str:
@@ -66,13 +70,13 @@ def _sectors(session: Session, sector_ids) -> list[Neighbourhood]:
 def add_user(session: Session, actor: Actor, login: str, full_name: str, role: str, password: str | None = None,
              email: str = "", phone: str = "", sector_ids=()) -> Changes:
     login = _check_login(session, login)
-    full_name = (full_name or "").strip()
-    if not full_name:
-        raise ValidationError("Le nom complet est obligatoire.", field="full_name")
+    full_name = v.text(full_name, "full_name", "Nom complet", 160, required=True)
+    email = v.email(email)
+    phone = v.text(phone, "phone", "Téléphone", 30)
     role = _check_role(role)
     password_hash = None
     if password is not None:
-        check_password_policy(password, login)
+        check_password_policy(password, login, full_name, role, is_demo_base(session))
         password_hash = hash_password(password)
     user = User(login=login, full_name=full_name[:160], role=role, email=email, phone=phone,
                 password_hash=password_hash, active=True, failed_logins=0)
@@ -102,18 +106,16 @@ def disable_user(session: Session, actor: Actor, user_id: int) -> Changes:
 def enable_user(session: Session, actor: Actor, user_id: int) -> Changes:
     user = _get_user(session, user_id)
     user.active = True
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear_login(session, user.login)
     return Changes(entity="user", entity_id=user.id, fields=["active"])
 
 
 @action("utilisateur.mot_de_passe", "user.manage")
 def set_password(session: Session, actor: Actor, user_id: int, password: str) -> Changes:
     user = _get_user(session, user_id)
-    check_password_policy(password, user.login)
+    check_password_policy(password, user.login, user.full_name, user.role, is_demo_base(session))
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear_login(session, user.login)
     return Changes(entity="user", entity_id=user.id, fields=["password"])
 
 
@@ -123,9 +125,8 @@ def update_user(session: Session, actor: Actor, user_id: int, full_name: str | N
     user = _get_user(session, user_id)
     fields = []
     if full_name is not None and full_name.strip() != user.full_name:
-        if not full_name.strip():
-            raise ValidationError("Le nom complet est obligatoire.", field="full_name")
-        user.full_name, fields = full_name.strip()[:160], fields + ["full_name"]
+        user.full_name = v.text(full_name, "full_name", "Nom complet", 160, required=True)
+        fields.append("full_name")
     if role is not None and role != user.role:
         _check_role(role)
         if user.role == "admin" and user.active and _active_admins(session) <= 1:
@@ -143,7 +144,7 @@ def change_own_password(session: Session, actor: Actor, old_password: str, new_p
         raise PermissionDenied("Aucun compte utilisateur n'est connecté.")
     if not verify_password(user.password_hash, old_password):
         raise ValidationError("L'ancien mot de passe est incorrect.", field="old_password")
-    check_password_policy(new_password, user.login)
+    check_password_policy(new_password, user.login, user.full_name, user.role, is_demo_base(session))
     user.password_hash = hash_password(new_password)
     return Changes(entity="user", entity_id=user.id, fields=["password"])
 
@@ -167,9 +168,6 @@ def find_user_id(database: Database, login: str) -> int:
     if user_id is None:
         raise NotFound(f"Aucun utilisateur « {login} ».")
     return user_id
-
-
-DEMO_PASSWORD = "Demo-Mediation-2026"
 
 
 def set_demo_passwords(database: Database) -> list[str]:

@@ -18,10 +18,37 @@ _PHONE_NATIONAL = re.compile(r"^0[1-9]\d{8}$")
 _PHONE_INTERNATIONAL = re.compile(r"^(?:\+33|0033)([1-9]\d{8})$")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
 EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+$")
+# C0 controls (NUL…) and DEL, except tab and line breaks: invisible, refused by PostgreSQL (NUL), and a way
+# to smuggle a different text past a reader.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The largest id a database column holds (64-bit signed integer).
+MAX_ID = 2 ** 63 - 1
+
+
+def no_control_characters(value: str, field: str, label: str) -> str:
+    found = CONTROL_CHARACTERS.search(value)
+    if found:
+        code = f"U+{ord(found.group()):04X}" + (" (NUL)" if found.group() == "\x00" else "")
+        raise ValidationError(f"{label} : caractère de contrôle interdit ({code}) ; retirez-le et réessayez.",
+                              field=field)
+    return value
+
+
+def record_id(value: Any, field: str = "id", label: str = "Numéro") -> int:
+    """A database id typed by a user: a whole number from 1 to MAX_ID, else « identifiant invalide »."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= MAX_ID:
+        raise ValidationError(f"{label} : identifiant invalide « {value} » (un nombre entier positif est attendu).",
+                              field=field)
+    return number
 
 
 def text(value: Any, field: str, label: str, max_length: int, required: bool = False) -> str:
     value = "" if value is None else str(value).strip()
+    no_control_characters(value, field, label)
     if required and not value:
         raise ValidationError(f"{label} : ce champ est obligatoire.", field=field)
     if len(value) > max_length:
@@ -209,3 +236,43 @@ class Collector:
         first = self.errors[0]
         message = "Plusieurs champs sont à corriger :\n" + "\n".join(f"– {e.message}" for e in self.errors)
         raise ValidationError(message, field=first.field, errors=list(self.errors))
+
+
+_COLUMN_LABELS = {
+    "last_name": "Nom", "first_name": "Prénom", "full_name": "Nom complet", "login": "Identifiant",
+    "phone": "Téléphone", "email": "Adresse e-mail", "street": "Rue", "street_number": "Numéro de rue",
+    "building": "Bâtiment", "floor": "Étage", "door": "Porte", "summary": "Résumé", "text": "Texte",
+    "title": "Intitulé", "comment": "Commentaire", "filename": "Nom du fichier", "caption": "Légende",
+    "observations": "Observations", "next_steps": "Suites à donner", "content": "Contenu", "name": "Nom",
+    "label": "Libellé", "description": "Description", "address": "Adresse", "subject": "Objet", "answer": "Réponse",
+    "reason": "Motif", "contact_name": "Nom du contact", "definition": "Définition", "value": "Valeur",
+}
+
+
+def _guard_flush(session, _flush_context, _instances) -> None:
+    """Last line of defence: no control character reaches a text column, whatever path wrote it."""
+    from sqlalchemy import inspect as inspect_state
+
+    for instance in (*session.new, *session.dirty):
+        state = inspect_state(instance)
+        if type(instance).__name__ == "AuditEvent":
+            continue  # written by core.audit from checked or escaped values only
+        columns = state.mapper.columns
+        for attribute in state.attrs:
+            if attribute.key not in columns:
+                continue
+            for value in attribute.history.added:
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                    no_control_characters(value, attribute.key,
+                                          _COLUMN_LABELS.get(attribute.key, f"Champ « {attribute.key} »"))
+
+
+def install_control_character_guard() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _guard_flush):
+        event.listen(Session, "before_flush", _guard_flush)
+
+
+install_control_character_guard()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.actor import SYSTEM
-from core.audit import purge_expired
+from core.audit import anchor_at_close, purge_expired
 from core.auth import logout
 from db.crypto import set_passphrase_prompt
 from gui.idle_lock import IdleLock
@@ -31,6 +31,7 @@ def start_session(app: QApplication, database, actor) -> None:
     purge_expired(database, SYSTEM)  # audit events past their retention period (setting, 12 months by default)
     app.idle_lock = IdleLock(database, actor, parent=app)
     app.aboutToQuit.connect(lambda: app.idle_lock.actor.user_id and logout(database, app.idle_lock.actor))
+    app.aboutToQuit.connect(lambda: anchor_at_close(database))  # after the logout event: the tail is anchored
 
 
 def run_gui(database, screenshot: str | None = None, view: str | None = None, target=None) -> int:

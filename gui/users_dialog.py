@@ -57,7 +57,9 @@ class PasswordForm(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Au moins 12 caractères mêlant minuscules, majuscules, chiffres et signes, "
-                                "ou une phrase de passe d'au moins quatre mots.", wordWrap=True))
+                                "ou une phrase de passe d'au moins quatre mots ; et difficile à deviner : ni "
+                                "nom, ni identifiant, ni mots de l'application (quatre mots peu courants "
+                                "suffisent).", wordWrap=True))
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)

@@ -29,6 +29,18 @@ def isolated_user_dirs(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(scope="session", autouse=True)
+def audit_keys_of_the_test_process(tmp_path_factory):
+    """The audit trail's keys: no desktop keyring (the headless file fallback, as on a server), and one key
+    folder for the whole test process, since the template bases made once are sealed with a key that every
+    test copying them must find (HOME and the XDG folders change per test)."""
+    from core import audit_key
+
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    os.environ[audit_key.KEY_DIR_VARIABLE] = str(tmp_path_factory.mktemp("cles-journal"))
+    yield
+
+
 @pytest.fixture(autouse=True)
 def no_start_up_reminder_run(monkeypatch):
     """The main window runs the reminder rules once it has been quiet a while after showing: in the middle of a

@@ -13,6 +13,11 @@ def register(subparsers) -> None:
     actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True, parser_class=type(parser))
     actions.add_parser("verify", help="vérifier que le journal n'a pas été altéré (code de sortie 1 sinon)")
     actions.add_parser("purge", help="effacer les événements plus anciens que la durée de conservation")
+    key = actions.add_parser("cle", help="exporter ou importer la clé qui scelle le journal (autre poste, "
+                                         "serveur partagé, restauration sur une autre machine)")
+    which = key.add_mutually_exclusive_group(required=True)
+    which.add_argument("--exporter", metavar="FICHIER", help="écrire la clé de cette base dans FICHIER (à protéger)")
+    which.add_argument("--importer", metavar="FICHIER", help="installer sur ce poste une clé exportée")
     listing = actions.add_parser("list", help="afficher les derniers événements")
     listing.add_argument("--utilisateur", dest="login", default="")
     listing.add_argument("--action", default="")
@@ -33,6 +38,8 @@ def run(args, open_db) -> int:
         for problem in problems:
             print(f"  - {problem.describe()}", file=sys.stderr)
         return 1
+    if args.audit_command == "cle":
+        return _key(args, database)
     if args.audit_command == "purge":
         removed = purge_expired(database, SYSTEM)
         with database.session() as session:
@@ -43,4 +50,25 @@ def run(args, open_db) -> int:
     for event in events:
         print(f"{event.id:>7} {event.occurred_at:%d/%m/%Y %H:%M:%S} {event.user_login:<14} {event.action:<28} "
               f"{event.entity} {event.entity_id} {event.details}")
+    return 0
+
+
+def _key(args, database) -> int:
+    from core.audit_key import export_key, import_key_file
+    from core.errors import DomainError
+
+    try:
+        if args.exporter:
+            key_id = export_key(database, args.exporter)
+            print(f"Clé du journal « {key_id} » écrite dans {args.exporter} : conservez ce fichier comme un mot de "
+                  "passe (qui le détient peut resceller le journal).")
+        else:
+            key_id = import_key_file(args.importer)
+            print(f"Clé du journal « {key_id} » installée sur ce poste.")
+    except DomainError as error:
+        print(f"Erreur : {error.message}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Erreur : fichier de clé illisible ou impossible à écrire ({error.strerror or error}).", file=sys.stderr)
+        return 1
     return 0

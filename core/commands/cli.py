@@ -61,6 +61,18 @@ def positive_int(value: str) -> int:
     return number
 
 
+def identifier(value: str) -> int:
+    """argparse type for a record number: « identifiant invalide » for anything a database cannot hold."""
+    from core.errors import ValidationError
+    from core.validation import record_id
+
+    try:
+        return record_id(value)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(f"identifiant invalide « {value} » (un nombre entier positif est attendu)") \
+            from None
+
+
 def output_target(text: str) -> Path | None:
     """The file a command will write, or None (message printed) when its folder does not exist."""
     target = Path(text)

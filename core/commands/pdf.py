@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from core.actor import SYSTEM
-from core.commands.cli import french_date, output_target, write_with_messages
+from core.commands.cli import french_date, identifier, output_target, write_with_messages
 from core.errors import DomainError
 
 
@@ -30,7 +30,8 @@ def register(subparsers) -> None:
          "numéro de la commission"),
     ):
         sub = kinds.add_parser(name, help=help_text)
-        sub.add_argument(argument, metavar=argument.upper().replace("REFERENCE", "REF"), help=argument_help)
+        sub.add_argument(argument, metavar=argument.upper().replace("REFERENCE", "REF"), help=argument_help,
+                         type=str if argument == "reference" else identifier)
         _output(sub)
     bilan = kinds.add_parser("bilan", help="bilan par objectif sur une période")
     bilan.add_argument("--du", type=french_date, required=True, metavar="AAAA-MM-JJ", help="début de la période")

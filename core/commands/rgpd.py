@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from core.actor import SYSTEM
+from core.commands.cli import identifier
 from core.errors import DomainError
 from core.rgpd_export import household_of_case, write_archive
 
@@ -13,7 +14,7 @@ def register(subparsers) -> None:
     actions = parser.add_subparsers(dest="rgpd_command", metavar="ACTION", required=True, parser_class=type(parser))
     export = actions.add_parser("export", help="archive zip : PDF lisible, JSON et pièces jointes")
     which = export.add_mutually_exclusive_group(required=True)
-    which.add_argument("--menage", type=int, help="numéro du ménage")
+    which.add_argument("--menage", type=identifier, help="numéro du ménage")
     which.add_argument("--dossier", help="référence d'un dossier du ménage")
     export.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="archive .zip à écrire")
     parser.set_defaults(func=run)

@@ -13,6 +13,7 @@ from core.audit import EventFilter, int_setting, retention_months
 from core.queries import query
 from core.retention import ANONYMOUS_NAME, cutoff
 from core.services.settings import DEFAULT_LOCK_MINUTES, LOCK_SETTING, MAX_LOCK_MINUTES
+from core.throttle import locked_logins
 from db import models as m
 from db.base import now
 from db.vocab import ROLES
@@ -41,10 +42,10 @@ def list_users(session: Session, actor: Actor, include_inactive: bool = True) ->
     statement = select(m.User).options(selectinload(m.User.sectors)).order_by(m.User.active.desc(), m.User.login)
     if not include_inactive:
         statement = statement.where(m.User.active.is_(True))
-    moment = now()
+    locked = locked_logins(session, now())  # throttled by login name (core.throttle)
     return tuple(
         UserRow(u.id, u.login, u.full_name, u.role, u.active, bool(u.password_hash),
-                tuple(sorted(n.name for n in u.sectors)), bool(u.locked_until and u.locked_until > moment))
+                tuple(sorted(n.name for n in u.sectors)), u.login in locked)
         for u in session.scalars(statement)
     )
 

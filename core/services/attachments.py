@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from io import BytesIO
-from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import validation as v
+from core import file_types, validation as v
 from core.actor import Actor
 from core.errors import NotFound, ValidationError
 from core.services.base import Changes, action
@@ -18,14 +18,8 @@ from db import models as m
 
 MAX_BYTES = 25 * 1024 * 1024
 MAX_LABEL = "25 Mo"
-
-# Accepted types, by extension; images and PDF are also recognised by their first bytes.
-EXTENSIONS = {
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
-    ".pdf": "application/pdf", ".odt": "application/vnd.oasis.opendocument.text",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-ALLOWED_LABEL = "photos JPEG, PNG ou WebP, documents PDF, ODT ou DOCX"
+ALLOWED_LABEL = file_types.ALLOWED_LABEL
+DIALOG_FILTER = file_types.DIALOG_FILTER
 
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
@@ -33,21 +27,11 @@ _DATETIME = 0x0132
 
 
 def sniff_mime(filename: str, content: bytes) -> str | None:
-    """The MIME type from the content when it says it, else from the extension; None if not accepted."""
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    if content.startswith(b"%PDF-"):
-        return "application/pdf"
-    by_extension = EXTENSIONS.get(PurePath(filename).suffix.lower())
-    # ODT and DOCX are zip archives; an image or PDF extension on other bytes is a lie.
-    if by_extension and not by_extension.startswith("image/") and by_extension != "application/pdf" \
-            and content.startswith(b"PK\x03\x04"):
-        return by_extension
-    return None
+    """The accepted MIME type read from the content and agreeing with the extension; None if refused."""
+    try:
+        return file_types.detect(filename, content).mime
+    except ValidationError:
+        return None
 
 
 def shooting_date(content: bytes) -> datetime | None:
@@ -85,20 +69,22 @@ def _check_links(session: Session, case_id: int, visit_id: int | None, case_diso
 
 @action("attachment.add", "case.edit", case_arg="case_id")
 def add_attachment(session: Session, actor: Actor, case_id: int, filename: str, content: bytes,
-                   visit_id: int | None = None, case_disorder_id: int | None = None, caption: str = "") -> Changes:
-    """Store a photo or document in the case; a photo keeps the date it was taken (EXIF)."""
+                   visit_id: int | None = None, case_disorder_id: int | None = None, caption: str = "",
+                   keep_location: bool = False) -> Changes:
+    """Store a photo or document in the case; a photo keeps the date it was taken (EXIF) and loses its GPS
+    position unless `keep_location` (the agent's choice)."""
     get(session, m.Case, case_id)
-    filename = v.text(PurePath(str(filename or "")).name, "filename", "Nom du fichier", 255, required=True)
+    # Only the last part of a path, whichever system's separators it uses.
+    filename = v.text(re.split(r"[\\/]", str(filename or ""))[-1], "filename", "Nom du fichier", 255, required=True)
     if not isinstance(content, (bytes, bytearray)) or not content:
         raise ValidationError(f"Le fichier « {filename} » est vide.", field="content")
     content = bytes(content)
     if len(content) > MAX_BYTES:
         raise ValidationError(f"Le fichier « {filename} » est trop volumineux ({len(content) / 1048576:.1f} Mo) : "
                               f"{MAX_LABEL} au plus.", field="content")
-    mime = sniff_mime(filename, content)
-    if mime is None:
-        raise ValidationError(f"Le fichier « {filename} » n'est pas d'un type accepté ({ALLOWED_LABEL}).",
-                              field="content")
+    mime = file_types.detect(filename, content).mime
+    if mime.startswith("image/") and not keep_location:
+        content, _had_position = file_types.without_gps(content)
     caption = v.text(caption, "caption", "Légende", 2000)
     _check_links(session, case_id, visit_id, case_disorder_id)
     attachment = m.Attachment(
@@ -129,19 +115,22 @@ def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> Cha
 def read_attachment(database, actor: Actor, attachment_id: int) -> tuple[str, bytes]:
     """The file name and bytes of an attachment, for viewing or saving a copy.
 
+    The name carries the canonical extension of the type detected when the file was added, so a copy
+    handed to the system is opened as what it is (never run as the `.bat` it was called).
+
     Checked like reading the case (an agent only within their scope) and audited:
     the file leaves the database and may carry personal data.
     """
     from core.audit import log_event
 
     with database.session() as session:
-        row = session.execute(select(m.Attachment.case_id, m.Attachment.filename)
+        row = session.execute(select(m.Attachment.case_id, m.Attachment.filename, m.Attachment.mime_type)
                               .where(m.Attachment.id == attachment_id)).first()
         if row is None:
             raise NotFound("Cette pièce jointe n'existe plus.", field="attachment_id")
-        case_id, filename = row
+        case_id, filename, mime = row
     log_event(database, actor, "piece_jointe.consultation", "attachment", attachment_id, {"fichier": filename},
               permission="case.read", case_id=case_id)
     with database.session() as session:
         content = session.scalar(select(m.Attachment.content).where(m.Attachment.id == attachment_id))
-    return filename, content
+    return file_types.canonical_name(filename, mime), content

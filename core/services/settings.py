@@ -52,6 +52,6 @@ def set_audit_retention(session: Session, actor: Actor, months: int) -> Changes:
                            MAX_AUDIT_MONTHS, "mois")
     write_setting(session, AUDIT_RETENTION_KEY, months)
     session.flush()  # the deletion reads the new period
-    removed = delete_expired_events(session)
+    removed = delete_expired_events(session, actor)  # writes the purge witness
     return Changes("setting", AUDIT_RETENTION_KEY, fields=[AUDIT_RETENTION_KEY], result=removed,
                    details={"valeur": months, "supprimes": removed})

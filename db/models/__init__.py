@@ -19,7 +19,7 @@ from db.models.reference import (
     RelocationReason,
     VisitType,
 )
-from db.models.system import AuditEvent, Draft, ReferenceCounter, SavedFilter, Setting
+from db.models.system import AuditEvent, Draft, LoginThrottle, ReferenceCounter, SavedFilter, Setting
 from db.models.visits import CommonAreaFinding, Visit, VisitAgent, VisitCase, VisitProcedure
 
 __all__ = [name for name in dir() if not name.startswith("_")]

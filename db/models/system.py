@@ -23,6 +23,20 @@ class AuditEvent(Base):
     details: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+    # HMAC of `details` alone: the chain covers it, so anonymising the details later keeps who/when/what provable.
+    details_digest: Mapped[str] = mapped_column(String(64), default="")
+    # Which secret sealed the event ("" for events sealed before secrets existed: plain SHA-256).
+    key_id: Mapped[str] = mapped_column(String(32), default="")
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per login name (known or not) and per workstation, updated atomically."""
+
+    __tablename__ = "login_throttles"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ReferenceCounter(Base):

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
 
 from core.errors import DomainError
@@ -75,6 +75,9 @@ class AttachmentsTab(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.save_button = QPushButton("Enregistrer une copie…")
         self.save_button.clicked.connect(self.save_selected)
+        self.keep_location = QCheckBox("Garder la position GPS des photos")
+        self.keep_location.setToolTip("Sans cette case, la position où la photo a été prise est retirée du fichier "
+                                      "avant l'enregistrement (elle révèle le domicile du ménage).")
         self.list.itemActivated.connect(lambda _item: self.open_selected())
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self._selection_changed()
@@ -84,6 +87,7 @@ class AttachmentsTab(QWidget):
         row.addWidget(self.save_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
+        row.addWidget(self.keep_location)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.list, 1)
@@ -102,8 +106,7 @@ class AttachmentsTab(QWidget):
 
     def add_files(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(self, "Ajouter des photos ou des documents", "",
-                                                      "Photos et documents (*.jpg *.jpeg *.png *.webp *.pdf *.odt "
-                                                      "*.docx);;Tous les fichiers (*)")
+                                                      attachment_services.DIALOG_FILTER)
         if not paths:
             return
         problems, added = [], 0
@@ -124,7 +127,8 @@ class AttachmentsTab(QWidget):
 
     def _add_one(self, path: Path) -> str | None:
         """Add one file; the French reason when it could not be added."""
-        return add_file(self.database, self.page.actor, self.page.case_id, path)
+        return add_file(self.database, self.page.actor, self.page.case_id, path,
+                        keep_location=self.keep_location.isChecked())
 
     def _selection_changed(self) -> None:
         chosen = bool(self.list.selectedItems())
@@ -193,7 +197,8 @@ class AttachmentsTab(QWidget):
             self.page.changed(changes)
 
 
-def add_file(database, actor, case_id: int, path: Path, visit_id: int | None = None) -> str | None:
+def add_file(database, actor, case_id: int, path: Path, visit_id: int | None = None,
+             keep_location: bool = False) -> str | None:
     """Attach one file to a case (and a visit); the French reason when it could not be added."""
     try:
         # Checked before reading so a huge file is not loaded into memory for nothing.
@@ -203,7 +208,8 @@ def add_file(database, actor, case_id: int, path: Path, visit_id: int | None = N
     except OSError as error:
         return f"Le fichier « {path.name} » n'a pas pu être lu ({error.strerror or error})."
     try:
-        attachment_services.add_attachment(database, actor, case_id, path.name, content, visit_id=visit_id)
+        attachment_services.add_attachment(database, actor, case_id, path.name, content, visit_id=visit_id,
+                                           keep_location=keep_location)
     except DomainError as error:
         return error.message
     return None

@@ -6,7 +6,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.actor import SYSTEM, Actor
 from core.errors import PermissionDenied
@@ -122,9 +122,8 @@ def test_export_needs_permission_and_is_audited(demo_db, tmp_path):
 
 def test_xlsx_keeps_spaces_and_drops_characters_xml_forbids(db, tmp_path):
     reference = add_hostile_case(db)
-    with db.write() as session:
-        case = session.scalar(select(m.Case).where(m.Case.reference == reference))
-        case.summary = "  bip\x07 <fin> & «suite» "
+    with db.write() as session:  # a base written before control characters were refused (bulk: no form check)
+        session.execute(update(m.Case).where(m.Case.reference == reference).values(summary="  bip\x07 <fin> & «suite» "))
     export_cases(db, SYSTEM, tmp_path / "t.xlsx", "xlsx", columns=["reference", "summary", "adults", "opened_on"])
     rows = list(openpyxl.load_workbook(tmp_path / "t.xlsx").active.iter_rows(values_only=True))
     assert rows[0] == ("Référence", "Résumé", "Adultes", "Ouvert le")

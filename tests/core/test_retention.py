@@ -100,3 +100,58 @@ def test_only_administrators_handle_retention(demo_db, stale_case):
         stale_cases(demo_db, manager)
     with pytest.raises(PermissionDenied):
         anonymise(demo_db, manager, [stale_case])
+
+
+def _leave_traces(db, case_id, tmp_path):
+    """What an agent's ordinary work leaves about the household outside its case."""
+    from core.audit import record_case_opened
+    from core.drafts import save_draft
+    from core.exports import ExportFilter, export_cases
+    from core.services.attachments import add_attachment, read_attachment
+    from core import saved_filters
+
+    export_cases(db, SYSTEM, tmp_path / "recherche.csv", "csv", filters=ExportFilter(text=CANARY))
+    attachment = add_attachment(db, SYSTEM, case_id, f"bail {CANARY}.pdf", b"%PDF-1.4\n%%EOF\n").result
+    read_attachment(db, SYSTEM, attachment)
+    record_case_opened(db, SYSTEM, case_id)
+    save_draft(db, f"journal:dossier:{case_id}", f"Appeler {CANARY} lundi", user_id=None)
+    save_draft(db, "visite:999999:observations", f"Chez {CANARY.upper()} : humidité", user_id=None)
+    saved_filters.save(db, SYSTEM, "à rappeler", '{"text": "%s"}' % CANARY)
+
+
+def _canary_everywhere(paths) -> list[str]:
+    found = []
+    for path in paths:
+        raw = path.read_bytes()
+        if any(v.encode() in raw for v in (CANARY, CANARY.lower(), CANARY.upper())):
+            found.append(path.name)
+    return found
+
+
+def test_anonymisation_leaves_the_name_nowhere_not_in_the_audit_drafts_filters_wal_or_later_backups(
+        demo_db, db_path, stale_case, tmp_path):
+    from core.audit import verify_trail
+    from core.backups import backup_now
+
+    _leave_traces(demo_db, stale_case, tmp_path)
+    with demo_db.session() as s:
+        mentions = s.scalar(select(func.count(m.AuditEvent.id)).where(m.AuditEvent.details.contains(CANARY)))
+    assert mentions >= 2  # the export's search, the attachment opened (the planted case's own traces)
+    anonymise(demo_db, SYSTEM, [stale_case])
+    backup, _deleted = backup_now(demo_db)
+    with demo_db.session() as s:
+        export = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export")).all()[-1]
+        assert export.user_login == SYSTEM.login and "(anonymisé)" in export.details  # who, when, what stay
+        assert s.scalar(select(func.count(m.Draft.id))) == 0
+        assert s.scalar(select(func.count(m.SavedFilter.id))) == 0
+    check = verify_trail(demo_db)
+    assert check.problems == [], [p.describe() for p in check.problems]  # redaction is not tampering
+    files = [p for p in db_path.parent.glob(db_path.name + "*") if p.is_file()] + [backup]
+    assert _canary_everywhere(files) == []
+
+
+def test_deletion_also_clears_the_audit_details_and_the_drafts(demo_db, db_path, stale_case, tmp_path):
+    _leave_traces(demo_db, stale_case, tmp_path)
+    delete_for_good(demo_db, SYSTEM, [stale_case])
+    demo_db.dispose()
+    assert _canary_everywhere([p for p in db_path.parent.glob(db_path.name + "*") if p.is_file()]) == []

@@ -1,0 +1,165 @@
+"""The secret that seals the audit trail, kept outside the database.
+
+Each event's seal is an HMAC-SHA256 keyed with this secret, so someone who
+can edit the database file but does not hold the secret cannot recompute the
+chain after changing, removing or inserting events, nor rewrite an anchor.
+
+The secret lives in the operating system's keyring (Windows Credential
+Manager, macOS Keychain, Secret Service) through `keyring` when one answers;
+otherwise in a file of the user's data folder that only this account may read
+(mode 0600 in a 0700 folder). The database only stores the key's id
+(setting `audit.cle`), so a copy of the base alone never carries the secret.
+Another workstation that must verify or extend the trail imports the key file
+(`main.py audit cle --exporter / --importer`).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SERVICE = "mediation-habitat-journal"
+KEY_SETTING = "audit.cle"
+KEY_DIR_VARIABLE = "MEDIATION_HABITAT_CLES"  # another folder for the key files (tests, portable installs)
+_ID = re.compile(r"^[0-9a-f]{16}$")
+_cache: dict[str, bytes] = {}
+
+
+def key_dir() -> Path:
+    override = os.environ.get(KEY_DIR_VARIABLE)
+    if override:
+        return Path(override)
+    from db.engine import data_dir
+
+    return data_dir() / "cles-journal"
+
+
+def _key_file(key_id: str) -> Path:
+    return key_dir() / f"{key_id}.cle"
+
+
+def _from_keyring(key_id: str) -> str | None:
+    try:
+        import keyring
+
+        return keyring.get_password(SERVICE, key_id)
+    except Exception:  # noqa: BLE001 - no keyring, locked keyring, no D-Bus: the file fallback answers
+        return None
+
+
+def _to_keyring(key_id: str, secret: str) -> bool:
+    """True only when the keyring really kept the secret (some backends accept and forget)."""
+    try:
+        import keyring
+
+        keyring.set_password(SERVICE, key_id, secret)
+        return keyring.get_password(SERVICE, key_id) == secret
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _write_private_file(path: Path, secret: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secret + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def load_key(key_id: str) -> bytes | None:
+    """The secret for this id, from the keyring or the private file; None when this workstation lacks it."""
+    if not key_id or not _ID.match(key_id):
+        return None
+    if key_id in _cache:
+        return _cache[key_id]
+    secret = _from_keyring(key_id)
+    if secret is None:
+        try:
+            secret = _key_file(key_id).read_text(encoding="ascii").strip()
+        except OSError:
+            return None
+    key = bytes.fromhex(secret) if re.fullmatch(r"[0-9a-f]{64}", secret or "") else None
+    if key is not None:
+        _cache[key_id] = key
+    return key
+
+
+def create_key() -> str:
+    """A new random secret, stored in the keyring or else the private file; returns its id."""
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_hex(32)
+    if not _to_keyring(key_id, secret):
+        _write_private_file(_key_file(key_id), secret)
+        log.info("audit key %s kept in %s (no usable keyring)", key_id, key_dir())
+    _cache[key_id] = bytes.fromhex(secret)
+    return key_id
+
+
+def import_key(key_id: str, secret: str) -> None:
+    """Install a key exported from another workstation (same place a new key would go)."""
+    secret = secret.strip().lower()
+    if not _ID.match(key_id or "") or not re.fullmatch(r"[0-9a-f]{64}", secret):
+        from core.errors import ValidationError
+
+        raise ValidationError("Fichier de clé du journal invalide.", field="cle")
+    if load_key(key_id) is None and not _to_keyring(key_id, secret):
+        _write_private_file(_key_file(key_id), secret)
+    _cache[key_id] = bytes.fromhex(secret)
+
+
+def forget_cached_keys() -> None:
+    """Drop the keys read so far (tests: simulate another process or a workstation without the key)."""
+    _cache.clear()
+
+
+def seal(key: bytes, payload: str) -> str:
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def export_key(database, target) -> str:
+    """Write this base's current key to `target` (owner-only file) and audit it; returns the key id."""
+    import json
+
+    from core.actor import SYSTEM
+    from core.errors import NotFound
+    from db.models import Setting
+
+    with database.session() as session:
+        setting = session.get(Setting, KEY_SETTING)
+    key_id = setting.value if setting is not None else ""
+    key = load_key(key_id)
+    if key is None:
+        raise NotFound("Ce poste ne détient pas la clé du journal de cette base.", field="cle")
+    path = Path(target)
+    if path.exists():
+        path.unlink()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        json.dump({"cle": key_id, "secret": key.hex()}, handle)
+    from core.audit import record_event
+
+    with database.write() as session:
+        record_event(session, SYSTEM, "journal.cle_exportee", "audit", None, {"cle": key_id})
+    return key_id
+
+
+def import_key_file(source) -> str:
+    import json
+
+    from core.errors import ValidationError
+
+    try:
+        data = json.loads(Path(source).read_text(encoding="ascii"))
+        key_id, secret = str(data["cle"]), str(data["secret"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise ValidationError("Fichier de clé du journal invalide.", field="cle") from None
+    import_key(key_id, secret)
+    return key_id
