@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,8 @@ from core.queries.case_list import (case_list_choices, case_list_count, case_lis
                                     saved_filter, saved_filter_names)
 from core.scoring import BAND_LABELS
 from db.vocab import CASE_STATUSES, PRIORITIES
-from gui.case_table_model import PAGE_SIZE, CaseTableModel
+from gui.case_table_model import PAGE_SIZE, CaseTableModel, marker_icon
+from gui.tool_row import ToolRow
 from gui.widgets import DataTable, EmptyState, alive, title_label
 from gui.workers import run_in_background
 
@@ -41,6 +41,24 @@ DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110)
 def index_of(combo: QComboBox, wanted: tuple) -> int:
     """Index of the item whose data is this tuple (Qt hands tuples back as lists)."""
     return next((i for i in range(combo.count()) if tuple(combo.itemData(i) or ()) == tuple(wanted)), 0)
+
+
+def marker_legend() -> ToolRow:
+    """What the dots and the ring beside a reference mean, shown under the list (no hovering needed)."""
+    legend = ToolRow()
+    legend.addWidget(QLabel("Repères :"))
+    for priority, overdue, words in (("haute", False, "priorité haute"), ("urgente", False, "priorité urgente"),
+                                     ("normale", True, "en retard (échéance, réponse de saisine ou conclusion "
+                                                       "de visite dépassée)")):
+        entry = QWidget()  # the mark and its words stay together when the row wraps
+        box = QHBoxLayout(entry)
+        box.setContentsMargins(0, 0, 0, 0)
+        mark = QLabel()
+        mark.setPixmap(marker_icon(priority, overdue).pixmap(14, 14))
+        box.addWidget(mark)
+        box.addWidget(QLabel(words))
+        legend.addWidget(entry)
+    return legend
 
 
 def make_query(**values) -> CaseQuery:
@@ -99,10 +117,9 @@ class CaseListPage(QWidget):
         self.combos = (self.status_combo, self.priority_combo, self.kind_combo, self.band_combo, self.agent_combo,
                        self.neighbourhood_combo)
         for combo in self.combos:
-            # Narrow combos so the window fits a 1280-pixel screen; the full text shows when open.
+            # Combos of a set width: the row wraps on a narrow window; the full text shows when open.
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(9)
-            combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)  # share the row, clip less
+            combo.setMinimumContentsLength(15)  # the filter row wraps: room for « Dossiers ouverts »
         for widget in self.combos:
             widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
         for box in (self.mine_check, self.overdue_check):
@@ -112,19 +129,17 @@ class CaseListPage(QWidget):
         self.saved_menu = QMenu(self)
         self.saved_menu.aboutToShow.connect(self._fill_saved_menu)
         self.saved_button.setMenu(self.saved_menu)
-        bar = QHBoxLayout()
+        bar = ToolRow()  # wraps when the window is narrow or the text large
         for widget, tip in ((self.status_combo, "Statut"), (self.priority_combo, "Priorité"),
                             (self.kind_combo, "Type de dossier"), (self.band_combo, "Criticité"),
                             (self.agent_combo, "Agent"), (self.neighbourhood_combo, "Quartier")):
             widget.setToolTip(tip)
             widget.setAccessibleName(tip)
             bar.addWidget(widget)
-        top.addWidget(self.mine_check)
-        top.addWidget(self.overdue_check)
-        top.addWidget(self.saved_button)
-        top.addWidget(new_button)
+        for widget in (self.mine_check, self.overdue_check, self.saved_button, new_button):
+            bar.addWidget(widget)
 
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name="Liste des dossiers")
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(len(COLUMNS) - 1, Qt.DescendingOrder)
         self.table.set_widths(DEFAULT_WIDTHS)
@@ -135,6 +150,7 @@ class CaseListPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addLayout(marker_legend())
         layout.addWidget(self.empty_label)
         self.empty_label.setVisible(False)
         order = (self.search_edit, *self.combos, self.mine_check, self.overdue_check, self.saved_button, new_button,

@@ -16,14 +16,19 @@ class CasePicker(QWidget):
         self.actor = actor  # an agent picks only among the cases they may see
         self.statuses = statuses
         self.chosen: dict[int, str] = {}
-        self.search = QLineEdit(placeholderText="Chercher un dossier : référence, nom, adresse…")
+        self.search = QLineEdit(placeholderText="référence, nom, adresse…")
         self.search.setClearButtonEnabled(True)
+        caption = QLabel("&Chercher un dossier :")
+        caption.setBuddy(self.search)  # Alt+C goes to the field; a screen reader names it by the caption
+        self.search.setAccessibleName("Chercher un dossier")
+        self.search.setAccessibleDescription("référence, nom ou adresse ; la liste se met à jour à la frappe")
         self.results = QListWidget()
         self.results.setAccessibleName("Dossiers trouvés (Espace pour cocher)")
         self.results.itemChanged.connect(self._toggled)
         self.summary = QLabel("Aucun dossier choisi.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(caption)
         layout.addWidget(self.search)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.summary)

@@ -21,9 +21,10 @@ PRIORITY_COLOURS = {"urgente": qcolor("danger"), "haute": qcolor("warning")}
 
 OVERDUE_COLOUR = qcolor("danger")
 PRIORITY_BRUSHES = {code: QBrush(colour) for code, colour in PRIORITY_COLOURS.items()}
-_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP = (int(r.value) for r in (
-    Qt.DisplayRole, Qt.ForegroundRole, Qt.FontRole, Qt.DecorationRole, Qt.ToolTipRole))
-_ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP})
+_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP, _SPOKEN = (int(r.value) for r in (
+    Qt.DisplayRole, Qt.ForegroundRole, Qt.FontRole, Qt.DecorationRole, Qt.ToolTipRole, Qt.AccessibleDescriptionRole))
+_ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP, _SPOKEN})
+OVERDUE_WORDS = "en retard"
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +152,8 @@ class CaseTableModel(QAbstractTableModel):
             if column == "reference" and (row.id in self.overdue or row.priority in PRIORITY_COLOURS):
                 return marker_icon(row.priority, row.id in self.overdue)
             return None
+        if role == _SPOKEN:  # what the dot, the ring and the colour say, for screen readers
+            return self._spoken(row, column)
         if column == "neighbourhood" and row.is_qpv:
             return "Quartier prioritaire de la politique de la ville (QPV)"
         if column == "reference":
@@ -160,6 +163,15 @@ class CaseTableModel(QAbstractTableModel):
             if row.id in self.overdue:
                 notes.append("En retard : échéance, réponse de saisine ou conclusion de visite dépassée")
             return " — ".join(notes) or None
+        return None
+
+    def _spoken(self, row: CaseRow, column: str) -> str | None:
+        priority = f"priorité {label(PRIORITIES, row.priority).lower()}" if row.priority in PRIORITY_COLOURS else ""
+        if column == "priority":
+            return priority or None
+        if column == "reference":
+            return ", ".join(words for words in (priority, OVERDUE_WORDS if row.id in self.overdue else "")
+                             if words) or None
         return None
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:

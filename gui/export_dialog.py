@@ -5,12 +5,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+    QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox,
     QPushButton, QRadioButton, QVBoxLayout,
 )
 
 from core.errors import DomainError
 from core.exports import COLUMNS, ExportFilter, export_cases
+from gui.tool_row import ToolRow
+from gui.widgets import resize_within_screen, scaled
 from gui.workers import run_in_background
 
 SETTINGS_KEY = "export/columns"
@@ -23,12 +25,16 @@ class ExportDialog(QDialog):
         self.case_ids = list(case_ids)
         self.report = None
         self.setWindowTitle("Exporter la liste des dossiers")
-        self.resize(460, 620)
+        resize_within_screen(self, scaled(self, 460), scaled(self, 620))
         noun = "dossier" if len(self.case_ids) <= 1 else "dossiers"
         intro = QLabel(f"<b>{len(self.case_ids)} {noun}</b> de la liste affichée seront exportés. "
                        "Choisissez les colonnes (les colonnes en italique sont calculées).")
         intro.setWordWrap(True)
         self.columns = QListWidget()
+        self.columns.setAccessibleName("Colonnes à exporter (Espace pour cocher)")
+        self.columns.setMinimumHeight(self.columns.fontMetrics().lineSpacing() * 4)  # shrinks on a zoomed screen
+        caption = QLabel("&Colonnes :")
+        caption.setBuddy(self.columns)
         chosen = self._remembered()
         for column in COLUMNS:
             item = QListWidgetItem(column.header + (" (calculée)" if column.computed else ""))
@@ -40,20 +46,20 @@ class ExportDialog(QDialog):
                 font.setItalic(True)
                 item.setFont(font)
             self.columns.addItem(item)
-        all_button = QPushButton("Tout cocher", clicked=lambda: self._check_all(True))
-        none_button = QPushButton("Tout décocher", clicked=lambda: self._check_all(False))
-        self.csv_radio = QRadioButton("CSV pour Excel (séparateur « ; »)", checked=True)
-        self.xlsx_radio = QRadioButton("Classeur Excel (.xlsx)")
+        all_button = QPushButton("&Tout cocher", clicked=lambda: self._check_all(True))
+        none_button = QPushButton("Tout &décocher", clicked=lambda: self._check_all(False))
+        self.csv_radio = QRadioButton("CS&V pour Excel (séparateur « ; »)", checked=True)
+        self.xlsx_radio = QRadioButton("Classeur &Excel (.xlsx)")
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.export_button = buttons.addButton("Exporter…", QDialogButtonBox.AcceptRole)
         buttons.accepted.connect(self.choose_file_and_export)
         buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
+        row = ToolRow()
         row.addWidget(all_button)
         row.addWidget(none_button)
-        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(caption)
         layout.addWidget(self.columns, 1)
         layout.addLayout(row)
         layout.addWidget(self.csv_radio)

@@ -122,10 +122,11 @@ class Form(QWidget):
             self.errors[alias] = error
         if caption:
             label = QLabel(with_mnemonic(caption, self.mnemonics))
-            # An underlined letter splits the text's kerning pairs (« Ty », « Té »): drawn a few pixels wider
-            # than its size hint, the caption would be clipped without this margin.
-            label.setContentsMargins(0, 0, 4, 0)
             label.setBuddy(widget)
+            # An underlined letter splits the text's kerning pairs (« Ty », « Té »): drawn a few pixels wider
+            # than its size hint, and QLabel clips at its contents (a margin does not help), the caption would
+            # lose its last letter without this room.
+            label.setMinimumWidth(label.sizeHint().width() + label.fontMetrics().averageCharWidth() // 2 + 1)
             self.captions[name] = label
             self.layout_.addRow(label, holder)
             label.show()

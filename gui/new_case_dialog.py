@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QVBoxLayout
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.duplicates import DuplicateCandidate
 from core.errors import DomainError
@@ -16,7 +25,33 @@ from core.queries.case_list import duplicate_candidates
 from core.services.cases import create_case
 from core import fields as declared
 from gui.case_file.summary_tab import add_field, build_dwelling_form, build_form
-from gui.forms import Form, error_label
+from gui.forms import FittingScrollArea, Form, error_label
+from gui.widgets import resize_within_screen, scaled
+
+
+class ReflowingColumns(FittingScrollArea):
+    """Columns side by side when the dialog is wide enough, one under the other otherwise (zoom at 200 %,
+    large text, small screens); scrolls when even that does not fit."""
+
+    def __init__(self, columns: list[QWidget]):
+        content = QWidget()
+        self.box = QBoxLayout(QBoxLayout.LeftToRight, content)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        for column in columns:
+            self.box.addWidget(column, 1)
+        self.columns = columns
+        super().__init__(content)
+
+    def side_by_side_width(self) -> int:
+        spacing = self.box.spacing() * (len(self.columns) - 1)
+        return sum(column.minimumSizeHint().width() for column in self.columns) + spacing
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt API
+        wide = event.size().width() - self.verticalScrollBar().sizeHint().width() >= self.side_by_side_width()
+        direction = QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom
+        if self.box.direction() != direction:
+            self.box.setDirection(direction)
+        super().resizeEvent(event)
 
 
 class NewCaseDialog(QDialog):
@@ -52,20 +87,25 @@ class NewCaseDialog(QDialog):
         self.buttons.button(QDialogButtonBox.Cancel).setText("Annuler")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        columns = QHBoxLayout()
-        for title, form in (("Ménage", self.household), ("Logement", self.dwelling), ("Dossier", self.case)):
-            group = QGroupBox(title)
-            QVBoxLayout(group).addWidget(form)
-            columns.addWidget(group, 1)
+        columns = ReflowingColumns([self._group(title, form) for title, form in (
+            ("Ménage", self.household), ("Logement", self.dwelling), ("Dossier", self.case))])
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
-        layout.addLayout(columns)
+        layout.addWidget(columns, 1)
         layout.addWidget(self.duplicates_box)
         layout.addWidget(self.buttons)
         for form in (self.household, self.dwelling):
             form.watch(self._inputs_changed)
         self.household.fields["last_name"].setFocus()
-        self.resize(1100, 560)
+        resize_within_screen(self, max(self.sizeHint().width(), scaled(self, 1000)), scaled(self, 560))
+
+    @staticmethod
+    def _group(title: str, form: Form) -> QGroupBox:
+        group = QGroupBox(title)
+        box = QVBoxLayout(group)
+        box.addWidget(form)
+        box.addStretch(1)  # fields at the top of a column longer than its neighbours, not spread out
+        return group
 
     def _inputs_changed(self) -> None:
         self._checked_duplicates = False

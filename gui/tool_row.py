@@ -10,14 +10,16 @@ class ToolRow(QLayout):
 
     `addWidget(QLabel("Agent :"))` then `addWidget(field)` ties the caption to the field: the label becomes the
     field's buddy and gives it its accessible name; a button or check box gets an Alt+letter of its own (unique
-    in the row, none of the menus'). `addStretch()` pushes what follows to the right.
+    in the row, none of the menus' nor those of `reserved`, e.g. the tabs around it). `addStretch()` pushes
+    what follows to the right.
     """
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, reserved: str = ""):
         super().__init__(parent)
         self.items: list = []
         self._caption: QLabel | None = None
         self._mnemonics: set[str] | None = None
+        self._reserved = set(reserved)
 
     def addWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt API
         from PySide6.QtWidgets import QAbstractButton
@@ -29,7 +31,7 @@ class ToolRow(QLayout):
             widget.setAccessibleName(spoken_caption(self._caption.text()))
         if isinstance(widget, QAbstractButton) and widget.text() and "&" not in widget.text():
             if self._mnemonics is None:
-                self._mnemonics = set(RESERVED_MNEMONICS)
+                self._mnemonics = set(RESERVED_MNEMONICS) | self._reserved
             widget.setText(with_mnemonic(widget.text(), self._mnemonics))  # Alt+letter clicks it
         self._caption = widget if type(widget) is QLabel and widget.text().rstrip().endswith(":") else None
         super().addWidget(widget)

@@ -13,6 +13,8 @@ from core.scoring import BAND_LABELS, band, score
 from core.services.disorders import set_reported_disorders
 from db.vocab import DISORDER_STATES, ZONES, label
 from gui.palette import status_colour, style
+from gui.rows_model import status_mark
+from gui.widgets import relative_font, scaled
 
 DANGER = status_colour("danger")
 
@@ -31,14 +33,13 @@ class DisordersTab(QWidget):
         self.states: dict[int, str] = {}
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Désordre", "Poids", "État", "Procédures associées"])
-        self.tree.setColumnWidth(0, 480)
-        self.tree.setColumnWidth(1, 60)
-        self.tree.setColumnWidth(2, 120)
+        for column, width in enumerate((480, 60, 120)):  # designed at the default font, grown with the text
+            self.tree.setColumnWidth(column, scaled(self.tree, width))
         self.tree.setAccessibleName("Grille des désordres (Espace pour cocher)")
         self.tree.itemChanged.connect(self._item_changed)
         self.live = QLabel()
         self.live.setWordWrap(True)
-        self.live.setStyleSheet("font-size: 11pt;")
+        relative_font(self.live, 1.2)  # was a fixed 11 pt: grows with the user's text size
         self.procedures = QLabel()
         self.procedures.setWordWrap(True)
         self.state = QLabel()
@@ -50,8 +51,11 @@ class DisordersTab(QWidget):
         row.addWidget(self.state, 1)
         row.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Cochez les désordres signalés (Espace coche la ligne choisie). Ceux qu'une visite "
-                                "a déjà constatés ou écartés restent dans l'historique."))
+        intro = QLabel("Cochez les désordres signalés (Espace coche la ligne choisie). Ceux qu'une visite "
+                       "a déjà constatés ou écartés restent dans l'historique. Un triangle rouge marque un "
+                       "désordre qui signale un danger.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.live)
         layout.addWidget(self.procedures)
@@ -98,9 +102,11 @@ class DisordersTab(QWidget):
             flags |= Qt.ItemIsUserCheckable
         row.setFlags(flags)
         row.setCheckState(0, Qt.Checked if state in ("signale", "confirme") else Qt.Unchecked)
-        if item.is_danger:
+        if item.is_danger:  # red, a triangle seen without a mouse, and the word for screen readers
             row.setForeground(0, QBrush(DANGER))
-            row.setToolTip(0, "Désordre signalant un danger")
+            row.setIcon(0, status_mark(DANGER))
+            row.setData(0, Qt.AccessibleDescriptionRole, "danger")
+            row.setToolTip(0, "Danger : désordre signalant un danger pour les occupants")
         self.tree_items[item.id] = row
         return row
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -16,6 +15,8 @@ from db.vocab import JOURNAL_KINDS, label
 from gui.forms import error_label
 from gui.palette import status_colour
 from gui.rows_model import RowsModel
+from gui.case_file.page import TAB_MNEMONICS
+from gui.tool_row import ToolRow
 from gui.widgets import DataTable, EmptyState
 
 NOTE_KINDS = ("note", "appel", "courrier")
@@ -45,30 +46,34 @@ class JournalTab(QWidget):
         self.shared_only = QCheckBox("Seulement ce qui peut être montré au ménage")
         self.kind_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.shared_only.toggled.connect(lambda _on: self._apply_filter())
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("Afficher :"))
+        filters = ToolRow(reserved=TAB_MNEMONICS + "hnygt")
+        filters.addWidget(QLabel("Affic&her :"))  # the caption names the type filter (ToolRow)
         filters.addWidget(self.kind_filter)
         filters.addWidget(self.shared_only)
-        filters.addStretch(1)
         self.model = RowsModel(self.COLUMNS, self)
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name="Journal du dossier")
         self.table.set_widths((120, 150, 95, 620))
         self.table.setWordWrap(True)
         self.empty = EmptyState("Aucune entrée dans le journal pour ce filtre.")
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Nouvelle note : ce qui s'est dit, ce qui est convenu…")
+        self.note.setPlaceholderText("ce qui s'est dit, ce qui est convenu…")
         self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(90)
+        self.note.setMaximumHeight(4 * self.note.fontMetrics().lineSpacing() + 12)  # grows with the text size
+        note_caption = QLabel("&Nouvelle note :")
+        note_caption.setBuddy(self.note)
+        self.note.setAccessibleName("Nouvelle note")
+        self.note.setAccessibleDescription("Ctrl+Entrée l'ajoute au journal")
         self.note_kind = QComboBox()
         for code in NOTE_KINDS:
             self.note_kind.addItem(JOURNAL_KINDS[code], code)
-        self.note_shareable = QCheckBox("Peut être montrée au ménage")
-        self.add_button = QPushButton("Ajouter au journal")
+        self.note_shareable = QCheckBox("Peut être montrée au ména&ge")
+        self.add_button = QPushButton("Ajou&ter au journal")
         self.add_button.setToolTip("Ctrl+Entrée")
         self.add_button.setShortcut("Ctrl+Return")
         self.add_button.clicked.connect(self.add_note)
         self.note_error = error_label()
-        entry = QHBoxLayout()
+        entry = ToolRow(reserved=TAB_MNEMONICS)
+        entry.addWidget(QLabel("T&ype de la note :"))  # names the combo (ToolRow)
         entry.addWidget(self.note_kind)
         entry.addWidget(self.note_shareable)
         entry.addStretch(1)
@@ -77,6 +82,7 @@ class JournalTab(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
+        layout.addWidget(note_caption)
         layout.addWidget(self.note)
         layout.addWidget(self.note_error)
         layout.addLayout(entry)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from core.queries.case_tabs import ReferralLine, TaskLine, VisitLine
 from db.vocab import REFERRAL_STATUSES, VISIT_STATUSES, label
 from gui.palette import status_colour
 from gui.rows_model import RowsModel
+from gui.case_file.page import TAB_MNEMONICS
+from gui.tool_row import ToolRow
 from gui.widgets import DataTable, EmptyState
 
 LATE = status_colour("late")
@@ -15,6 +17,7 @@ LATE = status_colour("late")
 
 class ListTab(QWidget):
     COLUMNS: list = []
+    NAME = ""  # what a screen reader says for the table
     WIDTHS: tuple = ()
     EMPTY = ""
     ACTIONS: tuple = ()
@@ -25,17 +28,16 @@ class ListTab(QWidget):
         self.page = page
         self.database = page.database
         self.model = RowsModel(self.COLUMNS, self)
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name=self.NAME)
         self.table.set_widths(self.WIDTHS)
         self.table.remember(type(self).__name__)
         self.table.activated_row.connect(self.activate)
         self.empty = EmptyState(self.EMPTY)
-        buttons = QHBoxLayout()
+        buttons = ToolRow(reserved=TAB_MNEMONICS)  # wraps on a narrow or zoomed window; each button gets an Alt+letter
         for text, method in self.ACTIONS:
             button = QPushButton(text)
             button.clicked.connect(getattr(self, method))
             buttons.addWidget(button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
@@ -65,6 +67,7 @@ class ListTab(QWidget):
 
 class VisitsTab(ListTab):
     PART = "visits"
+    NAME = "Visites du dossier"
     COLUMNS = [("when", "Date"), ("type", "Type"), ("status", "Statut"), ("agents", "Agents"),
                ("procedures", "Conclusion"), ("next_steps", "Suites")]
     WIDTHS = (120, 250, 150, 170, 260)
@@ -107,6 +110,7 @@ class VisitsTab(ListTab):
 
 class ReferralsTab(ListTab):
     PART = "referrals"
+    NAME = "Saisines des partenaires"
     COLUMNS = [("sent_on", "Envoyée le"), ("partner", "Partenaire"), ("subject", "Objet"), ("status", "Statut"),
                ("expected", "Réponse attendue le"), ("answer", "Réponse")]
     WIDTHS = (95, 210, 260, 90, 140)
@@ -136,6 +140,7 @@ class ReferralsTab(ListTab):
 
 class TasksTab(ListTab):
     PART = "tasks"
+    NAME = "Échéances du dossier"
     COLUMNS = [("due", "Échéance"), ("title", "À faire"), ("assignee", "Pour"), ("done", "Faite le")]
     WIDTHS = (100, 420, 180)
     EMPTY = "Aucune échéance pour ce dossier."

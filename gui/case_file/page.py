@@ -18,11 +18,13 @@ from core.queries.case_tabs import CASE_FILE_PARTS, case_file_parts
 from gui.drafts import NOT_READ, journal_draft_key
 from db.vocab import CASE_STATUSES, PRIORITIES, label
 from gui.palette import colour
-from gui.widgets import alive
+from gui.widgets import alive, relative_font
 from gui.workers import run_in_background
 
 STATUS_COLOURS = {"nouveau": colour("info"), "en_cours": colour("success"), "en_attente": colour("warning"), "clos": colour("muted")}
 PRIORITY_COLOURS = {"urgente": colour("danger"), "haute": colour("warning")}
+# Alt+letter of the tabs below: a button or caption inside a tab takes another one.
+TAB_MNEMONICS = "sdvirjpc"
 # What a write may have changed in the case file, by the entity its Changes names (the header and the
 # journal, where services note what they did, are always read again).
 PARTS_CHANGED_BY = {
@@ -72,7 +74,8 @@ class CaseFilePage(QWidget):
         self.preloaded_journal_draft = NOT_READ
         self.case: CaseHeader | None = None
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        relative_font(self.title, 1.65, bold=True)  # grows with the user's text size (was a fixed 15 pt)
+        self.title.setWordWrap(True)
         self.address = QLabel()
         self.badges = QLabel()
         self.badges.setWordWrap(True)  # a long header wraps instead of widening the window

@@ -24,27 +24,6 @@ NAVIGATION_VIEWS = ("tableau-de-bord", "dossiers", "agenda", "relogement", "comm
 # Phase 2 (files rewritten on branches reads-casefile and reads-pages at the time of writing): each line is
 # « screen | problem | control »; fix the control in its file, then remove the line.
 KNOWN_GAPS: set[str] = {
-    # gui/case_picker.py (reads-casefile): the search field has a placeholder only
-    "dialogue Ajouter des dossiers | contrôle sans nom | CasePicker.search",
-    "dialogue Diagnostic en marchant | contrôle sans nom | CasePicker.search",
-    "dialogue Nouvelle commission | contrôle sans nom | CasePicker.search",
-    # gui/export_dialog.py (reads-casefile): the list of columns to export
-    "dialogue Exporter la liste | table sans nom | ExportDialog.columns",
-    # gui/case_file/journal_tab.py (reads-casefile)
-    "fiche › Journal | contrôle sans nom | JournalTab.kind_filter",
-    "fiche › Journal | contrôle sans nom | JournalTab.note",
-    "fiche › Journal | contrôle sans nom | JournalTab.note_kind",
-    "fiche › Journal | table sans nom | JournalTab.table",
-    # gui/case_file/lists_tabs.py (reads-casefile): ListTab's DataTable gets no name (Échéances and Saisines
-    # are not flagged only because they are empty for this case)
-    "fiche › Visites | table sans nom | VisitsTab.table",
-    # gui/case_file/disorders_tab.py (reads-casefile): « danger » items only in red (no AccessibleDescriptionRole)
-    "fiche › Désordres | couleur seule | DisordersTab.tree [Désordre]",
-    # gui/case_list_page.py, gui/case_table_model.py (reads-casefile): unnamed list; the priority dot and the
-    # overdue ring say nothing in AccessibleTextRole/AccessibleDescriptionRole (tooltip on hover only)
-    "vue dossiers | table sans nom | CaseListPage.table",
-    "vue dossiers | couleur seule | CaseListPage.table [Priorité]",
-    "vue dossiers | couleur seule | CaseListPage.table [Référence]",
 }
 
 
