@@ -86,6 +86,23 @@ def describe_error(widget: QWidget, message: str) -> None:
     widget.setAccessibleDescription(f"Erreur : {message}" + (f" — {base}" if base else "") if message else base)
 
 
+class DateEdit(QDateEdit):
+    """A date field that Tab leaves, like every other field (← and → move between day, month and year).
+
+    Qt's date field keeps Tab to walk its parts; on an optional date showing « — » it never let go: a
+    keyboard trap."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, next_)
+
+
+class DateTimeEdit(QDateTimeEdit):
+    """A date and time field that Tab leaves (← and → move between its parts)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, next_)
+
+
 class Form(QWidget):
     """Fields by name; `value(name)`, `show_error(error)`, `clear_errors()`."""
 
@@ -189,7 +206,7 @@ class Form(QWidget):
         return self.add(name, caption, spin, aliases)
 
     def add_date(self, name, caption, value: date | None = None, optional=False, aliases=()) -> QDateEdit:
-        edit = QDateEdit()
+        edit = DateEdit()
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("dd/MM/yyyy")
         if optional:
@@ -199,7 +216,7 @@ class Form(QWidget):
         return self.add(name, caption, edit, aliases)
 
     def add_datetime(self, name, caption, value: datetime | None = None, aliases=()) -> QDateTimeEdit:
-        edit = QDateTimeEdit()
+        edit = DateTimeEdit()
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("dd/MM/yyyy HH:mm")
         edit.setDateTime(QDateTime(value) if value else QDateTime(QDate.currentDate(), QTime(9, 0)))

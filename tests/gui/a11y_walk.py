@@ -1,8 +1,8 @@
 """Walk what a screen reader and a keyboard user meet on every view, case-file tab and dialog.
 
 `problems(root, screen)` lists, as stable strings, each interactive control without an accessible name,
-each table without a name, each cell whose colour or mark says something with no words behind it, and each
-table that Tab does not leave. tests/gui/test_accessibility.py asserts on them; run this module to print
+each table without a name, each cell whose colour or mark says something with no words behind it, each
+table that Tab does not leave, and each form whose fields Tab visits out of reading order. tests/gui/test_accessibility.py asserts on them; run this module to print
 the figures: `uv run python -m tests.gui.a11y_walk`.
 """
 from __future__ import annotations
@@ -126,6 +126,50 @@ def tab_leaves(view: QAbstractItemView) -> bool:
     return not view.tabKeyNavigation() and focus is not view and not view.isAncestorOf(focus)
 
 
+def active(window: QWidget) -> None:
+    """Make the window the active one (Tab moves the focus only in the active window)."""
+    from PySide6.QtCore import QDeadlineTimer
+
+    window.activateWindow()
+    deadline = QDeadlineTimer(1000)
+    while not window.isActiveWindow() and not deadline.hasExpired():
+        QApplication.processEvents()
+
+
+def tab_order_problems(root: QWidget, screen: str) -> set[str]:
+    """Forms (gui/forms.py) whose fields Tab does not visit in the order they are read, top to bottom.
+
+    Tab is pressed from the first field as a keyboard user would, until every field was reached, the focus
+    left the form or Tab stayed in a field (a trap).
+    """
+    from PySide6.QtTest import QTest
+
+    from gui.forms import Form
+
+    found: set[str] = set()
+    for form in [root] * isinstance(root, Form) + root.findChildren(Form):
+        reached = [(name, field) for name, field in form.fields.items() if shown(field, root) and field.isEnabled()
+                   and field.focusPolicy() & Qt.TabFocus]
+        if len(reached) < 2:
+            continue
+        active(QWidget.window(root))
+        reached[0][1].setFocus(Qt.TabFocusReason)
+        visited = [reached[0][0]]
+        for _press in range(2 * len(reached)):
+            QTest.keyClick(QApplication.focusWidget() or reached[0][1], Qt.Key_Tab)
+            focus = QApplication.focusWidget()
+            if focus is None or not form.isAncestorOf(focus):
+                break
+            name = next((name for name, field in reached if field is focus or field.isAncestorOf(focus)), None)
+            if name is not None and name != visited[-1]:
+                visited.append(name)
+            if len(visited) == len(reached):
+                break
+        if visited != [name for name, _field in reached]:
+            found.add(f"{screen} | ordre de tabulation | {describe(form)}: {', '.join(visited)}")
+    return found
+
+
 def problems(root: QWidget, screen: str, check_tab: bool = True) -> tuple[set[str], int, int]:
     """(problems as « screen | kind | control », interactive controls, named ones) of what root shows."""
     labelled = buddies(QWidget.window(root))
@@ -145,6 +189,7 @@ def problems(root: QWidget, screen: str, check_tab: bool = True) -> tuple[set[st
                 found.add(f"{screen} | couleur seule | {describe(widget)} [{column}]")
             if check_tab and widget.isEnabled() and not tab_leaves(widget):
                 found.add(f"{screen} | piège Tab | {describe(widget)}")
+    found |= tab_order_problems(root, screen)
     return found, total, named
 
 

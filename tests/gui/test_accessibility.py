@@ -11,7 +11,7 @@ import os
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from db import models as m
@@ -277,3 +277,29 @@ def test_tab_leaves_a_table_page_and_arrows_move_inside(qtbot, demo_db):
     assert table.currentIndex().row() == 1 and table.hasFocus()
     QTest.keyClick(table, Qt.Key_Tab)
     assert not table.hasFocus()
+
+
+def test_tab_goes_through_a_form_in_reading_order_and_the_walker_sees_a_wrong_order(qtbot):
+    from PySide6.QtTest import QTest
+
+    from gui.forms import Form
+    from tests.gui.a11y_walk import tab_order_problems
+
+    form = Form()
+    qtbot.addWidget(form)
+    fields = [form.add_text("last_name", "Nom *"), form.add_choice("origin", "Origine", {"habitant": "Habitant"}),
+              form.add_date("opened_on", "Signalé le"), form.add_date("closed_on", "Clos le", optional=True),
+              form.add_long_text("summary", "Ce qui est signalé")]
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow, timeout=1000)
+    fields[0].setFocus()
+    visited = [QApplication.focusWidget()]
+    for _field in fields[1:]:  # one Tab per field: a date does not keep Tab for its day, month and year
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    assert [form.fields[name] for name in form.fields] == fields
+    assert visited == fields
+    assert not tab_order_problems(form, "essai")
+    QWidget.setTabOrder(fields[2], fields[1])  # « Origine » now after « Signalé le »
+    assert tab_order_problems(form, "essai") == {"essai | ordre de tabulation | ?>Form(): last_name, opened_on, origin, closed_on, summary"}
