@@ -1,9 +1,7 @@
 """Accessibility (RGAA / EN 301 549): every view, case-file tab and dialog, walked as a screen reader and a
 keyboard user meet them (tests/gui/a11y_walk.py), and the palette's contrast ratios.
-
-KNOWN_GAPS lists, exactly, what still fails in files another branch was rewriting while this was built
-(reads-casefile, reads-pages): phase 2 fixes them there. The comparison is an equality, so a gap that
-disappears makes the test fail too and the list cannot rot: remove the line.
+No known gap is allowed: a control without a name, a colour without words, a Tab trap or a form visited
+out of reading order anywhere fails the test.
 """
 from __future__ import annotations
 
@@ -20,12 +18,6 @@ from tests.gui.a11y_walk import problems
 
 NAVIGATION_VIEWS = ("tableau-de-bord", "dossiers", "agenda", "relogement", "commissions", "echeances",
                     "referentiels")
-
-# Phase 2 (files rewritten on branches reads-casefile and reads-pages at the time of writing): each line is
-# « screen | problem | control »; fix the control in its file, then remove the line.
-KNOWN_GAPS: set[str] = {
-}
-
 
 def window_for(qtbot, database):
     from gui.main_window import MainWindow
@@ -170,10 +162,7 @@ def test_every_control_is_named_marked_in_words_and_left_by_tab(qtbot, demo_db):
                 report.write(f"{screen}\t{named}/{total}\n")
             report.write("\n".join(sorted(found)) + "\n")
     assert sum(total for total, _named in counts.values()) > 300  # the walk did meet the screens
-    new = sorted(found - KNOWN_GAPS)
-    fixed = sorted(KNOWN_GAPS - found)
-    assert not new, "Problèmes d'accessibilité :\n" + "\n".join(new)
-    assert not fixed, "Ces lacunes connues ont disparu : retirez-les de KNOWN_GAPS :\n" + "\n".join(fixed)
+    assert not found, "Problèmes d'accessibilité :\n" + "\n".join(sorted(found))
 
 
 @pytest.mark.parametrize("name", sorted(palette.PALETTES))
