@@ -11,18 +11,20 @@ from datetime import date
 from PySide6.QtCharts import (
     QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis,
 )
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QLabel, QPushButton, QTabWidget,
+    QVBoxLayout, QWidget,
 )
 from core.access import can
 from core.pdf.bilan_data import INDICATORS
 from core.queries.dashboard import DashboardFigures, dashboard_cases, dashboard_communes, dashboard_figures
 from gui.case_table_model import CaseTableModel
 from gui.palette import CHART_SERIES, colour, style
-from gui.widgets import DataTable, EmptyState, title_label
+from gui.forms import DateEdit
+from gui.tool_row import ToolRow
+from gui.widgets import DataTable, EmptyState, relative_font, resize_within_screen, scaled, title_label
 from gui.workers import run_in_background
 
 CHART_INDICATORS = ["suivis", "ouverts", "clos", "reloges"]
@@ -41,7 +43,7 @@ class CasesDialog(QDialog):
         super().__init__(parent or window)
         self.window = window
         self.setWindowTitle(title)
-        self.resize(1000, 560)
+        resize_within_screen(self, scaled(self, 1000), scaled(self, 560))
         self.model = CaseTableModel(window.database, self, actor=window.actor)
         self.model.set_ids(ids)
         self.table = DataTable(self.model)
@@ -61,6 +63,44 @@ class CasesDialog(QDialog):
             self.window.open_case(case_id, deferred=True)
 
 
+class FigureTable(DataTable):
+    """A table of figures: the arrows choose a cell, Enter, Space or a click opens the cases behind it."""
+
+    drill = Signal(QModelIndex)
+
+    def __init__(self, model, name: str):
+        super().__init__(model, name=name)
+        self.setSelectionBehavior(QAbstractItemView.SelectItems)  # the chosen figure is the one shown
+        self.horizontalHeader().setStretchLastSection(False)
+        self.clicked.connect(self.drill.emit)
+        self.setAccessibleDescription("Entrée ou Espace sur un chiffre : les dossiers correspondants")
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space) and self.currentIndex().isValid():
+            self.drill.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class FigureChartView(QChartView):
+    """A chart whose bars open their cases with a click; from the keyboard, Enter or Space goes to the table
+    of the same figures, where Enter or Space opens them."""
+
+    def __init__(self):
+        super().__init__()
+        self.table: FigureTable | None = None
+        self.setAccessibleDescription("Entrée : aller au tableau des mêmes chiffres")
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space) and self.table is not None:
+            model = self.table.model()
+            if model.rowCount() and model.columnCount() > 1 and not self.table.currentIndex().isValid():
+                self.table.setCurrentIndex(model.index(0, model.columnCount() - len(INDICATORS)))
+            self.table.setFocus(Qt.OtherFocusReason)
+            return
+        super().keyPressEvent(event)
+
+
 class DashboardPage(QWidget):
     def __init__(self, window, parent=None):
         super().__init__(parent)
@@ -76,8 +116,8 @@ class DashboardPage(QWidget):
     # -- layout ------------------------------------------------------------------
     def _build(self) -> None:
         today = date.today()
-        self.start_edit = QDateEdit(QDate(today.year, 1, 1), calendarPopup=True, displayFormat="dd/MM/yyyy")
-        self.end_edit = QDateEdit(QDate(today.year, today.month, today.day), calendarPopup=True,
+        self.start_edit = DateEdit(QDate(today.year, 1, 1), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.end_edit = DateEdit(QDate(today.year, today.month, today.day), calendarPopup=True,
                                   displayFormat="dd/MM/yyyy")
         self.commune_combo = QComboBox()
         # An agent's figures count her own cases (core.queries.dashboard): « toute la métropole » would mislead.
@@ -95,31 +135,33 @@ class DashboardPage(QWidget):
         else:
             bilan.setEnabled(False)
             bilan.setToolTip("Le bilan PDF est réservé aux responsables et aux administrateurs.")
-        controls = QHBoxLayout()
+        controls = ToolRow()  # wraps on a narrow window or with large text; buttons get an Alt+letter
         controls.addWidget(title_label("Tableau de bord"))
         controls.addStretch(1)
-        for widget in (QLabel("Du"), self.start_edit, QLabel("au"), self.end_edit, QLabel("Périmètre"),
+        for widget in (QLabel("Du :"), self.start_edit, QLabel("au :"), self.end_edit, QLabel("Périmètre :"),
                        self.commune_combo, refresh, bilan):
             controls.addWidget(widget)
         self.summary = QLabel()
-        self.summary.setStyleSheet("font-size: 11pt; padding: 2px 0 6px 0;")
-        self.objective_chart = QChartView()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("padding: 2px 0 6px 0;")
+        relative_font(self.summary, 1.2)  # was a fixed 11 pt: grows with the user's text size
+        self.objective_chart = FigureChartView()
         self.objective_chart.setAccessibleName("Graphique des dossiers par objectif (chiffres dans le tableau)")
         self.objective_chart.setRenderHint(QPainter.Antialiasing)
-        self.objective_chart.setMinimumHeight(260)
+        self.objective_chart.setMinimumHeight(scaled(self.objective_chart, 200))
         self.objective_model = QStandardItemModel(self)
-        self.objective_table = DataTable(self.objective_model, name="Indicateurs par objectif")
-        self.objective_table.clicked.connect(lambda index: self.drill(index, "objective"))
+        self.objective_table = FigureTable(self.objective_model, name="Indicateurs par objectif")
+        self.objective_table.drill.connect(lambda index: self.drill(index, "objective"))
         self.neighbourhood_model = QStandardItemModel(self)
-        self.neighbourhood_table = DataTable(self.neighbourhood_model, name="Indicateurs par quartier")
+        self.neighbourhood_table = FigureTable(self.neighbourhood_model, name="Indicateurs par quartier")
         self.neighbourhood_table.setSortingEnabled(True)
-        for table in (self.objective_table, self.neighbourhood_table):
-            table.horizontalHeader().setStretchLastSection(False)
-        self.neighbourhood_table.clicked.connect(lambda index: self.drill(index, "neighbourhood"))
-        self.neighbourhood_chart = QChartView()
+        self.neighbourhood_table.drill.connect(lambda index: self.drill(index, "neighbourhood"))
+        self.neighbourhood_chart = FigureChartView()
         self.neighbourhood_chart.setAccessibleName(
             "Graphique des quartiers les plus concernés (chiffres dans le tableau)")
         self.neighbourhood_chart.setRenderHint(QPainter.Antialiasing)
+        self.objective_chart.table = self.objective_table  # the keyboard's way to the bars' figures
+        self.neighbourhood_chart.table = self.neighbourhood_table
         neighbourhood_tab = QWidget()
         nb_layout = QVBoxLayout(neighbourhood_tab)
         nb_layout.addWidget(self.neighbourhood_chart, 3)
@@ -129,9 +171,11 @@ class DashboardPage(QWidget):
         tab_layout.addWidget(self.objective_chart, 3)
         tab_layout.addWidget(self.objective_table, 2)
         self.tabs = QTabWidget()
-        self.tabs.addTab(objective_tab, "Par objectif")
-        self.tabs.addTab(neighbourhood_tab, "Par quartier")
-        hint = QLabel("Cliquez sur une barre ou sur un chiffre pour voir les dossiers correspondants.")
+        self.tabs.addTab(objective_tab, "&Par objectif")
+        self.tabs.addTab(neighbourhood_tab, "Par &quartier")
+        hint = QLabel("Cliquez sur une barre ou sur un chiffre pour voir les dossiers correspondants ; au clavier, "
+                      "choisissez un chiffre du tableau avec les flèches, puis Entrée ou Espace.")
+        hint.setWordWrap(True)
         hint.setStyleSheet(style("muted"))
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -176,7 +220,7 @@ class DashboardPage(QWidget):
             first.setData(objective_id, Qt.UserRole)
             model.appendRow([first] + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
         self.objective_table.resizeColumnsToContents()
-        self.objective_table.setColumnWidth(0, 380)
+        self.objective_table.setColumnWidth(0, scaled(self.objective_table, 380))
         chart = QChart()
         chart.setTitle("Dossiers par objectif")
         series = QBarSeries()
@@ -205,7 +249,7 @@ class DashboardPage(QWidget):
             model.appendRow([first, QStandardItem("oui" if is_qpv else "non")]
                             + [_figure(figures.get(i.key, 0), i.key) for i in INDICATORS])
         self.neighbourhood_table.resizeColumnsToContents()
-        self.neighbourhood_table.setColumnWidth(0, 220)
+        self.neighbourhood_table.setColumnWidth(0, scaled(self.neighbourhood_table, 220))
         self._neighbourhood_chart(data, rows[:TOP_NEIGHBOURHOODS])
 
     def _neighbourhood_chart(self, data: DashboardFigures, rows: list) -> None:

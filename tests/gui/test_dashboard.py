@@ -88,3 +88,36 @@ def test_bilan_button_builds_the_pdf_in_the_background(qtbot, demo_db, monkeypat
     page.print_bilan()
     qtbot.waitUntil(lambda: bool(opened), timeout=30000)
     assert opened[0].read_bytes().startswith(b"%PDF") and opened[0].name.startswith("bilan_2025-01-01")
+
+
+def test_the_keyboard_opens_the_cases_behind_a_figure_and_behind_a_bar(qtbot, demo_db):
+    from PySide6.QtTest import QTest
+
+    window, page = open_dashboard(qtbot, demo_db)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    model = page.objective_model
+    clos = next(i for i in range(model.columnCount()) if model.horizontalHeaderItem(i).text() == "Clos")
+    table = page.objective_table
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 0))
+    for _step in range(clos):
+        QTest.keyClick(table, Qt.Key_Right)  # the arrows choose a figure, not a whole row
+    assert table.currentIndex().column() == clos
+    dialog = drilled(qtbot, page, lambda: QTest.keyClick(table, Qt.Key_Return))
+    assert dialog.model.rowCount() == int(model.item(0, clos).text())
+    assert dialog.windowTitle().startswith("Dossiers clos — O1")
+    dialog.close()
+    drilled(qtbot, page, lambda: QTest.keyClick(table, Qt.Key_Space)).close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+
+    # the chart's bars: Enter on the chart goes to the table of the same figures, on the first figure
+    page.tabs.setCurrentIndex(1)
+    chart, figures = page.neighbourhood_chart, page.neighbourhood_table
+    chart.setFocus()
+    QTest.keyClick(chart, Qt.Key_Return)
+    qtbot.waitUntil(figures.hasFocus, timeout=1000)
+    assert figures.currentIndex() == page.neighbourhood_model.index(0, 2)  # « Suivis » of the largest quartier
+    dialog = drilled(qtbot, page, lambda: QTest.keyClick(figures, Qt.Key_Enter))
+    assert dialog.model.rowCount() == int(page.neighbourhood_set.at(page.neighbourhood_set.count() - 1))
