@@ -11,6 +11,7 @@ from core.services import commissions as services
 from db.vocab import COMMISSION_KINDS
 from gui.case_picker import CasePicker
 from gui.forms import FormDialog
+from gui.widgets import resize_within_screen, scaled
 
 
 class CommissionDialog(FormDialog):
@@ -24,13 +25,13 @@ class CommissionDialog(FormDialog):
         form.add_text("place", "Lieu", placeholder="Maison du projet…")
         form.add_long_text("participants", "Participants")
         self.picker = CasePicker(window.database, actor=window.actor)
-        self.picker.setMinimumHeight(220)
+        self.picker.setMinimumHeight(scaled(self.picker, 220))
         suggest = QPushButton("Proposer les dossiers habituels")
         suggest.setToolTip("Relogements en cours, situations critiques ou propositions en attente de CAL, selon le type")
         suggest.clicked.connect(self.suggest)
         form.layout_.addRow(QLabel("<b>Ordre du jour</b>"), suggest)
         form.add("case_ids", "Dossiers", self.picker)
-        self.resize(720, 640)
+        resize_within_screen(self, scaled(self, 720), scaled(self, 640))  # the form scrolls on a small screen
 
     def suggest(self) -> None:
         ids = commission_candidates(self.window.database, self.window.actor, self.form.value("kind"), limit=20)
@@ -58,7 +59,7 @@ class AddCasesDialog(FormDialog):
         self.picker = CasePicker(window.database, actor=window.actor)
         self.form.add("case_ids", "Dossiers", self.picker)
         self.form.add_long_text("presentation", "Présentation")
-        self.resize(700, 520)
+        resize_within_screen(self, scaled(self, 700), scaled(self, 520))
 
     def perform(self):
         if not self.picker.chosen_ids():

@@ -31,6 +31,7 @@ from db.vocab import DISORDER_STATES
 from gui.case_picker import CasePicker
 from gui.forms import Form, FormDialog, error_label
 from gui.palette import style
+from gui.widgets import resize_within_screen, scaled
 
 TRI_STATE = [(None, "— non précisé —"), (True, "oui"), (False, "non")]
 FINDING_CHOICES = [(None, "— pas vu —"), ("confirme", "Confirmé"), ("non_confirme", "Non confirmé")]
@@ -75,10 +76,10 @@ class ScheduleVisitDialog(FormDialog):
         self.picker = None
         if case_id is None:
             self.picker = CasePicker(window.database, actor=window.actor)
-            self.picker.setMinimumHeight(180)
+            self.picker.setMinimumHeight(scaled(self.picker, 180))
             form.add("case_ids", "Dossier(s)", self.picker)
         form.add_long_text("observations", "Préparation / remarques")
-        self.resize(640, 620 if case_id is None else 420)
+        resize_within_screen(self, scaled(self, 640), scaled(self, 620 if case_id is None else 420))
 
     def perform(self):
         form = self.form
@@ -174,7 +175,7 @@ class ConcludeVisitDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        self.resize(860, 720)
+        resize_within_screen(self, scaled(self, 860), scaled(self, 720))  # the body scrolls on a small screen
         self._keep_drafts()
 
     def _keep_drafts(self) -> None:
