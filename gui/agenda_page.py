@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from core.queries.agenda import WEEK, VisitLine, active_agents, agenda_visits
 from gui.palette import status_colour
+from gui.tool_row import ToolRow
 from gui.widgets import TablePage, compact
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -69,26 +70,22 @@ class AgendaPage(TablePage):
         self.scope_combo.addItem("Visites de la semaine", WEEK)
         self.scope_combo.addItem("À planifier", "a_planifier")
         self.scope_combo.addItem("Conclusions à renseigner", "conclusion_a_renseigner")
-        from PySide6.QtWidgets import QHBoxLayout
-
         agent_label = QLabel("A&gent :")
         agent_label.setBuddy(self.agent_combo)
         self.tools.addWidget(agent_label)
         self.tools.addWidget(compact(self.agent_combo, 14))
         self.tools.addWidget(compact(self.scope_combo, 14))
-        week = QHBoxLayout()
+        week = ToolRow(reserved="g")  # rows that wrap on a narrow window or with large text; Alt+G is « Agent »
         for widget in (self.previous_button, self.week_label, self.next_button, today_button):
             week.addWidget(widget)
-        week.addStretch(1)
         self.layout_.addLayout(week)
-        actions = QHBoxLayout()
+        actions = ToolRow(reserved="gc")  # Alt+C is « Cette semaine »
         for text, slot in (("Planifier une visite…", self.schedule), ("Reprogrammer ou annuler…", self.reschedule),
                            ("Conclure la visite…", self.conclude), ("Diagnostic en marchant…", self.walk),
                            ("Ouvrir le dossier", self.open_selected)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             actions.addWidget(button)
-        actions.addStretch(1)
         self.layout_.addLayout(actions)
         self.finish_layout()
         self._fill_agents()

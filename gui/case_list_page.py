@@ -48,8 +48,7 @@ def marker_legend() -> ToolRow:
     legend = ToolRow()
     legend.addWidget(QLabel("Repères :"))
     for priority, overdue, words in (("haute", False, "priorité haute"), ("urgente", False, "priorité urgente"),
-                                     ("normale", True, "en retard (échéance, réponse de saisine ou conclusion "
-                                                       "de visite dépassée)")):
+                                     ("normale", True, "en retard (échéance, saisine ou visite dépassée)")):
         entry = QWidget()  # the mark and its words stay together when the row wraps
         box = QHBoxLayout(entry)
         box.setContentsMargins(0, 0, 0, 0)

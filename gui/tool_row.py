@@ -14,8 +14,9 @@ class ToolRow(QLayout):
     what follows to the right.
     """
 
-    def __init__(self, parent=None, reserved: str = ""):
+    def __init__(self, parent=None, reserved: str = "", mnemonics: bool = True):
         super().__init__(parent)
+        self._gives_mnemonics = mnemonics  # False: the buttons have shortcuts of their own
         self.items: list = []
         self._caption: QLabel | None = None
         self._mnemonics: set[str] | None = None
@@ -29,7 +30,7 @@ class ToolRow(QLayout):
         if self._caption is not None and widget.focusPolicy() != Qt.NoFocus and not widget.accessibleName():
             self._caption.setBuddy(widget)
             widget.setAccessibleName(spoken_caption(self._caption.text()))
-        if isinstance(widget, QAbstractButton) and widget.text() and "&" not in widget.text():
+        if self._gives_mnemonics and isinstance(widget, QAbstractButton) and widget.text() and "&" not in widget.text():
             if self._mnemonics is None:
                 self._mnemonics = set(RESERVED_MNEMONICS) | self._reserved
             widget.setText(with_mnemonic(widget.text(), self._mnemonics))  # Alt+letter clicks it
@@ -80,20 +81,33 @@ class ToolRow(QLayout):
         margins = self.contentsMargins()
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
+    @staticmethod
+    def _hint(item, available: int) -> QSize:
+        """An item's size; a wrapping label (a title) on one line when it fits, wrapped to the row otherwise
+        (QLabel's own hint wraps it at an arbitrary width)."""
+        label = item.widget()
+        if not isinstance(label, QLabel) or not label.wordWrap() or label.textFormat() == Qt.RichText:
+            return item.sizeHint()
+        margins = label.contentsMargins()
+        extra = margins.left() + margins.right() + 2 * label.margin() + 2
+        width = min(label.fontMetrics().horizontalAdvance(label.text()) + extra, max(available, 1))
+        return QSize(width, label.heightForWidth(width))
+
     def _place(self, rect, move: bool) -> int:
         """Lay the items out in lines within rect's width; returns the height used."""
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         spacing = max(self.spacing(), 6)
-        lines, line, width = [], [], 0
+        lines, line, width, right = [], [], 0, False
         for item in self.items:
             if item is None:
                 line.append(None)
+                right = True
                 continue
-            hint = item.sizeHint()
+            hint = self._hint(item, area.width())
             if line and [i for i in line if i is not None] and width + hint.width() > area.width():
                 lines.append(line)
-                line, width = [], 0
+                line, width = ([None] if right else []), 0  # what went right stays right on the next line
             line.append(item)
             width += hint.width() + spacing
         lines.append(line)
@@ -102,7 +116,7 @@ class ToolRow(QLayout):
             real = [item for item in line if item is not None]
             if not real:
                 continue
-            height = max(item.sizeHint().height() for item in real)
+            height = max(self._hint(item, area.width()).height() for item in real)
             if move:
                 self._place_line(line, area, y, height, spacing)
             y += height + spacing
@@ -115,12 +129,12 @@ class ToolRow(QLayout):
         right = [item for item in line[split:] if item is not None]
         x = area.x()
         for item in left:
-            hint = item.sizeHint()
+            hint = self._hint(item, area.width())
             item.setGeometry(QRect(x, y + (height - hint.height()) // 2, min(hint.width(), area.width()), hint.height()))
             x += hint.width() + spacing
-        x = area.right() + 1 - sum(item.sizeHint().width() + spacing for item in right) + spacing
+        x = area.right() + 1 - sum(self._hint(item, area.width()).width() + spacing for item in right) + spacing
         x = max(x, area.x())
         for item in right:
-            hint = item.sizeHint()
+            hint = self._hint(item, area.width())
             item.setGeometry(QRect(x, y + (height - hint.height()) // 2, hint.width(), hint.height()))
             x += hint.width() + spacing

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
 
 from core.errors import DomainError
@@ -18,6 +18,8 @@ from core.queries.case_tabs import AttachmentLine
 from core.services import attachments as attachment_services
 from core.services.base import Changes
 from gui.services import call_service
+from gui.case_file.page import TAB_MNEMONICS
+from gui.tool_row import ToolRow
 from gui.widgets import EmptyState
 
 THUMBNAIL = 128
@@ -81,11 +83,9 @@ class AttachmentsTab(QWidget):
         self.list.itemActivated.connect(lambda _item: self.open_selected())
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self._selection_changed()
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(self.open_button)
-        row.addWidget(self.save_button)
-        row.addWidget(self.remove_button)
+        row = ToolRow(reserved=TAB_MNEMONICS)  # wraps on a narrow window or with large text
+        for button in (add, self.open_button, self.save_button, self.remove_button):
+            row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.keep_location)
         layout = QVBoxLayout(self)

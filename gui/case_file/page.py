@@ -8,7 +8,7 @@ are read again (PARTS_CHANGED_BY).
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from core.errors import DomainError, NotFound
 from core.queries.case_file import CaseHeader
@@ -18,6 +18,7 @@ from core.queries.case_tabs import CASE_FILE_PARTS, case_file_parts
 from gui.drafts import NOT_READ, journal_draft_key
 from db.vocab import CASE_STATUSES, PRIORITIES, label
 from gui.palette import colour
+from gui.tool_row import ToolRow
 from gui.widgets import alive, relative_font
 from gui.workers import run_in_background
 
@@ -77,6 +78,7 @@ class CaseFilePage(QWidget):
         relative_font(self.title, 1.65, bold=True)  # grows with the user's text size (was a fixed 15 pt)
         self.title.setWordWrap(True)
         self.address = QLabel()
+        self.address.setWordWrap(True)
         self.badges = QLabel()
         self.badges.setWordWrap(True)  # a long header wraps instead of widening the window
         self.objectives = QLabel()
@@ -87,8 +89,9 @@ class CaseFilePage(QWidget):
         status_button = QPushButton("Changer le statut…")
         status_button.setToolTip("Ctrl+Maj+S")
         status_button.clicked.connect(self.change_status)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
+        top = ToolRow(mnemonics=False)  # the buttons go under the title on a narrow window (Ctrl+Maj+S, Ctrl+W)
+        top.addWidget(self.title)
+        top.addStretch(1)
         top.addWidget(status_button)
         top.addWidget(back)
         self.tabs = QTabWidget()
