@@ -143,8 +143,7 @@ class CaseListPage(QWidget):
         self.table.horizontalHeader().setSortIndicator(len(COLUMNS) - 1, Qt.DescendingOrder)
         self.table.set_widths(DEFAULT_WIDTHS)
         self.table.activated_row.connect(self.open_row)
-        self.empty_label = EmptyState("Aucun dossier. Créez-en un (Ctrl+N) ou lancez « uv run main.py demo » "
-                                      "pour essayer sur des données fictives.")
+        self.empty_label = EmptyState(self._nothing_yet_text())
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(bar)
@@ -293,12 +292,18 @@ class CaseListPage(QWidget):
             return list(self.model.ids)
         return list(case_list_ids(self.database, self.window.actor, self.model.query, with_overdue=False).ids)
 
+    def _nothing_yet_text(self) -> str:
+        if self.window.actor.role == "agent":
+            return ("Aucun dossier dans vos secteurs ni attribué à vous pour l'instant. Créez-en un avec Ctrl+N "
+                    "(Fichier › Nouveau dossier), ou demandez à votre responsable de vous attribuer des dossiers.")
+        return ("Aucun dossier pour l'instant. Créez le premier avec Ctrl+N (Fichier › Nouveau dossier), ou reprenez "
+                "un tableur ou un export Signal Logement avec Fichier › Importer….")
+
     def _after_load(self) -> None:
         shown = self.model.rowCount()
         self._stale = False
         if self.total == 0:
-            self.empty_label.setText("Aucun dossier. Créez-en un (Ctrl+N) ou lancez « uv run main.py demo » "
-                                     "pour essayer sur des données fictives.")
+            self.empty_label.setText(self._nothing_yet_text())
         else:
             self.empty_label.setText("Aucun dossier ne correspond à la recherche ou aux filtres.")
         self.empty_label.setVisible(shown == 0)

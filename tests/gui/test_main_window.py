@@ -62,6 +62,7 @@ def test_empty_database_says_so(qtbot, db):
     assert window.model.rowCount() == 0
     assert window.empty_label.isVisible()
     assert "Aucun dossier" in window.empty_label.text()
+    assert "Ctrl+N" in window.empty_label.text() and "uv run" not in window.empty_label.text()  # words for a user
 
 
 def test_case_table_model_passes_qt_model_tester(qtmodeltester, demo_db):
