@@ -101,8 +101,8 @@ class ExportDialog(QDialog):
         def done(report):
             self.report = report
             self.export_button.setEnabled(True)
-            QMessageBox.information(self, "Export terminé",
-                                    f"{report.rows} dossier(s) exporté(s) dans :\n{report.path}")
+            noun = "dossier exporté" if report.rows <= 1 else "dossiers exportés"
+            QMessageBox.information(self, "Export terminé", f"{report.rows} {noun} dans :\n{report.path}")
             self.accept()
 
         def failed(info):
@@ -116,9 +116,13 @@ class ExportDialog(QDialog):
                           done, busy=(lambda on: busy(on, "Export en cours…")) if busy else None, on_error=failed)
 
 
-def export_current_list(window) -> ExportDialog:
-    """Open the dialog on the list the Dossiers view shows now."""
+def export_current_list(window) -> ExportDialog | None:
+    """Open the dialog on the list the Dossiers view shows now (an empty list has nothing to export)."""
     ids = window.case_list.listed_ids() if hasattr(window, "case_list") else []
+    if not ids:
+        QMessageBox.information(window, "Export", "La liste affichée ne contient aucun dossier : rien à exporter. "
+                                "Changez la recherche ou les filtres de la vue Dossiers.")
+        return None
     dialog = ExportDialog(window, ids)
     dialog.show()
     return dialog

@@ -29,3 +29,16 @@ def test_exports_the_listed_cases_with_the_chosen_columns(qtbot, demo_db, tmp_pa
     rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert rows[0] == ["Référence", "Nom", "Criticité", "Suroccupation"]
     assert len(rows) - 1 == len(ids) == dialog.report.rows
+
+
+def test_an_empty_list_is_not_offered_for_export(qtbot, db, monkeypatch):
+    from gui.export_dialog import export_current_list
+
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *a, **k: told.append(text))
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show_view("dossiers")
+    window.case_list.load_now()
+    assert export_current_list(window) is None
+    assert told and "aucun dossier" in told[0]
