@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,12 +51,28 @@ class AuditAnchor:
         return seal(key, self.payload()) == self.seal
 
 
-def _stem(database_path: Path | None) -> str:
+def _stem(database_path: Path | str | None) -> str:
+    """The anchor's name: the base file's stem, or a server's name (host, port and database)."""
+    if isinstance(database_path, str):
+        return database_path
     return database_path.stem if database_path else "base"
 
 
+def _server_name(url) -> str:
+    """A seat may work on several servers: each gets its own anchor in the seat's data folder."""
+    parts = [url.host or "local", str(url.port or ""), url.database or ""]
+    return "serveur-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join(p for p in parts if p))[:80]
+
+
+def _identity(database) -> Path | str | None:
+    path = getattr(database, "path", None)
+    if path is None and getattr(database, "url", None) is not None and not database.is_sqlite:
+        return _server_name(database.url)
+    return path
+
+
 def anchor_path(folder: Path, database) -> Path:
-    return Path(folder) / f"ancre-audit-{_stem(getattr(database, 'path', None))}.json"
+    return Path(folder) / f"ancre-audit-{_stem(_identity(database))}.json"
 
 
 def _session_target(session: Session) -> tuple[Path, Path | None]:
@@ -63,8 +80,10 @@ def _session_target(session: Session) -> tuple[Path, Path | None]:
     from db.backup import BACKUP_DIR_SETTING, default_backup_dir
 
     url = session.get_bind().url
-    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-        else None
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database) if url.database not in (None, "", ":memory:") else None
+    else:
+        path = _server_name(url)
     configured = session.get(Setting, BACKUP_DIR_SETTING)
     if configured is not None and configured.value.strip():
         return Path(configured.value.strip()).expanduser(), path
@@ -111,11 +130,11 @@ def write_anchor(database, folder: Path | None = None, force: bool = False) -> P
         last = session.execute(select(AuditEvent.id, AuditEvent.hash, AuditEvent.key_id)
                                .order_by(AuditEvent.id.desc()).limit(1)).first()
         current_key = session.get(Setting, KEY_SETTING)
-        if last is None or not (force or _may_replace(session, folder, getattr(database, "path", None))):
+        if last is None or not (force or _may_replace(session, folder, _identity(database))):
             return None
     key_id = last[2] or (current_key.value if current_key is not None else "")
     anchor = AuditAnchor(last[0], last[1], now().isoformat(timespec="seconds"), key_id)
-    return _write(folder, getattr(database, "path", None), anchor)
+    return _write(folder, _identity(database), anchor)
 
 
 def anchor_at_close(database) -> None:

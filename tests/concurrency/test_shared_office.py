@@ -125,3 +125,30 @@ def test_seats_editing_the_same_cases_lose_no_acknowledged_save(postgres_url, tm
         if saves:
             assert after[case_id].summary in saves
     database.dispose()
+
+
+def test_a_seat_s_anchor_shows_newest_events_deleted_on_the_server(postgres_url):
+    """On a server there is no backup folder of the base: each seat anchors the trail in its own data folder at
+    a clean close, so events deleted afterwards by someone with rights on the server are seen."""
+    from sqlalchemy import func, select, text
+
+    from core.audit import log_event, verify_trail
+    from core.audit_anchor import anchor_at_close
+    from core.actor import SYSTEM
+    from db import models as m
+
+    database = open_database(postgres_url)
+    for index in range(4):
+        log_event(database, SYSTEM, "essai", "test", index)
+    anchor_at_close(database)
+    check = verify_trail(database)
+    assert check.anchor is not None and not check.problems
+    with database.session() as session:
+        newest = session.scalar(select(func.max(m.AuditEvent.id)))
+        session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        session.execute(text("DELETE FROM audit_events WHERE id >= :id"), {"id": newest - 1})
+        session.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+        session.commit()
+    check = verify_trail(database)
+    assert check.problems and any("disparu" in problem.reason for problem in check.problems)
+    database.dispose()
