@@ -74,7 +74,7 @@ def create_extras(execute, dialect: str) -> None:
     if dialect == "sqlite":
         statements = [_SQLITE_SEARCH, *_SQLITE_AUDIT]
     else:
-        # unaccent gives PostgreSQL the accent-insensitive search FTS5 gives SQLite.
+        # Documents are folded in Python (db.search.fold); unaccent stays for bases created before that.
         statements = ["CREATE EXTENSION IF NOT EXISTS unaccent", _POSTGRES_SEARCH, *_POSTGRES_AUDIT]
     for statement in statements:
         execute(statement)

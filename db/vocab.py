@@ -26,6 +26,13 @@ ROLES = {
     "admin": "Administrateur",
 }
 
+# How a letter addresses or signs for a person: "" when the account does not say.
+CIVILITIES = {
+    "": "Non précisée",
+    "Mme": "Madame",
+    "M.": "Monsieur",
+}
+
 TENURES = {
     "locataire_social": "Locataire parc social",
     "locataire_prive": "Locataire parc privé",

@@ -8,15 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Travelling, check_in
 from db.models.places import Commune, Neighbourhood, Partner
-from db.vocab import DPE_CLASSES, ROLES, SOCIAL_FINANCINGS, TENURES, TYPOLOGIES
+from db.vocab import CIVILITIES, DPE_CLASSES, ROLES, SOCIAL_FINANCINGS, TENURES, TYPOLOGIES
 
 
 class User(Travelling, Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(check_in("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(check_in("role", ROLES), name="role"),
+                      CheckConstraint(check_in("civility", CIVILITIES), name="civility"))
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(60), unique=True)
     full_name: Mapped[str] = mapped_column(String(160))
+    # Letters say « votre interlocutrice » and sign with the title: both are the person's own choice.
+    civility: Mapped[str] = mapped_column(String(4), default="", server_default="")
+    job_title: Mapped[str] = mapped_column(String(120), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")

@@ -34,10 +34,21 @@ class Partner(Travelling, Base):
     name: Mapped[str] = mapped_column(String(200))
     partner_type: Mapped[str] = mapped_column(ForeignKey("ref_partner_types.code", ondelete="RESTRICT"), index=True)
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="SET NULL"))
-    address: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")  # street lines of the postal address
+    postcode: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(120), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     type: Mapped[PartnerType] = relationship()
     commune: Mapped[Commune | None] = relationship()
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The postal address as a letter prints it: street lines, then « 59000 LILLE »."""
+        lines = [line.strip() for line in (self.address or "").splitlines() if line.strip()]
+        city = (self.city or (self.commune.name if self.commune else "")).strip()
+        if self.postcode or city:
+            lines.append(f"{self.postcode} {city.upper()}".strip())
+        return lines
