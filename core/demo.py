@@ -131,28 +131,41 @@ class DemoBuilder:
 
     def _make_users(self) -> None:
         self.add(m.User, login="admin", full_name="Administration Médiation Habitat", role="admin")
-        self.add(m.User, login="responsable", full_name="Claire Desrousseaux", role="manager")
-        self.add(m.User, login="chefprojet", full_name="Julien Van Acker", role="manager")
-        agent_names = ["Sabrina Haddouche", "Thomas Lemaître", "Aurélie Caron", "Nordine Belkacem", "Élodie Vasseur",
-                       "Kévin Dhaussy", "Fatoumata Sy", "Grégory Plouvier", "Inès Zidane", "Mathieu Delebarre",
-                       "Océane Dufour", "Rachid Ferhat"]
-        for index, name in enumerate(agent_names):
-            login = name.split()[0].lower().replace("é", "e").replace("è", "e").replace("ï", "i").replace("ô", "o")
-            user_id = self.add(m.User, login=login, full_name=name, role="agent", phone=f"03 20 {index+10:02d} 00 00")
-            for nb in self.neighbourhoods[index::len(agent_names)]:
+        for login, name, civility, title in names.MANAGERS:
+            self.add(m.User, login=login, full_name=name, role="manager", civility=civility, job_title=title,
+                     phone=fiction_phone(self.rng, fixed=True))
+        for index, (name, civility) in enumerate(names.AGENTS):
+            login = names_ascii(name.split()[0])
+            user_id = self.add(m.User, login=login, full_name=name, role="agent", civility=civility,
+                               job_title="Agente de proximité" if civility == "Mme" else "Agent de proximité",
+                               phone=fiction_phone(self.rng), email=f"{login}@mediation-habitat.example")
+            for nb in self.neighbourhoods[index::len(names.AGENTS)]:
                 self.rows[m.UserSector].append({"user_id": user_id, "neighbourhood_id": nb[0]})
 
+    def _postal(self, commune: str | None = None) -> dict:
+        """A fictional street address in a commune of the metropolis, with its postcode."""
+        communes = {row[3]: row[4] for row in self.neighbourhoods}
+        commune = commune if commune in communes else self.rng.choice(sorted(communes))
+        street = self.rng.choice(names.STREETS.get(commune, ["rue de la République"]))
+        return {"address": f"{self.rng.randint(1, 180)} {street}", "postcode": communes[commune], "city": commune}
+
     def _make_partners(self) -> None:
-        for name in names.SOCIAL_LANDLORDS:
-            self.add(m.Partner, name=name, partner_type="bailleur_social", phone="03 20 00 00 00",
-                     email="contact@" + name.lower().replace(" ", "-").replace("é", "e") + ".example")
-        for index in range(120):
-            # An initial, not a surname from the households' list: a landlord must not read as a household.
-            initial = self.rng.choice(names.LAST_NAMES)[0]
-            self.add(m.Partner, name=f"Propriétaire {initial}. (bailleur privé n° {index + 1})",
-                     partner_type="proprietaire_prive")
-        for partner_type, name in names.PARTNERS:
-            self.add(m.Partner, name=name, partner_type=partner_type)
+        for name, commune in names.SOCIAL_LANDLORDS:
+            civility = self.rng.choice(("M.", "Mme"))
+            contact = f"{civility} {self.rng.choice(names.FIRST_NAMES_BY_CIVILITY[civility])} " \
+                      f"{self.rng.choice(names.OWNER_LAST_NAMES)}, gestion locative"
+            self.add(m.Partner, name=name, partner_type="bailleur_social", phone=fiction_phone(self.rng, fixed=True),
+                     contact_name=contact,
+                     email="contact@" + names_ascii(name.replace(" ", "-")) + ".example", **self._postal(commune))
+        for _index in range(120):
+            civility = self.rng.choice(("M.", "Mme"))
+            first = self.rng.choice(names.FIRST_NAMES_BY_CIVILITY[civility])
+            # Surnames of their own: a landlord must not read as one of the households.
+            self.add(m.Partner, name=f"{civility} {first} {self.rng.choice(names.OWNER_LAST_NAMES)}",
+                     partner_type="proprietaire_prive", phone=fiction_phone(self.rng), **self._postal())
+        for partner_type, name, commune in names.PARTNERS:
+            self.add(m.Partner, name=name, partner_type=partner_type, phone=fiction_phone(self.rng, fixed=True),
+                     **self._postal(commune))
 
     # -- one case --------------------------------------------------------
     def make_case(self) -> None:
@@ -198,7 +211,7 @@ class DemoBuilder:
         first = rng.choice(names.FIRST_NAMES)
         household_id = self.add(
             m.Household, last_name=rng.choice(names.LAST_NAMES), first_name=first,
-            phone=f"0{rng.choice((6, 7))} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            phone=fiction_phone(rng, fixed=rng.random() < 0.15),
             email="" if rng.random() < 0.6 else f"{names_ascii(first)}.{rng.randint(1, 999)}@exemple.fr",
             adults=adults, children=children, has_child_under_6=children > 0 and rng.random() < 0.45,
             has_person_over_75=rng.random() < 0.08, has_disability=rng.random() < 0.07,
@@ -428,6 +441,12 @@ def complete_rows(model, rows: list[dict]) -> list[dict]:
         default = column.default
         defaults[column.key] = default.arg if default is not None and default.is_scalar else None
     return [{**defaults, **row} for row in rows]
+
+
+def fiction_phone(rng: random.Random, fixed: bool = False) -> str:
+    """A number from the ranges ARCEP reserves for fiction: 01 99 00 xx xx (fixed), 06 39 98 xx xx (mobile)."""
+    prefix = "01 99 00" if fixed else "06 39 98"
+    return f"{prefix} {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
 
 
 def names_ascii(value: str) -> str:

@@ -18,6 +18,17 @@ FIRST_NAMES = [
     "Michel", "Patrick", "Gérard", "André", "René", "Loïc", "Gaël", "Anaïs", "Édith", "Éric",
 ]
 
+# Private landlords and landlords' contacts: never a household's surname.
+OWNER_LAST_NAMES = [
+    "Descamps", "Dufresne", "Lecomte", "Masquelier", "Desmet", "Vanpeene", "Ghesquière", "Flament", "Bouchez",
+    "Castelain", "Delobel", "Lepoutre", "Six", "Verhaeghe", "Dutilleul", "Catteau",
+]
+
+FIRST_NAMES_BY_CIVILITY = {
+    "Mme": ["Hélène", "Amélie", "Chloé", "Cécile", "Agnès", "Fatima", "Nathalie", "Sophie", "Céline", "Édith"],
+    "M.": ["Jérôme", "Stéphane", "Frédéric", "Benoît", "Michel", "Patrick", "Gérard", "André", "Karim", "Éric"],
+}
+
 STREETS = {
     "Lille": ["rue d'Arras", "rue de Wazemmes", "boulevard de Belfort", "rue Pierre-Legrand", "rue du Faubourg de Béthune",
               "rue des Postes", "avenue Verhaeren", "rue Saint-Gabriel", "rue de la Bassée", "rue Balzac"],
@@ -36,19 +47,38 @@ STREETS = {
     "Seclin": ["rue Roger-Bouvry", "rue de Burgault"],
 }
 
-SOCIAL_LANDLORDS = [
-    "Lille Métropole Habitat", "Vilogia", "Partenord Habitat", "SIA Habitat", "Notre Logis", "Logis Métropole",
-    "Habitat du Nord", "3F Notre Logis",
+SOCIAL_LANDLORDS = [  # name, commune of its head office (the street address is made up)
+    ("Lille Métropole Habitat", "Lille"), ("Vilogia", "Villeneuve-d'Ascq"), ("Partenord Habitat", "Lille"),
+    ("SIA Habitat", "Lille"), ("Notre Logis", "Halluin"), ("Logis Métropole", "Roubaix"),
+    ("Habitat du Nord", "Lille"), ("3F Notre Logis", "Tourcoing"),
 ]
 
-PARTNERS = [
-    ("commune_schs", "SCHS de la Ville de Lille"), ("commune_schs", "SCHS de Roubaix"), ("commune_schs", "SCHS de Tourcoing"),
-    ("ars", "ARS Hauts-de-France – délégation du Nord"), ("ccas", "CCAS de Lille"), ("ccas", "CCAS de Roubaix"),
-    ("caf_msa", "CAF du Nord"), ("adil", "ADIL du Nord"), ("conseil_departemental", "Département du Nord – UTPAS"),
-    ("ddets", "DDETS du Nord"), ("ddtm", "DDTM du Nord"), ("prefecture", "Préfecture du Nord – pôle habitat indigne"),
-    ("operateur_travaux", "Opérateur Amélio"), ("operateur_travaux", "Compagnons Bâtisseurs Hauts-de-France"),
-    ("association", "Association Solidarité Habitat"), ("association", "Fondation pour le logement – agence Nord"),
-    ("conciliateur", "Conciliateur de justice de Lille"), ("tribunal", "Tribunal judiciaire de Lille"),
+MANAGERS = [  # login, name, civility, title
+    ("responsable", "Claire Desrousseaux", "Mme", "Responsable de la médiation habitat"),
+    ("chefprojet", "Julien Van Acker", "M.", "Chef de projet politique de la ville"),
+]
+
+AGENTS = [
+    ("Sabrina Haddouche", "Mme"), ("Thomas Lemaître", "M."), ("Aurélie Caron", "Mme"), ("Nordine Belkacem", "M."),
+    ("Élodie Vasseur", "Mme"), ("Kévin Dhaussy", "M."), ("Fatoumata Sy", "Mme"), ("Grégory Plouvier", "M."),
+    ("Inès Zidane", "Mme"), ("Mathieu Delebarre", "M."), ("Océane Dufour", "Mme"), ("Rachid Ferhat", "M."),
+]
+
+PARTNERS = [  # type, name, commune
+    ("commune_schs", "SCHS de la Ville de Lille", "Lille"), ("commune_schs", "SCHS de Roubaix", "Roubaix"),
+    ("commune_schs", "SCHS de Tourcoing", "Tourcoing"),
+    ("ars", "ARS Hauts-de-France – délégation du Nord", "Lille"), ("ccas", "CCAS de Lille", "Lille"),
+    ("ccas", "CCAS de Roubaix", "Roubaix"), ("ccas", "CCAS de Tourcoing", "Tourcoing"),
+    ("ccas", "CCAS de Wattrelos", "Wattrelos"), ("ccas", "CCAS de Villeneuve-d'Ascq", "Villeneuve-d'Ascq"),
+    ("caf_msa", "CAF du Nord", "Lille"), ("adil", "ADIL du Nord", "Lille"),
+    ("conseil_departemental", "Département du Nord – UTPAS", "Lille"),
+    ("ddets", "DDETS du Nord", "Lille"), ("ddtm", "DDTM du Nord", "Lille"),
+    ("prefecture", "Préfecture du Nord – pôle habitat indigne", "Lille"),
+    ("operateur_travaux", "Opérateur Amélio", "Roubaix"),
+    ("operateur_travaux", "Compagnons Bâtisseurs Hauts-de-France", "Lille"),
+    ("association", "Association Solidarité Habitat", "Tourcoing"),
+    ("association", "Fondation pour le logement – agence Nord", "Lille"),
+    ("conciliateur", "Conciliateur de justice de Lille", "Lille"), ("tribunal", "Tribunal judiciaire de Lille", "Lille"),
 ]
 
 NOTE_TEXTS = [

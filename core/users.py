@@ -19,7 +19,7 @@ from core.errors import NotFound, PermissionDenied, ValidationError
 from core.services.base import Changes, action
 from db.engine import Database
 from db.models import Neighbourhood, User
-from db.vocab import ROLES
+from db.vocab import CIVILITIES, ROLES
 
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 
@@ -49,6 +49,22 @@ def _check_role(role: str) -> str:
     return role
 
 
+def _check_civility(civility: str | None) -> str:
+    civility = (civility or "").strip()
+    aliases = {"madame": "Mme", "mme": "Mme", "monsieur": "M.", "m.": "M.", "m": "M."}
+    civility = aliases.get(civility.lower(), civility)
+    if civility not in CIVILITIES:
+        raise ValidationError(f"Civilité inconnue « {civility} » : Mme, M. ou rien.", field="civility")
+    return civility
+
+
+def _check_title(job_title: str | None) -> str:
+    title = " ".join((job_title or "").split())
+    if len(title) > 120:
+        raise ValidationError("La fonction ne doit pas dépasser 120 caractères.", field="job_title")
+    return title
+
+
 def _get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id) if user_id is not None else None
     if user is None:
@@ -68,17 +84,20 @@ def _sectors(session: Session, sector_ids) -> list[Neighbourhood]:
 
 @action("utilisateur.creation", "user.manage")
 def add_user(session: Session, actor: Actor, login: str, full_name: str, role: str, password: str | None = None,
-             email: str = "", phone: str = "", sector_ids=()) -> Changes:
+             email: str = "", phone: str = "", sector_ids=(), civility: str = "", job_title: str = "") -> Changes:
+    """A new account; civility and title are printed in the letters the person signs."""
     login = _check_login(session, login)
     full_name = v.text(full_name, "full_name", "Nom complet", 160, required=True)
     email = v.email(email)
     phone = v.text(phone, "phone", "Téléphone", 30)
     role = _check_role(role)
+    civility, job_title = _check_civility(civility), _check_title(job_title)
     password_hash = None
     if password is not None:
         check_password_policy(password, login, full_name, role, is_demo_base(session))
         password_hash = hash_password(password)
-    user = User(login=login, full_name=full_name[:160], role=role, email=email, phone=phone,
+    user = User(login=login, full_name=full_name[:160], role=role, email=email, phone=phone, civility=civility,
+                job_title=job_title,
                 password_hash=password_hash, active=True, failed_logins=0)
     user.sectors = _sectors(session, sector_ids)
     session.add(user)
@@ -121,9 +140,14 @@ def set_password(session: Session, actor: Actor, user_id: int, password: str) ->
 
 @action("utilisateur.modification", "user.manage")
 def update_user(session: Session, actor: Actor, user_id: int, full_name: str | None = None, role: str | None = None,
-                sector_ids=None) -> Changes:
+                sector_ids=None, civility: str | None = None, job_title: str | None = None) -> Changes:
     user = _get_user(session, user_id)
     fields = []
+    for name, value in (("civility", None if civility is None else _check_civility(civility)),
+                        ("job_title", None if job_title is None else _check_title(job_title))):
+        if value is not None and value != getattr(user, name):
+            setattr(user, name, value)
+            fields.append(name)
     if full_name is not None and full_name.strip() != user.full_name:
         user.full_name = v.text(full_name, "full_name", "Nom complet", 160, required=True)
         fields.append("full_name")

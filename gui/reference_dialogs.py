@@ -12,7 +12,7 @@ from core.errors import ValidationError
 from core.queries import reference as reads
 from core.services import reference as services
 from core.users import update_user
-from db.vocab import ZONES
+from db.vocab import CIVILITIES, ZONES
 from gui.forms import FormDialog
 
 
@@ -102,14 +102,16 @@ class PartnerDialog(FormDialog):
         form.add_text("contact_name", "Contact", get("contact_name"))
         form.add_text("phone", "Téléphone", get("phone"))
         form.add_text("email", "Courriel", get("email"))
-        form.add_text("address", "Adresse", get("address"))
+        form.add_long_text("address", "Adresse (rue, complément)", get("address"))
+        form.add_text("postcode", "Code postal", get("postcode"), placeholder="par exemple 59000")
+        form.add_text("city", "Ville", get("city"))
         form.add_check("active", "Actif (proposé dans les orientations)", row.active if row else True)
 
     def perform(self):
         v = self.form.values()
         return services.save_partner(self.window.database, self.window.actor, self.partner_id, v["name"],
                                      v["partner_type"], v["phone"], v["email"], v["address"], v["active"],
-                                     contact_name=v["contact_name"])
+                                     contact_name=v["contact_name"], postcode=v["postcode"], city=v["city"])
 
 
 class NeighbourhoodDialog(FormDialog):
@@ -184,10 +186,13 @@ class AgentSectorsDialog(FormDialog):
             entry.setCheckState(Qt.Checked if neighbourhood_id in read.chosen else Qt.Unchecked)
             self.sectors.addItem(entry)
         self.form.add("sectors", f"Quartiers suivis par {read.name}", self.sectors)
+        self.form.add_choice("civility", "Civilité (courriers)", list(CIVILITIES.items()), read.civility)
+        self.form.add_text("job_title", "Fonction (signature)", read.job_title, placeholder="par exemple Agente de proximité")
 
     def checked(self) -> list[int]:
         return [self.sectors.item(i).data(Qt.UserRole) for i in range(self.sectors.count())
                 if self.sectors.item(i).checkState() == Qt.Checked]
 
     def perform(self):
-        return update_user(self.window.database, self.window.actor, self.user_id, sector_ids=self.checked())
+        return update_user(self.window.database, self.window.actor, self.user_id, sector_ids=self.checked(),
+                           civility=self.form.value("civility") or "", job_title=self.form.value("job_title"))

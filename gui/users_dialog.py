@@ -23,7 +23,7 @@ from core.errors import DomainError
 from core.queries.admin import UserRow, list_users, session_lock_minutes
 from core.services.settings import MAX_LOCK_MINUTES, set_session_lock_minutes
 from core.users import add_user, disable_user, enable_user, set_password
-from db.vocab import ROLES
+from db.vocab import CIVILITIES, ROLES
 from gui.forms import error_label, show_error
 from gui.workers import read_then
 from gui.widgets import ToolRow, keyboard_table, resize_within_screen
@@ -42,12 +42,17 @@ class PasswordForm(QDialog):
         self.role_combo = QComboBox()
         for code, text in ROLES.items():
             self.role_combo.addItem(text, code)
+        self.civility_combo, self.title_edit = QComboBox(), QLineEdit(placeholderText="par exemple Agente de proximité")
+        for code, text in CIVILITIES.items():
+            self.civility_combo.addItem(text, code)
         self.password_edit, self.confirm_edit = QLineEdit(echoMode=QLineEdit.Password), QLineEdit(echoMode=QLineEdit.Password)
         form = QFormLayout()
         if with_identity:
             form.addRow("&Identifiant :", self.login_edit)
             form.addRow("&Nom complet :", self.name_edit)
             form.addRow("&Rôle :", self.role_combo)
+            form.addRow("Ci&vilité (courriers) :", self.civility_combo)
+            form.addRow("&Fonction (signature) :", self.title_edit)
         form.addRow("&Mot de passe :", self.password_edit)
         form.addRow("&Confirmation :", self.confirm_edit)
         self.error_label = error_label()
@@ -174,7 +179,8 @@ class UsersDialog(QDialog):
     def new_user(self) -> None:
         form = PasswordForm(self, "Nouveau compte", with_identity=True)
         form.submit = lambda: add_user(self.database, self.actor, form.login_edit.text(), form.name_edit.text(),
-                                       form.role_combo.currentData(), form.password_edit.text())
+                                       form.role_combo.currentData(), form.password_edit.text(),
+                                       civility=form.civility_combo.currentData(), job_title=form.title_edit.text())
         if form.exec():
             self.changes.append(form.result_changes)
             self.reload()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import warnings
 
 from core.actor import SYSTEM
 from core.errors import DomainError
@@ -25,6 +26,9 @@ def register(subparsers) -> None:
     add.add_argument("--role", choices=sorted(ROLES), default="agent", help="rôle : agent, manager ou admin")
     add.add_argument("--nom", dest="full_name", help="nom complet (par défaut : l'identifiant)")
     add.add_argument("--email", default="")
+    add.add_argument("--civilite", choices=("Mme", "M."), default="",
+                     help="Mme ou M. : les courriers disent « votre interlocutrice » ou « votre interlocuteur »")
+    add.add_argument("--fonction", default="", help="fonction imprimée sous la signature (ex. « Agente de proximité »)")
     _password_option(add)
     for name, text in (("disable", "désactiver un compte"), ("enable", "réactiver un compte"),
                        ("passwd", "changer le mot de passe d'un compte")):
@@ -42,10 +46,26 @@ def _password_option(parser) -> None:
 
 
 def read_new_password(args) -> str:
+    """From standard input (--mot-de-passe-stdin), or typed twice without echo on a terminal.
+
+    Without a terminal, getpass would print Python's English warning and echo the
+    password, then fail with EOFError: the user gets one French sentence instead.
+    """
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Mot de passe : ")
-    second = getpass.getpass("Confirmez le mot de passe : ")
+        line = sys.stdin.readline()
+        if not line:
+            raise DomainError("Aucun mot de passe reçu sur l'entrée standard (--mot-de-passe-stdin attend une ligne).")
+        return line.rstrip("\r\n")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise DomainError("Pas de terminal pour saisir le mot de passe sans l'afficher : lancez la commande dans "
+                          "un terminal, ou passez le mot de passe sur l'entrée standard avec --mot-de-passe-stdin.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            first = getpass.getpass("Mot de passe : ")
+            second = getpass.getpass("Confirmez le mot de passe : ")
+    except EOFError:
+        raise DomainError("Saisie du mot de passe interrompue : aucun compte n'a été modifié.") from None
     if first != second:
         raise DomainError("Les deux saisies du mot de passe diffèrent.")
     return first
@@ -70,7 +90,8 @@ def _run(args, database) -> int:
         return 0
     if command == "add":
         password = read_new_password(args)
-        add_user(database, SYSTEM, args.login, args.full_name or args.login, args.role, password, email=args.email)
+        add_user(database, SYSTEM, args.login, args.full_name or args.login, args.role, password, email=args.email,
+                 civility=args.civilite, job_title=args.fonction)
         print(f"Compte « {args.login.strip().lower()} » créé ({ROLES[args.role]}).")
         return 0
     user_id = find_user_id(database, args.login)

@@ -76,6 +76,9 @@ STYLES = {
     "cell_right": _style("cell_right", 8.5, alignment=TA_RIGHT),
     "cell_right_bold": _style("cell_right_bold", 8.5, True, alignment=TA_RIGHT),
     "muted": _style("muted", 9, textColor=GREY, spaceAfter=4),
+    "sender": _style("sender", 9, leading=12, textColor=GREY),
+    "address": _style("address", 10.5, leading=14),
+    "signature": _style("signature", 10.5, leading=14, leftIndent=92 * mm),
 }
 
 

@@ -31,6 +31,7 @@ class Composed:
     entity: str
     entity_id: object
     details: dict
+    outgoing: bool = False  # a letter that leaves the service: no internal header nor footer
 
 
 def produce(database: Database, actor: Actor, *, permission: str, document: str,
@@ -42,7 +43,12 @@ def produce(database: Database, actor: Actor, *, permission: str, document: str,
         authorize(session, actor, permission, case_id)
         header = service_header(session)
         composed = make()
-    data = build_pdf(composed.story, title=composed.title, header=header, author=actor.full_name or actor.login)
+    if composed.outgoing:
+        from core.pdf.letter_page import build_letter_pdf
+
+        data = build_letter_pdf(composed.story, title=composed.title, author=actor.full_name or actor.login)
+    else:
+        data = build_pdf(composed.story, title=composed.title, header=header, author=actor.full_name or actor.login)
     with database.write() as session:
         record_event(session, actor, "pdf", composed.entity, composed.entity_id,
                      {"document": document, **composed.details})

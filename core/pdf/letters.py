@@ -10,7 +10,7 @@ from string import Template
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Table, TableStyle
+from reportlab.platypus import KeepTogether
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from core.actor import Actor
 from core.errors import ValidationError
 from core.formatting import fr_date
 from core.pdf.common import CONTENT_WIDTH, markup, para, spacer, table
+from core.pdf.letter_page import LetterHead
 from core.pdf.documents import Composed, find_case, produce
 from core.pdf.fiche import journal_entries
 from core.queries.case_tabs import visits_of_case
@@ -25,7 +26,7 @@ from core.pdf.service import service_header
 from db import models as m
 from db.base import now
 from db.engine import Database
-from db.vocab import CASE_STATUSES, ZONES, label
+from db.vocab import ZONES, label
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
 DEFAULT_DELAY_DAYS = 30
@@ -36,12 +37,6 @@ RULES = {
     "insalubrite": "Insalubrité (Code de la santé publique, art. L1331-22)",
     "suspicion_insalubrite": "Insalubrité (Code de la santé publique)",
     "mise_en_securite": "Sécurité des occupants (Code de la construction et de l'habitation, art. L511-2)",
-}
-STATUS_PLAIN = {
-    "nouveau": "enregistré, nous allons l'étudier",
-    "en_cours": "en cours de traitement",
-    "en_attente": "en attente d'une réponse d'un partenaire",
-    "clos": "terminé",
 }
 
 
@@ -73,17 +68,53 @@ def render_template(name: str, values: dict[str, str], blocks: dict[str, list]) 
     return story
 
 
-def address_block(recipient_lines: list[str], place_date: str) -> list:
-    """Recipient on the right, as in a window envelope, then place and date."""
-    recipient = markup("<br/>".join(escape(line) for line in recipient_lines if line), "letter")
-    block = Table([["", recipient]], colWidths=[CONTENT_WIDTH - 85 * mm, 85 * mm])
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return [spacer(4), block, spacer(8), para(place_date, "letter"), spacer(4)]
+def place_and_date(place_date: str) -> list:
+    return [markup(escape(place_date), "signature"), spacer(4)]
 
 
-def signature(actor: Actor, case: m.Case, service_name: str) -> list:
-    signer = case.agent.full_name if case.agent else (actor.full_name or actor.login)
-    return [spacer(6), KeepTogether([para(signer, "letter"), para(service_name, "muted")])]
+def default_title(role: str, civility: str) -> str:
+    """The title a letter prints under the signer's name when the account has none."""
+    if role == "agent":
+        return "Agente de proximité" if civility == "Mme" else "Agent de proximité"
+    if role == "manager":
+        return "Responsable de la médiation habitat"
+    return ""
+
+
+def signer_of(session: Session, actor: Actor, case: m.Case) -> m.User | None:
+    """The case's agent signs; without one, the person printing the letter."""
+    if case.agent is not None:
+        return case.agent
+    return session.get(m.User, actor.user_id) if actor.user_id else None
+
+
+def signature(actor: Actor, signer: m.User | None, service_name: str) -> list:
+    name = signer.full_name if signer else (actor.full_name or actor.login)
+    title = (signer.job_title or default_title(signer.role, signer.civility)) if signer else ""
+    lines = [f"<b>{escape(name)}</b>"] + ([escape(title)] if title else []) + [escape(service_name)]
+    return [spacer(8), KeepTogether([markup("<br/>".join(lines), "signature")])]
+
+
+def household_postal_lines(case: m.Case) -> list[str]:
+    """The household's address as La Poste reads it (NF Z 10-011): name, door, building, street, « 59000 LILLE »."""
+    household, dwelling = case.household, case.dwelling
+    name = f"{household.first_name} {household.last_name.upper()}".strip()
+    door = ", ".join(part for part in (f"Étage {dwelling.floor}" if dwelling.floor else "",
+                                       f"Porte {dwelling.door}" if dwelling.door else "") if part)
+    building = f"Bâtiment {dwelling.building}" if dwelling.building else ""
+    street = f"{dwelling.street_number} {dwelling.street}".strip()
+    city = dwelling.commune.name.upper() if dwelling.commune else ""
+    return [name, door, building, street, f"{dwelling.postcode} {city}".strip()]
+
+
+def landlord_postal_lines(landlord: m.Partner) -> list[str]:
+    lines = landlord.postal_lines
+    if not lines or not landlord.postcode:
+        raise ValidationError(f"Le bailleur « {landlord.name} » n'a pas d'adresse postale complète (rue, code postal, "
+                              "ville) : complétez-la dans Référentiels › Partenaires avant d'envoyer le courrier.",
+                              field="landlord")
+    attention = f"À l'attention de {landlord.contact_name}" if landlord.contact_name else ""
+    return [landlord.name, attention, *lines]
 
 
 def _city(header) -> str:
@@ -100,9 +131,10 @@ def build_landlord_letter(database: Database, actor: Actor, case_id: int,
         if case.dwelling.landlord is None:
             raise ValidationError(f"Le logement du dossier {case.reference} n'a pas de bailleur renseigné : "
                                   "impossible de préparer le courrier.", field="landlord")
+        landlord_postal_lines(case.dwelling.landlord)  # refused before anything is built
         return case.id, lambda: Composed(f"Courrier au bailleur — dossier {case.reference}",
                                          landlord_story(session, actor, case, delay_days), "case", case.id,
-                                         {"reference": case.reference, "courrier": "bailleur"})
+                                         {"reference": case.reference, "courrier": "bailleur"}, outgoing=True)
 
     return produce(database, actor, permission="case.read", document="courrier-bailleur", compose=compose, target=target)
 
@@ -113,8 +145,8 @@ def disorders_with_rules(session: Session, case: m.Case) -> list[list[str]]:
         if disorder.state == "non_confirme":
             continue
         rules = [RULES.get(p.code, p.label) for p in disorder.item.procedures if p.code in RULES]
-        name = disorder.item.label + (" (danger)" if disorder.item.is_danger else "")
-        rows.append([name, label(ZONES, disorder.item.zone), "\n".join(dict.fromkeys(rules)) or "—"])
+        name = escape(disorder.item.label) + ("<br/><b>Danger pour les occupants</b>" if disorder.item.is_danger else "")
+        rows.append([markup(name, "cell"), label(ZONES, disorder.item.zone), "\n".join(dict.fromkeys(rules)) or "—"])
     return rows
 
 
@@ -134,11 +166,10 @@ def landlord_story(session: Session, actor: Actor, case: m.Case, delay_days: int
     rows = disorders_with_rules(session, case)
     disorders = [table(rows, [CONTENT_WIDTH * 0.45, 30 * mm, CONTENT_WIDTH * 0.55 - 30 * mm]), spacer(3)] if len(rows) > 1 else \
         [para("Aucun désordre confirmé n'est enregistré à ce jour.", "letter")]
-    recipient = [landlord.name, f"À l'attention de {landlord.contact_name}" if landlord.contact_name else "",
-                 *landlord.address.split("\n"), landlord.commune.name if landlord.commune else ""]
-    story = address_block(recipient, f"{_city(header)}, le {fr_date(today, 'long')}")
+    story = [LetterHead(header, landlord_postal_lines(landlord))]
+    story += place_and_date(f"{_city(header)}, le {fr_date(today, 'long')}")
     story += render_template("courrier_bailleur.txt", values, {"[DÉSORDRES]": disorders})
-    return story + signature(actor, case, header.name)
+    return story + signature(actor, signer_of(session, actor, case), header.name)
 
 
 def build_household_letter(database: Database, actor: Actor, case_id: int,
@@ -147,7 +178,7 @@ def build_household_letter(database: Database, actor: Actor, case_id: int,
         case = find_case(session, case_id)
         return case.id, lambda: Composed(f"Courrier au ménage — dossier {case.reference}",
                                          household_story(session, actor, case), "case", case.id,
-                                         {"reference": case.reference, "courrier": "menage"})
+                                         {"reference": case.reference, "courrier": "menage"}, outgoing=True)
 
     return produce(database, actor, permission="case.read", document="courrier-menage", compose=compose, target=target)
 
@@ -158,17 +189,60 @@ def _bullets(items: list[str], empty: str) -> list:
     return [markup("• " + escape(item), "letter") for item in items]
 
 
+CALL_BACK_DAYS = 30
+
+
+def status_sentence(session: Session, case: m.Case) -> str:
+    """Where the case stands, as one plain sentence (never « Votre dossier est : enregistré »)."""
+    if case.status == "nouveau":
+        return "Nous avons bien reçu votre demande. Nous allons l'étudier et vous contacter."
+    if case.status == "en_attente":
+        waiting = session.scalars(select(m.Referral).where(m.Referral.case_id == case.id,
+                                                           m.Referral.status.in_(("nouvelle", "en_cours")))
+                                  .order_by(m.Referral.sent_on.desc())).first()
+        who = f"de {waiting.partner.name}" if waiting is not None and waiting.partner else "d'un partenaire"
+        return f"Nous attendons la réponse {who}. Nous vous tiendrons au courant dès que nous l'aurons."
+    if case.status == "clos":
+        when = f" le {fr_date(case.closed_on, 'long')}" if case.closed_on else ""
+        return f"Nous avons terminé le suivi de votre dossier{when}."
+    return "Nous continuons à nous occuper de votre dossier."
+
+
 def next_steps(session: Session, case: m.Case, today: date) -> list[str]:
+    """What happens next and when; without a planned date, when we will call back."""
+    if case.status == "clos":
+        return ["Si la situation change ou si un problème revient, appelez-nous : nous rouvrirons votre dossier."]
     steps = []
     for visit in visits_of_case(session, case.id):
         if visit.status == "planifiee" and visit.scheduled_at and visit.scheduled_at.date() >= today:
-            steps.append(f"Le {fr_date(visit.scheduled_at, 'long')} : {visit.type_label.lower()} chez vous.")
+            steps.append(f"Le {fr_date(visit.scheduled_at, 'long')} à {visit.scheduled_at:%H} h {visit.scheduled_at:%M}, "
+                         f"nous venons chez vous ({visit.type_label.lower()}).")
     relocation = session.scalar(select(m.Relocation).where(m.Relocation.case_id == case.id))
     if relocation is not None and relocation.status == "en_cours":
-        steps.append("Votre demande de relogement continue : nous vous informerons de chaque proposition de logement.")
-    if case.status == "clos":
-        return ["Votre dossier est terminé. Vous pouvez nous recontacter si la situation change."]
+        steps.append("Votre demande de relogement continue. Nous vous informerons de chaque proposition de logement.")
+    if not steps:
+        steps.append(f"Nous vous appellerons avant le {fr_date(today + timedelta(days=CALL_BACK_DAYS), 'long')} "
+                     "pour faire le point.")
     return steps
+
+
+def interlocutor(user: m.User) -> str:
+    """« votre interlocutrice » for a woman, « votre interlocuteur » for a man, « votre contact » otherwise."""
+    return {"Mme": "votre interlocutrice", "M.": "votre interlocuteur"}.get(user.civility, "votre contact")
+
+
+def contact_lines(agent: m.User | None, header) -> list[str]:
+    lines = []
+    if agent is not None:
+        phone = agent.phone or header.phone
+        lines.append(f"{agent.full_name}, {interlocutor(agent)}" + (f" : {phone}" if phone else "") + ".")
+        if agent.email:
+            lines.append(f"Par courriel : {agent.email}.")
+    elif header.phone:
+        lines.append(f"{header.name} : {header.phone}.")
+    if header.hours:
+        lines.append(f"Vous pouvez appeler {header.hours}.")
+    return lines
 
 
 def household_story(session: Session, actor: Actor, case: m.Case) -> list:
@@ -176,24 +250,17 @@ def household_story(session: Session, actor: Actor, case: m.Case) -> list:
     today = now().date()
     done = [f"Le {fr_date(e.occurred_at, 'long')} : {e.text}"
             for e in sorted(journal_entries(session, case, shareable_only=True), key=lambda e: e.occurred_at)]
-    agent = case.agent
-    contact = [f"{agent.full_name}, votre interlocuteur" + (f", au {agent.phone}" if agent.phone else "")] if agent else []
-    contact.append(f"{header.name}" + (f", au {header.phone}" if header.phone else ""))
-    if agent and agent.email:
-        contact.append(f"par courriel : {agent.email}")
     values = {
         "menage": case.household.display_name, "adresse": case.dwelling.full_address, "reference": case.reference,
-        "statut": STATUS_PLAIN.get(case.status, label(CASE_STATUSES, case.status)),
-        "agent": agent.full_name if agent else "", "telephone": agent.phone if agent else "",
-        "service": header.name, "telephone_service": header.phone, "date_ouverture": fr_date(case.opened_on, "long"),
+        "statut": status_sentence(session, case), "service": header.name, "telephone_service": header.phone,
+        "date_ouverture": fr_date(case.opened_on, "long"),
     }
     blocks = {
-        "[FAIT]": _bullets(done, "Nous avons bien enregistré votre demande."),
-        "[A_VENIR]": _bullets(next_steps(session, case, today), "Nous vous recontacterons pour la prochaine étape."),
-        "[CONTACT]": _bullets(contact, ""),
+        "[FAIT]": _bullets(done, "Nous avons enregistré votre demande."),
+        "[A_VENIR]": _bullets(next_steps(session, case, today), ""),
+        "[CONTACT]": _bullets(contact_lines(case.agent, header), ""),
     }
-    recipient = [case.household.display_name, case.dwelling.address_line,
-                 f"{case.dwelling.postcode} {case.dwelling.commune.name}"]
-    story = address_block(recipient, f"{_city(header)}, le {fr_date(today, 'long')}")
+    story = [LetterHead(header, household_postal_lines(case))]
+    story += place_and_date(f"{_city(header)}, le {fr_date(today, 'long')}")
     story += render_template("courrier_menage.txt", values, blocks)
-    return story + signature(actor, case, header.name)
+    return story + signature(actor, signer_of(session, actor, case), header.name)

@@ -1,7 +1,8 @@
 """The service header printed on every page, configured in the settings table.
 
 Keys: service_name, service_address (lines separated by newlines),
-service_logo (path to an image file), service_phone, service_email.
+service_logo (path to an image file), service_phone, service_email,
+service_hours (when the household letter says to call).
 Missing keys fall back to sensible defaults for the MEL.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ DEFAULTS = {
     "service_logo": "",
     "service_phone": "03 20 21 22 23",
     "service_email": "",
+    "service_hours": "du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h",
 }
 
 
@@ -29,6 +31,7 @@ class ServiceHeader:
     logo_path: str = ""
     phone: str = DEFAULTS["service_phone"]
     email: str = ""
+    hours: str = DEFAULTS["service_hours"]
 
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.address.splitlines() if line.strip()]
@@ -40,7 +43,8 @@ def service_header(session: Session) -> ServiceHeader:
         if value is not None and (value.strip() or key in ("service_logo", "service_email")):
             values[key] = value
     return ServiceHeader(name=values["service_name"], address=values["service_address"],
-                         logo_path=values["service_logo"], phone=values["service_phone"], email=values["service_email"])
+                         logo_path=values["service_logo"], phone=values["service_phone"], email=values["service_email"],
+                         hours=values["service_hours"])
 
 
 def save_service_header(session: Session, **values: str) -> None:

@@ -61,6 +61,8 @@ class PartnerRow:
     email: str
     address: str
     active: bool
+    postcode: str = ""
+    city: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,8 @@ def _grid_row(item: m.DisorderItem) -> GridRow:
 
 def _partner(partner: m.Partner) -> PartnerRow:
     return PartnerRow(partner.id, partner.name, partner.partner_type, partner.type.label,
-                      partner.commune.name if partner.commune else "", partner.contact_name, partner.phone,
-                      partner.email, partner.address, partner.active)
+                      partner.city or (partner.commune.name if partner.commune else ""), partner.contact_name,
+                      partner.phone, partner.email, partner.address, partner.active, partner.postcode, partner.city)
 
 
 def _neighbourhood(neighbourhood: m.Neighbourhood, commune: str) -> NeighbourhoodRow:
@@ -209,6 +211,8 @@ class AgentSectorsForm:
     name: str
     chosen: frozenset[int]
     places: tuple[Choice, ...]  # (neighbourhood id, « Commune – Quartier »)
+    civility: str = ""  # printed in letters: « votre interlocutrice »
+    job_title: str = ""
 
 
 def _get(session: Session, model, row_id):
@@ -274,4 +278,5 @@ def agent_sectors_form(session: Session, actor: Actor, user_id: int) -> AgentSec
     if user is None:
         return None
     places = tuple((row.id, f"{row.commune} – {row.name}") for row in _neighbourhood_rows(session))
-    return AgentSectorsForm(user.id, user.full_name or user.login, frozenset(n.id for n in user.sectors), places)
+    return AgentSectorsForm(user.id, user.full_name or user.login, frozenset(n.id for n in user.sectors), places,
+                            user.civility, user.job_title)

@@ -148,7 +148,8 @@ def save_disorder_item(session: Session, actor: Actor, item_id: int | None, zone
 @action("referentiel.partenaire", "reference.edit")
 def save_partner(session: Session, actor: Actor, partner_id: int | None, name: str, partner_type: str,
                  phone: str = "", email: str = "", address: str = "", active: bool = True,
-                 contact_name: str = "") -> Changes:
+                 contact_name: str = "", postcode: str = "", city: str = "") -> Changes:
+    """A partner and its postal address (street lines, postcode, city): letters are sent to it."""
     name = _required(name, "name", "Le nom du partenaire", 200)
     if not partner_type or session.get(m.PartnerType, partner_type) is None:
         raise ValidationError("Type de partenaire inconnu.", field="partner_type")
@@ -162,9 +163,30 @@ def save_partner(session: Session, actor: Actor, partner_id: int | None, name: s
     if session.scalar(duplicate):
         raise ValidationError("Un partenaire de ce type porte déjà ce nom.", field="name")
     values = {"name": name, "partner_type": partner_type, "phone": (phone or "").strip()[:30], "email": email[:200],
-              "address": (address or "").strip()[:300], "contact_name": (contact_name or "").strip()[:200],
+              **_postal_address(address, postcode, city), "contact_name": (contact_name or "").strip()[:200],
               "active": bool(active)}
     return _create_or_update(session, m.Partner, "partner", partner_id, values, f"Partenaire n° {partner_id} inconnu.")
+
+
+def _postal_address(address: str | None, postcode: str | None, city: str | None) -> dict:
+    """Street lines, postcode and city: all three or none (a letter needs the whole address)."""
+    lines = "\n".join(line.strip() for line in (address or "").splitlines() if line.strip())
+    postcode, city = (postcode or "").strip(), " ".join((city or "").split())
+    if not (lines or postcode or city):
+        return {"address": "", "postcode": "", "city": ""}
+    if not lines:
+        raise ValidationError("Adresse : indiquez le numéro et la rue (ou la boîte postale).", field="address")
+    if len(lines) > 300:
+        raise ValidationError("L'adresse ne doit pas dépasser 300 caractères.", field="address")
+    if not re.fullmatch(r"\d{5}", postcode):
+        raise ValidationError("Code postal : 5 chiffres sont attendus (par exemple 59000).", field="postcode")
+    if postcode.startswith("00") or postcode[:2] in ("96", "99"):
+        raise ValidationError(f"Code postal : « {postcode} » n'existe pas en France.", field="postcode")
+    if not city:
+        raise ValidationError("La ville est obligatoire avec le code postal.", field="city")
+    if len(city) > 120:
+        raise ValidationError("La ville ne doit pas dépasser 120 caractères.", field="city")
+    return {"address": lines, "postcode": postcode, "city": city}
 
 
 @action("referentiel.quartier", "reference.edit")
