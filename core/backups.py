@@ -140,14 +140,10 @@ def _remove_stale_partials(directory: Path, older_than: timedelta = timedelta(ho
 
 
 def human_size(size: int) -> str:
-    """A file size the French way: « 12,4 Mo »."""
-    value = float(size)
-    for unit in ("octets", "Ko", "Mo", "Go"):
-        if value < 1024 or unit == "Go":
-            text = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".replace(".", ",")
-            return f"{text} {unit}"
-        value /= 1024
-    return f"{size} octets"
+    """A file size the French way: « 12,4 Mo » (core.formatting.fr_size)."""
+    from core.formatting import fr_size
+
+    return fr_size(size)
 
 
 def set_backup_folder(database: Database, folder: Path | None) -> None:

@@ -6,6 +6,7 @@ readers do not, so it is replaced by an ordinary no-break space (U+00A0).
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
@@ -68,3 +69,42 @@ def fr_percent(part: float, whole: float, decimals: int = 0) -> str:
 
 def yes_no(value: bool | None) -> str:
     return "" if value is None else ("oui" if value else "non")
+
+
+def fr_count(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 895 dossiers », « 1 dossier », « 0 dossier » (French keeps 0 and 1 singular)."""
+    noun = singular if abs(count) < 2 else (plural or singular + "s")
+    return f"{fr_number(count)}{NBSP}{noun}"
+
+
+def fr_seconds(seconds: float) -> str:
+    """« 3,9 s »; a minute and more as « 2 min 05 s »."""
+    if seconds < 60:
+        return f"{fr_number(seconds, 1)}{NBSP}s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes}{NBSP}min{NBSP}{rest:02d}{NBSP}s"
+
+
+def fr_size(size: int) -> str:
+    """A file size the French way: « 812 octets », « 17,0 Mo », « 1 023,5 Ko »."""
+    value = float(size)
+    for unit in ("octets", "Ko", "Mo", "Go"):
+        if value < 1024 or unit == "Go":
+            return f"{fr_number(value, 0 if unit == 'octets' else 1)}{NBSP}{unit}"
+        value /= 1024
+    return f"{fr_number(size)}{NBSP}octets"
+
+
+_FRENCH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def parse_date(text: str) -> date:
+    """« 25/11/2026 » (JJ/MM/AAAA, as French users write it) or « 2026-11-25 »; ValueError otherwise."""
+    text = text.strip()
+    found = _FRENCH_DATE.fullmatch(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return date(year, month, day)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    raise ValueError(text)

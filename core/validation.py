@@ -173,10 +173,12 @@ def a_date(value: Any, field: str, label: str, required: bool = True) -> date | 
         return value.date()
     if isinstance(value, date):
         return value
+    from core.formatting import parse_date
+
     try:
-        return date.fromisoformat(str(value))
+        return parse_date(str(value))
     except ValueError:
-        raise ValidationError(f"{label} : date « {value} » invalide (attendu AAAA-MM-JJ).", field=field) from None
+        raise ValidationError(f"{label} : date « {value} » invalide (attendu JJ/MM/AAAA).", field=field) from None
 
 
 def a_datetime(value: Any, field: str, label: str, required: bool = True) -> datetime | None:

@@ -36,12 +36,20 @@ class CheckReport:
     def summary(self) -> str:
         kind = "complète (integrity_check)" if self.full else "rapide (quick_check)"
         if self.ok:
-            return f"Vérification {kind} : aucun problème ({self.seconds:.1f} s)."
-        lines = [f"Vérification {kind} : {len(self.problems)} problème(s) trouvé(s) :"]
+            return f"Vérification {kind} : aucun problème ({_seconds(self.seconds)})."
+        found = "1 problème trouvé" if len(self.problems) == 1 else f"{len(self.problems)} problèmes trouvés"
+        lines = [f"Vérification {kind} : {found} :"]
         lines += [f"  - {problem}" for problem in self.problems]
         lines.append("La base ne doit plus être modifiée : restaurez la dernière sauvegarde vérifiée "
                      "(uv run main.py restore FICHIER, ou menu Fichier › Sauvegardes…).")
         return "\n".join(lines)
+
+
+def _seconds(seconds: float) -> str:
+    """« 3,9 s », as French readers write it (Babel; core.formatting is above this layer)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(seconds, format="#,##0.0", locale="fr_FR").replace("\u202f", "\u00a0") + "\u00a0s"
 
 
 def check_connection(connection, full: bool = False) -> CheckReport:

@@ -19,7 +19,7 @@ def test_demo_fills_the_given_database(tmp_path):
     target = tmp_path / "demo.sqlite3"
     result = run_main("--db", str(target), "demo", "--cases", "30", "--seed", "3", "--no-gui")
     assert result.returncode == 0, result.stderr
-    assert "30 dossiers de démonstration créés" in result.stdout
+    assert "30 dossiers de démonstration créés" in result.stdout.replace("\xa0", " ")
     import sqlite3
 
     assert sqlite3.connect(target).execute("SELECT count(*) FROM cases").fetchone() == (30,)

@@ -5,6 +5,7 @@ import sys
 
 from core.actor import SYSTEM
 from core.audit import EventFilter, purge_expired, retention_months, verify_trail
+from core.formatting import fr_count
 from core.queries.admin import find_events
 
 
@@ -31,10 +32,11 @@ def run(args, open_db) -> int:
         check = verify_trail(database)
         count, problems = check.count, check.problems
         if not problems:
-            print(f"Journal d'audit intègre : {count} événements vérifiés.")
+            print(f"Journal d'audit intègre : {fr_count(count, 'événement vérifié', 'événements vérifiés')}.")
             print(check.anchor_text())
             return 0
-        print(f"Journal d'audit ALTÉRÉ : {len(problems)} anomalie(s) sur {count} événements.", file=sys.stderr)
+        print(f"Journal d'audit ALTÉRÉ : {fr_count(len(problems), 'anomalie')} sur {fr_count(count, 'événement')}.",
+              file=sys.stderr)
         for problem in problems:
             print(f"  - {problem.describe()}", file=sys.stderr)
         return 1
@@ -44,7 +46,7 @@ def run(args, open_db) -> int:
         removed = purge_expired(database, SYSTEM)
         with database.session() as session:
             months = retention_months(session)
-        print(f"{removed} événement(s) de plus de {months} mois effacé(s).")
+        print(f"{fr_count(removed, 'événement effacé', 'événements effacés')} (plus de {months} mois).")
         return 0
     events = find_events(database, SYSTEM, EventFilter(login=args.login, action=args.action, limit=args.limit))
     for event in events:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from core.backups import backup_folder, human_size, latest_backups, make_checked_backup
+from core.formatting import fr_count, fr_seconds
 from db.backup import backup_database
 
 
@@ -31,9 +32,10 @@ def run(args, open_db) -> int:
         if made.warning:
             print(f"Attention : {made.warning}", file=sys.stderr)
     elapsed = time.perf_counter() - started
-    print(f"Sauvegarde vérifiée : {path} ({human_size(path.stat().st_size)}, {elapsed:.1f} s).")
+    print(f"Sauvegarde vérifiée : {path} ({human_size(path.stat().st_size)}, {fr_seconds(elapsed)}).")
     if deleted:
-        print(f"{len(deleted)} ancienne(s) sauvegarde(s) supprimée(s) par la rotation (12 jours, 10 semaines, 9 mois).")
+        removed = fr_count(len(deleted), "ancienne sauvegarde supprimée", "anciennes sauvegardes supprimées")
+        print(f"{removed} par la rotation (12 jours, 10 semaines, 9 mois).")
     return 0
 
 

@@ -12,6 +12,7 @@ _TRANSLATIONS = [
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
     (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"argument \1 : choix invalide \2 (valeurs possibles : \3)"),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
+    (r"argument (\S+): (.*)", r"argument \1 : \2"),
     (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
     (r"argument (\S+): not allowed with argument (\S+)", r"argument \1 : incompatible avec \2"),
     (r"invalid choice: (.*) \(choose from (.*)\)", r"commande inconnue \1 (commandes possibles : \2)"),
@@ -44,11 +45,14 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 
 
 def french_date(value: str) -> date:
-    """argparse type for YYYY-MM-DD dates, with a French message."""
+    """argparse type for dates written JJ/MM/AAAA or AAAA-MM-JJ, with a French message."""
+    from core.formatting import parse_date
+
     try:
-        return date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"date invalide « {value} » (format attendu : AAAA-MM-JJ)") from None
+        raise argparse.ArgumentTypeError(f"date invalide « {value} » (formats acceptés : JJ/MM/AAAA ou "
+                                         "AAAA-MM-JJ)") from None
 
 
 def positive_int(value: str) -> int:

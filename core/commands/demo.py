@@ -5,6 +5,7 @@ import sys
 import time
 
 from core.commands.cli import positive_int
+from core.formatting import fr_count, fr_number, fr_seconds
 from core.demo import build_demo, default_demo_path, refuse_real_database
 
 
@@ -24,12 +25,13 @@ def run(args, open_db) -> int:
     started = time.perf_counter()
 
     def progress(done, total):
-        print(f"\r{done} / {total} dossiers", end="", file=sys.stderr, flush=True)
+        print(f"\r{fr_number(done)} / {fr_count(total, 'dossier')}", end="", file=sys.stderr, flush=True)
 
     report = build_demo(database, cases=args.cases, seed=args.seed, progress=progress)
     elapsed = time.perf_counter() - started
     print(file=sys.stderr)
-    print(f"{report.cases} dossiers de démonstration créés en {elapsed:.1f} s dans {database.describe()}.")
+    created = fr_count(report.cases, "dossier de démonstration créé", "dossiers de démonstration créés")
+    print(f"{created} en {fr_seconds(elapsed)} dans {database.describe()}.")
     from core.users import DEMO_PASSWORD, set_demo_passwords
 
     if set_demo_passwords(database):

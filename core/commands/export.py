@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.actor import SYSTEM
 from core.commands.cli import french_date, output_target, write_with_messages
+from core.formatting import fr_count, fr_seconds
 from core.exports import COLUMNS, ExportFilter, export_cases
 from db.vocab import CASE_STATUSES
 
@@ -18,8 +19,8 @@ def register(subparsers) -> None:
     parser.add_argument("--quartier", metavar="NOM", help="quartier du logement")
     parser.add_argument("--commune", metavar="NOM", help="commune du logement")
     parser.add_argument("--objectif", metavar="CODE", help="objectif du contrat (O1 à O7)")
-    parser.add_argument("--du", type=french_date, metavar="AAAA-MM-JJ", help="ouverts à partir de cette date")
-    parser.add_argument("--au", type=french_date, metavar="AAAA-MM-JJ", help="ouverts jusqu'à cette date")
+    parser.add_argument("--du", type=french_date, metavar="JJ/MM/AAAA", help="ouverts à partir de cette date")
+    parser.add_argument("--au", type=french_date, metavar="JJ/MM/AAAA", help="ouverts jusqu'à cette date")
     parser.add_argument("--colonnes", metavar="CLÉS",
                         help="colonnes séparées par des virgules (par défaut toutes) : "
                              + ", ".join(c.key for c in COLUMNS))
@@ -37,6 +38,6 @@ def run(args, open_db) -> int:
                                                                   filters))
     if not ok:
         return 1
-    noun = "dossier exporté" if report.rows <= 1 else "dossiers exportés"
-    print(f"{report.rows} {noun} dans {report.path} ({report.seconds:.1f} s).")
+    print(f"{fr_count(report.rows, 'dossier exporté', 'dossiers exportés')} dans {report.path} "
+          f"({fr_seconds(report.seconds)}).")
     return 0

@@ -4,7 +4,7 @@
     pdf visite VISIT_ID -o FICHIER
     pdf courrier-bailleur REF -o FICHIER
     pdf courrier-menage REF -o FICHIER
-    pdf bilan --du AAAA-MM-JJ --au AAAA-MM-JJ [--quartier NOM | --commune NOM] -o FICHIER
+    pdf bilan --du JJ/MM/AAAA --au JJ/MM/AAAA [--quartier NOM | --commune NOM] -o FICHIER
     pdf commission ID -o FICHIER
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from core.actor import SYSTEM
 from core.commands.cli import french_date, identifier, output_target, write_with_messages
 from core.errors import DomainError
+from core.formatting import fr_seconds, fr_size
 
 
 def register(subparsers) -> None:
@@ -34,8 +35,8 @@ def register(subparsers) -> None:
                          type=str if argument == "reference" else identifier)
         _output(sub)
     bilan = kinds.add_parser("bilan", help="bilan par objectif sur une période")
-    bilan.add_argument("--du", type=french_date, required=True, metavar="AAAA-MM-JJ", help="début de la période")
-    bilan.add_argument("--au", type=french_date, required=True, metavar="AAAA-MM-JJ", help="fin de la période")
+    bilan.add_argument("--du", type=french_date, required=True, metavar="JJ/MM/AAAA", help="début de la période")
+    bilan.add_argument("--au", type=french_date, required=True, metavar="JJ/MM/AAAA", help="fin de la période")
     where = bilan.add_mutually_exclusive_group()
     where.add_argument("--quartier", metavar="NOM", help="limiter à un quartier")
     where.add_argument("--commune", metavar="NOM", help="limiter à une commune")
@@ -63,7 +64,7 @@ def run(args, open_db) -> int:
     ok, data = write_with_messages(target, lambda: _build(args, database, target))
     if not ok:
         return 1
-    print(f"PDF écrit : {target} ({len(data) // 1024} Ko, {time.perf_counter() - started:.1f} s)")
+    print(f"PDF écrit : {target} ({fr_size(len(data))}, {fr_seconds(time.perf_counter() - started)}).")
     return 0
 
 
