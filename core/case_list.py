@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.access import restrict_cases
 from core.actor import Actor
-from core.scoring import BANDS
+from core.scoring import band_condition
 from db import models as m
 from db.search import search_sql
 from db.vocab import CASE_STATUSES, PRIORITIES, label
@@ -200,7 +200,7 @@ def _filtered(session: Session, statement, query: CaseQuery, needed: set, page: 
         where.append(m.Case.id.in_(select(m.CaseObjective.case_id)
                                    .where(m.CaseObjective.objective_id.in_(query.objective_ids))))
     if query.criticality_bands:
-        where.append(or_(*[m.Case.criticality.between(*BANDS[b]) for b in query.criticality_bands]))
+        where.append(or_(*[band_condition(b) for b in query.criticality_bands]))
     agents = _ids(query.agent_id, query.agent_ids)
     if agents or query.unassigned:
         where.append(or_(m.Case.agent_id.in_(agents), m.Case.agent_id.is_(None) if query.unassigned else false()))

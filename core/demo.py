@@ -520,7 +520,8 @@ def build_demo(database: Database, cases: int = 2000, seed: int = 1, today: date
 
 def after_demo(session, case_ids: list[int]) -> None:
     """Derived data for freshly inserted cases: search index and scores."""
-    from core.scoring import recompute_criticality
+    from core.scoring import raise_all_priorities_for_flags, recompute_criticality
 
     reindex_cases(session, None)
     recompute_criticality(session, None)  # grouped SQL sums and one executemany: fast at 100,000 cases
+    raise_all_priorities_for_flags(session)  # a danger, overcrowding or a young child: « haute » at least

@@ -8,12 +8,19 @@ Formula (one place, used for the stored column and for the explanation):
   disorders of that zone; maximum = sum of the weights of all active grid items of
   that zone. Overall: the same sums over both zones.
 - score = raw / maximum × 100 × household factor, rounded half up, capped at 100.
-- Household factor: 1.2 when a child under 6 lives there, otherwise 1.1 when any
-  child (under 18) lives there, otherwise 1.0.
+- Household factor: the national platform's single multiplier, 1.1 when a child
+  (under 18) lives there, otherwise 1.0 — so our score and theirs mean the same.
 
 So the score is the share of the whole grid's weight that the case shows, as the
 national platform's percentages are; its bands are the platform's: below 10
 (faible), 10 to 30 (moyenne), over 30 (forte).
+
+Flags, as the platform raises them apart from the score: a counted disorder marked
+*danger* in the grid, or severe overcrowding (living area below the housing-benefit
+minimum, core.rules.suroccupation — the standard is itself a floor, so any shortfall
+is severe). A flagged case is classed at least « forte » whatever its score, and its
+priority is raised to « haute » (raise_priority_for_flags); the score itself is left
+as the platform computes it. Young children raise the priority too (not the score).
 
 Suggested procedures are the procedures that the grid attaches to the counted
 disorders, in the order of the procedure reference list.
@@ -28,19 +35,18 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from db import models as m
+from db.base import now
 from db.vocab import ZONES
 
 COUNTED_STATES = ("signale", "confirme")
-FACTOR_YOUNG_CHILD = 1.2
 FACTOR_CHILD = 1.1
 BANDS = {"faible": (0, 9), "moyenne": (10, 30), "forte": (31, 100)}
 BAND_LABELS = {"faible": "Faible (moins de 10)", "moyenne": "Moyenne (10 à 30)", "forte": "Forte (plus de 30)"}
 
 
-def household_factor(children: int, has_child_under_6: bool) -> float:
-    if has_child_under_6:
-        return FACTOR_YOUNG_CHILD
-    if children and children > 0:
+def household_factor(children: int, has_child_under_6: bool = False) -> float:
+    """×1.1 with any child, as the national platform does (a child under 6 raises the priority, not the score)."""
+    if (children and children > 0) or has_child_under_6:
         return FACTOR_CHILD
     return 1.0
 
@@ -53,7 +59,10 @@ def score(raw: float, maximum: float, factor: float) -> int:
     return max(0, min(100, value))
 
 
-def band(value: int) -> str:
+def band(value: int, flagged: bool = False) -> str:
+    """The platform's band of a score; a danger or severe overcrowding makes it at least « forte »."""
+    if flagged:
+        return "forte"
     if value < 10:
         return "faible"
     if value <= 30:
@@ -119,6 +128,93 @@ def _chunks(ids: list[int] | None, size: int = 900):
         yield ids[start:start + size]
 
 
+def required_area_sql(persons):
+    """SQL for core.rules.suroccupation.required_area: 9 m² alone, 16 m² for two, +9 m² each, at most 70 m²."""
+    from sqlalchemy import case as sql_case
+
+    return sql_case((persons <= 1, 9.0), (persons >= 8, 70.0), else_=16.0 + 9.0 * (persons - 2))
+
+
+def danger_condition():
+    """SQL: the case has a counted disorder the grid marks as a danger."""
+    return m.Case.id.in_(select(m.CaseDisorder.case_id).join(m.DisorderItem, m.DisorderItem.id == m.CaseDisorder.item_id)
+                         .where(m.DisorderItem.is_danger, m.CaseDisorder.state.in_(COUNTED_STATES)))
+
+
+def overcrowding_condition():
+    """SQL: the case's dwelling is below the housing-benefit minimum area for its household."""
+    persons = m.Household.adults + m.Household.children
+    return m.Case.id.in_(select(m.Case.id).join(m.Household, m.Household.id == m.Case.household_id)
+                         .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
+                         .where(m.Dwelling.living_area_m2.is_not(None),
+                                m.Dwelling.living_area_m2 < required_area_sql(persons)))
+
+
+def flagged_condition():
+    from sqlalchemy import or_
+
+    return or_(danger_condition(), overcrowding_condition())
+
+
+def band_condition(name: str):
+    """SQL selecting the cases of a band as case_criticality classes them (flags included)."""
+    from sqlalchemy import and_, not_
+
+    low, high = BANDS[name]
+    if name == "forte":
+        from sqlalchemy import or_
+
+        return or_(m.Case.criticality.between(low, high), flagged_condition())
+    return and_(m.Case.criticality.between(low, high), not_(flagged_condition()))
+
+
+PRIORITY_FLOOR = "haute"
+_BELOW_FLOOR = ("basse", "normale")
+
+
+def raise_priority_for_flags(session: Session, case_ids: Iterable[int]) -> list[int]:
+    """Give « haute » to the open cases among case_ids that a danger, severe overcrowding or a child under 6
+    now flags and whose priority is lower; a journal entry says why. Never lowers a priority."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return []
+    young = m.Case.id.in_(select(m.Case.id).join(m.Household, m.Household.id == m.Case.household_id)
+                          .where(m.Household.has_child_under_6))
+    raised = []
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(m.Case.id, danger_condition(), overcrowding_condition(), young)
+            .where(m.Case.id.in_(chunk), m.Case.priority.in_(_BELOW_FLOOR), m.Case.status != "clos")).all()
+        for case_id, danger, crowded, child in rows:
+            reasons = [text for flag, text in ((danger, "danger signalé"), (crowded, "suroccupation"),
+                                               (child, "enfant de moins de 6 ans")) if flag]
+            if not reasons:
+                continue
+            session.add(m.JournalEntry(case_id=case_id, kind="note", shareable=False, occurred_at=now(),
+                                       text="Priorité relevée à « Haute » : " + ", ".join(reasons) + "."))
+            raised.append(case_id)
+    if raised:
+        # The case's version is kept: a form open on the case must not be refused for a rule's raise.
+        table = m.Case.__table__
+        session.execute(update(table).where(table.c.id.in_(raised))
+                        .values(priority=PRIORITY_FLOOR, updated_at=now(), version=table.c.version))
+    return raised
+
+
+def raise_all_priorities_for_flags(session: Session) -> int:
+    """The demo's bulk form: every open flagged case below « haute » gets it, without journal entries."""
+    young = m.Case.id.in_(select(m.Case.id).join(m.Household, m.Household.id == m.Case.household_id)
+                          .where(m.Household.has_child_under_6))
+    from sqlalchemy import or_
+
+    table = m.Case.__table__
+    result = session.execute(update(table).where(table.c.priority.in_(_BELOW_FLOOR), table.c.status != "clos",
+                                                 or_(flagged_condition(), young))
+                             .values(priority=PRIORITY_FLOOR, updated_at=table.c.updated_at)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
 @dataclass
 class ZoneScore:
     zone: str
@@ -145,14 +241,22 @@ class Criticality:
     zones: dict[str, ZoneScore]
     procedures: list[SuggestedProcedure]
     dangers: list[str]
+    overcrowded: bool = False
 
     @property
     def band_label(self) -> str:
         return BAND_LABELS[self.band]
 
     @property
+    def flags(self) -> list[str]:
+        return (["danger"] if self.dangers else []) + (["suroccupation"] if self.overcrowded else [])
+
+    @property
     def explanation(self) -> str:
-        parts = [f"Criticité {self.overall}/100 ({self.band_label.lower()})."]
+        parts = [f"Criticité {self.overall}/100, {self.band_label[0].lower()}{self.band_label[1:]}."]
+        if self.flags and band(self.overall) != "forte":
+            parts.append("Classée forte malgré le score : " + " et ".join(
+                {"danger": "danger signalé", "suroccupation": "logement suroccupé"}[f] for f in self.flags) + ".")
         for zone in self.zones.values():
             parts.append(f"{zone.label} : {zone.score}/100 (poids {zone.raw} sur {zone.maximum}).")
         if self.factor != 1.0:
@@ -168,8 +272,9 @@ def case_criticality(session: Session, case_id: int) -> Criticality:
     case = session.get(m.Case, case_id)
     household = case.household
     factor = household_factor(household.children, household.has_child_under_6)
-    reason = ("un enfant de moins de 6 ans vit dans le logement" if household.has_child_under_6
-              else f"{household.children} enfant(s) vivent dans le logement" if household.children else "")
+    reason = ("un enfant vit dans le logement" if household.children == 1
+              else f"{household.children} enfants vivent dans le logement" if household.children
+              else "un enfant de moins de 6 ans vit dans le logement" if household.has_child_under_6 else "")
     rows = session.execute(
         select(m.DisorderItem).join(m.CaseDisorder, m.CaseDisorder.item_id == m.DisorderItem.id)
         .options(selectinload(m.DisorderItem.procedures))  # one query, not one per disorder
@@ -193,4 +298,9 @@ def case_criticality(session: Session, case_id: int) -> Criticality:
     ref = {p.code: p for p in session.scalars(select(m.ProcedureType).order_by(m.ProcedureType.position))}
     suggested = [SuggestedProcedure(code, ref[code].label if code in ref else code, items)
                  for code, items in sorted(procedures.items(), key=lambda kv: ref[kv[0]].position if kv[0] in ref else 999)]
-    return Criticality(overall, band(overall), factor, reason, zones, suggested, dangers)
+    from core.rules.suroccupation import required_area
+
+    area, persons = case.dwelling.living_area_m2, household.persons
+    overcrowded = area is not None and persons >= 1 and area < required_area(persons)
+    flagged = bool(dangers) or overcrowded
+    return Criticality(overall, band(overall, flagged), factor, reason, zones, suggested, dangers, overcrowded)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core.access import authorize
 from core.actor import Actor
 from core.errors import ConflictError, NotFound
-from core.scoring import recompute_criticality
+from core.scoring import raise_priority_for_flags, recompute_criticality
 from db import models as m
 from db.base import now
 from db.search import reindex_cases
@@ -71,10 +71,11 @@ def finish(session: Session, case_ids: Iterable[int], touch: bool = True) -> Non
         table = m.Case.__table__
         session.execute(update(table).where(table.c.id.in_(ids)).values(last_activity_at=now()))
     recompute_criticality(session, ids)
+    raise_priority_for_flags(session, ids)
     reindex_cases(session, ids)
     # ORM objects loaded earlier must not keep stale derived values.
     for case in [o for o in session.identity_map.values() if isinstance(o, m.Case) and o.id in ids]:
-        session.expire(case, ["last_activity_at", "criticality"])
+        session.expire(case, ["last_activity_at", "criticality", "priority"])
 
 
 _ENTITY_WORDS = {"case": "le dossier", "household": "le ménage", "dwelling": "le logement",

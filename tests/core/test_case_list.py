@@ -53,7 +53,14 @@ def test_search_finds_helene_with_accents_by_typing_without(db):
     (CaseQuery(agent_id=4), "SELECT id FROM cases WHERE agent_id = 4"),
     (CaseQuery(unassigned=True), "SELECT id FROM cases WHERE agent_id IS NULL"),
     (CaseQuery(objective_ids=(3,)), "SELECT case_id FROM case_objectives WHERE objective_id = 3"),
-    (CaseQuery(criticality_bands=("moyenne",)), "SELECT id FROM cases WHERE criticality BETWEEN 10 AND 30"),
+    (CaseQuery(criticality_bands=("moyenne",)), "SELECT id FROM cases WHERE criticality BETWEEN 10 AND 30 "
+                                                 "AND id NOT IN (SELECT cd.case_id FROM case_disorders cd JOIN "
+                                                 "disorder_items i ON i.id = cd.item_id WHERE i.is_danger AND "
+                                                 "cd.state <> 'non_confirme') AND id NOT IN (SELECT c.id FROM cases c "
+                                                 "JOIN households h ON h.id = c.household_id JOIN dwellings d ON "
+                                                 "d.id = c.dwelling_id WHERE d.living_area_m2 < CASE WHEN "
+                                                 "h.adults + h.children <= 1 THEN 9 WHEN h.adults + h.children >= 8 "
+                                                 "THEN 70 ELSE 16 + 9 * (h.adults + h.children - 2) END)"),
     (CaseQuery(opened_from=date(2026, 1, 1), opened_to=date(2026, 6, 30)),
      "SELECT id FROM cases WHERE opened_on BETWEEN '2026-01-01' AND '2026-06-30'"),
     (CaseQuery(overdue_only=True, today=DEMO_TODAY),
