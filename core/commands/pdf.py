@@ -40,6 +40,9 @@ def register(subparsers) -> None:
     where = bilan.add_mutually_exclusive_group()
     where.add_argument("--quartier", metavar="NOM", help="limiter à un quartier")
     where.add_argument("--commune", metavar="NOM", help="limiter à une commune")
+    bilan.add_argument("--nominatif", action="store_true",
+                       help="annexe avec les noms des ménages (document interne, enregistré au journal d'audit) ; "
+                            "par défaut, références et nombres seulement")
     _output(bilan)
     header = kinds.add_parser("en-tete", help="voir ou régler l'en-tête imprimé sur chaque page (nom, adresse, logo)")
     header.add_argument("--nom", help="nom du service")
@@ -88,7 +91,8 @@ def _build(args, database, target: Path) -> bytes:
         from core.pdf.commission import build_commission
         return build_commission(database, SYSTEM, args.commission_id, target)
     from core.pdf.bilan import build_bilan
-    return build_bilan(database, SYSTEM, args.du, args.au, quartier=args.quartier, commune=args.commune, target=target)
+    return build_bilan(database, SYSTEM, args.du, args.au, quartier=args.quartier, commune=args.commune, target=target,
+                       nominatif=args.nominatif)
 
 
 def _header(args, database) -> int:

@@ -21,9 +21,10 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak
 from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
-from core.formatting import fr_date, fr_number, fr_percent
-from core.pdf.bilan_data import INDICATORS, Bilan, compute_bilan, resolve_scope
-from core.pdf.common import ACCENT, CONTENT_WIDTH, FONT, FONT_BOLD, LIGHT, build_pdf, para, table, write_atomically
+from core.formatting import fr_count, fr_date, fr_number, fr_percent
+from core.pdf.bilan_data import DISORDERS_DEFINITION, INDICATORS, Bilan, compute_bilan, resolve_scope
+from core.pdf.common import (ACCENT, CONTENT_WIDTH, FONT, FONT_BOLD, LIGHT, build_pdf, para, table,
+                             write_atomically)
 from core.pdf.service import service_header
 from db.engine import Database
 from db.vocab import CASE_STATUSES, label
@@ -35,24 +36,26 @@ CHART_COLOURS = [colors.HexColor(c) for c in ("#1f4e79", "#2e86c1", "#7fb3d5", "
 
 
 def build_bilan(database: Database, actor: Actor, start: date, end: date, quartier: str | None = None,
-                commune: str | None = None, target: str | os.PathLike | None = None) -> bytes:
+                commune: str | None = None, target: str | os.PathLike | None = None, nominatif: bool = False) -> bytes:
+    """The bilan for partners: its annex lists references and counts only. `nominatif` adds the households'
+    names, for internal use; the audit event says which variant was produced."""
     with database.session() as session:
         authorize(session, actor, "report.read")
         scope = resolve_scope(session, start, end, quartier, commune)
         bilan = compute_bilan(session, scope)
         header = service_header(session)
-    title = f"Bilan par objectif du {fr_date(start)} au {fr_date(end)}"
-    data = build_pdf(bilan_story(bilan), title=title, header=header, author=actor.full_name or actor.login)
+    title = f"Bilan par objectif du {fr_date(start)} au {fr_date(end)}" + (" — nominatif" if nominatif else "")
+    data = build_pdf(bilan_story(bilan, nominatif), title=title, header=header, author=actor.full_name or actor.login)
     with database.write() as session:
         record_event(session, actor, "pdf", "bilan", "", {"document": "bilan", "du": start.isoformat(),
                                                            "au": end.isoformat(), "perimetre": scope.label,
-                                                           "dossiers": len(bilan.annex)})
+                                                           "dossiers": len(bilan.annex), "nominatif": nominatif})
     if target is not None:
         write_atomically(target, data)
     return data
 
 
-def bilan_story(bilan: Bilan) -> list:
+def bilan_story(bilan: Bilan, nominatif: bool = False) -> list:
     scope = bilan.scope
     story = [
         para("Bilan par objectif — Contrat de Ville 2024-2030", "title"),
@@ -61,16 +64,27 @@ def bilan_story(bilan: Bilan) -> list:
         indicator_table(bilan),
         para("Un dossier rattaché à plusieurs objectifs compte dans chacun d'eux ; la ligne « Ensemble » compte "
              "chaque dossier une seule fois. « Dossiers suivis » : ouverts avant la fin de la période et non clos "
-             "avant son début. Désordres : confirmés sur les dossiers suivis.", "muted"),
+             "avant son début. " + DISORDERS_DEFINITION, "muted"),
         KeepTogether([para("Nouveaux dossiers par mois", "h1"), months_chart(bilan)]),
-        KeepTogether([para("Désordres par thème", "h1"), themes_chart(bilan)]),
+        KeepTogether([para("Désordres confirmés par thème", "h1"), themes_chart(bilan),
+                      para(f"Total : {fr_count(sum(n for _t, n in bilan.by_theme), 'désordre confirmé', 'désordres confirmés')}"
+                           f". {DISORDERS_DEFINITION}", "muted")]),
         KeepTogether([para("Relogements réalisés, en QPV et hors QPV", "h1"), relocation_chart(bilan)]),
         PageBreak(),
-        para(f"Annexe — dossiers comptés ({fr_number(len(bilan.annex))})", "h1"),
     ]
+    if nominatif:
+        story += [para(f"Annexe nominative — dossiers comptés ({fr_number(len(bilan.annex))})", "h1"),
+                  para("Document interne : il nomme les ménages. Ne pas le transmettre aux partenaires.", "muted")]
+        return story + (annex_pages(bilan.annex) if bilan.annex else [para("Aucun dossier sur la période.", "muted")])
+    story += [para(f"Annexe — dossiers comptés ({fr_number(len(bilan.annex))})", "h1")]
     if not bilan.annex:
         return story + [para("Aucun dossier sur la période.", "muted")]
-    return story + annex_pages(bilan.annex)
+    pages = reference_pages([row[1] for row in bilan.annex])
+    return story + [para("Dossiers par quartier", "h2"), neighbourhood_counts(bilan), PageBreak(),
+                    KeepTogether([para(f"Références des dossiers comptés ({fr_number(len(bilan.annex))})", "h2"),
+                                  para("Les noms des ménages ne figurent pas dans ce document : la référence suffit "
+                                       "à retrouver un dossier dans l'application.", "muted"), pages[0]]),
+                    *pages[1:]]
 
 
 def indicator_table(bilan: Bilan):
@@ -167,7 +181,8 @@ def relocation_chart(bilan: Bilan) -> Drawing:
         drawing.add(String(68 * mm, y + 0.8 * mm, f"{name} : {fr_number(count)} ({fr_percent(count, total)})",
                            fontName=FONT, fontSize=9))
         y -= 8 * mm
-    drawing.add(String(62 * mm, y, f"Total : {fr_number(total)} ménage(s) relogé(s)", fontName=FONT_BOLD, fontSize=9))
+    drawing.add(String(62 * mm, y, f"Total : {fr_count(total, 'ménage relogé', 'ménages relogés')}", fontName=FONT_BOLD,
+                       fontSize=9))
     return drawing
 
 
@@ -243,6 +258,54 @@ def _fit(text: str, width: float) -> str:
     while text and stringWidth(text + "…", FONT, 7.5) > width:
         text = text[:-1]
     return text + "…"
+
+
+def neighbourhood_counts(bilan: Bilan):
+    """Cases counted per neighbourhood: followed, opened and closed in the period."""
+    scope = bilan.scope
+    figures: dict[tuple[str, str], list[int]] = {}
+    for row in bilan.annex:
+        line = figures.setdefault((row[3] or "hors quartier", row[4]), [0, 0, 0])
+        line[0] += 1
+        line[1] += scope.start <= row[6] <= scope.end
+        line[2] += row[7] is not None and scope.start <= row[7] <= scope.end
+    rows = [["Quartier", "Commune", para("Dossiers suivis", "cell_bold"), para("ouverts", "cell_bold"),
+             para("clos", "cell_bold")]]
+    for (quarter, commune), (followed, opened, closed) in sorted(figures.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        rows.append([quarter, commune] + [para(fr_number(n), "cell_right") for n in (followed, opened, closed)])
+    return table(rows, [60 * mm, 45 * mm] + [(CONTENT_WIDTH - 105 * mm) / 3] * 3)
+
+
+REFERENCE_COLUMNS = 8
+
+
+class ReferencePage(Flowable):
+    """One page of case references, eight per line, drawn directly (thousands of them)."""
+
+    def __init__(self, references: list[str]):
+        super().__init__()
+        self.references = references
+        self.width = CONTENT_WIDTH
+        self.height = ANNEX_ROW * ((len(references) + REFERENCE_COLUMNS - 1) // REFERENCE_COLUMNS)
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        step = self.width / REFERENCE_COLUMNS
+        cells = [((index % REFERENCE_COLUMNS) * step + 1 * mm,
+                  self.height - (index // REFERENCE_COLUMNS + 1) * ANNEX_ROW + 1.2 * mm, reference)
+                 for index, reference in enumerate(self.references)]
+        self.canv.setFillColor(colors.black)
+        draw_text_cells(self.canv, cells)
+
+
+def reference_pages(references: list[str], rows_per_page: int = 52) -> list:
+    per_page = rows_per_page * REFERENCE_COLUMNS
+    first = (rows_per_page - 6) * REFERENCE_COLUMNS  # the first page also carries a heading
+    pages = [ReferencePage(references[:first])]
+    pages += [ReferencePage(references[start:start + per_page]) for start in range(first, len(references), per_page)]
+    return pages
 
 
 def annex_pages(rows: list[tuple], per_page: int = 52) -> list:

@@ -266,10 +266,16 @@ def _per_month(scope: Scope, opened: list[date]) -> list[tuple[date, int]]:
     return months
 
 
+DISORDERS_DEFINITION = ("Désordres confirmés : éléments de la grille qu'une visite a confirmés, sur les dossiers "
+                       "suivis pendant la période ; un désordre compte une fois par dossier.")
+
+
 def _by_theme(session: Session, scope: Scope) -> list[tuple[str, int]]:
+    """Confirmed disorders per theme: the very rows the « desordres » indicator counts, so the chart adds up
+    to the table's figure."""
     sql = ("SELECT i.theme, COUNT(cd.id) FROM cases c JOIN dwellings d ON d.id = c.dwelling_id "
            "JOIN case_disorders cd ON cd.case_id = c.id JOIN disorder_items i ON i.id = cd.item_id "
-           f"WHERE cd.state <> 'non_confirme' AND {ACTIVE}{scope.where()} GROUP BY i.theme ORDER BY COUNT(cd.id) DESC")
+           f"WHERE {BY_KEY['desordres'].condition}{scope.where()} GROUP BY i.theme ORDER BY COUNT(cd.id) DESC")
     return [(theme, count) for theme, count in session.execute(_statement(sql), _params(sql, scope))]
 
 

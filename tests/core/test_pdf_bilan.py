@@ -94,7 +94,44 @@ def test_bilan_pdf_prints_the_figures(demo_db):
         fr_number(bilan.totals[k]).replace("\xa0", " ") for k in ("suivis", "ouverts", "clos")) in content
     assert f"Annexe — dossiers comptés ({bilan.totals['suivis']})" in content
     assert bilan.annex[0][1] in content and bilan.annex[-1][1] in content
-    assert "Nouveaux dossiers par mois" in content and "Désordres par thème" in content
+    assert "Nouveaux dossiers par mois" in content and "Désordres confirmés par thème" in content
+
+
+def _content(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).replace("\xa0", " ").split())
+
+
+def test_partners_bilan_names_nobody_and_the_nominatif_variant_is_audited(demo_db):
+    from sqlalchemy import select
+
+    from db import models as m
+
+    with demo_db.session() as session:
+        bilan = compute_bilan(session, resolve_scope(session, START, END))
+        names = {session.get(m.Case, row[0]).household.last_name.upper() for row in bilan.annex}
+    default = _content(build_bilan(demo_db, SYSTEM, START, END))
+    assert not [name for name in names if f" {name} " in default]
+    assert "Dossiers par quartier" in default and bilan.annex[-1][1] in default
+    internal = _content(build_bilan(demo_db, SYSTEM, START, END, nominatif=True))
+    assert "Annexe nominative" in internal and "Ne pas le transmettre aux partenaires" in internal
+    assert sum(1 for name in names if f" {name} " in internal) >= len(names) // 2
+    with demo_db.session() as session:
+        details = [e.details for e in session.scalars(select(m.AuditEvent).where(m.AuditEvent.entity == "bilan")
+                                                      .order_by(m.AuditEvent.id))]
+    assert '"nominatif": false' in details[-2] and '"nominatif": true' in details[-1]
+
+
+def test_one_definition_of_disorders_for_the_chart_and_the_table(demo_db):
+    with demo_db.session() as session:
+        bilan = compute_bilan(session, resolve_scope(session, START, END))
+    assert sum(count for _theme, count in bilan.by_theme) == bilan.totals["desordres"] > 0
+    content = _content(build_bilan(demo_db, SYSTEM, START, END))
+    total = fr_number(bilan.totals["desordres"]).replace("\xa0", " ")
+    assert f"Total : {total} désordres confirmés." in content
+    assert content.count("Désordres confirmés : éléments de la grille qu'une visite a confirmés") == 2
+    relocated = sum(bilan.relocations_qpv.values())
+    assert f"Total : {relocated} ménages relogés" in content and "ménage(s)" not in content
 
 
 def test_bilan_needs_the_report_permission(demo_db):
@@ -119,3 +156,14 @@ def test_command_line_french_errors(demo_db, db_path, tmp_path):
                       "--commune", "Roubaix", "-o", str(tmp_path / "b.pdf"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_chart_axes_write_thousands_the_french_way():
+    from reportlab.graphics import renderPDF
+
+    from core.pdf.bilan import themes_chart
+    from core.pdf.bilan_data import Bilan, Scope
+
+    bilan = Bilan(Scope(START, END), [], {}, {}, by_theme=[("Humidité / moisissures", 2400), ("Chauffage", 1200)])
+    content = _content(renderPDF.drawToString(themes_chart(bilan)))
+    assert "1 500" in content and "2 400" in content and "1500" not in content
