@@ -263,6 +263,17 @@ def write_xlsx(records, columns: list[str], path: Path) -> int:
     return write_rows(path, [BY_KEY[k].header for k in columns], rows())
 
 
+FORMATS = ("csv", "xlsx")
+
+
+def check_extension(path: Path, fmt: str) -> None:
+    """A .xlsx file holding CSV (or the reverse) would not open: refused, naming both."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS and suffix != fmt:
+        raise ValidationError(f"Le fichier « {path.name} » porte l'extension .{suffix} mais le format demandé est "
+                              f"{fmt.upper()} : changez l'extension (.{fmt}) ou le format.", field="format")
+
+
 def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt: str,
                  columns: list[str] | None = None, filters: ExportFilter = ExportFilter()) -> ExportReport:
     """Write the filtered cases to `path` (csv or xlsx), audit it, and say how many rows."""
@@ -273,6 +284,7 @@ def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt:
     if fmt not in ("csv", "xlsx"):
         raise ValidationError(f"Format « {fmt} » inconnu : csv ou xlsx.", field="format")
     path = Path(path)
+    check_extension(path, fmt)
     started = time.perf_counter()
     temporary = path.with_name(f".{path.name}.tmp")
     try:

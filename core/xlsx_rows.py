@@ -58,17 +58,24 @@ def _template(path: Path, header: list[str], sample: list, widths: list[int]) ->
             value = WriteOnlyCell(sheet, value=value)
             value.number_format = "DD/MM/YYYY"
         row.append(value)
-    sheet.append(row)
+    quoted = WriteOnlyCell(sheet, value="texte")  # last cell of the row: gives the « quotePrefix » style
+    quoted.quotePrefix = True
+    sheet.append(row + [quoted])
     workbook.save(path)
 
 
-def _cell_writer(date_style: str):
+FORMULA_START = frozenset(("=", "+", "-", "@"))
+
+
+def _cell_writer(date_style: str, quote_style: str):
     def cell(ref: str, value) -> str:
         kind = value.__class__
         if kind is str:
             text = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+            # Excel's quotePrefix: shown without an apostrophe, and still text once the cell is edited.
+            style = f' s="{quote_style}"' if value[:1] in FORMULA_START else ""
+            return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
         if kind is int or kind is float:
             return f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
         if kind is date:
@@ -96,21 +103,22 @@ def write_rows(path: Path, header: list[str], rows: Iterable[list]) -> int:
             _data, tail = rest.split("</sheetData>", 1)
             header_xml = re.search(r'<row r="1">.*?</row>', _data).group(0)
             date_style = re.search(r'<row r="2">.*? s="(\d+)"', _data).group(1)
+            quote_style = re.findall(r' s="(\d+)"', re.search(r'<row r="2">.*?</row>', _data).group(0))[-1]
             count = 0
             with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as target:
                 for item in source.infolist():
                     if item.filename != SHEET:
                         target.writestr(item, source.read(item.filename))
                 with target.open(SHEET, "w", force_zip64=True) as sheet:
-                    count = _stream(sheet, head, header_xml, tail, first, rows, len(header), date_style)
+                    count = _stream(sheet, head, header_xml, tail, first, rows, len(header),
+                                    _cell_writer(date_style, quote_style))
     finally:
         template.unlink(missing_ok=True)
     return count
 
 
-def _stream(sheet, head: str, header_xml: str, tail: str, first, rows, width: int, date_style: str) -> int:
+def _stream(sheet, head: str, header_xml: str, tail: str, first, rows, width: int, cell) -> int:
     letters = [get_column_letter(i + 1) for i in range(width)]
-    cell = _cell_writer(date_style)
     sheet.write(f"{head}<sheetData>{header_xml}".encode("utf-8"))
     buffer, count, number = [], 0, 2
     for row in _chain([first] if first is not None else [], rows):

@@ -75,3 +75,27 @@ def test_user_add_from_standard_input_with_civility(demo_file):
 
     row = sqlite3.connect(demo_file).execute("SELECT civility, job_title FROM users WHERE login = 'nadia'").fetchone()
     assert row == ("Mme", "Agente de proximité")
+
+
+def test_export_refuses_an_extension_that_contradicts_the_format(demo_file, tmp_path):
+    wrong = tmp_path / "x.xlsx"
+    result = run_main("--db", str(demo_file), "export", "-o", str(wrong), "--format", "csv")
+    assert result.returncode == 1 and not wrong.exists()
+    assert "« x.xlsx » porte l'extension .xlsx mais le format demandé est CSV" in result.stderr
+    result = run_main("--db", str(demo_file), "export", "-o", str(wrong))  # the format follows the extension
+    assert result.returncode == 0, result.stderr
+    assert wrong.read_bytes()[:2] == b"PK"
+    result = run_main("--db", str(demo_file), "export", "-o", str(tmp_path / "liste.txt"))
+    assert result.returncode == 1 and "indiquez --format csv ou --format xlsx" in result.stderr
+
+
+def test_a_pdf_is_not_written_to_a_txt_file(demo_file, tmp_path):
+    import sqlite3
+
+    reference = sqlite3.connect(demo_file).execute("SELECT reference FROM cases LIMIT 1").fetchone()[0]
+    result = run_main("--db", str(demo_file), "pdf", "fiche", reference, "-o", str(tmp_path / "fiche.txt"))
+    assert result.returncode == 1 and "n'est pas un nom de fichier PDF" in result.stderr
+    assert not (tmp_path / "fiche.txt").exists()
+    result = run_main("--db", str(demo_file), "pdf", "fiche", reference, "-o", str(tmp_path / "fiche"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fiche.pdf").read_bytes().startswith(b"%PDF")

@@ -1,6 +1,7 @@
 """`main.py export --format csv|xlsx -o FICHIER [--search TEXTE] [filtres]`: the case list as a spreadsheet."""
 from __future__ import annotations
 
+import sys
 
 from core.actor import SYSTEM
 from core.commands.cli import french_date, output_target, write_with_messages
@@ -11,7 +12,8 @@ from db.vocab import CASE_STATUSES
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("export", help="exporter la liste des dossiers en CSV ou XLSX")
-    parser.add_argument("--format", choices=("csv", "xlsx"), required=True, help="csv (Excel français) ou xlsx")
+    parser.add_argument("--format", choices=("csv", "xlsx"),
+                        help="csv (Excel français) ou xlsx ; par défaut, celui de l'extension du fichier")
     parser.add_argument("-o", "--sortie", required=True, metavar="FICHIER", help="fichier à écrire")
     parser.add_argument("--search", "--recherche", dest="search", default="", metavar="TEXTE",
                         help="recherche : référence, nom, adresse, téléphone…")
@@ -31,6 +33,12 @@ def run(args, open_db) -> int:
     target = output_target(args.sortie)
     if target is None:
         return 1
+    if args.format is None:
+        args.format = target.suffix.lower().lstrip(".")
+        if args.format not in ("csv", "xlsx"):
+            print(f"Erreur : indiquez --format csv ou --format xlsx (l'extension de « {target.name} » ne dit pas "
+                  "lequel).", file=sys.stderr)
+            return 1
     columns = [c.strip() for c in args.colonnes.split(",") if c.strip()] if args.colonnes else None
     filters = ExportFilter(text=args.search, statuses=tuple(args.statut or ()), neighbourhood=args.quartier,
                            commune=args.commune, objective=args.objectif, opened_from=args.du, opened_to=args.au)

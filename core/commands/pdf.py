@@ -59,7 +59,7 @@ def _output(parser) -> None:
 def run(args, open_db) -> int:
     if args.pdf_command == "en-tete":
         return _header(args, open_db())
-    target = output_target(args.sortie)
+    target = pdf_target(args.sortie)
     if target is None:
         return 1
     database = open_db()
@@ -69,6 +69,21 @@ def run(args, open_db) -> int:
         return 1
     print(f"PDF écrit : {target} ({fr_size(len(data))}, {fr_seconds(time.perf_counter() - started)}).")
     return 0
+
+
+def pdf_target(text: str) -> Path | None:
+    """The PDF to write: « .pdf » added to a name without extension; another extension is refused."""
+    target = output_target(text)
+    if target is None:
+        return None
+    if not target.suffix:
+        target = target.with_name(target.name + ".pdf")
+        print(f"Le document sera écrit dans « {target} ».", file=sys.stderr)
+    elif target.suffix.lower() != ".pdf":
+        print(f"Erreur : « {target.name} » n'est pas un nom de fichier PDF : donnez un nom qui se termine par .pdf.",
+              file=sys.stderr)
+        return None
+    return target
 
 
 def _build(args, database, target: Path) -> bytes:

@@ -70,7 +70,10 @@ def test_formula_cells_are_escaped_in_csv_and_xlsx(demo_db, tmp_path):
     values = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     # In XLSX, text cells are never evaluated: the text is kept as typed, with no visible apostrophe.
     assert values[reference][1] == "=HYPERLINK(\"http://x\",\"clic\")" and values[reference][2] == "=1+1"
-    assert [c.data_type for c in next(r for r in sheet.iter_rows(min_row=2) if r[0].value == reference)][:3] == ["s"] * 3
+    cells = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == reference)
+    assert [c.data_type for c in cells][:3] == ["s"] * 3
+    # Excel's « quotePrefix »: the cell stays text when a user edits it, still with no apostrophe shown.
+    assert [c.quotePrefix for c in cells][:3] == [False, True, True]
     assert values[reference][3].date() == date(2026, 1, 5)
 
 
