@@ -6,15 +6,19 @@ same `today` give the same database.
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, literal_column, select
 
 from core import demo_names as names
+from core.formatting import fr_date
+from db.vocab import COMMISSION_KINDS
 from db import models as m
 from db.engine import Database
 from db.errors import DatabaseError
@@ -22,7 +26,6 @@ from db.search import reindex_cases
 from db.sequences import sync_sequences
 
 CHUNK = 2000
-STATUS_WEIGHTS = {"en_cours": 55, "en_attente": 15, "clos": 30}
 RECENT_STATUS_WEIGHTS = {"nouveau": 40, "en_cours": 45, "en_attente": 10, "clos": 5}
 PRIORITY_WEIGHTS = {"basse": 15, "normale": 55, "haute": 22, "urgente": 8}
 TENURE_WEIGHTS = {"locataire_social": 55, "locataire_prive": 30, "proprietaire_occupant": 8, "heberge": 5, "sans_titre": 2}
@@ -31,7 +34,35 @@ KIND_OBJECTIVES = {
     "habitat_indigne": ["O3"], "relogement": ["O2", "O1"], "mediation": ["O3", "O6"],
     "precarite_energetique": ["O4", "O7"], "accompagnement": ["O2", "O3"],
 }
+WORK_HOURS = (9, 10, 11, 14, 15, 16)
+PHOTO_LIMIT = 150  # photos in the whole demo: enough to see them, cheap at 100,000 cases
 AREA_BY_TYPOLOGY = {"T1": (14, 32), "T2": (30, 50), "T3": (45, 70), "T4": (60, 88), "T5": (75, 105), "T6+": (90, 140)}
+
+
+@dataclass
+class Profile:
+    """What the texts of a case must agree with (core.demo_names conditions)."""
+
+    adults: int
+    children: int
+    young_child: bool
+    senior: bool
+    tenure: str = ""
+    typology: str = ""
+    commune: str = ""
+
+    def fits(self, condition: str) -> bool:
+        persons = self.adults + self.children
+        return {
+            "any": True, "children": self.children > 0, "young_child": self.young_child,
+            "tenant": self.tenure.startswith("locataire"), "social": self.tenure == "locataire_social",
+            "private": self.tenure == "locataire_prive",
+            "senior_alone": self.senior and self.adults == 1 and self.children == 0,
+            "senior_couple": self.senior and self.adults == 2 and self.children == 0,
+            "senior_tenant": self.senior and self.tenure.startswith("locataire"),
+            "crowded": persons >= 5 and self.typology in ("T1", "T2", "T3"),
+            "single_parent": self.adults == 1 and self.children > 0,
+        }[condition]
 
 
 @dataclass
@@ -53,6 +84,7 @@ class DemoBuilder:
         self.ids = defaultdict(int)
         self.rows: dict[type, list[dict]] = defaultdict(list)
         self.ref_counter: dict[int, int] = defaultdict(int)
+        self.photos = 0
 
     # -- helpers ---------------------------------------------------------
     def next_id(self, model) -> int:
@@ -79,8 +111,16 @@ class DemoBuilder:
                 self.report.rows[model.__tablename__] += len(rows)
 
     def when(self, day: date, hour: int | None = None) -> datetime:
-        hour = hour if hour is not None else self.rng.randint(8, 17)
-        return datetime.combine(day, time(hour, self.rng.choice((0, 15, 30, 45))))
+        """A moment of a working day, in office hours (9-12 h, 14-17 h)."""
+        hour = hour if hour is not None else self.rng.choice(WORK_HOURS)
+        return datetime.combine(self.working_day(day), time(hour, self.rng.choice((0, 15, 30, 45))))
+
+    def working_day(self, day: date) -> date:
+        """The day itself, or the next Monday for a weekend (the Friday before when Monday is after today)."""
+        if day.weekday() < 5:
+            return day
+        monday = day + timedelta(days=7 - day.weekday())
+        return monday if monday <= self.today or day > self.today else day - timedelta(days=day.weekday() - 4)
 
     def day_between(self, start: date, end: date) -> date:
         span = max((end - start).days, 0)
@@ -90,7 +130,7 @@ class DemoBuilder:
     def load_context(self, session) -> None:
         for model in (m.User, m.Partner, m.Household, m.Dwelling, m.Case, m.Visit, m.Referral, m.Relocation,
                       m.Proposal, m.Commission, m.CommissionItem, m.Task, m.JournalEntry, m.CaseDisorder,
-                      m.VisitProcedure, m.CommonAreaFinding):
+                      m.VisitProcedure, m.CommonAreaFinding, m.Attachment):
             self.ids[model] = session.scalar(select(func.coalesce(func.max(model.id), 0)))
         year_of = func.substr(m.Case.reference, literal_column("1"), literal_column("4"))
         for year, last in session.execute(select(year_of, func.max(m.Case.reference)).group_by(year_of)):
@@ -171,11 +211,11 @@ class DemoBuilder:
     def make_case(self) -> None:
         rng = self.rng
         nb_id, is_qpv, commune_id, commune_name, postcode = rng.choice(self.neighbourhoods)
-        opened = self.today - timedelta(days=int(rng.triangular(0, 3 * 365, 60)))
-        household_id, persons = self._make_household(opened)
-        dwelling_id = self._make_dwelling(nb_id, commune_id, commune_name, postcode, persons, opened)
-        recent = (self.today - opened).days <= 90
-        status = pick(rng, RECENT_STATUS_WEIGHTS if recent else STATUS_WEIGHTS)
+        opened = self.working_day(self.today - timedelta(days=int(rng.triangular(0, 3 * 365, 60))))
+        household_id, profile = self._make_household(opened)
+        dwelling_id = self._make_dwelling(nb_id, commune_id, commune_name, postcode, profile, opened)
+        profile.commune = commune_name
+        status = pick(rng, status_weights((self.today - opened).days))
         kinds = rng.sample(list(KIND_OBJECTIVES), k=rng.choice((1, 1, 1, 2)))
         agents = self.agent_sectors.get(nb_id) or self.agents
         agent_id = rng.choice(agents) if agents and rng.random() < 0.95 else None
@@ -189,7 +229,7 @@ class DemoBuilder:
             source=rng.choice(self.sources), agent_id=agent_id, status=status,
             priority=pick(rng, PRIORITY_WEIGHTS), opened_on=opened, closed_on=closed,
             closure_reason=rng.choice(self.closure_reasons) if closed else None,
-            summary=rng.choice(names.SUMMARIES), criticality=0, last_activity_at=self.when(opened),
+            summary=self.text(names.SUMMARIES, profile), criticality=0, last_activity_at=self.when(opened),
             _stamp=self.when(opened),
         )
         for kind in kinds:
@@ -200,32 +240,41 @@ class DemoBuilder:
         for code in objective_codes:
             self.rows[m.CaseObjective].append({"case_id": case_id, "objective_id": self.objectives[code]})
         end = closed or self.today
-        last = self._make_case_life(case_id, opened, end, status, agent_id, kinds, is_qpv)
+        last = self._make_case_life(case_id, opened, end, status, agent_id, kinds, is_qpv, profile)
         self.rows[m.Case][-1]["last_activity_at"] = last
         self.report.cases += 1
 
-    def _make_household(self, opened: date) -> tuple[int, int]:
+    def text(self, choices, profile: Profile) -> str:
+        """A text of the list whose condition the household fits, with its typology and commune filled in."""
+        fitting = [text for text, condition, *_rest in choices if profile.fits(condition)]
+        return self.rng.choice(fitting).format(typology=profile.typology, commune=profile.commune)
+
+    def _make_household(self, opened: date) -> tuple[int, Profile]:
         rng = self.rng
         adults = rng.choices((1, 2, 3), weights=(40, 50, 10))[0]
         children = rng.choices(range(7), weights=(30, 20, 20, 15, 8, 4, 3))[0]
+        young = children > 0 and rng.random() < 0.45
+        senior = children == 0 and adults <= 2 and rng.random() < 0.25
         first = rng.choice(names.FIRST_NAMES)
         household_id = self.add(
             m.Household, last_name=rng.choice(names.LAST_NAMES), first_name=first,
             phone=fiction_phone(rng, fixed=rng.random() < 0.15),
             email="" if rng.random() < 0.6 else f"{names_ascii(first)}.{rng.randint(1, 999)}@exemple.fr",
-            adults=adults, children=children, has_child_under_6=children > 0 and rng.random() < 0.45,
-            has_person_over_75=rng.random() < 0.08, has_disability=rng.random() < 0.07,
-            is_isolated=adults == 1 and rng.random() < 0.3, has_pregnancy=rng.random() < 0.03,
+            adults=adults, children=children, has_child_under_6=young,
+            has_person_over_75=senior, has_disability=rng.random() < (0.2 if senior else 0.05),
+            is_isolated=adults == 1 and children == 0 and rng.random() < (0.6 if senior else 0.2),
+            has_pregnancy=not senior and rng.random() < 0.03,
             caf_allocataire=rng.random() < 0.7,
             preferred_language=rng.choices(("français", "arabe", "anglais", "turc", "portugais"), weights=(80, 10, 4, 3, 3))[0],
             _stamp=self.when(opened),
         )
-        return household_id, adults + children
+        return household_id, Profile(adults, children, young, senior)
 
-    def _make_dwelling(self, nb_id, commune_id, commune_name, postcode, persons, opened) -> int:
+    def _make_dwelling(self, nb_id, commune_id, commune_name, postcode, profile: Profile, opened) -> int:
         rng = self.rng
         tenure = pick(rng, TENURE_WEIGHTS)
         typology = rng.choices(list(AREA_BY_TYPOLOGY), weights=(10, 25, 30, 22, 10, 3))[0]
+        profile.tenure, profile.typology = tenure, typology
         low, high = AREA_BY_TYPOLOGY[typology]
         rooms = {"T1": 1, "T2": 2, "T3": 3, "T4": 4, "T5": 5, "T6+": 6}[typology]
         dpe = pick(rng, DPE_WEIGHTS) if rng.random() < 0.8 else None
@@ -251,10 +300,11 @@ class DemoBuilder:
             energy_kwh_m2_year=_energy_for(dpe, rng) if dpe else None, _stamp=self.when(opened),
         )
 
-    def _make_case_life(self, case_id, opened, end, status, agent_id, kinds, is_qpv) -> datetime:
+    def _make_case_life(self, case_id, opened, end, status, agent_id, kinds, is_qpv, profile: Profile) -> datetime:
         rng = self.rng
         activity = [self.when(opened)]
-        self._journal(case_id, opened, "note", "Ouverture du dossier : " + rng.choice(names.SUMMARIES), agent_id, False)
+        self._journal(case_id, opened, "note", "Ouverture du dossier : " + self.rows[m.Case][-1]["summary"], agent_id,
+                      False)
         disorder_rows = self._make_disorders(case_id, opened)
         visit_count = rng.choices(range(7), weights=(5, 15, 25, 25, 15, 10, 5))[0]
         day = opened
@@ -281,27 +331,45 @@ class DemoBuilder:
                 self.rows[m.VisitAgent].append({"visit_id": visit_id, "user_id": agent_id})
             if visit_status == "realisee":
                 activity.append(self.when(day))
-                self._journal(case_id, day, "visite", "Visite réalisée : constat des désordres.", agent_id, True)
+                text = "Visite de constat réalisée au domicile." if index == 0 else (
+                    "Visite de contrôle après travaux réalisée." if visit_type == "controle_travaux"
+                    else "Visite d'accompagnement réalisée au domicile.")
+                self._journal(case_id, day, "visite", text, agent_id, True)
                 if index == 0:
                     self._conclude(visit_id, case_id, disorder_rows)
+                    self._maybe_photo(case_id, visit_id, day, agent_id)
         for _ in range(rng.choices((0, 1, 2), weights=(50, 38, 12))[0]):
             sent = self.day_between(opened, end)
             activity.append(self.when(sent))
             self._make_referral(case_id, sent, end, agent_id)
         if "relogement" in kinds:
             activity.extend(self._make_relocation(case_id, opened, end, status, agent_id, is_qpv))
+        fitting = [(text, shareable) for text, condition, shareable in names.NOTES if profile.fits(condition)]
         for _ in range(rng.randint(3, 10)):
             day = self.day_between(opened, end)
             activity.append(self.when(day))
-            self._journal(case_id, day, rng.choice(("note", "note", "appel", "courrier")), rng.choice(names.NOTE_TEXTS),
-                          agent_id, rng.random() < 0.3)
+            text, shareable = rng.choice(fitting)
+            self._journal(case_id, day, rng.choice(("note", "note", "appel", "courrier")),
+                          text.format(commune=profile.commune), agent_id, shareable)
         if status == "clos":
             self._journal(case_id, end, "statut", "Dossier clos.", agent_id, True)
             activity.append(self.when(end))
         elif rng.random() < 0.4:
-            self.add(m.Task, case_id=case_id, assignee_id=agent_id, title="Rappeler le ménage",
-                     due_on=self.today + timedelta(days=rng.randint(-20, 30)), created_by_id=agent_id)
+            self.add(m.Task, case_id=case_id, assignee_id=agent_id, title=rng.choice(names.TASKS),
+                     due_on=self.working_day(self.today + timedelta(days=rng.randint(-20, 30))), created_by_id=agent_id)
         return max(activity)
+
+    def _maybe_photo(self, case_id, visit_id, day, agent_id) -> None:
+        """A few visits carry a photo (small generated JPEGs: the demo stays light at 100,000 cases)."""
+        if self.photos >= PHOTO_LIMIT or self.rng.random() > 0.12:
+            return
+        self.photos += 1
+        index = self.photos % len(names.PHOTO_CAPTIONS)
+        content = demo_photo(index)
+        self.add(m.Attachment, case_id=case_id, visit_id=visit_id, filename=f"photo_visite_{visit_id}.jpg",
+                 mime_type="image/jpeg", size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                 taken_at=self.when(day), caption=names.PHOTO_CAPTIONS[index], added_by_id=agent_id, content=content,
+                 _stamp=self.when(day))
 
     def _make_disorders(self, case_id, opened) -> list[dict]:
         rows = []
@@ -424,14 +492,47 @@ class DemoBuilder:
                 self.add(m.CommonAreaFinding, visit_id=visit_id, item_id=item_id, location="Hall et cage d'escalier",
                          description="Constat partagé lors du diagnostic.", severity=rng.randint(1, 3))
             commission_day = self.today - timedelta(days=30 * month + 10)
-            commission_id = self.add(m.Commission, kind=rng.choice(("relogement", "veille_habitat_indigne", "preparation_cal")),
-                                     held_on=commission_day, title=f"Commission du mois {month + 1}",
-                                     place="Maison du projet", participants="MEL, bailleurs, CCAS, SCHS",
+            commission_day -= timedelta(days=(commission_day.weekday() - 1) % 7)  # held on Tuesdays
+            kind = ("relogement", "veille_habitat_indigne", "preparation_cal")[month % 3]
+            commission_id = self.add(m.Commission, kind=kind, held_on=commission_day,
+                                     title=f"{COMMISSION_KINDS[kind]} du {fr_date(commission_day, 'long')}",
+                                     place=rng.choice(("Maison du projet de Lille-Sud", "Antenne de quartier de Roubaix",
+                                                       "Hôtel de Métropole, salle 3")),
+                                     participants="MEL, bailleurs sociaux, CCAS, SCHS, CAF du Nord",
                                      _stamp=self.when(commission_day))
             for position, (case_id, _nb) in enumerate(rng.sample(open_cases, k=min(6, len(open_cases))), start=1):
                 self.add(m.CommissionItem, commission_id=commission_id, case_id=case_id, position=position,
-                         decision="" if commission_day > self.today else "Relance du bailleur, point à la prochaine séance.")
+                         decision="" if commission_day > self.today else rng.choice(names.COMMISSION_DECISIONS))
         self.flush(session)
+
+
+@lru_cache(maxsize=8)
+def demo_photo(index: int) -> bytes:
+    """A small JPEG standing for a visit photo: a wall whose stain grows with index (Pillow, deterministic)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 360), (226, 220, 205))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 300, 480, 360), fill=(150, 120, 90))
+    for ring in range(6):
+        size = 40 + 18 * ring + 10 * index
+        shade = 60 + 20 * ring
+        draw.ellipse((200 - size, 120 - size // 2, 200 + size, 120 + size // 2), outline=(shade, shade + 10, shade - 20),
+                     width=6)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=60)
+    return buffer.getvalue()
+
+
+def status_weights(age_days: int) -> dict[str, int]:
+    """Older cases are mostly closed: an agent's backlog holds the recent ones and a few long ones."""
+    if age_days <= 90:
+        return RECENT_STATUS_WEIGHTS
+    if age_days <= 365:
+        return {"en_cours": 45, "en_attente": 15, "clos": 40}
+    return {"en_cours": 12, "en_attente": 5, "clos": 83}
 
 
 def complete_rows(model, rows: list[dict]) -> list[dict]:
@@ -463,7 +564,7 @@ def _energy_for(dpe: str, rng: random.Random) -> float:
 
 INSERT_ORDER = [
     m.User, m.UserSector, m.Partner, m.Household, m.Dwelling, m.Case, m.CaseKindLink, m.CaseObjective,
-    m.Visit, m.VisitCase, m.VisitAgent, m.CaseDisorder, m.VisitProcedure, m.CommonAreaFinding, m.Referral,
+    m.Visit, m.VisitCase, m.VisitAgent, m.CaseDisorder, m.VisitProcedure, m.CommonAreaFinding, m.Attachment, m.Referral,
     m.Relocation, m.Proposal, m.Commission, m.CommissionItem, m.Task, m.JournalEntry,
 ]
 

@@ -7,7 +7,8 @@ LAST_NAMES = [
     "Pétillon", "Verbèke", "Wallaert", "Benali", "Haddad", "Bensaïd", "Chérif", "Mansouri", "Ouédraogo",
     "Diallo", "Traoré", "Koné", "Ndiaye", "Nguyễn", "Trần", "Çelik", "Yılmaz", "Kowalski", "Nowak", "Silva",
     "Gonçalves", "Ferreira", "Da Costa", "Héraud", "Bénard", "Lécuyer", "Noël", "Maës", "Desmarès",
-    "Thérin", "Crémieux", "Sauvé", "Gaëtan", "Loïc", "Aït-Ahmed", "Boukhris", "Zeroual", "Amrani",
+    "Thérin", "Crémieux", "Sauvé", "Lefranc", "Delannoy", "Aït-Ahmed", "Boukhris", "Zeroual", "Amrani",
+    "Vandamme", "Deconinck", "Dewailly", "Lœuillet", "Vanderhaeghe", "Leclercq", "Caron", "Dhainaut",
 ]
 
 FIRST_NAMES = [
@@ -81,32 +82,61 @@ PARTNERS = [  # type, name, commune
     ("conciliateur", "Conciliateur de justice de Lille", "Lille"), ("tribunal", "Tribunal judiciaire de Lille", "Lille"),
 ]
 
-NOTE_TEXTS = [
-    "Appel de la locataire : les moisissures reviennent dans la chambre des enfants.",
-    "Échange avec le gardien : fuite signalée au bailleur la semaine dernière.",
-    "Le ménage souhaite être relogé plus près de l'école.",
-    "Rendez-vous pris pour une visite de constat avec l'occupante.",
-    "Le bailleur indique que l'entreprise interviendra sous quinze jours.",
-    "Courrier de relance envoyé au propriétaire.",
-    "Dossier présenté à la cellule de veille habitat indigne.",
-    "Madame signale des difficultés à payer les factures d'électricité.",
-    "Orientation vers la permanence ADIL pour les droits du locataire.",
-    "Travaux de ventilation réalisés, visite de contrôle à programmer.",
-    "Le ménage n'a pas répondu aux deux derniers appels.",
-    "Accompagnement pour le renouvellement de la demande de logement social.",
-    "Présence de punaises de lit confirmée par l'occupant.",
-    "Diagnostic en marchant : encombrants dans le hall signalés au bailleur.",
+# Texts chosen to fit the household: each has a condition on its profile (see core.demo.Profile).
+# Journal notes: (text, condition, shareable). Only shareable ones reach the household's letter, so they are
+# written as the household may read them.
+NOTES = [
+    ("Appel du ménage : les moisissures reviennent dans la chambre des enfants.", "children", False),
+    ("Échange avec le gardien : fuite signalée au bailleur la semaine dernière.", "social", False),
+    ("Le ménage souhaite être relogé plus près de l'école des enfants.", "children", False),
+    ("Rendez-vous pris pour une visite de constat.", "any", True),
+    ("Le bailleur indique que l'entreprise interviendra sous quinze jours.", "tenant", True),
+    ("Courrier de relance envoyé au propriétaire.", "private", True),
+    ("Courrier de relance envoyé au bailleur.", "social", True),
+    ("Dossier présenté à la cellule de veille habitat indigne.", "any", True),
+    ("Le ménage signale des difficultés à payer les factures d'électricité.", "any", False),
+    ("Orientation vers la permanence de l'ADIL pour les droits du locataire.", "tenant", True),
+    ("Travaux de ventilation réalisés, visite de contrôle à programmer.", "any", True),
+    ("Le ménage n'a pas répondu aux deux derniers appels.", "any", False),
+    ("Accompagnement pour le renouvellement de la demande de logement social.", "any", True),
+    ("Présence de punaises de lit signalée par le ménage.", "any", False),
+    ("Orientation vers le CCAS de {commune} pour une aide au paiement de l'énergie.", "any", True),
+    ("Demande d'adaptation de la salle de bains transmise au bailleur.", "senior_tenant", True),
+    ("Appel de la fille de l'occupant, inquiète de son isolement.", "senior_alone", False),
+    ("Échange avec l'assistante sociale du Département sur la situation des enfants.", "young_child", False),
 ]
 
 SUMMARIES = [
-    "Humidité importante et moisissures dans le logement, enfants en bas âge.",
-    "Chauffage défaillant depuis l'automne, factures d'énergie élevées.",
-    "Suroccupation : famille nombreuse dans un T2.",
-    "Conflit avec le bailleur sur des travaux non réalisés.",
-    "Installation électrique dangereuse signalée par un travailleur social.",
-    "Demande de relogement dans le cadre du NPNRU.",
-    "Nuisibles dans l'immeuble, plusieurs logements touchés.",
-    "Personne âgée isolée, logement inadapté à la perte d'autonomie.",
-    "Infiltrations par la toiture, plafond dégradé.",
-    "Accompagnement à l'accès aux droits et au logement.",
+    ("Humidité importante et moisissures dans le logement, enfants en bas âge.", "young_child"),
+    ("Humidité et moisissures dans la salle de bains et la chambre.", "any"),
+    ("Chauffage défaillant depuis l'automne, factures d'énergie élevées.", "any"),
+    ("Suroccupation : famille nombreuse dans un {typology}.", "crowded"),
+    ("Conflit avec le bailleur sur des travaux non réalisés.", "tenant"),
+    ("Installation électrique dangereuse signalée par un travailleur social.", "any"),
+    ("Demande de relogement dans le cadre du NPNRU.", "social"),
+    ("Nuisibles dans l'immeuble, plusieurs logements touchés.", "any"),
+    ("Personne âgée isolée, logement inadapté à la perte d'autonomie.", "senior_alone"),
+    ("Couple âgé, logement inadapté à la perte d'autonomie.", "senior_couple"),
+    ("Infiltrations par la toiture, plafond dégradé.", "any"),
+    ("Accompagnement à l'accès aux droits et au logement.", "any"),
+    ("Logement devenu trop petit depuis la naissance du dernier enfant.", "children"),
+    ("Parent seul avec ses enfants, logement humide et mal chauffé.", "single_parent"),
 ]
+
+TASKS = ["Rappeler le ménage", "Relancer le bailleur", "Programmer la visite de contrôle",
+         "Envoyer le courrier au ménage", "Vérifier la réponse du partenaire", "Préparer le passage en commission"]
+
+COMMISSION_DECISIONS = [
+    "Relance du bailleur : travaux à engager sous un mois, point à la prochaine séance.",
+    "Saisine du SCHS pour une visite d'insalubrité.",
+    "Proposition de logement à présenter en CAL par le bailleur.",
+    "Orientation vers le CCAS pour une aide financière.",
+    "Ajourné : pièces manquantes, à représenter à la prochaine séance.",
+    "Demande de labellisation SYPLO transmise à la préfecture.",
+    "Accompagnement social lié au logement (ASLL) demandé au Département.",
+    "Situation réglée : sortie du dossier de la commission.",
+    "Médiation avec le propriétaire proposée avant toute procédure.",
+]
+
+PHOTO_CAPTIONS = ["Moisissures au plafond de la chambre", "Tableau électrique sans protection",
+                  "Traces d'infiltration sous la fenêtre", "Radiateur hors service", "Grille de ventilation obstruée"]

@@ -175,6 +175,10 @@ def _configure_sqlite(engine: Engine) -> None:
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+        from db.search import fold_sql
+
+        # The search index is folded by the same transliteration as the query (db/search.py).
+        dbapi_connection.create_function("mh_fold", 1, fold_sql, deterministic=True)
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context):

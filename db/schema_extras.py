@@ -66,6 +66,12 @@ _POSTGRES_AUDIT = [
 ]
 
 
+def recreate_sqlite_search(execute) -> None:
+    """Drop and create the FTS5 index: far faster than deleting every row before a full rebuild."""
+    execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+    execute(_SQLITE_SEARCH)
+
+
 def is_managed_outside_models(table_name: str) -> bool:
     return table_name == SEARCH_TABLE or table_name.startswith(SEARCH_TABLE + "_")
 

@@ -20,15 +20,17 @@ from sqlalchemy.orm import Session
 
 from db.schema_extras import SEARCH_TABLE
 
+# {f} is the folding function: mh_fold on SQLite (registered on each connection by db.engine),
+# nothing on PostgreSQL, where Python folds the rows it reads.
 _DOCUMENT_SQL = """
 SELECT c.id AS case_id,
        c.reference AS reference,
-       h.last_name || ' ' || h.first_name AS household,
-       d.street_number || ' ' || d.street || ' ' || d.building || ' ' || d.postcode || ' ' || co.name
-           || ' ' || COALESCE(n.name, '') AS address,
+       {f}(h.last_name || ' ' || h.first_name) AS household,
+       {f}(d.street_number || ' ' || d.street || ' ' || d.building || ' ' || d.postcode || ' ' || co.name
+           || ' ' || COALESCE(n.name, '')) AS address,
        h.phone || ' ' || replace(h.phone, ' ', '') AS phone,
-       c.summary || ' ' || COALESCE((SELECT group_concat(j.text, ' ') FROM journal_entries j
-                                     WHERE j.case_id = c.id AND j.kind = 'note'), '') AS notes
+       {f}(c.summary) || ' ' || COALESCE((SELECT {concat} FROM journal_entries j
+                                         WHERE j.case_id = c.id AND j.kind = 'note'), '') AS notes
 FROM cases c
 JOIN households h ON h.id = c.household_id
 JOIN dwellings d ON d.id = c.dwelling_id
@@ -37,31 +39,48 @@ LEFT JOIN neighbourhoods n ON n.id = d.neighbourhood_id
 """
 
 
+class _Transliteration(dict):
+    """str.translate table filled on demand: anyascii's answer for each character met, computed once."""
+
+    def __missing__(self, codepoint: int) -> str:
+        self[codepoint] = anyascii(chr(codepoint))
+        return self[codepoint]
+
+
+_TABLE = _Transliteration()
+
+
 def fold(value: str) -> str:
     """Lower-case ASCII transliteration (« Lœuillet » → « loeuillet »): what the index and the query compare."""
     if value.isascii():
         return value.lower()
-    return anyascii(value).lower()
+    return value.translate(_TABLE).lower()
 
 
-@lru_cache(maxsize=4096)
-def _fold_short(value: str) -> str:
-    """Names, streets and communes repeat across cases: fold each once."""
-    return fold(value)
+@lru_cache(maxsize=50_000)
+def fold_sql(value: str | None) -> str | None:
+    """fold() for SQLite's mh_fold: names, streets and notes repeat across cases, so each is folded once."""
+    return None if value is None else fold(value)
 
 
 _CHUNK = 2000
+_COLUMNS = "rowid, reference, household, address, phone, notes"
 
 
 def reindex_cases(session: Session, case_ids: Iterable[int] | None = None) -> None:
     """(Re)build the search documents of some cases, or of all when ids is None."""
-    dialect = session.get_bind().dialect.name
-    select_sql = _DOCUMENT_SQL
-    if dialect == "postgresql":
-        select_sql = select_sql.replace("group_concat(j.text, ' ')", "string_agg(j.text, ' ')")
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    select_sql = _DOCUMENT_SQL.format(f="mh_fold" if sqlite else "",
+                                      concat="group_concat(mh_fold(j.text), ' ')" if sqlite
+                                      else "string_agg(j.text, ' ')")
     if case_ids is None:
-        session.execute(text(f"DELETE FROM {SEARCH_TABLE}"))
-        _insert_documents(session, session.execute(text(select_sql)))
+        if sqlite:  # emptying a large FTS5 table row by row is slow: make it anew
+            from db.schema_extras import recreate_sqlite_search
+
+            recreate_sqlite_search(lambda sql: session.execute(text(sql)))
+        else:
+            session.execute(text(f"DELETE FROM {SEARCH_TABLE}"))
+        _insert_documents(session, select_sql, {}, sqlite)
         return
     ids = list(case_ids)
     for start in range(0, len(ids), _CHUNK):
@@ -69,16 +88,21 @@ def reindex_cases(session: Session, case_ids: Iterable[int] | None = None) -> No
         placeholders = ", ".join(f":id{i}" for i in range(len(chunk)))
         params = {f"id{i}": v for i, v in enumerate(chunk)}
         session.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({placeholders})"), params)
-        _insert_documents(session, session.execute(text(select_sql + f" WHERE c.id IN ({placeholders})"), params))
+        _insert_documents(session, select_sql + f" WHERE c.id IN ({placeholders})", params, sqlite)
 
 
-def _insert_documents(session: Session, rows) -> None:
-    insert = text(f"INSERT INTO {SEARCH_TABLE} (rowid, reference, household, address, phone, notes) "
+def _insert_documents(session: Session, select_sql: str, params: dict, sqlite: bool) -> None:
+    if sqlite:  # folded by mh_fold inside SQLite: one statement
+        session.execute(text(f"INSERT INTO {SEARCH_TABLE} ({_COLUMNS}) SELECT case_id, reference, household, "
+                             f"address, phone, notes FROM ({select_sql}) AS docs"), params)
+        return
+    rows = session.execute(text(select_sql), params)
+    insert = text(f"INSERT INTO {SEARCH_TABLE} ({_COLUMNS}) "
                   "VALUES (:rowid, :reference, :household, :address, :phone, :notes)")
     while batch := rows.fetchmany(_CHUNK):
         session.execute(insert, [
-            {"rowid": case_id, "reference": reference, "household": _fold_short(household or ""),
-             "address": _fold_short(address or ""), "phone": phone or "", "notes": fold(notes or "")}
+            {"rowid": case_id, "reference": reference, "household": fold(household or ""),
+             "address": fold(address or ""), "phone": phone or "", "notes": fold(notes or "")}
             for case_id, reference, household, address, phone, notes in batch])
 
 
