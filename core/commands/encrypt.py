@@ -45,8 +45,15 @@ def _new_passphrase(variable: str = crypto.PASSPHRASE_ENV) -> str:
     passphrase = os.environ.get(variable)
     if passphrase is not None:
         return passphrase
-    first = getpass.getpass("Nouvelle phrase de passe (12 caractères au moins) : ")
-    if getpass.getpass("Confirmez la phrase de passe : ") != first:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise DatabaseError(f"Pas de terminal pour saisir la phrase de passe sans l'afficher : lancez la commande "
+                            f"dans un terminal, ou donnez-la dans la variable d'environnement {variable}.")
+    try:
+        first = getpass.getpass("Nouvelle phrase de passe (12 caractères au moins) : ")
+        second = getpass.getpass("Confirmez la phrase de passe : ")
+    except EOFError:
+        raise DatabaseError("Saisie de la phrase de passe interrompue : rien n'a été modifié.") from None
+    if second != first:
         raise DatabaseError("Les deux saisies de la phrase de passe diffèrent : rien n'a été modifié.")
     return first
 

@@ -49,6 +49,8 @@ def register(subparsers) -> None:
     header.add_argument("--adresse", help="adresse ; séparez les lignes par « | »")
     header.add_argument("--logo", metavar="FICHIER", help="image PNG ou JPEG (chaîne vide pour l'enlever)")
     header.add_argument("--telephone", help="téléphone indiqué dans les courriers")
+    header.add_argument("--horaires", help="quand appeler, dans le courrier au ménage "
+                                           "(ex. « du lundi au vendredi, de 9 h à 12 h »)")
     parser.set_defaults(func=run)
 
 
@@ -114,6 +116,7 @@ def _header(args, database) -> int:
     from core.pdf.service import configure_service_header, service_header
 
     values = {"service_name": args.nom, "service_logo": args.logo, "service_phone": args.telephone,
+              "service_hours": args.horaires,
               "service_address": args.adresse.replace("|", "\n") if args.adresse is not None else None}
     try:
         if any(value is not None for value in values.values()):
@@ -128,4 +131,5 @@ def _header(args, database) -> int:
     print("Adresse : " + " / ".join(header.address_lines()))
     print(f"Logo : {header.logo_path or '(aucun)'}")
     print(f"Téléphone : {header.phone}")
+    print(f"Horaires d'appel : {header.hours}")
     return 0
