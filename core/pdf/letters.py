@@ -89,9 +89,12 @@ def signer_of(session: Session, actor: Actor, case: m.Case) -> m.User | None:
 
 
 def signature(actor: Actor, signer: m.User | None, service_name: str) -> list:
-    name = signer.full_name if signer else (actor.full_name or actor.login)
-    title = (signer.job_title or default_title(signer.role, signer.civility)) if signer else ""
-    lines = [f"<b>{escape(name)}</b>"] + ([escape(title)] if title else []) + [escape(service_name)]
+    """Name and title of the signer; without a person (command line, no agent), the service signs."""
+    if signer is None:
+        lines = [f"<b>{escape(service_name)}</b>"]
+    else:
+        title = signer.job_title or default_title(signer.role, signer.civility)
+        lines = [f"<b>{escape(signer.full_name)}</b>"] + ([escape(title)] if title else []) + [escape(service_name)]
     return [spacer(8), KeepTogether([markup("<br/>".join(lines), "signature")])]
 
 
