@@ -41,6 +41,7 @@ from db.vocab import ZONES
 COUNTED_STATES = ("signale", "confirme")
 FACTOR_CHILD = 1.1
 BANDS = {"faible": (0, 9), "moyenne": (10, 30), "forte": (31, 100)}
+BAND_RANGES = {"faible": "moins de 10", "moyenne": "de 10 à 30", "forte": "plus de 30"}
 BAND_LABELS = {"faible": "Faible (moins de 10)", "moyenne": "Moyenne (10 à 30)", "forte": "Forte (plus de 30)"}
 
 
@@ -253,10 +254,14 @@ class Criticality:
 
     @property
     def explanation(self) -> str:
-        parts = [f"Criticité {self.overall}/100, {self.band_label[0].lower()}{self.band_label[1:]}."]
-        if self.flags and band(self.overall) != "forte":
-            parts.append("Classée forte malgré le score : " + " et ".join(
-                {"danger": "danger signalé", "suroccupation": "logement suroccupé"}[f] for f in self.flags) + ".")
+        by_score = band(self.overall)
+        if self.flags and by_score != "forte":
+            reasons = " et ".join({"danger": "du danger signalé", "suroccupation": "de la suroccupation"}[f]
+                                  for f in self.flags)
+            parts = [f"Criticité {self.overall}/100, classée forte à cause {reasons} ; la note seule la classerait "
+                     f"{by_score}, {BAND_RANGES[by_score]}."]
+        else:
+            parts = [f"Criticité {self.overall}/100, {self.band_label.lower()}."]
         for zone in self.zones.values():
             parts.append(f"{zone.label} : {zone.score}/100 (poids {zone.raw} sur {zone.maximum}).")
         if self.factor != 1.0:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, object_session
 from core import fields as declared
 from core.actor import Actor
 from core.fields import FICHE, Field, shown
-from core.formatting import fr_date, fr_datetime, fr_money, fr_number, yes_no
+from core.formatting import fr_count, fr_date, fr_datetime, fr_money, fr_number, yes_no
 from core.pdf.common import CONTENT_WIDTH, fields, para, spacer, table
 from core.pdf.documents import Composed, find_case, produce
 from core.queries.case_tabs import visits_of_case
@@ -47,7 +47,7 @@ def fiche_story(session: Session, case: m.Case) -> list:
             ("Ouvert le", fr_date(case.opened_on, "long")), ("Clos le", fr_date(case.closed_on, "long")),
             ("Agent référent", case.agent.full_name if case.agent else "non attribué"),
             ("Criticité", f"{fr_number(case.criticality)} / 100"),
-            ("Type(s)", ", ".join(k.label for k in case.kinds)),
+            ("Types de dossier", ", ".join(k.label for k in case.kinds)),
             (declared.BY_KEY["source"].label, _source_label(session, case.source)),
             ("Objectifs", ", ".join(f"{o.code} {o.label}" for o in case.objectives)),
             ("Dernière activité", fr_datetime(case.last_activity_at)),
@@ -120,7 +120,7 @@ def household_section(h: m.Household) -> list:
                        if f.fiche_group == "Vulnérabilités" and getattr(h, f.key)]
     return [para("Ménage", "h1"), fields(declared_lines(declared.HOUSEHOLD, h, {
         "Personne de référence": lambda: h.display_name,
-        "Composition": lambda: f"{h.adults} adulte(s), {h.children} enfant(s)",
+        "Composition": lambda: f"{fr_count(h.adults, 'adulte')}, {fr_count(h.children, 'enfant')}",
         "Vulnérabilités": lambda: ", ".join(vulnerabilities) or "aucune signalée",
     }))]
 
@@ -146,7 +146,7 @@ def disorders_section(case: m.Case) -> list:
         rows.append([label(ZONES, d.item.zone).split(" ")[0], d.item.theme, name, d.item.weight,
                      label(DISORDER_STATES, d.state), fr_date(d.reported_on)])
     criticality = case_criticality(object_session(case), case.id)
-    section = [para("Désordres", "h1"), para(f"{criticality.explanation} {len(case.disorders)} désordre(s) au total.")]
+    section = [para("Désordres", "h1"), para(f"{criticality.explanation} {fr_count(len(case.disorders), 'désordre')} au total.")]
     if criticality.procedures:
         section.append(para("Procédures suggérées : " + " ; ".join(
             f"{p.label} ({', '.join(p.because_of[:3])})" for p in criticality.procedures)))

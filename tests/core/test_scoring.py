@@ -82,7 +82,8 @@ def test_danger_gives_at_least_forte_and_a_high_priority(db):
         detail = case_criticality(session, case_id)
         case = session.get(m.Case, case_id)
         assert detail.overall < 31 and detail.band == "forte" and "danger" in detail.flags
-        assert "Classée forte malgré le score : danger signalé." in detail.explanation
+        assert "classée forte à cause du danger signalé ; la note seule la classerait " in detail.explanation
+        assert "((" not in detail.explanation and "))" not in detail.explanation
         assert case.priority == "haute"
         notes = [e.text for e in session.scalars(select(m.JournalEntry).where(m.JournalEntry.case_id == case_id))]
         assert "Priorité relevée à « Haute » : danger signalé." in notes
