@@ -8,7 +8,7 @@ LAST_NAMES = [
     "Diallo", "Traoré", "Koné", "Ndiaye", "Nguyễn", "Trần", "Çelik", "Yılmaz", "Kowalski", "Nowak", "Silva",
     "Gonçalves", "Ferreira", "Da Costa", "Héraud", "Bénard", "Lécuyer", "Noël", "Maës", "Desmarès",
     "Thérin", "Crémieux", "Sauvé", "Lefranc", "Delannoy", "Aït-Ahmed", "Boukhris", "Zeroual", "Amrani",
-    "Vandamme", "Deconinck", "Dewailly", "Lœuillet", "Vanderhaeghe", "Leclercq", "Caron", "Dhainaut",
+    "Vandamme", "Deconinck", "Dewailly", "Lœuillet", "Vanderhaeghe", "Leclercq", "Dhalluin", "Dhainaut",
 ]
 
 FIRST_NAMES = [
@@ -55,7 +55,7 @@ SOCIAL_LANDLORDS = [  # name, commune of its head office (the street address is 
 ]
 
 MANAGERS = [  # login, name, civility, title
-    ("responsable", "Claire Desrousseaux", "Mme", "Responsable de la médiation habitat"),
+    ("responsable", "Claire Desreumaux", "Mme", "Responsable de la médiation habitat"),
     ("chefprojet", "Julien Van Acker", "M.", "Chef de projet politique de la ville"),
 ]
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.actor import SYSTEM
 from core.errors import ValidationError
+from core.pdf.documents import case_id_for_reference
 from core.pdf.fiche import build_fiche
 from core.pdf.letters import build_household_letter, build_landlord_letter
 from core.services.reference import save_partner
@@ -52,7 +53,7 @@ def test_landlord_letter_is_ready_for_a_window_envelope(demo_db):
         postcode_line = landlord.postal_lines[-1]
         agent, title = case.agent.full_name, case.agent.job_title
         assert landlord.postcode and landlord.address
-    data = build_landlord_letter(demo_db, SYSTEM, reference)
+    data = build_landlord_letter(demo_db, SYSTEM, case_id_for_reference(demo_db, reference))
     reader, text = pdf_text(data)
     runs = _positions(data)
     address = [(x, y) for t, x, y in runs if postcode_line in t]
@@ -75,7 +76,7 @@ def test_household_letter_speaks_plainly_and_says_whom_to_call(demo_db):
         reference, agent, phone = case.reference, case.agent.full_name, case.agent.phone
         household = case.household
         name_line = f"{household.first_name} {household.last_name.upper()}"
-    data = build_household_letter(demo_db, SYSTEM, reference)
+    data = build_household_letter(demo_db, SYSTEM, case_id_for_reference(demo_db, reference))
     _, text = pdf_text(data)
     assert "Madame, Monsieur," in text and "Bonjour" not in text
     assert "Votre dossier est :" not in text and "Nous attendons la réponse" in text
@@ -91,7 +92,7 @@ def test_a_man_is_votre_interlocuteur_and_a_new_case_gets_a_call_back_date(demo_
         case = session.scalars(select(m.Case).join(m.User, m.User.id == m.Case.agent_id)
                                .where(m.User.civility == "M.", m.Case.status == "nouveau").order_by(m.Case.id)).first()
         reference, agent = case.reference, case.agent.full_name
-    _, text = pdf_text(build_household_letter(demo_db, SYSTEM, reference))
+    _, text = pdf_text(build_household_letter(demo_db, SYSTEM, case_id_for_reference(demo_db, reference)))
     assert f"{agent}, votre interlocuteur" in text
     assert "Nous avons bien reçu votre demande." in text
     assert "Nous vous appellerons avant le" in text or "nous venons chez vous" in text
@@ -104,13 +105,13 @@ def test_landlord_without_postal_address_is_refused_in_french(demo_db):
         landlord = case.dwelling.landlord
         landlord.address, landlord.postcode, landlord.city = "", "", ""
     with pytest.raises(ValidationError, match="n'a pas d'adresse postale complète"):
-        build_landlord_letter(demo_db, SYSTEM, reference)
+        build_landlord_letter(demo_db, SYSTEM, case_id_for_reference(demo_db, reference))
 
 
 def test_internal_documents_keep_their_header_and_footer(demo_db):
     with demo_db.session() as session:
         reference = session.scalar(select(m.Case.reference).order_by(m.Case.id).limit(1))
-    _, text = pdf_text(build_fiche(demo_db, SYSTEM, reference))
+    _, text = pdf_text(build_fiche(demo_db, SYSTEM, case_id_for_reference(demo_db, reference)))
     assert "Confidentiel — données personnelles" in text and "Généré le" in text
 
 
