@@ -35,7 +35,7 @@ def test_archive_holds_pdf_json_and_attachments(demo_db, household, tmp_path):
         names = archive.namelist()
         document = json.loads(archive.read(f"menage-{household_id}.json"))
         pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(f"menage-{household_id}.pdf"))).pages)
-        attachment = next(n for n in names if n.startswith("pieces-jointes/"))
+        attachment = next(n for n in names if n.startswith("pieces-jointes/") and n.endswith(".pdf"))
         assert archive.read(attachment) == b"%PDF-fake"
     assert document["menage"]["last_name"] == "Dubrœucq"
     assert [d["dossier"]["reference"] for d in document["dossiers"]] == [reference]

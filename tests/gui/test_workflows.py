@@ -340,7 +340,10 @@ def test_a_colleague_s_save_in_between_is_told_and_what_was_typed_is_kept(qtbot,
     window, page = open_case(qtbot, demo_db)
     _type_summary(page, "Ma synthèse de la visite")
     page.summary._changed()
-    update_case(demo_db, window.actor, page.case_id, {"priority": "haute"})  # another seat, meanwhile
+    with demo_db.session() as session:  # a real change (the demo may already rank the case « haute »)
+        current = session.get(m.Case, page.case_id).priority
+    other = "urgente" if current != "urgente" else "normale"
+    update_case(demo_db, window.actor, page.case_id, {"priority": other})  # another seat, meanwhile
     seen = {}
 
     def keep_my_typing():
