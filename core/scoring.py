@@ -176,17 +176,28 @@ _BELOW_FLOOR = ("basse", "normale")
 def raise_priority_for_flags(session: Session, case_ids: Iterable[int]) -> list[int]:
     """Give « haute » to the open cases among case_ids that a danger, severe overcrowding or a child under 6
     now flags and whose priority is lower; a journal entry says why. Never lowers a priority."""
+    from core.rules.suroccupation import required_area
+
     ids = sorted(set(case_ids))
     if not ids:
         return []
-    young = m.Case.id.in_(select(m.Case.id).join(m.Household, m.Household.id == m.Case.household_id)
-                          .where(m.Household.has_child_under_6))
     raised = []
-    for chunk in _chunks(ids):
+    for chunk in _chunks(ids):  # read only these cases: this runs after every save
         rows = session.execute(
-            select(m.Case.id, danger_condition(), overcrowding_condition(), young)
+            select(m.Case.id, m.Dwelling.living_area_m2, m.Household.adults + m.Household.children,
+                   m.Household.has_child_under_6)
+            .join(m.Household, m.Household.id == m.Case.household_id)
+            .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
             .where(m.Case.id.in_(chunk), m.Case.priority.in_(_BELOW_FLOOR), m.Case.status != "clos")).all()
-        for case_id, danger, crowded, child in rows:
+        if not rows:
+            continue
+        dangerous = set(session.scalars(
+            select(m.CaseDisorder.case_id).join(m.DisorderItem, m.DisorderItem.id == m.CaseDisorder.item_id)
+            .where(m.CaseDisorder.case_id.in_([row[0] for row in rows]), m.DisorderItem.is_danger,
+                   m.CaseDisorder.state.in_(COUNTED_STATES))))
+        for case_id, area, persons, child in rows:
+            danger = case_id in dangerous
+            crowded = area is not None and persons >= 1 and area < required_area(persons)
             reasons = [text for flag, text in ((danger, "danger signalé"), (crowded, "suroccupation"),
                                                (child, "enfant de moins de 6 ans")) if flag]
             if not reasons:
