@@ -60,13 +60,13 @@ def test_command_line_export_search_finds_the_ligature(db, db_path, tmp_path):
 
 
 def test_upgrading_an_older_base_rebuilds_its_index_with_the_transliteration(db):
-    """A base indexed before 0005 held « lœuillet » as typed: the upgrade refolds it."""
+    """A base indexed before 0006 held « lœuillet » as typed: the upgrade refolds it."""
     from sqlalchemy import text
 
     from db.migrate import run_alembic
 
     wanted, _other = _make_cases(db)
-    run_alembic(db, "downgrade", "0004_external_reference")
+    run_alembic(db, "downgrade", "0005_security")
     with db.write() as session:
         session.execute(text("UPDATE case_search SET household = 'Lœuillet Lætitia'"))
     with db.session() as session:

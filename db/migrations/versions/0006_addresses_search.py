@@ -1,7 +1,7 @@
 """Postal addresses of partners, civility and title of users, search index folded by transliteration.
 
-Revision ID: 0005_addresses_search
-Revises: 0004_external_reference
+Revision ID: 0006_addresses_search
+Revises: 0005_security
 Create Date: 2026-11-29 20:40:00
 
 The search index now stores its text transliterated (« Lœuillet » → « loeuillet »,
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-revision = '0005_addresses_search'
-down_revision = '0004_external_reference'
+revision = '0006_addresses_search'
+down_revision = '0005_security'
 branch_labels = None
 depends_on = None
 
