@@ -158,6 +158,7 @@ class DemoBuilder:
             self._make_partners()
         self.flush(session)
         self.agents = session.execute(select(m.User.id).where(m.User.role == "agent").order_by(m.User.id)).scalars().all()
+        self.managers = session.scalars(select(m.User.id).where(m.User.role == "manager").order_by(m.User.id)).all()
         self.agent_sectors = defaultdict(list)
         for user_id, nb_id in session.execute(select(m.UserSector.user_id, m.UserSector.neighbourhood_id)):
             self.agent_sectors[nb_id].append(user_id)
@@ -355,7 +356,10 @@ class DemoBuilder:
             self._journal(case_id, end, "statut", "Dossier clos.", agent_id, True)
             activity.append(self.when(end))
         elif rng.random() < 0.4:
-            self.add(m.Task, case_id=case_id, assignee_id=agent_id, title=rng.choice(names.TASKS),
+            title = rng.choice(names.TASKS)
+            # A commission is prepared by a manager: the team's queue is not only the agents'.
+            assignee = rng.choice(self.managers) if title in names.MANAGER_TASKS and self.managers else agent_id
+            self.add(m.Task, case_id=case_id, assignee_id=assignee, title=title,
                      due_on=self.working_day(self.today + timedelta(days=rng.randint(-20, 30))), created_by_id=agent_id)
         return max(activity)
 

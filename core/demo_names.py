@@ -124,7 +124,9 @@ SUMMARIES = [
 ]
 
 TASKS = ["Rappeler le ménage", "Relancer le bailleur", "Programmer la visite de contrôle",
-         "Envoyer le courrier au ménage", "Vérifier la réponse du partenaire", "Préparer le passage en commission"]
+         "Envoyer le courrier au ménage", "Vérifier la réponse du partenaire", "Préparer le passage en commission",
+         "Valider le courrier au bailleur"]
+MANAGER_TASKS = {"Préparer le passage en commission", "Valider le courrier au bailleur"}
 
 COMMISSION_DECISIONS = [
     "Relance du bailleur : travaux à engager sous un mois, point à la prochaine séance.",
