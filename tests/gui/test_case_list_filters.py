@@ -84,7 +84,7 @@ def test_a_long_list_shows_its_sorted_first_page_then_the_rest_below_it(qtbot, d
     from core.demo import build_demo
     from tests.conftest import DEMO_TODAY
 
-    build_demo(db, cases=450, seed=3, today=DEMO_TODAY)
+    build_demo(db, cases=900, seed=3, today=DEMO_TODAY)  # more than 200 open cases (old demo cases are mostly closed)
     window, page = list_page(qtbot, db)
     qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 200)
     events = []
