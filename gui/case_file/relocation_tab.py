@@ -69,7 +69,7 @@ class RelocationTab(QWidget):
         self.empty = EmptyState("Pas de suivi de relogement pour ce ménage. Ouvrez-en un si le ménage doit être "
                                 "relogé (démolition, insalubrité, suroccupation…).")
         self.model = RowsModel(PROPOSAL_COLUMNS, self)
-        self.table = DataTable(self.model)
+        self.table = DataTable(self.model, name="Propositions de logement")
         self.table.set_widths((95, 170, 220, 75, 80, 90, 140, 160))
         self.proposals_empty = EmptyState("Aucune proposition de logement pour l'instant.")
         self.buttons = {}
