@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from core.actor import SYSTEM
+from core.commands.actor import command_actor
 from core.audit import EventFilter, purge_expired, retention_months, verify_trail
 from core.formatting import fr_count
 from core.queries.admin import find_events
@@ -43,12 +43,12 @@ def run(args, open_db) -> int:
     if args.audit_command == "cle":
         return _key(args, database)
     if args.audit_command == "purge":
-        removed = purge_expired(database, SYSTEM)
+        removed = purge_expired(database, command_actor(database, args))
         with database.session() as session:
             months = retention_months(session)
         print(f"{fr_count(removed, 'événement effacé', 'événements effacés')} (plus de {months} mois).")
         return 0
-    events = find_events(database, SYSTEM, EventFilter(login=args.login, action=args.action, limit=args.limit))
+    events = find_events(database, command_actor(database, args), EventFilter(login=args.login, action=args.action, limit=args.limit))
     for event in events:
         print(f"{event.id:>7} {event.occurred_at:%d/%m/%Y %H:%M:%S} {event.user_login:<14} {event.action:<28} "
               f"{event.entity} {event.entity_id} {event.details}")

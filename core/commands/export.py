@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from core.actor import SYSTEM
+from core.commands.actor import command_actor
 from core.commands.cli import french_date, output_target, write_with_messages
 from core.formatting import fr_count, fr_seconds
 from core.exports import COLUMNS, ExportFilter, export_cases
@@ -42,7 +42,7 @@ def run(args, open_db) -> int:
     columns = [c.strip() for c in args.colonnes.split(",") if c.strip()] if args.colonnes else None
     filters = ExportFilter(text=args.search, statuses=tuple(args.statut or ()), neighbourhood=args.quartier,
                            commune=args.commune, objective=args.objectif, opened_from=args.du, opened_to=args.au)
-    ok, report = write_with_messages(target, lambda: export_cases(open_db(), SYSTEM, target, args.format, columns,
+    ok, report = write_with_messages(target, lambda: export_cases(open_db(), command_actor(open_db(), args), target, args.format, columns,
                                                                   filters))
     if not ok:
         return 1

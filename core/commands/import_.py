@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.actor import SYSTEM
+from core.commands.actor import command_actor
 from core.errors import DomainError
 from core.imports import import_cases
 
@@ -24,7 +24,7 @@ def register(subparsers) -> None:
 
 def run(args, open_db) -> int:
     try:
-        report = import_cases(open_db(), SYSTEM, Path(args.fichier), dry_run=args.dry_run,
+        report = import_cases(open_db(), command_actor(open_db(), args), Path(args.fichier), dry_run=args.dry_run,
                               skip_invalid=args.skip_invalid)
     except DomainError as error:
         print(f"Erreur : {error.message}", file=sys.stderr)

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from core.actor import SYSTEM
+from core.commands.actor import command_actor
 from core.commands.cli import french_date, identifier, output_target, write_with_messages
 from core.errors import DomainError
 from core.formatting import fr_seconds, fr_size
@@ -92,23 +92,24 @@ def _build(args, database, target: Path) -> bytes:
     from core.pdf.documents import case_id_for_reference
 
     command = args.pdf_command
+    actor = command_actor(database, args)
     if command == "fiche":
         from core.pdf.fiche import build_fiche
-        return build_fiche(database, SYSTEM, case_id_for_reference(database, args.reference), target)
+        return build_fiche(database, actor, case_id_for_reference(database, args.reference), target)
     if command == "visite":
         from core.pdf.visit import build_visit_report
-        return build_visit_report(database, SYSTEM, args.visit_id, target)
+        return build_visit_report(database, actor, args.visit_id, target)
     if command == "courrier-bailleur":
         from core.pdf.letters import build_landlord_letter
-        return build_landlord_letter(database, SYSTEM, case_id_for_reference(database, args.reference), target)
+        return build_landlord_letter(database, actor, case_id_for_reference(database, args.reference), target)
     if command == "courrier-menage":
         from core.pdf.letters import build_household_letter
-        return build_household_letter(database, SYSTEM, case_id_for_reference(database, args.reference), target)
+        return build_household_letter(database, actor, case_id_for_reference(database, args.reference), target)
     if command == "commission":
         from core.pdf.commission import build_commission
-        return build_commission(database, SYSTEM, args.commission_id, target)
+        return build_commission(database, actor, args.commission_id, target)
     from core.pdf.bilan import build_bilan
-    return build_bilan(database, SYSTEM, args.du, args.au, quartier=args.quartier, commune=args.commune, target=target,
+    return build_bilan(database, actor, args.du, args.au, quartier=args.quartier, commune=args.commune, target=target,
                        nominatif=args.nominatif)
 
 
@@ -120,7 +121,7 @@ def _header(args, database) -> int:
               "service_address": args.adresse.replace("|", "\n") if args.adresse is not None else None}
     try:
         if any(value is not None for value in values.values()):
-            header = configure_service_header(database, SYSTEM, **values)
+            header = configure_service_header(database, command_actor(database, args), **values)
         else:
             with database.session() as session:
                 header = service_header(session)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from core.actor import SYSTEM
+from core.commands.actor import command_actor
 from core.commands.cli import identifier
 from core.errors import DomainError
 from core.rgpd_export import household_of_case, write_archive
@@ -24,7 +24,7 @@ def run(args, open_db) -> int:
     database = open_db()
     try:
         household_id = args.menage if args.menage is not None else household_of_case(database, args.dossier)
-        target = write_archive(database, SYSTEM, household_id, args.sortie)
+        target = write_archive(database, command_actor(database, args), household_id, args.sortie)
     except DomainError as error:
         print(f"Erreur : {error.message}", file=sys.stderr)
         return 1

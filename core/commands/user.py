@@ -11,6 +11,8 @@ import sys
 import warnings
 
 from core.actor import SYSTEM
+from core.auth import first_start
+from core.commands.actor import command_actor
 from core.errors import DomainError
 from core.queries.admin import list_users
 from core.users import add_user, disable_user, enable_user, find_user_id, set_password
@@ -81,8 +83,11 @@ def run(args, open_db) -> int:
 
 def _run(args, database) -> int:
     command = args.user_command
+    # The very first administrator of a server is created without a login (nobody could log in yet).
+    bootstrap = command == "add" and args.role == "admin" and first_start(database)
+    actor = SYSTEM if bootstrap else command_actor(database, args)
     if command == "list":
-        for row in list_users(database, SYSTEM):
+        for row in list_users(database, actor):
             state = "actif" if row.active else "désactivé"
             password = "mot de passe défini" if row.has_password else "sans mot de passe"
             sectors = f" — secteurs : {', '.join(row.sectors)}" if row.sectors else ""
@@ -90,18 +95,18 @@ def _run(args, database) -> int:
         return 0
     if command == "add":
         password = read_new_password(args)
-        add_user(database, SYSTEM, args.login, args.full_name or args.login, args.role, password, email=args.email,
+        add_user(database, actor, args.login, args.full_name or args.login, args.role, password, email=args.email,
                  civility=args.civilite, job_title=args.fonction)
         print(f"Compte « {args.login.strip().lower()} » créé ({ROLES[args.role]}).")
         return 0
     user_id = find_user_id(database, args.login)
     if command == "disable":
-        disable_user(database, SYSTEM, user_id)
+        disable_user(database, actor, user_id)
         print(f"Compte « {args.login} » désactivé.")
     elif command == "enable":
-        enable_user(database, SYSTEM, user_id)
+        enable_user(database, actor, user_id)
         print(f"Compte « {args.login} » réactivé.")
     elif command == "passwd":
-        set_password(database, SYSTEM, user_id, read_new_password(args))
+        set_password(database, actor, user_id, read_new_password(args))
         print(f"Mot de passe de « {args.login} » changé.")
     return 0

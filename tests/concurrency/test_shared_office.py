@@ -152,3 +152,39 @@ def test_a_seat_s_anchor_shows_newest_events_deleted_on_the_server(postgres_url)
     check = verify_trail(database)
     assert check.problems and any("disparu" in problem.reason for problem in check.problems)
     database.dispose()
+
+
+def test_the_command_line_on_a_server_logs_in_and_is_audited_under_that_account(postgres_url, tmp_path):
+    """On a shared server nobody exports without an application account; on a local file the workstation's
+    administrator still can (the « système » actor)."""
+    import os
+
+    from sqlalchemy import select
+
+    from core.users import add_user
+    from core.actor import SYSTEM
+    from db import models as m
+
+    database = open_database(postgres_url)
+    password = "Brume-Tilleul-Quai-42!"
+    add_user(database, SYSTEM, "gerard", "Gérard Nouvel", "manager", password)
+    database.dispose()
+    main = str(Path(__file__).resolve().parents[2] / "main.py")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    target = tmp_path / "liste.csv"
+
+    def run(*args, stdin=""):
+        return subprocess.run([sys.executable, main, "--db", postgres_url, *args], input=stdin, text=True,
+                              capture_output=True, env=env, timeout=120)
+
+    refused = run("export", "--format", "csv", "-o", str(target))
+    assert refused.returncode == 1 and "--utilisateur" in refused.stderr and not target.exists()
+    wrong = run("--utilisateur", "gerard", "export", "--format", "csv", "-o", str(target), stdin="mauvais\n")
+    assert wrong.returncode == 1 and "Connexion refusée" in wrong.stderr and not target.exists()
+    done = run("--utilisateur", "gerard", "export", "--format", "csv", "-o", str(target), stdin=password + "\n")
+    assert done.returncode == 0, done.stderr
+    database = open_database(postgres_url)
+    with database.session() as session:
+        export_event = session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export")).one()
+    assert export_event.user_login == "gerard"
+    database.dispose()
