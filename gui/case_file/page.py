@@ -225,7 +225,7 @@ class CaseFilePage(QWidget):
         self.badges.setText(
             f"Statut : <b style='color:{status_colour}'>{label(CASE_STATUSES, case.status)}</b>"
             f" &nbsp;·&nbsp; Priorité : <b style='color:{priority_colour}'>{priority}</b>"
-            f" &nbsp;·&nbsp; Criticité : <b>{case.criticality}/100</b> ({case.criticality_band.lower()})"
+            f" &nbsp;·&nbsp; Criticité : <b>{case.criticality}/100</b>, {case.criticality_band.lower()}"
             f" &nbsp;·&nbsp; {kinds} &nbsp;·&nbsp; Suivi par {agent}"
             f" &nbsp;·&nbsp; Signalé le {case.opened_on:%d/%m/%Y}"
             + (f" &nbsp;·&nbsp; Clos le {case.closed_on:%d/%m/%Y}" if case.closed_on else ""))

@@ -160,3 +160,23 @@ def test_the_header_shows_the_signal_logement_reference_when_there_is_one(qtbot,
     assert "Signal Logement" not in page.address.text()
     page._fill_header(dataclasses.replace(page.case, external_reference="SL-2026-004217"))
     assert "référence Signal Logement : SL-2026-004217" in page.address.text()
+
+
+def test_the_legal_checks_and_the_header_read_without_stutter(qtbot, demo_db):
+    """No « Conforme — Conforme : » and no « (moyenne (10 à 30)) » in what the agent reads."""
+    from sqlalchemy import select as sql_select
+
+    from core.auth import actor_for
+    from db import models as models
+    from gui.main_window import MainWindow
+
+    with demo_db.session() as session:
+        manager = actor_for(session.scalars(sql_select(models.User).where(models.User.role == "manager")).first())
+        case_id = session.scalar(sql_select(models.Case.id).order_by(models.Case.id))
+    window = MainWindow(demo_db, manager)
+    qtbot.addWidget(window)
+    window.open_case(case_id)
+    page = window.case_page
+    legal = page.summary.legal.text()
+    assert "— Conforme :" not in legal and "— Non conforme :" not in legal and "— À venir :" not in legal
+    assert "Criticité" in page.badges.text() and "))" not in page.badges.text()
