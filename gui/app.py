@@ -6,7 +6,7 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QSize, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.actor import SYSTEM
@@ -94,11 +94,16 @@ def unknown_view_message(view: str) -> str:
     return f"Vue inconnue : « {view} »."
 
 
+SCREENSHOT_SIZE = QSize(1280, 800)
+
+
 def take_screenshot(app: QApplication, window, path: str, view: str | None) -> int:
     """Render the window (on the chosen view) to a PNG file, then quit with 0."""
     if view and not show_named_view(window, view):
         print(unknown_view_message(view), file=sys.stderr)
         return 2
+    # A capture shows a usual desktop window, whatever the size of the (virtual, offscreen) screen.
+    window.resize(SCREENSHOT_SIZE)
     window.show()
     result = {"code": 0}
     waits = [0]
