@@ -73,7 +73,7 @@ def run(program: Path, home: Path, *args: str, **extra_env: str) -> subprocess.C
 def demo_base(installed, home) -> Path:
     result = run(installed, home, "demo", "--cases", "5", "--no-gui")
     assert result.returncode == 0, result.stderr
-    assert "5 dossiers de démonstration créés" in result.stdout
+    assert "5 dossiers de démonstration créés" in result.stdout.replace("\xa0", " ")  # Babel: no-break spaces
     base = Path(result.stdout.split(" dans ", 1)[1].split(".sqlite3", 1)[0] + ".sqlite3")
     assert base.is_file() and home in base.parents, "the demo base goes to the user's data folder"
     return base
