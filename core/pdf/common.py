@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -147,12 +148,15 @@ class PageInfo:
     title: str
 
 
-def _numbered_canvas_class(info: PageInfo):
-    class NumberedCanvas(rl_canvas.Canvas):
+def counted_pages_canvas(font_size: float, draw_page: Callable) -> type:
+    """A canvas that knows the page count when it draws each page's frame: pages are kept until the end,
+    then `draw_page(canvas, number, total)` runs on each (« 3/12 » needs the total)."""
+
+    class CountedPagesCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
             # Without this the canvas declares Helvetica as its starting font: only DejaVu is wanted.
             kwargs["initialFontName"] = FONT
-            kwargs["initialFontSize"] = 9.5
+            kwargs["initialFontSize"] = font_size
             super().__init__(*args, **kwargs)
             self._pages = []
 
@@ -164,11 +168,15 @@ def _numbered_canvas_class(info: PageInfo):
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                _draw_frame(self, info, self._pageNumber, total)
+                draw_page(self, self._pageNumber, total)
                 super().showPage()
             super().save()
 
-    return NumberedCanvas
+    return CountedPagesCanvas
+
+
+def _numbered_canvas_class(info: PageInfo):
+    return counted_pages_canvas(9.5, lambda canvas, number, total: _draw_frame(canvas, info, number, total))
 
 
 def _draw_frame(c: rl_canvas.Canvas, info: PageInfo, page: int, total: int) -> None:

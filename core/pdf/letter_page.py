@@ -15,11 +15,10 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 from xml.sax.saxutils import escape
 
-from core.pdf.common import FONT, GREY, MARGIN, PAGE_WIDTH, STYLES, write_atomically
+from core.pdf.common import FONT, GREY, MARGIN, PAGE_WIDTH, STYLES, counted_pages_canvas, write_atomically
 from core.pdf.service import ServiceHeader
 
 LETTER_TOP = 15 * mm
@@ -58,30 +57,16 @@ class LetterHead(Flowable):
         address.drawOn(self.canv, WINDOW_LEFT - MARGIN, top_in_flowable - height)
 
 
+def _page_number_if_several(canvas, number: int, total: int) -> None:
+    """A letter carries no internal header or footer: only « 1/2 » when it runs to several pages."""
+    if total > 1:
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(GREY)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, 10 * mm, f"{number}/{total}")
+
+
 def _letter_canvas_class():
-    class LetterCanvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            kwargs["initialFontName"] = FONT
-            kwargs["initialFontSize"] = 10.5
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # noqa: N802 - ReportLab API
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                if total > 1:
-                    self.setFont(FONT, 8)
-                    self.setFillColor(GREY)
-                    self.drawRightString(PAGE_WIDTH - MARGIN, 10 * mm, f"{self._pageNumber}/{total}")
-                super().showPage()
-            super().save()
-
-    return LetterCanvas
+    return counted_pages_canvas(10.5, _page_number_if_several)
 
 
 def build_letter_pdf(story: list, *, title: str, author: str,
