@@ -240,15 +240,23 @@ class Collector:
         raise ValidationError(message, field=first.field, errors=list(self.errors))
 
 
+# Labels of the text columns that core.fields does not declare (the case, household and dwelling fields take
+# the label their forms show, so a message names the field as the user sees it).
 _COLUMN_LABELS = {
-    "last_name": "Nom", "first_name": "Prénom", "full_name": "Nom complet", "login": "Identifiant",
-    "phone": "Téléphone", "email": "Adresse e-mail", "street": "Rue", "street_number": "Numéro de rue",
-    "building": "Bâtiment", "floor": "Étage", "door": "Porte", "summary": "Résumé", "text": "Texte",
+    "full_name": "Nom complet", "login": "Identifiant", "text": "Texte",
     "title": "Intitulé", "comment": "Commentaire", "filename": "Nom du fichier", "caption": "Légende",
     "observations": "Observations", "next_steps": "Suites à donner", "content": "Contenu", "name": "Nom",
     "label": "Libellé", "description": "Description", "address": "Adresse", "subject": "Objet", "answer": "Réponse",
     "reason": "Motif", "contact_name": "Nom du contact", "definition": "Définition", "value": "Valeur",
+    "phone": "Téléphone", "email": "Adresse e-mail",
 }
+
+
+def _column_label(key: str) -> str:
+    from core.fields import BY_KEY  # core.fields builds its checkers from this module: imported when needed
+
+    declared = BY_KEY.get(key)
+    return declared.label if declared is not None else _COLUMN_LABELS.get(key, f"Champ « {key} »")
 
 
 def _guard_flush(session, _flush_context, _instances) -> None:
@@ -265,8 +273,7 @@ def _guard_flush(session, _flush_context, _instances) -> None:
                 continue
             for value in attribute.history.added:
                 if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-                    no_control_characters(value, attribute.key,
-                                          _COLUMN_LABELS.get(attribute.key, f"Champ « {attribute.key} »"))
+                    no_control_characters(value, attribute.key, _column_label(attribute.key))
 
 
 def install_control_character_guard() -> None:
