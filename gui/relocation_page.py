@@ -113,19 +113,18 @@ class RelocationPage(TablePage):
     def cal_decision(self) -> None:
         from gui.relocation_dialogs import CalDecisionDialog
 
-        proposal, row = self._selected_proposal(), self.selected()
-        if proposal is None or row is None:
-            return
-        dialog = CalDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self)
-        if dialog.exec():
-            self._after_write(dialog.result_changes)
+        self._decide(CalDecisionDialog)
 
     def household_decision(self) -> None:
         from gui.relocation_dialogs import HouseholdDecisionDialog
 
+        self._decide(HouseholdDecisionDialog)
+
+    def _decide(self, dialog_class) -> None:
+        """A decision on the selected proposal (CAL or household), then the page shows it."""
         proposal, row = self._selected_proposal(), self.selected()
         if proposal is None or row is None:
             return
-        dialog = HouseholdDecisionDialog(self.window, row["_case_id"], proposal["_id"], parent=self)
+        dialog = dialog_class(self.window, row["_case_id"], proposal["_id"], parent=self)
         if dialog.exec():
             self._after_write(dialog.result_changes)
