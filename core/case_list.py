@@ -99,6 +99,16 @@ class CaseRow:
     opened_on: date | None
     criticality: int = 0
     extra: dict = field(default_factory=dict)
+    checked_out_by: str = ""  # taken on a field laptop (core.laptop), not yet brought back
+    checked_out_on: datetime | None = None
+
+    @property
+    def checkout_note(self) -> str:
+        """« emporté par Sabrina H. le 12/03 », or "" when the case is not out on a laptop."""
+        if not self.checked_out_by:
+            return ""
+        when = f" le {self.checked_out_on:%d/%m}" if self.checked_out_on else ""
+        return f"emporté par {short_name(self.checked_out_by)}{when}"
 
     def display(self, column: str) -> str:
         value = getattr(self, column)
@@ -282,7 +292,24 @@ def case_rows(session: Session, ids: Sequence[int]) -> dict[int, CaseRow]:
             kinds=r[15] or "", status=r[9], priority=r[10],
             agent=r[11] or "", last_activity=r[12], opened_on=r[13], criticality=r[14] or 0,
         )
+    _add_checkouts(session, rows)
     return rows
+
+
+def _add_checkouts(session: Session, rows: dict[int, CaseRow]) -> None:
+    """Who has each case out on a laptop (the latest checkout still out)."""
+    statement = (select(m.CheckoutCase.case_id, m.Checkout.user_name, m.Checkout.taken_at)
+                 .join(m.Checkout, m.Checkout.id == m.CheckoutCase.checkout_id)
+                 .where(m.Checkout.state == "sorti", m.CheckoutCase.case_id.in_(list(rows)))
+                 .order_by(m.Checkout.taken_at))
+    for case_id, name, taken_at in session.execute(statement):
+        rows[case_id].checked_out_by, rows[case_id].checked_out_on = name, taken_at
+
+
+def short_name(full_name: str) -> str:
+    """« Sabrina Hamdi » -> « Sabrina H. » (a name the list can show in little room)."""
+    parts = full_name.split()
+    return f"{parts[0]} {parts[-1][0].upper()}." if len(parts) > 1 else full_name
 
 
 @lru_cache(maxsize=2)

@@ -77,6 +77,7 @@ def action(name: str, permission: str, case_arg: str | None = None, mutating: bo
             case_id = bound.arguments.get(case_arg) if case_arg else None
             try:
                 with database.write() as session:
+                    session.info["actor"] = actor  # who deleted a record, for its tombstone (core.laptop)
                     authorize(session, actor, permission, case_id)
                     changes = function(session, actor, *args, **kwargs)
                     if mutating or changes is not None:
@@ -99,3 +100,4 @@ def action(name: str, permission: str, case_arg: str | None = None, mutating: bo
         return run
 
     return decorator
+import core.laptop.tombstones  # noqa: E402,F401 - registers the deletion listener

@@ -28,7 +28,15 @@ from db.sequences import take_reference_number
 
 def next_reference(session: Session, year: int) -> str:
     """Next human reference of the year, e.g. 2026-00042, taken from the year's counter in this transaction
-    (db.sequences.take_reference_number: safe with several seats creating at once, no gaps)."""
+    (db.sequences.take_reference_number: safe with several seats creating at once, no gaps).
+
+    On a field laptop (core.laptop) a provisional reference P-2026-0003, from a counter of its own
+    (year stored negated), replaced by an office reference at check-in."""
+    if session.scalar(select(m.LaptopOrigin.id).limit(1)) is not None:
+        last = session.scalar(select(func.max(m.Case.reference))
+                              .where(m.Case.reference >= f"P-{year}-", m.Case.reference < f"P-{year}-a"))
+        used = int(last[7:]) if last and last[7:].isdigit() else 0
+        return f"P-{year}-{take_reference_number(session, -year, at_least=used):04d}"
     # A range rather than LIKE, so the unique index on reference answers it at any size.
     last = session.scalar(select(func.max(m.Case.reference))
                           .where(m.Case.reference >= f"{year}-", m.Case.reference < f"{year}-a"))

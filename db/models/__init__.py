@@ -4,6 +4,15 @@ from db.models.activity import Attachment, JournalEntry, Task
 from db.models.cases import Case, CaseDisorder, CaseKindLink, CaseObjective
 from db.models.external import ExternalRecord
 from db.models.followup import Commission, CommissionItem, Proposal, Referral, Relocation
+from db.models.laptop import (
+    Checkin,
+    Checkout,
+    CheckoutCase,
+    CheckoutSnapshot,
+    LaptopOrigin,
+    MergeConflict,
+    Tombstone,
+)
 from db.models.people import Dwelling, Household, User, UserSector
 from db.models.places import Commune, Neighbourhood, Partner
 from db.models.reference import (
