@@ -35,6 +35,11 @@ Case list: core.queries.case_list rows carry `checked_out_by` / `checked_out_on`
 """
 from __future__ import annotations
 
+from core.laptop.checkin import checkin
 from core.laptop.checkout import CheckoutResult, Selection, checkout
+from core.laptop.conflicts import list_conflicts, settle_conflict
+from core.laptop.info import LaptopInfo, laptop_origin
+from core.laptop.report import CheckinReport, ConflictView, MergedRecord
 
-__all__ = ["CheckoutResult", "Selection", "checkout"]
+__all__ = ["CheckinReport", "CheckoutResult", "ConflictView", "LaptopInfo", "MergedRecord", "Selection", "checkin",
+           "checkout", "laptop_origin", "list_conflicts", "settle_conflict"]

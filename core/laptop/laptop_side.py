@@ -91,7 +91,8 @@ def case_ids_of_event(event: dict) -> list[int]:
     except ValueError:
         details = {}
     if isinstance(details, dict):
-        found += [i for i in details.get("dossiers", []) if isinstance(i, int)]
+        listed = details.get("dossiers", [])
+        found += [i for i in (listed if isinstance(listed, list) else [listed]) if isinstance(i, int)]
     return found
 
 
