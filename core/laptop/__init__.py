@@ -22,7 +22,7 @@ Check-in (office seat, laptop file given by path)
     `CheckinReport` (plain data): checkout_uuid, holder, taken_at, applied_at, already_applied,
         created / updated / deleted (lists of `MergedRecord`: table label, case reference, what),
         references (provisional -> office), audit_events (count appended), conflicts (`ConflictView`).
-        `report.lines()` gives French text lines; `write_checkin_pdf(report, path)` the PDF.
+        `report.lines()` gives French text lines; core.pdf.laptop_report.write_checkin_pdf(report, path, database) the PDF.
 
 Conflicts (the same field changed differently on both sides; the office value is kept until settled)
     `list_conflicts(database, actor, open_only=True) -> list[ConflictView]`: id, case_reference, table label,
