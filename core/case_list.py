@@ -6,7 +6,7 @@ The GUI keeps only the id list and asks for rows as they are painted
 from __future__ import annotations
 
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
@@ -303,7 +303,7 @@ def _add_checkouts(session: Session, rows: dict[int, CaseRow]) -> None:
                  .where(m.Checkout.state == "sorti", m.CheckoutCase.case_id.in_(list(rows)))
                  .order_by(m.Checkout.taken_at))
     for case_id, name, taken_at in session.execute(statement):
-        rows[case_id].checked_out_by, rows[case_id].checked_out_on = name, taken_at
+        rows[case_id] = replace(rows[case_id], checked_out_by=name, checked_out_on=taken_at)
 
 
 def short_name(full_name: str) -> str:
