@@ -12,10 +12,10 @@ _TRANSLATIONS = [
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
     (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"argument \1 : choix invalide \2 (valeurs possibles : \3)"),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
-    (r"argument (\S+): (.*)", r"argument \1 : \2"),
     (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
     (r"argument (\S+): not allowed with argument (\S+)", r"argument \1 : incompatible avec \2"),
     (r"invalid choice: (.*) \(choose from (.*)\)", r"commande inconnue \1 (commandes possibles : \2)"),
+    (r"argument (\S+): (.*)", r"argument \1 : \2"),
 ]
 
 
