@@ -25,7 +25,7 @@ Check-in (office seat, laptop file given by path)
         `report.lines()` gives French text lines; core.pdf.laptop_report.write_checkin_pdf(report, path, database) the PDF.
 
 Conflicts (the same field changed differently on both sides; the office value is kept until settled)
-    `list_conflicts(database, actor, open_only=True) -> list[ConflictView]`: id, case_reference, table label,
+    `list_conflicts(database, actor, open_only=True) -> tuple[ConflictView, ...]` (the @query « portable.conflits »): id, case_reference, table label,
         field label, base / office / laptop values as display text, who and when on each side, status.
     `settle_conflict(database, actor, conflict_id, choice="bureau"|"portable"|None, value=None)`: an @action
         (audited "portable.arbitrage"): applies the chosen value (or the edited `value`) through a version
@@ -37,7 +37,8 @@ from __future__ import annotations
 
 from core.laptop.checkin import checkin
 from core.laptop.checkout import CheckoutResult, Selection, checkout
-from core.laptop.conflicts import list_conflicts, settle_conflict
+from core.laptop.conflicts import settle_conflict
+from core.queries.laptop import list_conflicts
 from core.laptop.info import LaptopInfo, laptop_origin
 from core.laptop.report import CheckinReport, ConflictView, MergedRecord
 

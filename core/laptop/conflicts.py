@@ -11,7 +11,6 @@ from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.access import restrict_cases
 from core.actor import Actor
 from core.errors import ConflictError, NotFound, ValidationError, WorkflowError
 from core.laptop import tables as t
@@ -41,16 +40,6 @@ def view_of(row: m.MergeConflict) -> ConflictView:
         office=display_value(json.loads(row.office_value), side), laptop=display_value(json.loads(row.laptop_value), side),
         office_by=row.office_by, office_at=row.office_at, laptop_by=row.laptop_by, laptop_at=row.laptop_at,
         status=row.status, chosen=display_value(json.loads(row.chosen_value)) if row.chosen_value else "")
-
-
-def list_conflicts(database, actor: Actor, open_only: bool = True) -> list[ConflictView]:
-    """The conflicts on cases the actor may see (an agent: their own scope), oldest first."""
-    with database.session() as session:
-        visible = restrict_cases(select(m.Case.uuid), actor)
-        statement = select(m.MergeConflict).where(m.MergeConflict.case_uuid.in_(visible)).order_by(m.MergeConflict.id)
-        if open_only:
-            statement = statement.where(m.MergeConflict.status == "ouvert")
-        return [view_of(row) for row in session.scalars(statement)]
 
 
 def _chosen(row: m.MergeConflict, choice: str | None, value) -> object:

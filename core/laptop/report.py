@@ -54,14 +54,14 @@ def display_value(value, side: str = "") -> str:
     return str(value).replace(".", ",") if isinstance(value, float) else str(value)
 
 
-@dataclass
+@dataclass(frozen=True)
 class MergedRecord:
     table: str  # French label
     case_reference: str
     what: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ConflictView:
     id: int | None
     case_reference: str

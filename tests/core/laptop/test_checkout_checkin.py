@@ -101,7 +101,7 @@ def test_checkin_takes_one_sided_edits_keeps_conflicts_and_adds_laptop_cases(db,
 
     settle_conflict(db, manager, conflict.id, choice="portable")
     assert _summary(db, ids[0]) == "vu sur place"
-    assert list_conflicts(db, manager) == []
+    assert list_conflicts(db, manager) == ()
     assert list_conflicts(db, manager, open_only=False)[0].chosen == "vu sur place"
     assert verify_trail(db).problems == []
 

@@ -36,6 +36,7 @@ ARGUMENTS = {
     "referentiel.fiche_commune": lambda context, outside=False: ((_first_id(context, m.Commune.id),), {}),
     "referentiel.fiche_liste": lambda context, outside=False: (("case_kinds", _first_code(context)), {}),
     "referentiel.secteurs_agent": lambda context, outside=False: ((context.agent.user_id,), {}),
+    "portable.conflits": lambda context, outside=False: ((), {"open_only": False}),
 }
 
 
