@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -97,6 +98,9 @@ class Merger:
             self.content.uuid_of, self.ids)
         self._store_conflicts()
         self._finish_cases()
+        renamed = dict(self.report.references)  # rows added before their case got its office reference
+        for records in (self.report.created, self.report.updated, self.report.deleted):
+            records[:] = [replace(r, case_reference=renamed.get(r.case_reference, r.case_reference)) for r in records]
         return self.report
 
     # -- reading the office side -------------------------------------------------------------------------

@@ -86,6 +86,9 @@ def test_checkin_takes_one_sided_edits_keeps_conflicts_and_adds_laptop_cases(db,
     assert "Note prise hors ligne" in _notes(db, ids[2])
     [(old, office_reference)] = report.references
     assert old == provisional and not office_reference.startswith("P-")
+    added = {(r.case_reference, r.table) for r in report.created}
+    assert {(office_reference, "Ménage"), (office_reference, "Logement"), (office_reference, "Dossier")} <= added
+    assert not any(r.case_reference.startswith("P-") for r in report.created)
     with db.session() as session:
         created = session.scalar(select(m.Case).where(m.Case.reference == office_reference))
         assert created.household.last_name == "Nouvelle"
