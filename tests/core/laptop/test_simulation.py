@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from core.audit import verify_trail
 from core.laptop import checkin
-from core.services import cases, notes, tasks
+from core.services import attachments, cases, notes, tasks
+from core.services.disorders import report_disorders
 from db import models as m
-from tests.core.laptop.helpers import office_with_cases, take_out
+from tests.core.laptop.helpers import office_with_cases, png, take_out
+from tests.core.trade_helpers import item_ids
 
 CASES = 3
 FIELDS = {"summary": ("cases", cases.update_case), "first_name": ("households", cases.update_household),
@@ -23,7 +25,8 @@ FIELDS = {"summary": ("cases", cases.update_case), "first_name": ("households", 
 counter = itertools.count()
 
 operation = st.tuples(st.sampled_from(["bureau", "portable"]),
-                      st.sampled_from(["summary", "first_name", "floor", "note", "task", "new_case"]),
+                      st.sampled_from(["summary", "first_name", "floor", "note", "task", "new_case", "photo",
+                                       "remove_photo", "disorder"]),
                       st.integers(0, CASES - 1), st.sampled_from(["A", "B", "C"]))
 
 
@@ -49,6 +52,22 @@ def _apply(side_db, actor, kind, case_id, letter, expected, side):
 
         tasks.create_task(side_db, actor, title, date(2030, 1, 1), case_id=case_id)
         expected["tasks"].append(title)
+    elif kind == "photo":
+        name = f"photo-{next(counter)}-{side}.png"
+        attachments.add_attachment(side_db, actor, case_id, name, png())
+        expected["photos"].append(name)
+    elif kind == "remove_photo" and (side, case_id) not in expected["removed_by"]:
+        photo = expected["taken_photos"][case_id]
+        with side_db.session() as session:
+            present = session.get(m.Attachment, photo) is not None
+        if present:
+            attachments.remove_attachment(side_db, actor, photo)
+            expected["removed_by"].add((side, case_id))
+            expected["removed"].add(expected["photo_uuids"][photo])
+    elif kind == "disorder":
+        item = expected["items"][ord(letter) % 2]
+        report_disorders(side_db, actor, case_id, [item])
+        expected["disorders"].add((case_id, item))
     elif kind == "new_case" and side == "portable":
         name = f"Nouveau{next(counter)}"
         with side_db.session() as session:
@@ -82,6 +101,15 @@ def _check_nothing_lost(office, report, expected):
     assert set(expected["notes"]) <= texts
     assert set(expected["tasks"]) <= titles
     assert set(expected["new_cases"]) <= names and provisional is None
+    with office.session() as session:
+        filenames = set(session.scalars(select(m.Attachment.filename)))
+        uuids = set(session.scalars(select(m.Attachment.uuid)))
+        reported = {tuple(row) for row in session.execute(select(m.CaseDisorder.case_id, m.CaseDisorder.item_id))}
+    assert set(expected["photos"]) <= filenames
+    assert not (expected["removed"] & uuids)  # a photo deleted on either side is gone (no one edits photos)
+    in_conflict = {c.case_reference for c in report.conflicts if c.table == "Désordre"}
+    for case_id, item in expected["disorders"]:
+        assert (case_id, item) in reported or reference_of[case_id] in in_conflict
 
 
 def _integrity(office):
@@ -94,9 +122,15 @@ def _integrity(office):
 
 def run_scenario(office, tmp_path, operations):
     agent, manager, ids = office_with_cases(office, CASES, login=f"agent{next(counter)}")
+    taken_photos = {case_id: attachments.add_attachment(office, manager, case_id, "avant.png", png()).result
+                    for case_id in ids}
+    with office.session() as session:
+        photo_uuids = {i: session.get(m.Attachment, i).uuid for i in taken_photos.values()}
     laptop_path = tmp_path / f"portable-{next(counter)}.sqlite3"
     _result, laptop = take_out(office, agent, laptop_path, ids)
-    expected = {"fields": {}, "notes": [], "tasks": [], "new_cases": []}
+    expected = {"fields": {}, "notes": [], "tasks": [], "new_cases": [], "photos": [], "removed": set(),
+                "removed_by": set(), "taken_photos": taken_photos, "photo_uuids": photo_uuids, "disorders": set(),
+                "items": item_ids(office, count=2)}
     for case_id, column in itertools.product(ids, FIELDS):
         expected["fields"][(case_id, column)] = {"base": _value(office, case_id, column)}
     try:
