@@ -7,7 +7,6 @@ MEDIATION_HABITAT_PHRASE (scripts), like the `encrypt` command.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from core.commands.actor import command_actor
@@ -30,7 +29,8 @@ def register(subparsers) -> None:
     back.add_argument("portable", metavar="FICHIER", help="base du portable")
     back.add_argument("--pdf", metavar="FICHIER", help="écrire aussi le compte rendu en PDF")
     back.set_defaults(func=run_checkin)
-    conflicts = subparsers.add_parser("conflits", help="lister ou régler les conflits laissés par un retour de portable")
+    conflicts = subparsers.add_parser("conflits",
+                                      help="lister ou régler les conflits laissés par un retour de portable")
     conflicts.add_argument("--tous", action="store_true", help="aussi les conflits déjà réglés")
     conflicts.add_argument("--regler", type=identifier, metavar="N", help="numéro du conflit à régler")
     conflicts.add_argument("--choix", choices=("bureau", "portable"), help="garder la valeur du bureau ou du portable")
@@ -70,7 +70,8 @@ def run_checkin(args, open_db) -> int:
     if args.pdf:
         from core.pdf.laptop_report import write_checkin_pdf
 
-        print(f"Compte rendu PDF : {write_checkin_pdf(report, Path(args.pdf), database, actor.full_name or actor.login)}")
+        written = write_checkin_pdf(report, Path(args.pdf), database, actor.full_name or actor.login)
+        print(f"Compte rendu PDF : {written}")
     return 0
 
 

@@ -22,10 +22,12 @@ Check-in (office seat, laptop file given by path)
     `CheckinReport` (plain data): checkout_uuid, holder, taken_at, applied_at, already_applied,
         created / updated / deleted (lists of `MergedRecord`: table label, case reference, what),
         references (provisional -> office), audit_events (count appended), conflicts (`ConflictView`).
-        `report.lines()` gives French text lines; core.pdf.laptop_report.write_checkin_pdf(report, path, database) the PDF.
+        `report.lines()` gives French text lines;
+        core.pdf.laptop_report.write_checkin_pdf(report, path, database) the PDF.
 
 Conflicts (the same field changed differently on both sides; the office value is kept until settled)
-    `list_conflicts(database, actor, open_only=True) -> tuple[ConflictView, ...]` (the @query « portable.conflits »): id, case_reference, table label,
+    `list_conflicts(database, actor, open_only=True) -> tuple[ConflictView, ...]` (the @query
+        « portable.conflits », core.queries.laptop): id, case_reference, table label,
         field label, base / office / laptop values as display text, who and when on each side, status.
     `settle_conflict(database, actor, conflict_id, choice="bureau"|"portable"|None, value=None)`: an @action
         (audited "portable.arbitrage"): applies the chosen value (or the edited `value`) through a version

@@ -114,7 +114,8 @@ class Merger:
         if t.is_travelling(name):
             wanted = sorted(keys)
             for start in range(0, len(wanted), 500):
-                raw += self.connection.execute(select(*columns).where(table.c.uuid.in_(wanted[start:start + 500]))).all()
+                chunk = wanted[start:start + 500]
+                raw += self.connection.execute(select(*columns).where(table.c.uuid.in_(chunk))).all()
         else:
             parent_column = t.KEYS[name][0]
             target = t.travelling_references(name)[parent_column]
@@ -285,7 +286,8 @@ class Merger:
             if conflict.laptop is None and t.is_travelling(name):
                 laptop_by, laptop_at = self.content.tombstones.get(name, {}).get(key, (laptop_by, laptop_at))
             row = m.MergeConflict(
-                checkout_uuid=self.checkout.uuid, table_name=name, record_uuid=key[:36] if t.is_travelling(name) else "",
+                checkout_uuid=self.checkout.uuid, table_name=name,
+                record_uuid=key[:36] if t.is_travelling(name) else "",
                 case_uuid=owner or "", case_reference=self.reference_of.get(owner, ""), field=conflict.field,
                 base_value=t.dumps(conflict.base), office_value=t.dumps(conflict.office),
                 laptop_value=t.dumps(conflict.laptop), office_by=office_by, office_at=office_at, laptop_by=laptop_by,

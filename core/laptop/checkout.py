@@ -81,7 +81,8 @@ def select_cases(session, actor: Actor, selection: Selection) -> list[int]:
                                      .where(m.Case.reference.in_(references))).all())
         missing = [r for r in references if r not in found]
         if missing:
-            raise ValidationError("Référence(s) inconnue(s) ou hors de votre périmètre : " + ", ".join(missing) + ".",
+            raise ValidationError("Référence(s) inconnue(s) ou hors de votre périmètre : " + ", ".join(missing)
+                                  + ".",
                                   field="references")
         return sorted(found.values())
     ids = sorted(session.scalars(statement))
@@ -99,10 +100,10 @@ def _chunks(ids):
     return [ids[i:i + 500] for i in range(0, len(ids), 500)]
 
 
-def _read(connection: Connection, name: str, condition_of) -> list[dict]:
-    """Rows of `name` matching condition_of(chunk) over chunks of ids (condition_of(None): one query)."""
+def _read(connection: Connection, name: str, condition) -> list[dict]:
+    """Rows of `name` matching `condition` (its content too: attachments travel whole)."""
     table = t.table(name)
-    return [dict(row._mapping) for row in connection.execute(select(table).where(condition_of))]
+    return [dict(row._mapping) for row in connection.execute(select(table).where(condition))]
 
 
 def read_cases(connection: Connection, case_ids: list[int]) -> dict[str, list[dict]]:
@@ -112,8 +113,8 @@ def read_cases(connection: Connection, case_ids: list[int]) -> dict[str, list[di
     for chunk in _chunks(case_ids):
         cases = _read(connection, "cases", _in(tab("cases").c.id, chunk))
         rows["cases"] += cases
-        rows["households"] += _read(connection, "households", _in(tab("households").c.id, {c["household_id"] for c in cases}))
-        rows["dwellings"] += _read(connection, "dwellings", _in(tab("dwellings").c.id, {c["dwelling_id"] for c in cases}))
+        for name, column in (("households", "household_id"), ("dwellings", "dwelling_id")):
+            rows[name] += _read(connection, name, _in(tab(name).c.id, {c[column] for c in cases}))
         for name in ("case_kinds", "case_objectives", "case_disorders", "case_external_records", "referrals",
                      "relocations", "journal_entries", "attachments", "tasks"):
             rows[name] += _read(connection, name, _in(tab(name).c.case_id, chunk))

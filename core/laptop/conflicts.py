@@ -37,7 +37,8 @@ def view_of(row: m.MergeConflict) -> ConflictView:
     return ConflictView(
         id=row.id, case_reference=row.case_reference, table=TABLE_LABELS.get(row.table_name, row.table_name),
         field=field_label(row.field), field_name=row.field, base=display_value(base, side),
-        office=display_value(json.loads(row.office_value), side), laptop=display_value(json.loads(row.laptop_value), side),
+        office=display_value(json.loads(row.office_value), side),
+        laptop=display_value(json.loads(row.laptop_value), side),
         office_by=row.office_by, office_at=row.office_at, laptop_by=row.laptop_by, laptop_at=row.laptop_at,
         status=row.status, chosen=display_value(json.loads(row.chosen_value)) if row.chosen_value else "")
 
@@ -45,7 +46,8 @@ def view_of(row: m.MergeConflict) -> ConflictView:
 def _chosen(row: m.MergeConflict, choice: str | None, value) -> object:
     if value is not None:
         if row.field == WHOLE_RECORD:
-            raise ValidationError("Une fiche supprimée d'un côté se règle en choisissant « bureau » ou « portable ».",
+            raise ValidationError("Une fiche supprimée d'un côté se règle en choisissant « bureau » ou "
+                                  "« portable ».",
                                   field="valeur")
         try:
             t.decode(row.table_name, row.field, value)

@@ -134,6 +134,6 @@ class CheckinReport:
         for key in ("created", "updated", "deleted"):
             data[key] = [MergedRecord(**r) for r in data[key]]
         data["references"] = [tuple(r) for r in data["references"]]
-        data["conflicts"] = [ConflictView(**{**c, "office_at": moment(c["office_at"]), "laptop_at": moment(c["laptop_at"])})
-                             for c in data["conflicts"]]
+        data["conflicts"] = [ConflictView(**{**c, "office_at": moment(c["office_at"]),
+                                             "laptop_at": moment(c["laptop_at"])}) for c in data["conflicts"]]
         return cls(**data)

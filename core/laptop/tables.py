@@ -8,7 +8,6 @@ accounts…) keeps its office ids on the laptop and is not merged back.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 

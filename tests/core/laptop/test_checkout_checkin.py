@@ -180,3 +180,20 @@ def test_an_agent_cannot_bring_back_a_colleagues_laptop(db, tmp_path):
     with pytest.raises(PermissionDenied, match="emporté par"):
         checkin(db, other, tmp_path / "p.sqlite3")
     assert references(db, ids)  # unchanged office, still readable
+
+
+def test_a_conflict_can_be_settled_with_an_edited_value_and_agents_see_only_their_own(db, tmp_path):
+    agent, manager, ids = office_with_cases(db)
+    _result, laptop = take_out(db, agent, tmp_path / "p.sqlite3", ids)
+    cases.update_case(laptop, agent, ids[0], {"summary": "portable"})
+    cases.update_case(db, manager, ids[0], {"summary": "bureau"})
+    laptop.dispose()
+    [conflict] = checkin(db, agent, tmp_path / "p.sqlite3").conflicts
+    stranger, _manager, _ids = office_with_cases(db, count=1, login="thomas")
+    assert list_conflicts(db, stranger) == () and len(list_conflicts(db, agent)) == 1
+    with pytest.raises(ValidationError, match="Choisissez"):
+        settle_conflict(db, manager, conflict.id)
+    settle_conflict(db, agent, conflict.id, value="portable et bureau réunis")
+    assert _summary(db, ids[0]) == "portable et bureau réunis"
+    with db.session() as session:
+        assert session.scalar(select(m.AuditEvent.action).order_by(m.AuditEvent.id.desc())) == "portable.arbitrage"
