@@ -189,7 +189,7 @@ class Merger:
         if name == "attachments":
             values["content"] = self.content.attachment_bytes.get(data["uuid"], b"")
         try:
-            with self.session.begin_nested():
+            with self.connection.begin_nested():  # a savepoint: a refused row leaves the rest going
                 inserted = self.connection.execute(insert(t.table(name)).values(**values).returning(
                     *([t.table(name).c.id] if "id" in t.table(name).c else [])))
                 new_id = inserted.scalar() if "id" in t.table(name).c else None
@@ -234,7 +234,7 @@ class Merger:
         try:
             if values is None:
                 raise IntegrityError("reference", {}, Exception("record deleted at the office"))
-            with self.session.begin_nested():
+            with self.connection.begin_nested():  # a savepoint: a refused row leaves the rest going
                 done = self.connection.execute(update(table).where(self._where(name, key, office)).values(**values))
         except IntegrityError:  # the merged record would break a rule of the base: every taken field waits
             for column, value in taken.items():
@@ -249,7 +249,7 @@ class Merger:
     def _delete(self, name: str, key: str, office: dict) -> None:
         owner = self._owner(name, office)
         try:
-            with self.session.begin_nested():
+            with self.connection.begin_nested():  # a savepoint: a refused row leaves the rest going
                 self.connection.execute(delete(t.table(name)).where(self._where(name, key, office)))
         except IntegrityError:
             self.conflicts.append((name, key, FieldConflict(WHOLE_RECORD, office, office, None)))

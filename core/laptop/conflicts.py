@@ -115,7 +115,7 @@ def _write(session: Session, row: m.MergeConflict, office, chosen) -> None:
             return
         if chosen is not None and current is None:
             try:
-                with session.begin_nested():
+                with session.connection().begin_nested():
                     session.execute(insert(table).values(**t.local_values(name, chosen, ids, [
                         c for c in chosen if c in table.c])))
             except (KeyError, IntegrityError):
@@ -132,7 +132,7 @@ def _write(session: Session, row: m.MergeConflict, office, chosen) -> None:
     else:
         condition = _key_condition(name, key, ids)
     try:
-        with session.begin_nested():
+        with session.connection().begin_nested():
             done = session.execute(update(table).where(condition).values(**values))
     except IntegrityError:
         raise ValidationError(f"Valeur refusée pour « {field_label(row.field)} » : elle contredit une autre "

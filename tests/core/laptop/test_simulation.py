@@ -7,7 +7,7 @@ import itertools
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -23,6 +23,10 @@ CASES = 3
 FIELDS = {"summary": ("cases", cases.update_case), "first_name": ("households", cases.update_household),
           "floor": ("dwellings", cases.update_dwelling)}
 counter = itertools.count()
+# The same disorder reported on both sides: the laptop's row is refused by the base (one per case and item);
+# on PostgreSQL that once aborted the whole check-in, a savepoint now keeps the rest going.
+BOTH_REPORT = [("bureau", "disorder", 0, "A"), ("portable", "disorder", 0, "A"), ("portable", "note", 0, "A")]
+PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)  # the explain phase traces: far too slow here
 
 operation = st.tuples(st.sampled_from(["bureau", "portable"]),
                       st.sampled_from(["summary", "first_name", "floor", "note", "task", "new_case", "photo",
@@ -147,9 +151,10 @@ def run_scenario(office, tmp_path, operations):
     json.dumps(report.to_json())
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=10, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(st.lists(operation, max_size=14))
+@example(operations=BOTH_REPORT)
 def test_no_edit_is_lost_sqlite(db, tmp_path, operations):
     run_scenario(db, tmp_path, operations)
 
@@ -163,8 +168,9 @@ def postgres_office(postgres_url):
     database.dispose()
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=3, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(st.lists(operation, min_size=4, max_size=12))
+@example(operations=BOTH_REPORT)
 def test_no_edit_is_lost_postgresql(postgres_office, tmp_path, operations):
     run_scenario(postgres_office, tmp_path, operations)
