@@ -197,3 +197,19 @@ def test_a_conflict_can_be_settled_with_an_edited_value_and_agents_see_only_thei
     assert _summary(db, ids[0]) == "portable et bureau réunis"
     with db.session() as session:
         assert session.scalar(select(m.AuditEvent.action).order_by(m.AuditEvent.id.desc())) == "portable.arbitrage"
+
+
+def test_a_sector_checkout_takes_the_open_cases_of_that_neighbourhood(db, tmp_path):
+    agent, manager, ids = office_with_cases(db)
+    from core.services.status import change_status
+
+    with db.session() as session:
+        sector = session.get(m.Case, ids[0]).dwelling.neighbourhood.name
+    change_status(db, manager, ids[2], "clos", closure_reason=_closure_reason(db))
+    result = checkout(db, manager, tmp_path / "p.sqlite3", Selection(sector=sector.upper()), PHRASE)
+    assert result.case_count == 2  # the closed one stays at the office
+
+
+def _closure_reason(database):
+    with database.session() as session:
+        return session.scalar(select(m.ClosureReason.code))
