@@ -14,6 +14,8 @@ from typing import Any, Iterable
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Table, select
 from sqlalchemy.engine import Connection
 
+from core.audit_key import KEY_SETTING
+from db.backup import BACKUP_DIR_SETTING
 from db.base import Base
 
 # Travelling tables of a case, in an order where a row's references come before it.
@@ -41,7 +43,8 @@ NOT_COPIED = {
     "checkout_cases", "checkins", "merge_conflicts", "tombstones", "laptop_origin", "checkout_snapshots",
     "commissions", "commission_items",
 }
-LOCAL_SETTINGS = {"audit.cle", "sauvegarde.dossier", "backup_dir"}
+# This seat's own: the laptop seals its trail with its own key and keeps its backups in its own folder.
+LOCAL_SETTINGS = {KEY_SETTING, BACKUP_DIR_SETTING}
 
 
 def table(name: str) -> Table:

@@ -26,6 +26,8 @@ def _notes(database, case_id):
 def test_checkout_takes_the_cases_whole_encrypted_and_the_office_shows_who_took_them(db, tmp_path):
     agent, manager, ids = office_with_cases(db)
     attachments.add_attachment(db, manager, ids[0], "facade.png", png())
+    with db.write() as session:
+        session.add(m.Setting(key="sauvegardes.dossier", value=str(tmp_path / "sauvegardes-du-bureau")))
     result = checkout(db, agent, tmp_path / "portable.sqlite3", Selection(mine=True), PHRASE)
     assert result.case_count == 3 and result.attachment_count == 1 and "sabrina" in result.account_logins
     assert crypto.is_encrypted(tmp_path / "portable.sqlite3")
@@ -36,6 +38,7 @@ def test_checkout_takes_the_cases_whole_encrypted_and_the_office_shows_who_took_
         assert session.scalar(select(func.count(m.Case.id))) == 3
         assert session.scalar(select(m.Attachment.content)) == png()
         assert session.scalar(select(m.User.password_hash).where(m.User.login == "resp-sabrina")) is None
+        assert session.get(m.Setting, "audit.cle") is None and session.get(m.Setting, "sauvegardes.dossier") is None
     assert laptop_origin(laptop).checkout_uuid == result.checkout_uuid and laptop_origin(db) is None
     laptop.dispose()
     with db.session() as session:
