@@ -1,6 +1,8 @@
 """Check-out of cases to a laptop base, offline work there, check-in back to the office: nothing lost."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -104,6 +106,10 @@ def test_checkin_takes_one_sided_edits_keeps_conflicts_and_adds_laptop_cases(db,
     with db.session() as session:
         origins = list(session.scalars(select(m.AuditEvent.details).where(m.AuditEvent.details.like('%"origine"%'))))
     assert len(origins) == report.audit_events >= 5
+    with db.session() as session:
+        creation = session.scalar(select(m.AuditEvent).where(m.AuditEvent.action == "case.create")
+                                  .order_by(m.AuditEvent.id.desc()))
+    assert creation.entity_id == str(created_id) and json.loads(creation.details)["origine"].startswith("portable")
 
     settle_conflict(db, manager, conflict.id, choice="portable")
     assert _summary(db, ids[0]) == "vu sur place"
@@ -122,6 +128,10 @@ def test_a_second_checkin_changes_nothing_and_says_so(db, tmp_path):
     with db.session() as session:
         events = session.scalar(select(func.count(m.AuditEvent.id)))
         entries = session.scalar(select(func.count(m.JournalEntry.id)))
+    from db.errors import DatabaseOpenError
+
+    with pytest.raises(DatabaseOpenError, match="Phrase de passe incorrecte"):
+        checkin(db, agent, tmp_path / "p.sqlite3", "une autre phrase de passe")
     second = checkin(db, agent, tmp_path / "p.sqlite3", PHRASE)
     assert second.nothing_new and "rien n'a été modifié" in second.lines()[-1]
     with db.session() as session:
