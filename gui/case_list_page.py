@@ -35,7 +35,7 @@ from gui.widgets import DataTable, EmptyState, alive, title_label
 from gui.workers import run_in_background
 
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
-DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110)
+DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110, 190)
 
 
 def index_of(combo: QComboBox, wanted: tuple) -> int:
