@@ -106,7 +106,8 @@ class CheckinDialog(QDialog):
         layout.addLayout(file_row)
         layout.addWidget(self.passphrase)
         layout.addWidget(self.error_label)
-        layout.addWidget(self.report_view, 1)
+        layout.addWidget(self.report_view, 10)
+        layout.addStretch(1)  # takes the room while no report is shown
         layout.addWidget(self.buttons)
 
     def choose_file(self) -> None:

@@ -29,8 +29,7 @@ from gui.tool_row import ToolRow
 from gui.widgets import EmptyState, keyboard_table, resize_within_screen, scaled
 from gui.workers import run_in_background
 
-COLUMNS = ("Dossier", "Fiche", "Champ", "Valeur du bureau", "Valeur du portable", "Au bureau : qui, quand",
-           "Sur le portable : qui, quand")
+COLUMNS = ("Dossier", "Fiche · champ", "Au bureau", "Sur le portable")
 WHOLE_RECORD = "*"  # core.laptop.merge: a record deleted on one side, edited on the other
 # Coded fields whose values the conflict lists as codes: shown and chosen by their French label.
 CODED_FIELDS = {
@@ -140,9 +139,10 @@ class ConflictsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
-        for column, width in enumerate((95, 110, 120, 190, 190, 170, 170)):
+        for column, width in enumerate((95, 150)):
             self.table.setColumnWidth(column, scaled(self, width))
-        header.setStretchLastSection(True)
+        for column in (2, 3):  # the two values share what is left
+            header.setSectionResizeMode(column, QHeaderView.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.empty = EmptyState("Aucun conflit à arbitrer : tout ce qui est revenu des portables est rentré.")
         self.empty.setVisible(False)
@@ -183,8 +183,9 @@ class ConflictsDialog(QDialog):
         self.conflicts = conflicts
         self.table.setRowCount(len(conflicts))
         for row, c in enumerate(conflicts):
-            values = (c.case_reference, c.table, c.field, shown_value(c, c.office), shown_value(c, c.laptop),
-                      who_and_when(c.office_by, c.office_at), who_and_when(c.laptop_by, c.laptop_at))
+            values = (c.case_reference, f"{c.table} · {c.field}",
+                      f"{shown_value(c, c.office)}\n— {who_and_when(c.office_by, c.office_at)}",
+                      f"{shown_value(c, c.laptop)}\n— {who_and_when(c.laptop_by, c.laptop_at)}")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)

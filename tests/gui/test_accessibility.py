@@ -68,6 +68,9 @@ def dialogs(window, ids: dict):
     from gui.case_file.status_dialog import StatusDialog
     from gui.export_dialog import ExportDialog
     from gui.help_window import GuideWindow
+    from gui.laptop_checkin import CheckinDialog
+    from gui.laptop_checkout import CheckoutDialog
+    from gui.laptop_conflicts import ConflictsDialog
     from gui.login_dialog import FirstAdministratorDialog, LoginDialog
     from gui.new_case_dialog import NewCaseDialog
     from gui.retention_dialog import RetentionDialog
@@ -113,6 +116,9 @@ def dialogs(window, ids: dict):
         ("Journal d'audit", lambda: AuditViewer(db, actor, window)),
         ("Conservation des données", lambda: RetentionDialog(db, actor, window)),
         ("Sauvegardes", lambda: BackupDialog(db, actor, window)),
+        ("Emporter des dossiers", lambda: CheckoutDialog(window)),
+        ("Rapporter un portable", lambda: CheckinDialog(window)),
+        ("Conflits à arbitrer", lambda: ConflictsDialog(window)),
         ("Guide de l'utilisateur", lambda: GuideWindow(window)),
     ]
 

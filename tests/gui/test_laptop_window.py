@@ -114,9 +114,9 @@ def test_an_agent_takes_cases_out_works_offline_and_a_conflict_is_settled_with_t
     conflicts = back.show_conflicts()
     qtbot.waitUntil(lambda: not conflicts.loading, timeout=10_000)
     cells = [conflicts.table.item(0, c).text() for c in range(conflicts.table.columnCount())]
-    assert cells[0] == references(db, [ids[0]])[0] and cells[2] == "Résumé"
-    assert cells[3:5] == ["appel du bailleur", "vu sur place, fuite réparée"]
-    assert cells[5].startswith("resp-sabrina le ") and cells[6].startswith("sabrina le ")
+    assert cells[0] == references(db, [ids[0]])[0] and cells[1] == "Dossier · Résumé"
+    assert cells[2].startswith("appel du bailleur\n— resp-sabrina le ")
+    assert cells[3].startswith("vu sur place, fuite réparée\n— sabrina le ")
     shot(conflicts, "conflits")
     assert summary(db, ids[0]) == "appel du bailleur"  # the office value until someone chooses
     conflicts.laptop_button.click()
