@@ -76,7 +76,7 @@ class CheckinDialog(QDialog):
         intro.setWordWrap(True)
         self.file_edit = QLineEdit()
         self.file_edit.setAccessibleName("Fichier de la base du portable")
-        caption = QLabel("Fichier du &portable :")
+        caption = QLabel("Fichier du porta&ble :")
         caption.setBuddy(self.file_edit)
         self.browse_button = QPushButton("Choisir…", clicked=self.choose_file)
         self.browse_button.setAccessibleName("Choisir le fichier de la base du portable")

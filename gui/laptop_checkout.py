@@ -180,7 +180,7 @@ class CheckoutDialog(QDialog):
     def _file_row(self) -> QHBoxLayout:
         self.file_edit = QLineEdit(str(default_laptop_path()))
         self.file_edit.setAccessibleName("Fichier de la base du portable")
-        caption = QLabel("Fichier du &portable :")
+        caption = QLabel("Fichier du porta&ble :")
         caption.setBuddy(self.file_edit)
         browse = QPushButton("Choisir…", clicked=self.choose_file)
         browse.setAccessibleName("Choisir le fichier de la base du portable")

@@ -272,3 +272,37 @@ def test_an_edited_value_settles_the_conflict(qtbot, db, tmp_path):
     assert summary(db, ids[0]) == "les deux : appel puis visite"
     with db.session() as session:
         assert session.scalar(select(m.AuditEvent.action).order_by(m.AuditEvent.id.desc())) == "portable.arbitrage"
+
+
+def test_on_a_laptop_base_the_window_sends_check_out_and_check_in_to_the_office(qtbot, db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.core.laptop.helpers import take_out
+
+    agent, _manager, ids = office_with_cases(db)
+    _result, laptop = take_out(db, agent, tmp_path / "p.sqlite3", ids)
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, title, text, *a: said.append(text))
+    window = open_window(qtbot, laptop, agent)
+    qtbot.waitUntil(lambda: window.laptop_info is not None, timeout=10_000)
+    window.checkin_action.trigger()
+    window.checkout_action.trigger()
+    assert "Ouvrez la base du bureau" in said[0] and "depuis la base du bureau" in said[1]
+    assert not hasattr(window, "laptop_dialog")
+    window.close()
+    laptop.dispose()
+
+
+def test_a_coded_field_is_chosen_by_its_french_label(qtbot):
+    from core.laptop import ConflictView
+    from gui.laptop_conflicts import EditValueDialog, shown_value
+
+    conflict = ConflictView(1, "2026-00001", "Dossier", "Statut", "status", "nouveau", "en_cours", "en_attente",
+                            "a", None, "b", None)
+    assert (shown_value(conflict, conflict.office), shown_value(conflict, conflict.laptop)) == ("En cours",
+                                                                                                "En attente")
+    editor = EditValueDialog(conflict)
+    qtbot.addWidget(editor)
+    assert editor.editor.currentText() == "En attente" and editor.value() == "en_attente"
+    editor.editor.setCurrentIndex(editor.editor.findText("Clos"))
+    assert editor.value() == "clos"
