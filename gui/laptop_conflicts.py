@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ConflictError
 from core.laptop import ConflictView, list_conflicts, settle_conflict
+from core.queries.case_list import case_list_choices
 from db import vocab
 from db.errors import describe_error
 from gui.forms import error_label, show_error
@@ -46,12 +47,20 @@ def who_and_when(name: str, at: datetime | None) -> str:
     return f"{name or 'inconnu'}{' le ' + at.strftime('%d/%m/%Y à %H:%M') if at else ''}"
 
 
-def coded(conflict: ConflictView) -> dict[str, str] | None:
+PEOPLE_FIELDS = {"agent_id"}  # account ids: shown and chosen by the person's name
+
+
+def coded(conflict: ConflictView, people: dict | None = None) -> dict | None:
+    """code -> French label for a coded field (for an account field: id -> name), else None."""
+    if conflict.field_name in PEOPLE_FIELDS:
+        return dict(people or {})
     return CODED_FIELDS.get((conflict.table, conflict.field_name))
 
 
-def shown_value(conflict: ConflictView, value: str) -> str:
-    labels = coded(conflict)
+def shown_value(conflict: ConflictView, value: str, people: dict | None = None) -> str:
+    labels = coded(conflict, people)
+    if conflict.field_name in PEOPLE_FIELDS and value.isdigit():
+        return labels.get(int(value), f"compte n° {value}")
     return labels.get(value, value) if labels else value
 
 
@@ -80,21 +89,23 @@ def typed_value(conflict: ConflictView, text: str):
 class EditValueDialog(QDialog):
     """« Modifier… »: the value to keep, typed (or chosen from the list for a coded field)."""
 
-    def __init__(self, conflict: ConflictView, parent=None):
+    def __init__(self, conflict: ConflictView, parent=None, people: dict | None = None):
         super().__init__(parent)
         self.conflict = conflict
         self.setWindowTitle("Saisir la valeur à garder")
-        intro = QLabel(f"{conflict.case_reference} · {conflict.table} · {conflict.field}<br>Bureau : "
-                       f"« {shown_value(conflict, conflict.office)} » — portable : "
-                       f"« {shown_value(conflict, conflict.laptop)} »")
+        intro = QLabel(f"{conflict.case_reference} · {conflict.table} · {conflict.field}\nBureau : "
+                       f"« {shown_value(conflict, conflict.office, people)} » — portable : "
+                       f"« {shown_value(conflict, conflict.laptop, people)} »")
         intro.setWordWrap(True)
-        intro.setTextFormat(Qt.RichText)
-        labels = coded(conflict)
+        intro.setTextFormat(Qt.PlainText)
+        labels = coded(conflict, people)
         if labels:
             self.editor = QComboBox()
             for code, text in labels.items():
                 self.editor.addItem(text, code)
-            self.editor.setCurrentIndex(max(0, self.editor.findData(conflict.laptop)))
+            laptop = int(conflict.laptop) if conflict.field_name in PEOPLE_FIELDS and conflict.laptop.isdigit() \
+                else conflict.laptop
+            self.editor.setCurrentIndex(max(0, self.editor.findData(laptop)))
         else:
             self.editor = QLineEdit(conflict.laptop if conflict.laptop != "(vide)" else "")
         caption = QLabel(f"&Valeur à garder pour « {conflict.field} » :")
@@ -123,26 +134,14 @@ class ConflictsDialog(QDialog):
         self.window = window
         self.database, self.actor = window.database, window.actor
         self.conflicts: list[ConflictView] = []
+        self.people: dict[int, str] = {}  # account id -> name, for a conflict on the agent of a case
         self.loading = True
         self.busy = False
         self.setWindowTitle("Conflits à arbitrer")
         resize_within_screen(self, scaled(self, 1000), scaled(self, 520))
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        keyboard_table(self.table, "Conflits à arbitrer")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
-        for column, width in enumerate((95, 150)):
-            self.table.setColumnWidth(column, scaled(self, width))
-        for column in (2, 3):  # the two values share what is left
-            header.setSectionResizeMode(column, QHeaderView.Stretch)
+        self.table = self._conflict_table()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.empty = EmptyState("Aucun conflit à arbitrer : tout ce qui est revenu des portables est rentré.")
         self.empty.setVisible(False)
@@ -168,6 +167,23 @@ class ConflictsDialog(QDialog):
         self._update_buttons()
         self.reload()
 
+    def _conflict_table(self) -> QTableWidget:
+        table = QTableWidget(0, len(COLUMNS))
+        table.setHorizontalHeaderLabels(COLUMNS)
+        keyboard_table(table, "Conflits à arbitrer")
+        table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.setWordWrap(True)
+        table.verticalHeader().setVisible(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        for column, width in enumerate((95, 150)):
+            table.setColumnWidth(column, scaled(self, width))
+        for column in (2, 3):  # the two values share what is left
+            header.setSectionResizeMode(column, QHeaderView.Stretch)
+        return table
+
     # -- listing -------------------------------------------------------------------------
     def reload(self) -> None:
         self.loading = True
@@ -177,15 +193,19 @@ class ConflictsDialog(QDialog):
             self.loading = False
             show_error(self.message, describe_error(info[1], database))
 
-        run_in_background(lambda: list_conflicts(database, actor), self._show, on_error=failed)
+        def read():
+            return list_conflicts(database, actor), dict(case_list_choices(database, actor).agents)
 
-    def _show(self, conflicts: list[ConflictView]) -> None:
+        run_in_background(read, self._show, on_error=failed)
+
+    def _show(self, found) -> None:
+        conflicts, self.people = found
         self.conflicts = conflicts
         self.table.setRowCount(len(conflicts))
         for row, c in enumerate(conflicts):
             values = (c.case_reference, f"{c.table} · {c.field}",
-                      f"{shown_value(c, c.office)}\n— {who_and_when(c.office_by, c.office_at)}",
-                      f"{shown_value(c, c.laptop)}\n— {who_and_when(c.laptop_by, c.laptop_at)}")
+                      f"{shown_value(c, c.office, self.people)}\n— {who_and_when(c.office_by, c.office_at)}",
+                      f"{shown_value(c, c.laptop, self.people)}\n— {who_and_when(c.laptop_by, c.laptop_at)}")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
@@ -222,7 +242,7 @@ class ConflictsDialog(QDialog):
         conflict = self.selected()
         if conflict is None:
             return
-        editor = EditValueDialog(conflict, self)
+        editor = EditValueDialog(conflict, self, self.people)
         if editor.exec():
             self.settle(None, editor.value())
 

@@ -306,3 +306,15 @@ def test_a_coded_field_is_chosen_by_its_french_label(qtbot):
     assert editor.editor.currentText() == "En attente" and editor.value() == "en_attente"
     editor.editor.setCurrentIndex(editor.editor.findText("Clos"))
     assert editor.value() == "clos"
+
+
+def test_a_conflict_on_the_agent_of_a_case_names_the_people(qtbot):
+    from core.laptop import ConflictView
+    from gui.laptop_conflicts import EditValueDialog, shown_value
+
+    people = {3: "Sabrina Hamdi", 4: "Karim Benali"}
+    conflict = ConflictView(1, "2026-00001", "Dossier", "Agent", "agent_id", "", "3", "4", "a", None, "b", None)
+    assert shown_value(conflict, "3", people) == "Sabrina Hamdi" and shown_value(conflict, "9", people) == "compte n° 9"
+    editor = EditValueDialog(conflict, people=people)
+    qtbot.addWidget(editor)
+    assert editor.editor.currentText() == "Karim Benali" and editor.value() == 4
