@@ -136,6 +136,7 @@ class CheckinDialog(QDialog):
         path = Path(self.file_edit.text().strip()).expanduser()
         passphrase = self.passphrase.text() or None
         self.go_button.setEnabled(False)
+        self.set_running(True)
         self.report_view.setPlainText("Fusion du travail du portable en cours…")
         self.report_view.setVisible(True)
         busy = getattr(self.window, "set_busy", None)
@@ -143,7 +144,17 @@ class CheckinDialog(QDialog):
                           busy=(lambda on: busy(on, "Retour du portable en cours…")) if busy else None,
                           on_error=self._failed)
 
+    def set_running(self, running: bool) -> None:
+        """While the merge runs the dialog stays open: its report must be seen."""
+        self.running = running
+        self.buttons.button(QDialogButtonBox.Cancel).setEnabled(not running)
+
+    def reject(self) -> None:
+        if not getattr(self, "running", False):
+            super().reject()
+
     def _merged(self, report: CheckinReport) -> None:
+        self.set_running(False)
         self.report = report
         self.report_view.setHtml(report_html(report))
         self.go_button.setVisible(False)
@@ -159,6 +170,7 @@ class CheckinDialog(QDialog):
             refresh()
 
     def _failed(self, info) -> None:
+        self.set_running(False)
         self.go_button.setEnabled(True)
         self.report_view.setVisible(False)
         show_error(self.error_label, describe_error(info[1], self.database) + " Rien n'a été modifié dans la base "

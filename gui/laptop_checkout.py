@@ -243,12 +243,23 @@ class CheckoutDialog(QDialog):
         encrypt = self.encrypt_check.isChecked()
         passphrase = self.passphrase.text() if encrypt else None
         self.go_button.setEnabled(False)
+        self.set_running(True)
         self.outcome.setText("Écriture de la base du portable en cours…")
         self.outcome.setVisible(True)
         run_in_background(lambda: checkout(database, actor, target, selection, passphrase, encrypt),
                           self._written, on_error=self._failed)
 
+    def set_running(self, running: bool) -> None:
+        """While the base is written the dialog stays open: closing it would hide what was written."""
+        self.running = running
+        self.buttons.button(QDialogButtonBox.Cancel).setEnabled(not running)
+
+    def reject(self) -> None:
+        if not getattr(self, "running", False):
+            super().reject()
+
     def _written(self, result: CheckoutResult) -> None:
+        self.set_running(False)
         self.result = result
         self.outcome.setText(describe_result(result))
         self.go_button.setVisible(False)
@@ -257,6 +268,7 @@ class CheckoutDialog(QDialog):
 
     def _failed(self, info) -> None:
         error = info[1]
+        self.set_running(False)
         self.go_button.setEnabled(True)
         self.outcome.setVisible(False)
         show_error(self.error_label, describe_error(error, self.database))

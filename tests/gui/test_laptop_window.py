@@ -97,6 +97,8 @@ def test_an_agent_takes_cases_out_works_offline_and_a_conflict_is_settled_with_t
     back.file_edit.setText(str(target))
     back.passphrase.phrase_edit.setText(PHRASE)
     back.go_button.click()
+    back.reject()  # Échap while the merge runs: the dialog stays, its report must be seen
+    assert back.isVisible()
     qtbot.waitUntil(lambda: back.report is not None, timeout=20_000)
     text = back.report_view.toPlainText()
     assert "Ce qui est revenu" in text and "À décider : 1 conflit" in text
