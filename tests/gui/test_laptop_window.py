@@ -82,6 +82,14 @@ def test_an_agent_takes_cases_out_works_offline_and_a_conflict_is_settled_with_t
     assert laptop_origin(laptop) is not None
     cases.update_case(laptop, agent, ids[0], {"summary": "vu sur place, fuite réparée"})
     notes.add_note(laptop, agent, ids[1], "Note prise hors ligne")
+    with laptop.session() as session:
+        commune = session.scalar(select(m.Commune).where(m.Commune.name == "Lille"))
+        commune_id, postcode = commune.id, commune.postcode
+    new = cases.create_case(laptop, agent, household={"last_name": "Nouvelle"}, source="habitant",
+                            dwelling={"street": "rue du Terrain", "postcode": postcode, "commune_id": commune_id,
+                                      "tenure": "locataire_prive"}, agent_id=agent.user_id)
+    with laptop.session() as session:
+        provisional = session.get(m.Case, new.result).reference
     laptop_window = open_window(qtbot, laptop, agent)
     qtbot.waitUntil(lambda: laptop_window.laptop_label.isVisible(), timeout=10_000)
     assert laptop_window.laptop_label.text().startswith("Portable — dossiers emportés le ")
@@ -104,6 +112,8 @@ def test_an_agent_takes_cases_out_works_offline_and_a_conflict_is_settled_with_t
     assert "Ce qui est revenu" in text and "À décider : 1 conflit" in text
     assert "bureau « appel du bailleur »" in text and "portable « vu sur place, fuite réparée »" in text
     assert back.conflicts_button.isVisible() and back.pdf_button.isVisible()
+    [(old_reference, office_reference)] = back.report.references
+    assert old_reference == provisional and f"{provisional} devient {office_reference}" in text
     qtbot.waitUntil(lambda: window.conflict_count == 1, timeout=10_000)
     assert window.conflicts_action.text() == "&Conflits à arbitrer (1)…"
     shot(back, "rapporter-rapport")
