@@ -40,7 +40,9 @@ def install_admin_menu(window) -> None:
         ("&Journal d'audit…", _open("gui.audit_viewer", "AuditViewer")),
         ("&Conservation des données…", _open("gui.retention_dialog", "RetentionDialog")),
         ("&Droit d'accès : exporter un ménage…", export_household_dialog),
-        ("Copie &chiffrée de la base (ordinateur portable)…", encrypted_copy_dialog),
+        # A whole-base copy to consult elsewhere: nothing comes back from it. Field work on some cases is
+        # Fichier › Emporter des dossiers… (gui/laptop_checkout.py), brought back by Fichier › Rapporter….
+        ("Copie &chiffrée de toute la base (consultation, sans retour)…", encrypted_copy_dialog),
     ]
     for text, slot in entries:
         action = QAction(text, window)
@@ -123,6 +125,13 @@ def encrypted_copy_dialog(window) -> None:
     """An encrypted copy of the open database, for a laptop that leaves the office."""
     if not can_copy_encrypted(window.database):
         QMessageBox.information(window, "Copie chiffrée", "La base ouverte n'est pas un fichier SQLite en clair.")
+        return
+    answer = QMessageBox.question(
+        window, "Copie chiffrée", "Cette copie de toute la base sert à consulter les données ailleurs : rien de ce "
+        "qui y sera saisi ne reviendra au bureau.\n\nPour travailler hors du bureau sur des dossiers puis les "
+        "rapporter, utilisez Fichier › Emporter des dossiers….\n\nFaire quand même une copie de toute la base ?",
+        QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+    if answer != QMessageBox.Yes:
         return
     source = window.database.path
     path, _ = QFileDialog.getSaveFileName(window, "Enregistrer la copie chiffrée", f"{source.stem}-chiffree.sqlite3",

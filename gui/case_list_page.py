@@ -29,13 +29,13 @@ from core.queries.case_list import (case_list_choices, case_list_count, case_lis
                                     saved_filter, saved_filter_names)
 from core.scoring import BAND_LABELS
 from db.vocab import CASE_STATUSES, PRIORITIES
-from gui.case_table_model import PAGE_SIZE, CaseTableModel, marker_icon
+from gui.case_table_model import CHECKOUT_COLUMN, PAGE_SIZE, CaseTableModel, marker_icon
 from gui.tool_row import ToolRow
 from gui.widgets import DataTable, EmptyState, alive, title_label
 from gui.workers import run_in_background
 
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
-DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110)
+DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110, 190)
 
 
 def index_of(combo: QComboBox, wanted: tuple) -> int:
@@ -142,6 +142,8 @@ class CaseListPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(len(COLUMNS) - 1, Qt.DescendingOrder)
         self.table.set_widths(DEFAULT_WIDTHS)
+        # « emporté par … » beside the status, where the eye looks for what is happening to a case
+        self.table.horizontalHeader().moveSection(CHECKOUT_COLUMN, [key for key, _ in COLUMNS].index("status") + 1)
         self.table.activated_row.connect(self.open_row)
         self.empty_label = EmptyState(self._nothing_yet_text())
         layout = QVBoxLayout(self)

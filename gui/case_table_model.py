@@ -25,6 +25,8 @@ _DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP, _SPOKEN = (int(r.value) for
     Qt.DisplayRole, Qt.ForegroundRole, Qt.FontRole, Qt.DecorationRole, Qt.ToolTipRole, Qt.AccessibleDescriptionRole))
 _ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP, _SPOKEN})
 OVERDUE_WORDS = "en retard"
+# After the columns of core.case_list: who has the case out on a field laptop (words, with a tooltip).
+CHECKOUT_COLUMN, CHECKOUT_HEADER = len(COLUMNS), "Portable"
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +52,17 @@ def marker_icon(priority: str, overdue: bool) -> QIcon:
     painter.drawEllipse(4, 4, 6, 6)
     painter.end()
     return QIcon(pixmap)
+
+
+def checkout_data(row: CaseRow, role: int):
+    """« emporté par Sabrina H. le 12/03 », and in the tooltip the whole name, the day and what it means."""
+    if not row.checked_out_by or role not in (_DISPLAY, _TOOLTIP):
+        return None
+    if role == _DISPLAY:
+        return row.checkout_note
+    when = f" le {row.checked_out_on:%d/%m/%Y à %H:%M}" if row.checked_out_on else ""
+    return (f"Emporté sur un portable de terrain par {row.checked_out_by}{when}. Le dossier reste modifiable "
+            "ici ; au retour du portable, les deux versions sont rapprochées et les différences listées.")
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -122,11 +135,16 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + 1
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt API
         if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(COLUMNS):
             return COLUMNS[section][1]
+        if orientation == Qt.Horizontal and section == CHECKOUT_COLUMN:
+            if role == Qt.DisplayRole:
+                return CHECKOUT_HEADER
+            if role == Qt.ToolTipRole:
+                return "Dossiers emportés sur un ordinateur portable de terrain et pas encore rapportés"
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
@@ -137,6 +155,8 @@ class CaseTableModel(QAbstractTableModel):
         row = self.row_at(index.row())
         if row is None:
             return None
+        if index.column() == CHECKOUT_COLUMN:
+            return checkout_data(row, role)
         column = COLUMNS[index.column()][0]
         if role == _DISPLAY:
             return row.display(column)

@@ -178,6 +178,9 @@ class MainWindow(QMainWindow):
         self._action(self.file_menu, "&Imprimer…", "Ctrl+P", self.print_current)
         self.file_menu.addSeparator()
         self._action(self.file_menu, "Sau&vegardes…", None, self.show_backups)
+        from gui.laptop_menu import install_laptop_menu
+
+        install_laptop_menu(self)  # Emporter des dossiers…, Rapporter…, Conflits à arbitrer; a laptop base says so
         self.file_menu.addSeparator()
         self.quit_action = self._action(self.file_menu, "&Quitter", "Ctrl+Q", self.close)
         self.edit_menu = bar.addMenu("É&dition")

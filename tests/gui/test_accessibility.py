@@ -68,6 +68,10 @@ def dialogs(window, ids: dict):
     from gui.case_file.status_dialog import StatusDialog
     from gui.export_dialog import ExportDialog
     from gui.help_window import GuideWindow
+    from gui.laptop_checkin import CheckinDialog
+    from gui.laptop_checkout import CheckoutDialog
+    from gui.laptop_conflicts import ConflictsDialog, EditValueDialog
+    from core.laptop import ConflictView
     from gui.login_dialog import FirstAdministratorDialog, LoginDialog
     from gui.new_case_dialog import NewCaseDialog
     from gui.retention_dialog import RetentionDialog
@@ -113,6 +117,15 @@ def dialogs(window, ids: dict):
         ("Journal d'audit", lambda: AuditViewer(db, actor, window)),
         ("Conservation des données", lambda: RetentionDialog(db, actor, window)),
         ("Sauvegardes", lambda: BackupDialog(db, actor, window)),
+        ("Emporter des dossiers", lambda: CheckoutDialog(window)),
+        ("Rapporter un portable", lambda: CheckinDialog(window)),
+        ("Conflits à arbitrer", lambda: ConflictsDialog(window)),
+        ("Valeur d'un conflit", lambda: EditValueDialog(ConflictView(
+            1, "2026-00042", "Dossier", "Statut", "status", "nouveau", "en_cours", "en_attente", "Cheffe", None,
+            "Agent", None), window)),
+        ("Valeur d'un conflit (texte)", lambda: EditValueDialog(ConflictView(
+            1, "2026-00042", "Dossier", "Résumé", "summary", "", "appel", "visite", "Cheffe", None, "Agent", None),
+            window)),
         ("Guide de l'utilisateur", lambda: GuideWindow(window)),
     ]
 
