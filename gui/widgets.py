@@ -125,10 +125,11 @@ class DataTable(QTableView):
         from PySide6.QtCore import QSettings
 
         header = self.horizontalHeader()
-        state = QSettings().value(f"tables/{key}")
+        key = f"tables/{key}/{header.count()}"  # a version with other columns starts from the defaults
+        state = QSettings().value(key)
         if state is not None:
             header.restoreState(state)
-        header.sectionResized.connect(lambda *_a: QSettings().setValue(f"tables/{key}", header.saveState()))
+        header.sectionResized.connect(lambda *_a: QSettings().setValue(key, header.saveState()))
 
 
 class TablePage(QWidget):
