@@ -28,6 +28,7 @@ from core.access import can
 from core.actor import Actor
 from core.audit import record_event, write_anchor
 from core.errors import PermissionDenied
+from core.progress import Progress
 from db.backup import (
     BACKUP_DIR_SETTING,
     BackupInfo,
@@ -167,16 +168,20 @@ def _require(actor: Actor) -> None:
         raise PermissionDenied("Votre rôle ne permet pas de gérer les sauvegardes (responsables et administrateurs).")
 
 
-def make_backup(database: Database, actor: Actor) -> BackupMade:
-    """« Sauvegarder maintenant »: a verified backup, rotation, and an audit event (a copy of personal data)."""
+def make_backup(database: Database, actor: Actor, progress: Progress | None = None) -> BackupMade:
+    """« Sauvegarder maintenant »: a verified backup, rotation, and an audit event (a copy of personal data).
+
+    A cancel (`progress.cancel()`) during the copy leaves no file: the copy is written aside and renamed at the
+    end."""
     _require(actor)
-    made = make_checked_backup(database)
+    made = make_checked_backup(database, progress)
     with database.write() as session:
         record_event(session, actor, "backup.create", "sauvegarde", made.path.name, {"fichier": str(made.path)})
     return made
 
 
-def restore_backup(database: Database, actor: Actor, backup: Path, without_checksum: bool = False) -> Path | None:
+def restore_backup(database: Database, actor: Actor, backup: Path, without_checksum: bool = False,
+                   progress: Progress | None = None) -> Path | None:
     """Put `backup` in place of the open database; return where the replaced base was kept.
 
     The engine's connections are closed first, the swap is db.backup.restore_database
@@ -188,7 +193,8 @@ def restore_backup(database: Database, actor: Actor, backup: Path, without_check
         raise BackupError("La restauration d'une sauvegarde concerne les bases SQLite ; une base PostgreSQL "
                           "se restaure sur le serveur (pg_restore).")
     database.dispose()
-    aside = restore_database(Path(backup), database.path, connector(database), without_checksum)
+    aside = restore_database(Path(backup), database.path, connector(database), without_checksum,
+                             pages_step(progress, "Restauration de la sauvegarde"))
     database.dispose()
     prepare_database(database)
     with database.write() as session:
@@ -223,9 +229,16 @@ def backup_now(database: Database) -> tuple[Path, list[Path]]:
     return made.path, made.deleted
 
 
-def make_checked_backup(database: Database) -> BackupMade:
+def pages_step(progress: Progress | None, label: str):
+    """db.backup's page callback, reported as one step of `progress` (None: no report)."""
+    if progress is None:
+        return None
+    return lambda done, total: progress.update(done, total, label)
+
+
+def make_checked_backup(database: Database, progress: Progress | None = None) -> BackupMade:
     """A verified backup in the backup folder, the audit anchor, then a rotation that never goes backwards."""
-    path = backup_database(database)
+    path = backup_database(database, progress=pages_step(progress, "Copie de la base"))
     try:
         write_anchor(database, path.parent)
     except OSError as error:  # the backup itself is good: say it, do not fail it

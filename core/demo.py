@@ -18,6 +18,7 @@ from sqlalchemy import func, literal_column, select
 
 from core import demo_names as names
 from core.formatting import fr_date
+from core.progress import Progress
 from db.vocab import COMMISSION_KINDS
 from db import models as m
 from db.engine import Database
@@ -25,7 +26,8 @@ from db.errors import DatabaseError
 from db.search import reindex_cases
 from db.sequences import sync_sequences
 
-CHUNK = 2000
+CHUNK = 500  # also the step of the progress shown
+STEP = "Dossiers de démonstration"
 RECENT_STATUS_WEIGHTS = {"nouveau": 40, "en_cours": 45, "en_attente": 10, "clos": 5}
 PRIORITY_WEIGHTS = {"basse": 15, "normale": 55, "haute": 22, "urgente": 8}
 TENURE_WEIGHTS = {"locataire_social": 55, "locataire_prive": 30, "proprietaire_occupant": 8, "heberge": 5, "sans_titre": 2}
@@ -597,29 +599,31 @@ def refuse_real_database(database: Database) -> None:
         )
 
 
-def build_demo(database: Database, cases: int = 2000, seed: int = 1, today: date | None = None, progress=None) -> DemoReport:
-    """Add `cases` demo cases (with everything around them) to a migrated database."""
+def build_demo(database: Database, cases: int = 2000, seed: int = 1, today: date | None = None,
+               progress: Progress | None = None) -> DemoReport:
+    """Add `cases` demo cases (with everything around them) to a migrated database, in one transaction:
+    a cancel (`progress.cancel()`) or a failure leaves the base as it was."""
+    progress = progress or Progress()
     builder = DemoBuilder(database, seed, today or date.today())
     with database.write() as session:
         session.merge(m.Setting(key=DEMO_MARKER, value="1"))
         builder.load_context(session)
         builder.make_people(session)
-    first_case = builder.ids[m.Case] + 1
-    done = 0
-    while done < cases:
-        batch = min(CHUNK, cases - done)
-        with database.write() as session:
+        first_case = builder.ids[m.Case] + 1
+        done = 0
+        progress.update(0, cases, STEP)
+        while done < cases:
+            batch = min(CHUNK, cases - done)
             for _ in range(batch):
                 builder.make_case()
             builder.flush(session)
-        done += batch
-        if progress:
-            progress(done, cases)
-    new_ids = list(range(first_case, builder.ids[m.Case] + 1))
-    with database.write() as session:
+            done += batch
+            progress.update(done, cases, STEP)
+        new_ids = list(range(first_case, builder.ids[m.Case] + 1))
         builder.make_walks_and_commissions(session, new_ids)
         sync_sequences(session)
         after_demo(session, new_ids)
+        progress.check()
     return builder.report
 
 

@@ -24,6 +24,7 @@ from core import fields as declared
 from core.audit import record_event
 from core.errors import ValidationError
 from core.pdf.checks import energy_verdict, suroccupation_verdict
+from core.progress import Progress, every
 from db.base import now
 from db.engine import Database
 from db.search import search_sql
@@ -263,6 +264,23 @@ def write_xlsx(records, columns: list[str], path: Path) -> int:
     return write_rows(path, [BY_KEY[k].header for k in columns], rows())
 
 
+def _count(session: Session, filters: ExportFilter) -> int:
+    if filters.case_ids is not None:
+        return len(filters.case_ids)
+    where, params = _where(session, filters)
+    return session.execute(text("SELECT COUNT(*) FROM (" + _SQL + where + ")"), params).scalar_one()
+
+
+def _counted(records: Iterator[dict], progress: Progress, total: int) -> Iterator[dict]:
+    tick = every(progress, total, "Écriture des dossiers")
+    progress.update(0, total, "Écriture des dossiers")
+    done = 0
+    for done, record in enumerate(records, start=1):
+        yield record
+        tick(done)
+    progress.update(done, done, "Écriture des dossiers")
+
+
 FORMATS = ("csv", "xlsx")
 
 
@@ -275,8 +293,13 @@ def check_extension(path: Path, fmt: str) -> None:
 
 
 def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt: str,
-                 columns: list[str] | None = None, filters: ExportFilter = ExportFilter()) -> ExportReport:
-    """Write the filtered cases to `path` (csv or xlsx), audit it, and say how many rows."""
+                 columns: list[str] | None = None, filters: ExportFilter = ExportFilter(),
+                 progress: Progress | None = None) -> ExportReport:
+    """Write the filtered cases to `path` (csv or xlsx), audit it, and say how many rows.
+
+    The rows go to a temporary file renamed at the end: a cancel (`progress.cancel()`) or a failure
+    leaves no file behind."""
+    progress = progress or Progress()
     columns = list(columns or DEFAULT_COLUMNS)
     unknown = [c for c in columns if c not in BY_KEY]
     if unknown:
@@ -290,7 +313,7 @@ def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt:
     try:
         with database.session() as session:
             authorize(session, actor, "export")
-            records = iter_records(session, filters)
+            records = _counted(iter_records(session, filters), progress, _count(session, filters))
             if fmt == "csv":
                 with open(temporary, "w", encoding="utf-8-sig", newline="") as handle:
                     count = write_csv(records, columns, handle)
@@ -299,6 +322,7 @@ def export_cases(database: Database, actor: Actor, path: str | os.PathLike, fmt:
     except BaseException:
         temporary.unlink(missing_ok=True)  # no half-written file left behind
         raise
+    progress.check()  # the last chance to cancel: past here the file is in place
     with database.write() as session:
         record_event(session, actor, "export", "cases", "", {"format": fmt, "lignes": count, "colonnes": columns,
                                                              **filters.describe()})

@@ -26,6 +26,7 @@ from core.errors import ValidationError
 from core import fields as declared
 from core.exports import BY_HEADER, DANGEROUS_START
 from core.import_rows import Lookups, RowResult, parse_row
+from core.progress import Progress, every
 from core.signal_logement import recognise
 from db import models as m
 from db.base import now
@@ -227,17 +228,22 @@ def unescape(value):
 
 
 def import_cases(database: Database, actor: Actor, path: str | os.PathLike, dry_run: bool = False,
-                 skip_invalid: bool = False) -> ImportReport:
+                 skip_invalid: bool = False, progress: Progress | None = None) -> ImportReport:
+    """Check every row, then write them all in one transaction; `progress.cancel()` rolls it all back."""
+    progress = progress or Progress()
     path = Path(path)
     report = ImportReport(dry_run=dry_run)
     with database.session() as session:
         authorize(session, actor, "import")
+    progress.update(0, 1, "Lecture du fichier")
     header, rows = read_table(path)
+    progress.update(1, 1, "Lecture du fichier")
     recognition = recognise(header, set(BY_HEADER))
     if recognition is not None:
         from core.signal_import import import_platform_rows
 
-        return import_platform_rows(database, actor, path, header, rows, recognition, report, dry_run, skip_invalid)
+        return import_platform_rows(database, actor, path, header, rows, recognition, report, dry_run, skip_invalid,
+                                    progress)
     mapping, header_errors = map_header(header)
     if any(e.message.startswith("colonne obligatoire") for e in header_errors):
         report.errors = header_errors
@@ -245,14 +251,14 @@ def import_cases(database: Database, actor: Actor, path: str | os.PathLike, dry_
     report.rows = len(rows)
     with database.write() as session:
         authorize(session, actor, "import")
-        results = _validate(session, mapping, rows, report)
+        results = _validate(session, mapping, rows, report, progress)
         valid = [r for r in results if not r.errors]
         report.rejected = len(results) - len(valid)
         report.new = len(valid)
         if dry_run or (report.rejected and not skip_invalid):
             session.rollback()
             return report
-        report.imported = _write(session, actor, valid, report)
+        report.imported = _write(session, actor, valid, report, progress)
         record_event(session, actor, "import", "cases", "", {
             "fichier": path.name, "lignes": report.rows, "importees": report.imported, "rejetees": report.rejected,
             "doublons_probables": len(report.duplicates)})
@@ -263,8 +269,10 @@ def import_cases(database: Database, actor: Actor, path: str | os.PathLike, dry_
     return report
 
 
-def _validate(session: Session, mapping: dict[int, str], rows: list[list], report: ImportReport) -> list[RowResult]:
+def _validate(session: Session, mapping: dict[int, str], rows: list[list], report: ImportReport,
+              progress: Progress) -> list[RowResult]:
     lookups = Lookups.load(session)
+    tick = every(progress, len(rows), "Vérification des lignes")
     results = []
     seen_references: dict[str, int] = {}
     for number, raw in enumerate(rows, start=2):
@@ -279,6 +287,7 @@ def _validate(session: Session, mapping: dict[int, str], rows: list[list], repor
         if not result.errors:
             report.duplicates += [f"Ligne {number} : {text}" for text in lookups.duplicates_of(result)]
         results.append(result)
+        tick(len(results))
     return results
 
 
@@ -289,8 +298,9 @@ def _header(key: str) -> str:
     return key
 
 
-def _write(session: Session, actor: Actor, rows: list[RowResult], report: ImportReport) -> int:
+def _write(session: Session, actor: Actor, rows: list[RowResult], report: ImportReport, progress: Progress) -> int:
     landlords: dict[str, int] = {}
+    tick = every(progress, len(rows), "Enregistrement des dossiers")
     ids = []
     stamp = now()
     for row in rows:
@@ -321,8 +331,11 @@ def _write(session: Session, actor: Actor, rows: list[RowResult], report: Import
         ids.append(case.id)
         report.references.append(reference)
         report.created.append(created_row(case.id, reference, "", row.household, row.dwelling))
+        tick(len(ids))
     session.flush()
+    progress.update(0, 1, "Index de recherche")
     reindex_cases(session, ids)
+    progress.update(1, 1, "Index de recherche")
     report.new_case_ids = ids
     return len(ids)
 

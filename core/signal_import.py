@@ -17,6 +17,7 @@ from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
 from core.imports import RowError, created_row, write_rejects
+from core.progress import Progress, every
 from core.signal_merge import update_cases
 from core.signal_rows import Context, Report, read_report
 from core.signal_write import create_cases, refresh
@@ -24,8 +25,10 @@ from db.engine import Database
 
 
 def import_platform_rows(database: Database, actor: Actor, path: Path, header: list[str], rows: list[list],
-                         recognition: sl.Recognition, report, dry_run: bool, skip_invalid: bool):
-    """report: a core.imports.ImportReport, filled in and returned."""
+                         recognition: sl.Recognition, report, dry_run: bool, skip_invalid: bool,
+                         progress: Progress | None = None):
+    """report: a core.imports.ImportReport, filled in and returned; a cancel rolls the whole import back."""
+    progress = progress or Progress()
     report.format = sl.PLATFORM
     report.rows = len(rows)
     report.ignored_columns = list(recognition.ignored)
@@ -39,13 +42,15 @@ def import_platform_rows(database: Database, actor: Actor, path: Path, header: l
         return report
     with database.write() as session:
         authorize(session, actor, "import")
-        reports = _read_all(session, recognition, rows, report)
+        reports = _read_all(session, recognition, rows, report, every(progress, len(rows), "Vérification des lignes"))
         valid = [r for r in reports if not r.errors]
         report.rejected = len(reports) - len(valid)
         if dry_run or (report.rejected and not skip_invalid):
             session.rollback()
             return report
+        progress.update(0, 1, "Enregistrement des dossiers")
         _write(session, actor, valid, report)
+        progress.update(1, 1, "Enregistrement des dossiers")
         record_event(session, actor, "import", "cases", "", {
             "fichier": path.name, "format": sl.PLATFORM, "lignes": report.rows, "nouveaux": report.imported,
             "mis_a_jour": report.updated, "inchanges": report.unchanged, "rejetees": report.rejected})
@@ -55,7 +60,7 @@ def import_platform_rows(database: Database, actor: Actor, path: Path, header: l
     return report
 
 
-def _read_all(session: Session, recognition: sl.Recognition, rows: list[list], report) -> list[Report]:
+def _read_all(session: Session, recognition: sl.Recognition, rows: list[list], report, tick) -> list[Report]:
     context = Context.load(session)
     seen: dict[str, int] = {}
     notices: Counter = Counter()
@@ -70,6 +75,7 @@ def _read_all(session: Session, recognition: sl.Recognition, rows: list[list], r
             if result.action == "new":
                 report.duplicates += [f"Ligne {line} : {text}" for text in context.lookups.duplicates_of(result.row)]
         results.append(result)
+        tick(len(results))
     valid = [r for r in results if not r.errors]
     report.new = sum(1 for r in valid if r.action == "new")
     report.updated = sum(1 for r in valid if r.action == "update")

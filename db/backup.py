@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from db.engine import Database, data_dir, default_database_path
 from db.errors import BackupError, ForeignDatabaseError, describe_error
@@ -107,9 +108,18 @@ def checksum_path(path: Path) -> Path:
     return path.with_name(path.name + CHECKSUM_SUFFIX)
 
 
-def copy_database(source: Path, target: Path, connect: Connect = plain_connect, full_check: bool = False) -> Path:
-    """Copy a live SQLite database to `target` atomically: backup API, check, fsync, checksum, rename."""
+Step = Callable[[int, int], None]  # (pages copied, pages in all); may raise to stop the copy
+STEP_PAGES = 2048  # 8 MB a step with 4 kB pages: a few hundred reports for a large base
+
+
+def copy_database(source: Path, target: Path, connect: Connect = plain_connect, full_check: bool = False,
+                  progress: Step | None = None) -> Path:
+    """Copy a live SQLite database to `target` atomically: backup API, check, fsync, checksum, rename.
+
+    `progress(done, total)` is called as pages are copied; whatever it raises (the user's cancel) stops the
+    copy, removes the partial file and reaches the caller unchanged."""
     target = Path(target)
+    stopped: list[BaseException] = []
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partiel")
     partial.unlink(missing_ok=True)
@@ -117,7 +127,7 @@ def copy_database(source: Path, target: Path, connect: Connect = plain_connect, 
         src = connect(Path(source), True)
         dst = connect(partial, False)
         try:
-            src.backup(dst)
+            _copy_pages(src, dst, progress, stopped)
             dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             report = check_connection(dst, full_check)
         finally:
@@ -135,8 +145,24 @@ def copy_database(source: Path, target: Path, connect: Connect = plain_connect, 
         raise
     except Exception as error:  # noqa: BLE001 - sqlite3/sqlcipher3/OSError all end here
         partial.unlink(missing_ok=True)
+        if any(error is reason for reason in stopped):
+            raise
         raise BackupError(f"Sauvegarde impossible : {describe_error(error)}") from error
     return target
+
+
+def _copy_pages(src, dst, progress: Step | None, stopped: list[BaseException]) -> None:
+    if progress is None:
+        src.backup(dst)
+        return
+
+    def step(_status, remaining: int, total: int) -> None:
+        try:
+            progress(total - remaining, total)
+        except BaseException as reason:
+            stopped.append(reason)
+            raise
+    src.backup(dst, pages=STEP_PAGES, progress=step)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -189,11 +215,12 @@ def new_backup_path(directory: Path, prefix: str = BACKUP_PREFIX, when: datetime
     return candidate
 
 
-def backup_database(database: Database, target: Path | None = None, full_check: bool = False) -> Path:
+def backup_database(database: Database, target: Path | None = None, full_check: bool = False,
+                    progress: Step | None = None) -> Path:
     """A verified backup of an open database, into `target` or a new file of its backup folder."""
     source = _require_sqlite(database)
     target = Path(target) if target else new_backup_path(backup_dir_for(database))
-    return copy_database(source, target, connector(database), full_check)
+    return copy_database(source, target, connector(database), full_check, progress)
 
 
 def backup_before_migration(database: Database, backup_dir: Path | None = None) -> Path:
@@ -260,7 +287,7 @@ def _application_problems(path: Path, connect: Connect) -> list[str]:
 
 
 def restore_database(backup: Path, target: Path, connect: Connect = plain_connect,
-                     without_checksum: bool = False) -> Path | None:
+                     without_checksum: bool = False, progress: Step | None = None) -> Path | None:
     """Replace the database file `target` by `backup`; return where the replaced base was kept.
 
     Symbolic links are followed: the real file is replaced, the link stays. The backup
@@ -280,7 +307,7 @@ def restore_database(backup: Path, target: Path, connect: Connect = plain_connec
         raise BackupError(f"Restauration refusée : la sauvegarde « {backup.name} » est inutilisable ("
                           + "; ".join(report.problems[:3]) + "). La base actuelle n'a pas été touchée.")
     incoming = target.with_name(target.name + ".restauration")
-    copy_database(backup, incoming, connect, full_check=True)
+    copy_database(backup, incoming, connect, full_check=True, progress=progress)
     checksum_path(incoming).unlink(missing_ok=True)
     aside = None
     if target.exists():

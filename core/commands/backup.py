@@ -5,7 +5,8 @@ import sys
 import time
 from pathlib import Path
 
-from core.backups import backup_folder, human_size, latest_backups, make_checked_backup
+from core.backups import backup_folder, human_size, latest_backups, make_checked_backup, pages_step
+from core.commands.progress_line import progress_line
 from core.formatting import fr_count, fr_seconds
 from db.backup import backup_database
 
@@ -24,11 +25,13 @@ def run(args, open_db) -> int:
     if args.liste:
         return _list(database)
     started = time.perf_counter()
-    if args.output:
-        path, deleted = backup_database(database, Path(args.output).expanduser().absolute()), []
-    else:
-        made = make_checked_backup(database)
-        path, deleted = made.path, made.deleted
+    with progress_line() as progress:
+        if args.output:
+            target = Path(args.output).expanduser().absolute()
+            path, deleted = backup_database(database, target, progress=pages_step(progress, "Copie de la base")), []
+        else:
+            made = make_checked_backup(database, progress)
+            path, deleted = made.path, made.deleted
         if made.warning:
             print(f"Attention : {made.warning}", file=sys.stderr)
     elapsed = time.perf_counter() - started

@@ -1,11 +1,11 @@
 """`main.py demo`: fill a database with the demo dataset."""
 from __future__ import annotations
 
-import sys
 import time
 
 from core.commands.cli import positive_int
-from core.formatting import fr_count, fr_number, fr_seconds
+from core.commands.progress_line import progress_line
+from core.formatting import fr_count, fr_seconds
 from core.demo import build_demo, default_demo_path, refuse_real_database
 
 
@@ -24,12 +24,9 @@ def run(args, open_db) -> int:
     refuse_real_database(database)
     started = time.perf_counter()
 
-    def progress(done, total):
-        print(f"\r{fr_number(done)} / {fr_count(total, 'dossier')}", end="", file=sys.stderr, flush=True)
-
-    report = build_demo(database, cases=args.cases, seed=args.seed, progress=progress)
+    with progress_line() as progress:
+        report = build_demo(database, cases=args.cases, seed=args.seed, progress=progress)
     elapsed = time.perf_counter() - started
-    print(file=sys.stderr)
     created = fr_count(report.cases, "dossier de démonstration créé", "dossiers de démonstration créés")
     print(f"{created} en {fr_seconds(elapsed)} dans {database.describe()}.")
     from core.users import DEMO_PASSWORD, set_demo_passwords

@@ -5,6 +5,7 @@ import sys
 
 from core.commands.actor import command_actor
 from core.commands.cli import french_date, output_target, write_with_messages
+from core.commands.progress_line import progress_line
 from core.formatting import fr_count, fr_seconds
 from core.exports import COLUMNS, ExportFilter, export_cases
 from db.vocab import CASE_STATUSES
@@ -42,8 +43,11 @@ def run(args, open_db) -> int:
     columns = [c.strip() for c in args.colonnes.split(",") if c.strip()] if args.colonnes else None
     filters = ExportFilter(text=args.search, statuses=tuple(args.statut or ()), neighbourhood=args.quartier,
                            commune=args.commune, objective=args.objectif, opened_from=args.du, opened_to=args.au)
-    ok, report = write_with_messages(target, lambda: export_cases(open_db(), command_actor(open_db(), args), target, args.format, columns,
-                                                                  filters))
+    database = open_db()
+    actor = command_actor(database, args)
+    with progress_line() as progress:
+        ok, report = write_with_messages(target, lambda: export_cases(database, actor, target, args.format, columns,
+                                                                      filters, progress))
     if not ok:
         return 1
     print(f"{fr_count(report.rows, 'dossier exporté', 'dossiers exportés')} dans {report.path} "

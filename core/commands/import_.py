@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from core.commands.actor import command_actor
+from core.commands.progress_line import progress_line
 from core.errors import DomainError
 from core.imports import import_cases
 
@@ -24,8 +25,9 @@ def register(subparsers) -> None:
 
 def run(args, open_db) -> int:
     try:
-        report = import_cases(open_db(), command_actor(open_db(), args), Path(args.fichier), dry_run=args.dry_run,
-                              skip_invalid=args.skip_invalid)
+        with progress_line() as progress:
+            report = import_cases(open_db(), command_actor(open_db(), args), Path(args.fichier),
+                                  dry_run=args.dry_run, skip_invalid=args.skip_invalid, progress=progress)
     except DomainError as error:
         print(f"Erreur : {error.message}", file=sys.stderr)
         return 1

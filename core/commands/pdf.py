@@ -108,9 +108,11 @@ def _build(args, database, target: Path) -> bytes:
     if command == "commission":
         from core.pdf.commission import build_commission
         return build_commission(database, actor, args.commission_id, target)
+    from core.commands.progress_line import progress_line
     from core.pdf.bilan import build_bilan
-    return build_bilan(database, actor, args.du, args.au, quartier=args.quartier, commune=args.commune, target=target,
-                       nominatif=args.nominatif)
+    with progress_line() as progress:
+        return build_bilan(database, actor, args.du, args.au, quartier=args.quartier, commune=args.commune,
+                           target=target, nominatif=args.nominatif, progress=progress)
 
 
 def _header(args, database) -> int:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.backups import renew_anchor
+from core.backups import pages_step, renew_anchor
+from core.commands.progress_line import progress_line
 from db.backup import MissingChecksumError, restore_database
 from db.crypto import ask_passphrase, key_connector, literal_for
 from db.engine import default_database_path
@@ -42,7 +43,10 @@ def run(args, open_db) -> int:
         raise DatabaseOpenError(f"Le fichier de sauvegarde « {backup} » n'existe pas.")
     with InstanceLock.acquire(target, purpose="restauration"):
         try:
-            aside = restore_database(backup, target, _connector(target, backup), args.without_checksum)
+            connect = _connector(target, backup)
+            with progress_line() as progress:
+                aside = restore_database(backup, target, connect, args.without_checksum,
+                                         pages_step(progress, "Restauration de la sauvegarde"))
         except MissingChecksumError as error:
             raise DatabaseOpenError(error.message) from None
     renew_anchor(open_db())  # the audit trail went back in time with the base: its anchor too

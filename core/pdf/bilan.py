@@ -26,32 +26,41 @@ from core.pdf.bilan_data import DISORDERS_DEFINITION, INDICATORS, Bilan, compute
 from core.pdf.common import (ACCENT, CONTENT_WIDTH, FONT, FONT_BOLD, LIGHT, build_pdf, para, table,
                              write_atomically)
 from core.pdf.service import service_header
+from core.progress import Progress
 from db.engine import Database
 from db.vocab import CASE_STATUSES, label
 
 HEADINGS = {"suivis": "Dossiers\nsuivis", "ouverts": "Dossiers\nouverts", "clos": "Dossiers\nclos",
             "visites": "Visites\nréalisées", "saisines": "Saisines\nenvoyées", "desordres": "Désordres\nconfirmés",
             "reloges": "Ménages\nrelogés", "reloges_hors_qpv": "dont hors\nQPV"}
+STEP = "Bilan : calcul, mise en page, écriture"
 CHART_COLOURS = [colors.HexColor(c) for c in ("#1f4e79", "#2e86c1", "#7fb3d5", "#d4ac0d", "#ca6f1e", "#7d3c98")]
 
 
 def build_bilan(database: Database, actor: Actor, start: date, end: date, quartier: str | None = None,
-                commune: str | None = None, target: str | os.PathLike | None = None, nominatif: bool = False) -> bytes:
+                commune: str | None = None, target: str | os.PathLike | None = None, nominatif: bool = False,
+                progress: Progress | None = None) -> bytes:
     """The bilan for partners: its annex lists references and counts only. `nominatif` adds the households'
-    names, for internal use; the audit event says which variant was produced."""
+    names, for internal use; the audit event says which variant was produced. The file is written at the
+    very end, in one rename: a cancel before leaves none."""
+    progress = progress or Progress()
+    progress.update(0, 3, STEP)
     with database.session() as session:
         authorize(session, actor, "report.read")
         scope = resolve_scope(session, start, end, quartier, commune)
         bilan = compute_bilan(session, scope)
         header = service_header(session)
+    progress.update(1, 3, STEP)
     title = f"Bilan par objectif du {fr_date(start)} au {fr_date(end)}" + (" — nominatif" if nominatif else "")
     data = build_pdf(bilan_story(bilan, nominatif), title=title, header=header, author=actor.full_name or actor.login)
+    progress.update(2, 3, STEP)
     with database.write() as session:
         record_event(session, actor, "pdf", "bilan", "", {"document": "bilan", "du": start.isoformat(),
                                                            "au": end.isoformat(), "perimetre": scope.label,
                                                            "dossiers": len(bilan.annex), "nominatif": nominatif})
     if target is not None:
         write_atomically(target, data)
+    progress.show(3, 3, STEP)  # done: too late to cancel
     return data
 
 
