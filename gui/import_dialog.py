@@ -20,7 +20,7 @@ from core.errors import DomainError
 from core.imports import import_cases
 from gui.rows_model import RowsModel
 from gui.widgets import alive
-from gui.workers import run_in_background
+from gui.progress_dialog import run_with_progress
 
 LAST_FOLDER = "import/folder"
 MAX_LISTED = 200
@@ -170,8 +170,15 @@ class ImportDialog(QDialog):
             self.skip_check.setEnabled(bool(report.rejected) and report.rejected < report.rows)
             self._update_import_button()
 
-        run_in_background(lambda: import_cases(database, actor, path, dry_run=True), done,
-                          on_error=self._failed)
+        def cancelled():
+            if alive(self):
+                self._busy(False)
+                self.summary.setPlainText("Vérification annulée.")
+
+        self.running = run_with_progress(self, "Vérification du fichier",
+                                         lambda progress: import_cases(database, actor, path, dry_run=True,
+                                                                       progress=progress),
+                                         done, on_error=self._failed, on_cancelled=cancelled)
 
     def _update_import_button(self) -> None:
         report = self.checked
@@ -193,8 +200,17 @@ class ImportDialog(QDialog):
             if hasattr(self.window, "cases_changed"):
                 self.window.cases_changed(set(report.new_case_ids))
 
-        run_in_background(lambda: import_cases(database, actor, path, skip_invalid=skip), done,
-                          on_error=self._failed)
+        def cancelled():
+            if alive(self):
+                self._busy(False)
+                before = f"\n\n{report_text(self.checked)}" if self.checked is not None else ""
+                self.summary.setPlainText("Import annulé : aucun dossier n'a été enregistré." + before)
+                self._update_import_button()
+
+        self.running = run_with_progress(self, "Import des dossiers",
+                                         lambda progress: import_cases(database, actor, path, skip_invalid=skip,
+                                                                       progress=progress),
+                                         done, on_error=self._failed, on_cancelled=cancelled)
 
     def show_created(self, report) -> None:
         self.created_summary.setText("<b>Import terminé.</b> " + " ".join(report.summary()))

@@ -1,6 +1,7 @@
 """Fichier › Importer… : the check's summary before anything is written, then the new cases listed."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from db import models as m
@@ -58,3 +59,27 @@ def test_an_agent_is_told_the_import_is_for_managers(qtbot, db, monkeypatch):
     qtbot.addWidget(window)
     assert open_import_dialog(window) is None
     assert told == ["L'import de dossiers est réservé aux responsables et aux administrateurs."]
+
+
+def test_annuler_during_an_import_keeps_nothing(qtbot, db, tmp_path):
+    from tests.core.test_progress import many_rows
+
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    dialog = ImportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(many_rows(tmp_path, 3000)))
+    dialog.run_check()
+    qtbot.waitUntil(lambda: dialog.checked is not None, timeout=60000)
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    progress = dialog.running
+    qtbot.waitUntil(lambda: "Vérification des lignes" in progress.label.text() and progress.bar.value() > 0,
+                    timeout=60000)
+    assert "/ 3\u00a0000" in progress.label.text()  # « Vérification des lignes : 450 / 3 000 »
+    progress.grab().save(str(tmp_path / "progression.png"))
+    qtbot.mouseClick(progress.cancel_button, Qt.LeftButton)
+    assert progress.cancel_button.text() == "Annulation…"
+    qtbot.waitUntil(lambda: not progress.isVisible(), timeout=60000)
+    assert "Import annulé : aucun dossier n'a été enregistré." in dialog.summary.toPlainText()
+    assert count_cases(db) == 0 and dialog.result is None
