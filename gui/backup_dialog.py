@@ -39,6 +39,8 @@ from core.backups import (
 )
 from db.backup import MissingChecksumError, connector, verify_backup
 from db.errors import describe_error
+from core.formatting import fr_count, fr_seconds
+from gui.progress_dialog import run_with_progress
 from gui.workers import run_in_background
 from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
@@ -138,13 +140,19 @@ class BackupDialog(QDialog):
     # -- actions ---------------------------------------------------------------------
     def backup_now(self) -> None:
         self._set_busy(True, "Sauvegarde en cours…")
-        run_in_background(lambda: make_backup(self.database, self.actor), self._backup_done,
-                          on_error=self._failed)
+
+        def cancelled():
+            self._set_busy(False, "Sauvegarde annulée : aucun fichier n'a été écrit.")
+
+        self.running = run_with_progress(self, "Sauvegarde de la base",
+                                         lambda progress: make_backup(self.database, self.actor, progress),
+                                         self._backup_done, on_error=self._failed, on_cancelled=cancelled)
 
     def _backup_done(self, made) -> None:
         self._set_busy(False)
         self.refresh()
-        extra = f" ; {len(made.deleted)} ancienne(s) retirée(s) par la rotation" if made.deleted else ""
+        removed = fr_count(len(made.deleted), "ancienne retirée", "anciennes retirées")
+        extra = f" ; {removed} par la rotation" if made.deleted else ""
         self.status.setText(f"Sauvegarde vérifiée : {made.path.name} ({human_size(made.path.stat().st_size)}){extra}.")
         if made.warning:
             warn_shrunk_backup(self, made.warning)
@@ -167,7 +175,7 @@ class BackupDialog(QDialog):
     def _verified(self, report) -> None:
         self._set_busy(False)
         if report.ok:
-            self.status.setText(f"Sauvegarde intacte : somme de contrôle et intégrité correctes ({report.seconds:.1f} s).")
+            self.status.setText(f"Sauvegarde intacte : somme de contrôle et intégrité correctes ({fr_seconds(report.seconds)}).")
         else:
             self.status.setText("Sauvegarde endommagée : " + "; ".join(report.problems[:3]))
 

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import DomainError
+from core.formatting import fr_count
 from core.exports import COLUMNS, ExportFilter, export_cases
 from gui.tool_row import ToolRow
 from gui.widgets import resize_within_screen, scaled
-from gui.workers import run_in_background
+from gui.progress_dialog import run_with_progress
 
 SETTINGS_KEY = "export/columns"
 
@@ -26,8 +27,8 @@ class ExportDialog(QDialog):
         self.report = None
         self.setWindowTitle("Exporter la liste des dossiers")
         resize_within_screen(self, scaled(self, 460), scaled(self, 620))
-        noun = "dossier" if len(self.case_ids) <= 1 else "dossiers"
-        intro = QLabel(f"<b>{len(self.case_ids)} {noun}</b> de la liste affichée seront exportés. "
+        counted = fr_count(len(self.case_ids), "dossier")
+        intro = QLabel(f"<b>{counted}</b> de la liste affichée seront exportés. "
                        "Choisissez les colonnes (les colonnes en italique sont calculées).")
         intro.setWordWrap(True)
         self.columns = QListWidget()
@@ -64,6 +65,9 @@ class ExportDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.csv_radio)
         layout.addWidget(self.xlsx_radio)
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
         layout.addWidget(buttons)
 
     def _remembered(self) -> set[str]:
@@ -101,8 +105,8 @@ class ExportDialog(QDialog):
         def done(report):
             self.report = report
             self.export_button.setEnabled(True)
-            noun = "dossier exporté" if report.rows <= 1 else "dossiers exportés"
-            QMessageBox.information(self, "Export terminé", f"{report.rows} {noun} dans :\n{report.path}")
+            exported = fr_count(report.rows, "dossier exporté", "dossiers exportés")
+            QMessageBox.information(self, "Export terminé", f"{exported} dans :\n{report.path}")
             self.accept()
 
         def failed(info):
@@ -111,9 +115,14 @@ class ExportDialog(QDialog):
             message = error.message if isinstance(error, DomainError) else f"L'export a échoué : {error}"
             QMessageBox.warning(self, "Export impossible", message)
 
-        busy = getattr(self.window, "set_busy", None)
-        run_in_background(lambda: export_cases(database, actor, target, fmt, columns, ExportFilter(case_ids=ids)),
-                          done, busy=(lambda on: busy(on, "Export en cours…")) if busy else None, on_error=failed)
+        def cancelled():
+            self.export_button.setEnabled(True)
+            self.status_label.setText("Export annulé : aucun fichier n'a été écrit.")
+
+        self.running = run_with_progress(
+            self, "Export des dossiers",
+            lambda progress: export_cases(database, actor, target, fmt, columns, ExportFilter(case_ids=ids), progress),
+            done, on_error=failed, on_cancelled=cancelled)
 
 
 def export_current_list(window) -> ExportDialog | None:

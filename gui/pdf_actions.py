@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.errors import DomainError
+from gui.progress_dialog import run_with_progress
 from gui.workers import run_in_background
 
 _folder: dict[str, Path] = {}
@@ -37,9 +38,11 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text).strip("_") or "document"
 
 
-def generate(window, name: str, build: Callable[[Path], object], save_as: bool = False,
-             on_done: Callable[[Path], None] | None = None) -> None:
-    """Run build(target) in the background; then open the PDF (or just save it) and tell the user."""
+def generate(window, name: str, build: Callable[..., object], save_as: bool = False,
+             on_done: Callable[[Path], None] | None = None, progress_title: str | None = None) -> None:
+    """Run build(target) in the background; then open the PDF (or just save it) and tell the user.
+
+    With `progress_title`, build(target, progress) runs behind a progress dialog with « Annuler »."""
     filename = f"{_safe_name(name)}.pdf"
     if save_as:
         chosen, _ = QFileDialog.getSaveFileName(window, "Enregistrer le PDF", str(Path.home() / filename),
@@ -64,6 +67,15 @@ def generate(window, name: str, build: Callable[[Path], object], save_as: bool =
         message = error.message if isinstance(error, DomainError) else f"Le PDF n'a pas pu être produit : {error}"
         QMessageBox.warning(window, "Impression impossible", message)
 
+    if progress_title:
+        def cancelled():
+            status = getattr(window, "statusBar", None)
+            if status is not None:
+                status().showMessage("PDF annulé : aucun fichier n'a été écrit.", 5000)
+
+        run_with_progress(window, progress_title, lambda progress: build(target, progress), done, on_error=failed,
+                          on_cancelled=cancelled)
+        return
     busy = getattr(window, "set_busy", None)
     run_in_background(lambda: build(target), done,
                       busy=(lambda on: busy(on, "Préparation du PDF…")) if busy else None, on_error=failed)
@@ -122,8 +134,9 @@ def print_bilan(window, start: date, end: date, quartier: str | None = None, com
 
     where = quartier or commune or "metropole"
     generate(window, f"bilan_{start.isoformat()}_{end.isoformat()}_{where}",
-             lambda target: build_bilan(window.database, window.actor, start, end, quartier, commune, target),
-             save_as, on_done)
+             lambda target, progress: build_bilan(window.database, window.actor, start, end, quartier, commune, target,
+                                                  progress=progress),
+             save_as, on_done, progress_title="Préparation du bilan")
 
 
 def _current_case_id(window) -> int | None:

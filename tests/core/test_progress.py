@@ -144,3 +144,16 @@ def test_the_command_line_into_a_pipe_prints_no_progress_line(db, db_path, tmp_p
     result = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_path), "export", "-o", str(export)],
                             cwd=root, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stderr == "" and "\r" not in result.stdout
+
+
+def test_bilan_cancelled_before_the_end_writes_no_pdf(demo_db, tmp_path):
+    from core.pdf.bilan import STEP, build_bilan
+
+    target = tmp_path / "bilan.pdf"
+    progress = Recorder(cancel_at=(STEP, 0.3))  # clicked during the layout: seen at the next step
+    with pytest.raises(Cancelled):
+        build_bilan(demo_db, SYSTEM, DEMO_DAY.replace(month=1, day=1), DEMO_DAY, target=target, progress=progress)
+    assert not target.exists() and [p for p in tmp_path.iterdir() if "bilan" in p.name] == []
+    progress = Recorder()
+    build_bilan(demo_db, SYSTEM, DEMO_DAY.replace(month=1, day=1), DEMO_DAY, target=target, progress=progress)
+    assert target.is_file() and progress.last(STEP) == (3, 3)

@@ -157,3 +157,18 @@ def test_clean_close_skips_the_blocking_check_and_checks_in_background(qtbot, tm
             qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)  # the background check
         database.dispose()
         lock.release()
+
+
+def test_annuler_during_a_backup_leaves_no_file(qtbot, demo_db, monkeypatch):
+    from db import backup as db_backup
+
+    monkeypatch.setattr(db_backup, "STEP_PAGES", 1)  # the demo base copies in one step otherwise
+    dialog = BackupDialog(demo_db, MANAGER)
+    qtbot.addWidget(dialog)
+    folder = backup_folder(demo_db)
+    before = sorted(folder.iterdir()) if folder.exists() else []
+    dialog.backup_now()
+    qtbot.mouseClick(dialog.running.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30000)
+    assert dialog.status.text() == "Sauvegarde annulée : aucun fichier n'a été écrit."
+    assert (sorted(folder.iterdir()) if folder.exists() else []) == before and dialog.table.rowCount() == 0
