@@ -192,6 +192,8 @@ def restore_backup(database: Database, actor: Actor, backup: Path, without_check
     if database.path is None:
         raise BackupError("La restauration d'une sauvegarde concerne les bases SQLite ; une base PostgreSQL "
                           "se restaure sur le serveur (pg_restore).")
+    if progress is not None:
+        progress.update(0, 1, "Vérification de la sauvegarde")
     database.dispose()
     aside = restore_database(Path(backup), database.path, connector(database), without_checksum,
                              pages_step(progress, "Restauration de la sauvegarde"))

@@ -40,7 +40,8 @@ from core.backups import (
 from db.backup import MissingChecksumError, connector, verify_backup
 from db.errors import describe_error
 from core.formatting import fr_count, fr_seconds
-from gui.progress_dialog import run_with_progress
+from core.progress import Cancelled
+from gui.progress_dialog import run_with_progress, wait_with_progress
 from gui.workers import run_in_background
 from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
@@ -197,22 +198,22 @@ class BackupDialog(QDialog):
     def restore(self, path: Path, without_checksum: bool = False) -> Path | None:
         """Restore without asking (after the confirmation); emits `restored`."""
         QThreadPool.globalInstance().waitForDone()  # no backup running against the old file
-        QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            aside = restore_backup(self.database, self.actor, path, without_checksum)
+            aside = wait_with_progress(self, "Restauration de la sauvegarde", lambda progress: restore_backup(
+                self.database, self.actor, path, without_checksum, progress))
+        except Cancelled:
+            self.status.setText("Restauration annulée : la base actuelle n'a pas été touchée.")
+            return None
         except MissingChecksumError as error:
-            QApplication.restoreOverrideCursor()
             answer = QMessageBox.question(self, "Sauvegarde sans somme de contrôle",
                                           error.message + "\n\nRestaurer cette sauvegarde quand même ?",
                                           QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
             return self.restore(path, without_checksum=True) if answer == QMessageBox.Yes else None
         except Exception as error:  # noqa: BLE001 - shown in French, the current base is untouched
-            QApplication.restoreOverrideCursor()
             message = describe_error(error, self.database)
             self.status.setText(message)
             QMessageBox.warning(self, "Restauration refusée", message)
             return None
-        QApplication.restoreOverrideCursor()
         kept = f"\n\nL'ancienne base est conservée dans :\n{aside}" if aside else ""
         self.status.setText("Base restaurée.")
         self.restored.emit(aside)

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from core.progress import Cancelled, Progress, describe
@@ -117,3 +117,21 @@ def run_with_progress(parent: QWidget, title: str, job: Callable[[Progress], obj
     dialog.show()
     run_in_background(lambda: job(progress), done, on_error=failed)
     return dialog
+
+
+def wait_with_progress(parent: QWidget, title: str, job: Callable[[Progress], object]):
+    """job(progress) behind the progress dialog, for a caller that needs its result before going on (a restore):
+    returns it, or raises what the job raised (Cancelled after « Annuler »). The window stays painted meanwhile."""
+    loop = QEventLoop()
+    outcome: dict = {}
+
+    def finish(**what) -> None:
+        outcome.update(what)
+        loop.quit()
+
+    run_with_progress(parent, title, job, lambda result: finish(result=result),
+                      on_error=lambda info: finish(error=info[1]), on_cancelled=lambda: finish(error=Cancelled()))
+    loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

@@ -172,3 +172,33 @@ def test_annuler_during_a_backup_leaves_no_file(qtbot, demo_db, monkeypatch):
     qtbot.waitUntil(lambda: not dialog.busy, timeout=30000)
     assert dialog.status.text() == "Sauvegarde annulée : aucun fichier n'a été écrit."
     assert (sorted(folder.iterdir()) if folder.exists() else []) == before and dialog.table.rowCount() == 0
+
+
+def test_annuler_during_a_restore_leaves_the_base_as_it_was(qtbot, demo_db, monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    from db import backup as db_backup
+    from gui.progress_dialog import ProgressDialog
+
+    path, _ = backup_now(demo_db)
+    with demo_db.write() as session:  # work done after the backup, that a restore would undo
+        session.execute(text("DELETE FROM journal_entries"))
+    monkeypatch.setattr(db_backup, "STEP_PAGES", 1)
+    dialog = BackupDialog(demo_db, MANAGER)
+    qtbot.addWidget(dialog)
+    emitted = []
+    dialog.restored.connect(emitted.append)
+
+    def click_annuler():
+        shown = dialog.findChild(ProgressDialog)
+        if shown is None:
+            QTimer.singleShot(10, click_annuler)
+            return
+        qtbot.mouseClick(shown.cancel_button, Qt.LeftButton)
+    QTimer.singleShot(0, click_annuler)
+    assert dialog.restore(path) is None
+    assert dialog.status.text() == "Restauration annulée : la base actuelle n'a pas été touchée."
+    with demo_db.session() as session:
+        assert session.scalar(text("SELECT count(*) FROM journal_entries")) == 0 and not emitted
+    leftovers = [p.name for p in Path(demo_db.path).parent.iterdir() if "restauration" in p.name or "remplacee" in p.name]
+    assert leftovers == []
