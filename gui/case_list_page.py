@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,10 +31,15 @@ from db.vocab import CASE_STATUSES, PRIORITIES
 from gui.case_table_model import CHECKOUT_COLUMN, PAGE_SIZE, CaseTableModel, marker_icon
 from gui.tool_row import ToolRow
 from gui.widgets import DataTable, EmptyState, alive, title_label
+from gui.column_fit import ColumnFitter
 from gui.workers import run_in_background
 
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
 DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110, 190)
+# The long texts, in the order they give up width when the window is narrow, with the share each keeps at
+# least (gui.column_fit): the address first, the household's name last. The others are never cut.
+_GIVES_WAY = (("address", 0.35), ("kinds", 0.45), ("neighbourhood", 0.75), ("household", 0.7))
+FLEXIBLE_COLUMNS = {[key for key, _h in COLUMNS].index(key): keep for key, keep in _GIVES_WAY}
 
 
 def index_of(combo: QComboBox, wanted: tuple) -> int:
@@ -123,8 +127,8 @@ class CaseListPage(QWidget):
             widget.currentIndexChanged.connect(lambda _i: self.apply_filters())
         for box in (self.mine_check, self.overdue_check):
             box.toggled.connect(lambda _on: self.apply_filters())
-        self.saved_button = QToolButton(text="Filtres enregistrés")
-        self.saved_button.setPopupMode(QToolButton.InstantPopup)
+        # A push button with a menu keeps room for its arrow: a tool button drew it over the last letter.
+        self.saved_button = QPushButton("Filtres enregistrés")
         self.saved_menu = QMenu(self)
         self.saved_menu.aboutToShow.connect(self._fill_saved_menu)
         self.saved_button.setMenu(self.saved_menu)
@@ -144,6 +148,7 @@ class CaseListPage(QWidget):
         self.table.set_widths(DEFAULT_WIDTHS)
         # « emporté par … » beside the status, where the eye looks for what is happening to a case
         self.table.horizontalHeader().moveSection(CHECKOUT_COLUMN, [key for key, _ in COLUMNS].index("status") + 1)
+        self.column_fit = ColumnFitter(self.table, flexible=FLEXIBLE_COLUMNS)
         self.table.activated_row.connect(self.open_row)
         self.empty_label = EmptyState(self._nothing_yet_text())
         layout = QVBoxLayout(self)

@@ -27,6 +27,7 @@ _ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP, _SPOKEN
 OVERDUE_WORDS = "en retard"
 # After the columns of core.case_list: who has the case out on a field laptop (words, with a tooltip).
 CHECKOUT_COLUMN, CHECKOUT_HEADER = len(COLUMNS), "Portable"
+TWO_LINE_HEADINGS = {"last_activity"}
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +140,9 @@ class CaseTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt API
         if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section][1]
+            key, heading = COLUMNS[section]
+            # On two lines: the column then is as narrow as its dates, which leaves the room to the names.
+            return heading.replace(" ", "\n", 1) if key in TWO_LINE_HEADINGS else heading
         if orientation == Qt.Horizontal and section == CHECKOUT_COLUMN:
             if role == Qt.DisplayRole:
                 return CHECKOUT_HEADER

@@ -1,0 +1,97 @@
+"""Columns sized to their content within the table's width.
+
+Short columns (a reference, a status, a date, an agent's name) get the width of
+their longest text, never less, so they are never cut; the long ones (a name, an
+address, a list of types) share what is left, in proportion to their own
+content and never below their heading. When even that does not fit (a small
+window, a large zoom), the table scrolls sideways rather than cutting a short
+column. Once the user drags a column edge, the widths are theirs until the
+window is reopened.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QTableView
+
+SAMPLE_ROWS = 200
+PADDING = 12  # logical pixels on top of the text: the cell's margins and a little air
+
+
+class ColumnFitter(QObject):
+    def __init__(self, table: QTableView, flexible: dict[int, float]):
+        """`flexible`: the columns that may be narrower than their content, in the order they give up width,
+        each with the share of its content it keeps at least (0.5: half)."""
+        super().__init__(table)
+        self.table, self.flexible = table, dict(flexible)
+        self.by_hand = False
+        self._fitting = False
+        self._dragging = False
+        self._timer = QTimer(self, singleShot=True, interval=30)
+        self._timer.timeout.connect(self.fit)
+        header = table.horizontalHeader()
+        header.setResizeContentsPrecision(SAMPLE_ROWS)
+        self._viewport, self._header_viewport = table.viewport(), header.viewport()
+        self._header_viewport.installEventFilter(self)
+        header.sectionResized.connect(self._resized)
+        self._viewport.installEventFilter(self)
+        model = table.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.dataChanged):
+            signal.connect(self.schedule)
+
+    def schedule(self, *_args) -> None:
+        if not self.by_hand:
+            self._timer.start()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if watched is self._viewport:
+            if kind == QEvent.Resize:
+                self.schedule()
+        elif kind == QEvent.MouseButtonPress:
+            self._dragging = True
+        elif kind == QEvent.MouseButtonRelease:
+            self._dragging = False
+        return False
+
+    def _resized(self, *_args) -> None:
+        if self._dragging and not self._fitting:
+            self.by_hand = True
+
+    def content_widths(self) -> list[int]:
+        table, header = self.table, self.table.horizontalHeader()
+        padding = round(PADDING * table.logicalDpiX() / 96)
+        return [max(header.sectionSizeHint(c), table.sizeHintForColumn(c) + padding)
+                for c in range(table.model().columnCount())]
+
+    def widths(self, available: int) -> list[int]:
+        """Each column its content; when too wide, the flexible ones give up width in their order, each down
+        to its floor; when there is room to spare, the flexible ones share it."""
+        header = self.table.horizontalHeader()
+        widths = self.content_widths()
+        excess = sum(widths) - available
+        for column, keep in self.flexible.items():
+            if excess <= 0:
+                break
+            floor = max(header.sectionSizeHint(column), round(widths[column] * keep))
+            cut = min(excess, max(widths[column] - floor, 0))
+            widths[column] -= cut
+            excess -= cut
+        if excess < 0 and self.flexible:
+            for column in self.flexible:
+                widths[column] += -excess // len(self.flexible)
+        return widths
+
+    def fit(self) -> None:
+        if self.by_hand or not self.table.isVisible():
+            return
+        header = self.table.horizontalHeader()
+        self._fitting = True
+        stretch = header.stretchLastSection()
+        header.setStretchLastSection(False)  # the last column gets its share, not the leftover
+        try:
+            for column, width in enumerate(self.widths(self.table.viewport().width())):
+                if not header.isSectionHidden(column):
+                    header.resizeSection(column, width)
+        finally:
+            header.setStretchLastSection(stretch)
+            self._fitting = False
