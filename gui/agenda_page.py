@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 from core.queries.agenda import WEEK, VisitLine, active_agents, agenda_visits
+from core.formatting import fr_count
 from gui.palette import status_colour
 from gui.tool_row import ToolRow
 from gui.widgets import TablePage, compact
@@ -123,7 +124,7 @@ class AgendaPage(TablePage):
 
     def count_text(self) -> str:
         total = self.model.rowCount()
-        return f"{total} visite{'s' if total > 1 else ''}" if total else ""
+        return fr_count(total, "visite") if total else ""
 
     def print_current(self) -> None:
         """Ctrl+P: the report of the chosen visit (PDF)."""

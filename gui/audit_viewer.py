@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.actor import Actor
 from core.audit import EventFilter, verify_trail
 from core.queries.admin import AuditChoices, AuditRow, audit_filter_choices, find_events
+from core.formatting import fr_count
 from gui.workers import read_then
 from gui.widgets import ToolRow, keyboard_table, resize_within_screen, scaled
 
@@ -119,7 +120,7 @@ class AuditViewer(QDialog):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
         limit = EventFilter().limit
-        self.count_label.setText(f"{len(events)} événement(s)" + (" (les plus récents)" if len(events) >= limit else ""))
+        self.count_label.setText(fr_count(len(events), "événement") + (" (les plus récents)" if len(events) >= limit else ""))
 
     def verify(self) -> None:
         """Recompute the whole chain in the pool (every event is read), then say what was found."""
@@ -137,7 +138,7 @@ class AuditViewer(QDialog):
         count, problems = check.count, check.problems
         if not problems:
             QMessageBox.information(self, "Journal d'audit",
-                                    f"Journal intègre : {count} événements vérifiés.\n{check.anchor_text()}")
+                                    f"Journal intègre : {fr_count(count, 'événement vérifié', 'événements vérifiés')}.\n{check.anchor_text()}")
             return
         details = "\n".join(p.describe() for p in problems[:20])
-        QMessageBox.critical(self, "Journal d'audit", f"Journal ALTÉRÉ : {len(problems)} anomalie(s).\n\n{details}")
+        QMessageBox.critical(self, "Journal d'audit", f"Journal ALTÉRÉ : {fr_count(len(problems), 'anomalie')}.\n\n{details}")

@@ -28,6 +28,7 @@ from core.queries.case_list import (case_list_choices, case_list_count, case_lis
                                     saved_filter, saved_filter_names)
 from core.scoring import BAND_LABELS
 from db.vocab import CASE_STATUSES, PRIORITIES
+from core.formatting import fr_count, fr_number
 from gui.case_table_model import CHECKOUT_COLUMN, PAGE_SIZE, CaseTableModel, marker_icon
 from gui.tool_row import ToolRow
 from gui.widgets import DataTable, EmptyState, alive, title_label
@@ -319,10 +320,11 @@ class CaseListPage(QWidget):
 
     def count_text(self) -> str:
         if not self.model.complete:
-            return f"{self.model.rowCount()} premiers dossiers affichés, suite en cours de chargement…"
+            return f"{fr_number(self.model.rowCount())} premiers dossiers affichés, suite en cours de chargement…"
         shown = self.model.rowCount()
-        noun = "dossier" if self.total <= 1 else "dossiers"
-        return f"{shown} / {self.total} {noun}" if shown != self.total else f"{self.total} {noun}"
+        if shown != self.total:
+            return f"{fr_number(shown)} / {fr_count(self.total, 'dossier')}"
+        return fr_count(self.total, "dossier")
 
     # -- page protocol ---------------------------------------------------------------
     def refresh(self) -> None:

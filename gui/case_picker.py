@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from core.queries.case_list import case_list_rows, case_picker_lines
+from core.formatting import fr_count
 
 MAX_RESULTS = 200
 
@@ -70,7 +71,7 @@ class CasePicker(QWidget):
     def _update_summary(self) -> None:
         count = len(self.chosen)
         self.summary.setText("Aucun dossier choisi." if not count else
-                             f"{count} dossier{'s' if count > 1 else ''} choisi{'s' if count > 1 else ''}.")
+                             f"{fr_count(count, 'dossier choisi', 'dossiers choisis')}.")
 
     def chosen_ids(self) -> list[int]:
         return list(self.chosen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from core.access import can
 from core.queries.commissions import CommissionAgenda, CommissionLine, commission_agenda, commission_list
+from core.formatting import fr_count
 from gui.master_detail import add_master_detail
 from gui.widgets import TablePage
 
@@ -77,7 +78,7 @@ class CommissionsPage(TablePage):
 
     def count_text(self) -> str:
         total = self.model.rowCount()
-        return f"{total} commission{'s' if total > 1 else ''}" if total else ""
+        return fr_count(total, "commission") if total else ""
 
     def selected_commission_id(self):
         return self.model.id_at(self.table.current_row())

@@ -11,7 +11,7 @@ from datetime import date
 from PySide6.QtCharts import (
     QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis,
 )
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QLabel, QPushButton, QTabWidget,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.access import can
 from core.pdf.bilan_data import INDICATORS
 from core.queries.dashboard import DashboardFigures, dashboard_cases, dashboard_communes, dashboard_figures
+from core.formatting import fr_count, fr_number
 from gui.case_table_model import CaseTableModel
 from gui.palette import CHART_SERIES, colour, style
 from gui.forms import DateEdit
@@ -49,8 +50,7 @@ class CasesDialog(QDialog):
         self.table = DataTable(self.model)
         self.table.activated_row.connect(self.open_row)
         layout = QVBoxLayout(self)
-        noun = "dossier" if len(ids) <= 1 else "dossiers"
-        layout.addWidget(QLabel(f"<b>{title}</b> — {len(ids)} {noun}"))
+        layout.addWidget(QLabel(f"<b>{title}</b> — {fr_count(len(ids), 'dossier')}"))
         layout.addWidget(self.table if ids else EmptyState("Aucun dossier derrière ce chiffre."), 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
@@ -204,9 +204,11 @@ class DashboardPage(QWidget):
         self.data = data
         totals = data.totals
         self.summary.setText(
-            f"{data.label[0].upper()}{data.label[1:]} — {totals.get('suivis', 0)} dossiers suivis, "
-            f"{totals.get('ouverts', 0)} ouverts, {totals.get('clos', 0)} clos, "
-            f"{totals.get('reloges', 0)} ménages relogés dont {totals.get('reloges_hors_qpv', 0)} hors QPV.")
+            f"{data.label[0].upper()}{data.label[1:]} — "
+            f"{fr_count(totals.get('suivis', 0), 'dossier suivi', 'dossiers suivis')}, "
+            f"{fr_count(totals.get('ouverts', 0), 'ouvert')}, {fr_number(totals.get('clos', 0))} clos, "
+            f"{fr_count(totals.get('reloges', 0), 'ménage relogé', 'ménages relogés')} dont "
+            f"{fr_number(totals.get('reloges_hors_qpv', 0))} hors QPV.")
         self._fill_objectives(data)
         self._fill_neighbourhoods(data)
 
@@ -318,6 +320,8 @@ def _add_bar_axes(chart: QChart, series, categories: list[str], category_side) -
     category_axis.append(categories)
     value_axis = QValueAxis()
     value_axis.setLabelFormat("%d")
+    chart.setLocale(QLocale(QLocale.French, QLocale.France))
+    chart.setLocalizeNumbers(True)  # « 1 500 » on the axis, as French readers write it
     value_axis.setMin(0)
     value_side = Qt.AlignLeft if category_side == Qt.AlignBottom else Qt.AlignBottom
     for axis, side in ((category_axis, category_side), (value_axis, value_side)):
@@ -334,7 +338,7 @@ def _headers(model: QStandardItemModel, first: list[str]) -> None:
 
 
 def _figure(value: int, indicator: str) -> QStandardItem:
-    item = QStandardItem(str(value))
+    item = QStandardItem(fr_number(value))
     item.setData(indicator, Qt.UserRole + 1)
     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
     item.setToolTip("Cliquer pour voir les dossiers")

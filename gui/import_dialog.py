@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from core.access import can
 from core.errors import DomainError
 from core.imports import import_cases
+from core.formatting import fr_number
 from gui.rows_model import RowsModel
 from gui.widgets import alive
 from gui.progress_dialog import run_with_progress
@@ -34,7 +35,7 @@ def report_text(report) -> str:
     if report.errors:
         lines += ["", "Lignes invalides :"] + [f"  {e}" for e in report.errors[:MAX_LISTED]]
         if len(report.errors) > MAX_LISTED:
-            lines.append(f"  … et {len(report.errors) - MAX_LISTED} autres erreurs.")
+            lines.append(f"  … et {fr_number(len(report.errors) - MAX_LISTED)} autres erreurs.")
     if report.duplicates:
         lines += ["", "Doublons probables avec des dossiers saisis ici :"]
         lines += [f"  {d}" for d in report.duplicates[:MAX_LISTED]]

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLabel
 
 from core.queries.relocation import OPEN, SNE_DUE, RelocationLine, relocation_board, relocation_proposals
 from core.rules.relocation import SNE_RENEWAL_WARNING_DAYS, STAGES
+from core.formatting import fr_count
 from gui.case_file.relocation_tab import PROPOSAL_COLUMNS, proposal_row
 from gui.palette import status_colour
 from gui.master_detail import add_master_detail
@@ -90,7 +91,7 @@ class RelocationPage(TablePage):
 
     def count_text(self) -> str:
         total = self.model.rowCount()
-        return f"{total} ménage{'s' if total > 1 else ''}" if total else ""
+        return fr_count(total, "ménage") if total else ""
 
     def _selected_proposal(self) -> dict | None:
         return self.proposals.current()

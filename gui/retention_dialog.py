@@ -23,6 +23,7 @@ from core.queries.admin import StaleCase, audit_retention, stale_cases
 from core.retention import NO_CONTACT_MONTHS, anonymise, delete_for_good
 from core.services.settings import MAX_AUDIT_MONTHS, set_audit_retention
 from db.vocab import CASE_STATUSES, label
+from core.formatting import fr_count
 from gui.workers import read_then
 from gui.widgets import ToolRow, keyboard_table, resize_within_screen
 
@@ -113,7 +114,7 @@ class RetentionDialog(QDialog):
             for c, value in enumerate(values, 1):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
-        self.summary.setText(f"{len(self.rows)} dossier(s) à traiter." if self.rows else "Aucun dossier à traiter.")
+        self.summary.setText(f"{fr_count(len(self.rows), 'dossier')} à traiter." if self.rows else "Aucun dossier à traiter.")
 
     def _check_all(self, checked: bool) -> None:
         for r in range(self.table.rowCount()):
@@ -128,7 +129,7 @@ class RetentionDialog(QDialog):
             QMessageBox.information(self, "Conservation", "Cochez d'abord les dossiers à traiter.")
             return
         answer = QMessageBox.question(
-            self, "Conservation", f"{verb.capitalize()} {len(ids)} dossier(s) ? Cette opération est irréversible.",
+            self, "Conservation", f"{verb.capitalize()} {fr_count(len(ids), 'dossier')} ? Cette opération est irréversible.",
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer != QMessageBox.Yes:
             return

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
+from core.formatting import fr_number
 
 
 def show(value: Any) -> str:
@@ -26,7 +27,7 @@ def show(value: Any) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",").removesuffix(",00")
+        return fr_number(value, 2).removesuffix(",00")
     return str(value)
 
 

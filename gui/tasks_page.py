@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox
 from core.queries.tasks import TaskLine, task_queue
 from core.reminders import RULES
 from core.services.tasks import complete_task
+from core.formatting import fr_count, fr_number
 from gui.palette import status_colour
 from gui.services import call_service
 from gui.widgets import TablePage
@@ -60,7 +61,7 @@ class TasksPage(TablePage):
     def count_text(self) -> str:
         late = sum(1 for row in self.model.rows if row.get("_bold"))
         total = self.model.rowCount()
-        return f"{total} échéance{'s' if total > 1 else ''}, dont {late} en retard" if total else ""
+        return f"{fr_count(total, 'échéance')}, dont {fr_number(late)} en retard" if total else ""
 
     def mark_done(self) -> None:
         row = self.selected()

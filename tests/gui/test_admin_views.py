@@ -144,7 +144,7 @@ def test_the_audit_table_shows_query_rows(qtbot, db):
                                  "17", ""),))
     assert [viewer.table.item(0, c).text() for c in range(5)] == ["42", "03/11/2026 09:05:07", "sabrina",
                                                                   "dossier.consultation", "case 17"]
-    assert viewer.count_label.text() == "1 événement(s)"
+    assert viewer.count_label.text() == "1\u00a0événement"  # « 1 événement », no « (s) »
 
 
 def test_the_lock_delay_is_saved_once_the_spin_box_rests(qtbot, db):

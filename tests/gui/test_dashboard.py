@@ -121,3 +121,24 @@ def test_the_keyboard_opens_the_cases_behind_a_figure_and_behind_a_bar(qtbot, de
     assert figures.currentIndex() == page.neighbourhood_model.index(0, 2)  # « Suivis » of the largest quartier
     dialog = drilled(qtbot, page, lambda: QTest.keyClick(figures, Qt.Key_Enter))
     assert dialog.model.rowCount() == int(page.neighbourhood_set.at(page.neighbourhood_set.count() - 1))
+
+
+def test_figures_over_a_thousand_are_written_the_french_way(qtbot, db):
+    from core.demo import build_demo
+    from tests.conftest import DEMO_TODAY
+
+    build_demo(db, cases=1500, seed=11, today=DEMO_TODAY)
+    window, page = open_dashboard(qtbot, db)
+    followed = page.data.totals["suivis"]
+    assert followed >= 1000
+    thousands, rest = divmod(followed, 1000)
+    written = f"{thousands}\u00a0{rest:03d}"  # « 1 234 »: Babel's no-break space, never « 1234 » nor « 1,234 »
+    assert f"{written}\u00a0dossiers suivis" in page.summary.text()
+    column = next(i for i in range(page.neighbourhood_model.columnCount())
+                  if page.neighbourhood_model.horizontalHeaderItem(i).text() == "Suivis")
+    figures = [page.neighbourhood_model.item(r, column).text() for r in range(page.neighbourhood_model.rowCount())]
+    assert all(text.replace("\u00a0", "").isdigit() for text in figures)
+    window.show_view("dossiers")
+    window.case_list.load_now()
+    qtbot.waitUntil(lambda: window.case_list.model.complete, timeout=20000)
+    assert "\u00a0" in window.count_label.text() and "dossiers" in window.count_label.text()

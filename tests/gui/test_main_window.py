@@ -24,7 +24,7 @@ def test_main_window_lists_demo_cases(qtbot, demo_db):
     window, page = open_list(qtbot, demo_db)
     window.model = page.model
     assert window.model.rowCount() == 200
-    assert "200 dossiers" in window.count_label.text()
+    assert "200\u00a0dossiers" in window.count_label.text()
     assert demo_db.describe() in " ".join(w.text() for w in window.statusBar().findChildren(type(window.count_label)))
     headers = [window.model.headerData(i, Qt.Horizontal).replace("\n", " ") for i in range(window.model.columnCount())]
     assert headers == [title for _key, title in COLUMNS] + ["Portable"]  # who took the case on a laptop

@@ -146,7 +146,7 @@ def test_a_newer_task_filter_wins_over_an_older_one(qtbot, demo_db, monkeypatch)
     assert finished.wait(5)
     qtbot.wait(100)
     assert page.model.rows == expected
-    assert page.count_text().startswith(f"{len(expected)} échéances")
+    assert page.count_text().startswith(f"{len(expected)}\u00a0échéances")
 
 
 def test_a_newer_agenda_scope_wins_over_an_older_one(qtbot, demo_db, monkeypatch):
