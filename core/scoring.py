@@ -71,6 +71,18 @@ def band(value: int, flagged: bool = False) -> str:
     return "forte"
 
 
+def classed(overall: int, danger: bool, overcrowded: bool) -> str:
+    """How a score is classed, in words, with the flags that raise it to « forte » (the saved band's rule):
+    « faible (moins de 10) », or « classée forte à cause du danger signalé ; la note seule la classerait
+    moyenne, de 10 à 30 »."""
+    by_score = band(overall)
+    reasons = (["du danger signalé"] if danger else []) + (["de la suroccupation"] if overcrowded else [])
+    if reasons and by_score != "forte":
+        return (f"classée forte à cause {' et '.join(reasons)} ; la note seule la classerait {by_score}, "
+                f"{BAND_RANGES[by_score]}")
+    return BAND_LABELS[band(overall, bool(reasons))].lower()
+
+
 def grid_maxima(session: Session) -> dict[str, int]:
     maxima = {zone: 0 for zone in ZONES}
     for zone, total in session.execute(
@@ -265,14 +277,7 @@ class Criticality:
 
     @property
     def explanation(self) -> str:
-        by_score = band(self.overall)
-        if self.flags and by_score != "forte":
-            reasons = " et ".join({"danger": "du danger signalé", "suroccupation": "de la suroccupation"}[f]
-                                  for f in self.flags)
-            parts = [f"Criticité {self.overall}/100, classée forte à cause {reasons} ; la note seule la classerait "
-                     f"{by_score}, {BAND_RANGES[by_score]}."]
-        else:
-            parts = [f"Criticité {self.overall}/100, {self.band_label.lower()}."]
+        parts = [f"Criticité {self.overall}/100, {classed(self.overall, bool(self.dangers), self.overcrowded)}."]
         for zone in self.zones.values():
             parts.append(f"{zone.label} : {zone.score}/100 (poids {zone.raw} sur {zone.maximum}).")
         if self.factor != 1.0:

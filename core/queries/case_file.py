@@ -82,6 +82,7 @@ class CaseDisorders:
     states: dict  # item id -> state of this case's disorder
     maxima: dict  # zone -> maximum weight
     factor: float  # household factor (children)
+    overcrowded: bool = False  # saved household and dwelling below the minimum area: « forte » whatever the score
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,19 @@ def case_disorders(session: Session, actor: Actor, case_id: int) -> CaseDisorder
         raise NotFound(f"Dossier introuvable (n° {case_id}) : il a peut-être été supprimé.")
     states = dict(session.execute(select(m.CaseDisorder.item_id, m.CaseDisorder.state)
                                   .where(m.CaseDisorder.case_id == case_id)).all())
-    return CaseDisorders(disorder_grid(session), states, grid_maxima(session), household_factor(*household))
+    return CaseDisorders(disorder_grid(session), states, grid_maxima(session), household_factor(*household),
+                         _overcrowded(session, case_id))
+
+
+def _overcrowded(session: Session, case_id: int) -> bool:
+    """The rule of core.scoring.case_criticality, on the saved household and dwelling."""
+    from core.rules.suroccupation import required_area
+
+    persons, area = session.execute(
+        select(m.Household.adults + m.Household.children, m.Dwelling.living_area_m2)
+        .select_from(m.Case).join(m.Household, m.Household.id == m.Case.household_id)
+        .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id).where(m.Case.id == case_id)).one()
+    return area is not None and (persons or 0) >= 1 and area < required_area(persons)
 
 
 def disorder_grid(session: Session) -> tuple[GridItem, ...]:

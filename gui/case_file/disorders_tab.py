@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTr
 
 from core.errors import DomainError
 from core.queries.case_file import CaseDisorders, GridItem
-from core.scoring import BAND_LABELS, band, score
+from core.scoring import classed, score
 from core.services.disorders import set_reported_disorders
 from db.vocab import DISORDER_STATES, ZONES, label
 from gui.palette import status_colour, style
@@ -62,6 +62,7 @@ class DisordersTab(QWidget):
         layout.addLayout(row)
         self.maxima = {}
         self.factor = 1.0
+        self.overcrowded = False
 
     def show_data(self, data: CaseDisorders) -> None:
         self._loading = True
@@ -70,6 +71,7 @@ class DisordersTab(QWidget):
         self.items.clear()
         self.maxima = dict(data.maxima)
         self.factor = data.factor
+        self.overcrowded = data.overcrowded
         self.states = dict(data.states)
         themes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for item in data.grid:
@@ -138,9 +140,6 @@ class DisordersTab(QWidget):
 
     def _update_live(self) -> None:
         overall, zones = self._scores()
-        detail = " ; ".join(f"{label(ZONES, z).split(' (')[0].lower()} {v}/100" for z, v in zones.items())
-        self.live.setText(f"<b>Criticité : {overall}/100</b> — {BAND_LABELS[band(overall)].lower()} ({detail})"
-                          + (f" — majorée de {round((self.factor - 1) * 100)} % (enfants)" if self.factor > 1 else ""))
         procedures: dict[str, list[str]] = defaultdict(list)
         dangers = []
         for item_id in self.checked_ids():
@@ -149,6 +148,11 @@ class DisordersTab(QWidget):
                 dangers.append(item.label)
             for procedure in item.procedures:
                 procedures[procedure].append(item.label)
+        detail = " ; ".join(f"{label(ZONES, z).split(' (')[0].lower()} {v}/100" for z, v in zones.items())
+        # The saved band's rule (core.scoring): a danger or severe overcrowding classes it « forte » at least.
+        self.live.setText(f"<b>Criticité : {overall}/100</b> — {classed(overall, bool(dangers), self.overcrowded)} "
+                          f"({detail})"
+                          + (f" — majorée de {round((self.factor - 1) * 100)} % (enfants)" if self.factor > 1 else ""))
         text = ("Procédures suggérées : " + " ; ".join(f"<b>{p}</b> ({len(i)} désordre{'s' if len(i) > 1 else ''})"
                                                        for p, i in procedures.items())
                 if procedures else "Aucune procédure suggérée : aucun désordre coché.")
