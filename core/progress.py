@@ -64,7 +64,10 @@ class Progress:
 
 
 def describe(done: int, total: int, label: str, seconds_left: float | None) -> str:
-    """« Import des lignes : 1 200 / 20 000 — environ 2 min restantes »."""
+    """« Import des lignes : 1 200 / 20 000 — environ 2 min restantes »; « Vérification… » when total is 0
+    (a step that cannot tell how far it is)."""
+    if total <= 0:
+        return f"{label}…"
     text = f"{label} : {fr_number(done)} / {fr_number(total)}" if label else f"{fr_number(done)} / {fr_number(total)}"
     if seconds_left is not None and done < total:
         text += f" — {time_left(seconds_left)}"

@@ -251,7 +251,7 @@ def delete_backup(path: Path) -> None:
     Path(path).unlink(missing_ok=True)
 
 
-def verify_backup(path: Path, full: bool = True, connect: Connect = plain_connect) -> CheckReport:
+def verify_backup(path: Path, full: bool = True, connect: Connect = plain_connect, tick=None) -> CheckReport:
     """Checksum (when the file has one), integrity and that it is a Médiation Habitat base of a known version."""
     path = Path(path)
     problems = []
@@ -261,7 +261,7 @@ def verify_backup(path: Path, full: bool = True, connect: Connect = plain_connec
         if expected != [sha256_of(path)]:
             problems.append("le fichier a changé depuis la sauvegarde (somme de contrôle différente) : "
                             "il est endommagé")
-    report = check_file(path, full, connect)
+    report = check_file(path, full, connect, tick)
     report.problems = problems + report.problems
     if report.ok:
         report.problems += _application_problems(path, connect)

@@ -52,9 +52,18 @@ def _seconds(seconds: float) -> str:
     return format_decimal(seconds, format="#,##0.0", locale="fr_FR").replace("\u202f", "\u00a0") + "\u00a0s"
 
 
-def check_connection(connection, full: bool = False) -> CheckReport:
+Tick = Callable[[], None]  # called as the check runs; may raise to stop it (the user's cancel, Ctrl+C)
+TICK_STEPS = 200_000  # SQLite virtual machine steps between two calls: a few per second
+
+
+def check_connection(connection, full: bool = False, tick: Tick | None = None) -> CheckReport:
+    """`tick()` is called while the check runs (from SQLite's progress handler, which also lets Ctrl+C stop a
+    long check); whatever it raises stops the check and reaches the caller."""
     started = time.perf_counter()
     report = CheckReport(full=full)
+    stopped: list[BaseException] = []
+    if tick is not None:
+        connection.set_progress_handler(_handler(tick, stopped), TICK_STEPS)
     try:
         pragma = "integrity_check" if full else "quick_check"
         rows = connection.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
@@ -65,9 +74,25 @@ def check_connection(connection, full: bool = False) -> CheckReport:
                 f"table « {table} », ligne {rowid} : référence vers « {parent} » introuvable"
             )
     except Exception as error:  # noqa: BLE001 - sqlite3 and sqlcipher3 have distinct classes
+        if stopped:
+            raise stopped[0] from None
         report.problems.append(_unreadable(error))
+    finally:
+        if tick is not None:
+            connection.set_progress_handler(None, 0)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _handler(tick: Tick, stopped: list[BaseException]):
+    def handler() -> int:
+        try:
+            tick()
+        except BaseException as reason:  # noqa: BLE001 - kept and raised again once SQLite has stopped
+            stopped.append(reason)
+            return 1  # non-zero: SQLite interrupts the statement
+        return 0
+    return handler
 
 
 def _unreadable(error: Exception) -> str:
@@ -79,7 +104,7 @@ def _unreadable(error: Exception) -> str:
     return f"lecture impossible : {error}"
 
 
-def check_file(path: Path, full: bool = False, connect: Connect = plain_connect) -> CheckReport:
+def check_file(path: Path, full: bool = False, connect: Connect = plain_connect, tick: Tick | None = None) -> CheckReport:
     """Check a database file without changing it."""
     path = Path(path)
     if not path.is_file():
@@ -89,7 +114,7 @@ def check_file(path: Path, full: bool = False, connect: Connect = plain_connect)
     except Exception as error:  # noqa: BLE001
         return CheckReport(full=full, problems=[_unreadable(error)])
     try:
-        return check_connection(connection, full)
+        return check_connection(connection, full, tick)
     finally:
         connection.close()
 

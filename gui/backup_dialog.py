@@ -171,7 +171,14 @@ class BackupDialog(QDialog):
             return
         self._set_busy(True, f"Vérification complète de la sauvegarde du {info.made_at:%d/%m/%Y %H:%M}…")
         connect = connector(self.database)
-        run_in_background(lambda: verify_backup(info.path, True, connect), self._verified, on_error=self._failed)
+
+        def check(progress):
+            return verify_backup(info.path, True, connect,
+                                 tick=lambda: progress.update(0, 0, "Vérification complète de la sauvegarde"))
+
+        self.running = run_with_progress(self, "Vérification de la sauvegarde", check, self._verified,
+                                         on_error=self._failed,
+                                         on_cancelled=lambda: self._set_busy(False, "Vérification annulée."))
 
     def _verified(self, report) -> None:
         self._set_busy(False)

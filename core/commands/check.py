@@ -5,6 +5,7 @@ through SQLite's own PRAGMAs on a read-only connection (with its key when encryp
 """
 from __future__ import annotations
 
+from core.commands.progress_line import progress_line
 from db.backup import backup_folders, last_verified_backup
 from db.crypto import ask_passphrase, check_literal, key_connector, literal_for
 from db.engine import default_database_path
@@ -38,7 +39,9 @@ def run(args, _open_db) -> int:
             literal = literal_for(path, ask_passphrase(path), probe.salt)
             check_literal(path, literal)
             connect = key_connector(literal)
-        report = _check(path, args.complet, connect)
+        with progress_line() as progress:
+            tick = (lambda: progress.update(0, 0, "Vérification complète de la base")) if args.complet else None
+            report = _check(path, args.complet, connect, tick)
     print(f"Base : {path}")
     print(report.summary())
     if not report.ok:
@@ -51,11 +54,11 @@ def run(args, _open_db) -> int:
     return 0 if report.ok else 1
 
 
-def _check(path, full: bool, connect) -> CheckReport:
+def _check(path, full: bool, connect, tick=None) -> CheckReport:
     try:
         kind = identify(path, connect)
     except DatabaseError as error:
         return CheckReport(full=full, problems=[getattr(error, "problems", [error.message])[0]])
     if kind == "blank":
         return CheckReport(full=full, problems=["le fichier est une base SQLite vide, sans aucune table"])
-    return check_file(path, full, connect)
+    return check_file(path, full, connect, tick)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from typing import Iterator
 
-from core.formatting import fr_number
+from core.formatting import fr_number, fr_seconds
 from core.progress import Progress, time_left
 
 
@@ -35,7 +36,11 @@ class TerminalProgress(Progress):
     def show(self, done: int, total: int, label: str) -> None:
         label = label or "Traitement"
         if label not in self._tasks:
-            self._tasks[label] = self._bars.add_task(label, total=total, figures="", left="")
+            self._tasks[label] = self._bars.add_task(label, total=total if total > 0 else None, figures="", left="")
+        if total <= 0:  # one long step that cannot say how far it is (SQLite's integrity_check): time spent
+            spent = time.monotonic() - self._phase_started
+            self._bars.update(self._tasks[label], total=None, figures="", left=f"depuis {fr_seconds(spent)}")
+            return
         seconds = self.seconds_left(done, total)
         self._bars.update(self._tasks[label], completed=done, total=total,
                           figures=f"{fr_number(done)} / {fr_number(total)}",

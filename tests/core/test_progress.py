@@ -157,3 +157,20 @@ def test_bilan_cancelled_before_the_end_writes_no_pdf(demo_db, tmp_path):
     progress = Recorder()
     build_bilan(demo_db, SYSTEM, DEMO_DAY.replace(month=1, day=1), DEMO_DAY, target=target, progress=progress)
     assert target.is_file() and progress.last(STEP) == (3, 3)
+
+
+def test_a_full_check_stops_when_asked_and_reports_no_false_damage(demo_db, monkeypatch):
+    from db import integrity
+    from db.integrity import check_file
+
+    monkeypatch.setattr(integrity, "TICK_STEPS", 100)  # the demo base is checked in a blink otherwise
+    asked = []
+
+    def stop():
+        asked.append(1)
+        raise Cancelled()
+    with pytest.raises(Cancelled):
+        check_file(demo_db.path, True, tick=stop)
+    ticks = []
+    report = check_file(demo_db.path, True, tick=lambda: ticks.append(1))
+    assert asked == [1] and report.ok and len(ticks) > 1
