@@ -148,6 +148,9 @@ def copy_database(source: Path, target: Path, connect: Connect = plain_connect, 
         if any(error is reason for reason in stopped):
             raise
         raise BackupError(f"Sauvegarde impossible : {describe_error(error)}") from error
+    except BaseException:  # Ctrl+C on the command line: no partial file either
+        partial.unlink(missing_ok=True)
+        raise
     return target
 
 
