@@ -28,6 +28,7 @@ OVERDUE_WORDS = "en retard"
 # After the columns of core.case_list: who has the case out on a field laptop (words, with a tooltip).
 CHECKOUT_COLUMN, CHECKOUT_HEADER = len(COLUMNS), "Portable"
 TWO_LINE_HEADINGS = {"last_activity"}
+FULL_TEXT_TIPS = frozenset({"household", "address", "kinds", "neighbourhood"})
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +180,8 @@ class CaseTableModel(QAbstractTableModel):
             return self._spoken(row, column)
         if column == "neighbourhood" and row.is_qpv:
             return "Quartier prioritaire de la politique de la ville (QPV)"
+        if column in FULL_TEXT_TIPS:  # the whole text of a cell a narrow window cuts (gui.column_fit)
+            return row.display(column) or None
         if column == "reference":
             notes = []
             if row.priority in PRIORITY_COLOURS:

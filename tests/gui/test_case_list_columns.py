@@ -51,3 +51,10 @@ def test_a_column_resized_by_hand_keeps_its_width(qtbot, demo_db):
     window.resize(1180, 800)
     qtbot.wait(100)
     assert page.column_fit.by_hand and header.sectionSize(address) == dragged
+
+
+def test_a_cut_address_can_be_read_whole_in_its_tooltip(qtbot, demo_db):
+    window, page = shown_list(qtbot, demo_db, 1280, 800)
+    address = [key for key, _h in COLUMNS].index("address")
+    index = page.model.index(0, address)
+    assert page.model.data(index, Qt.ToolTipRole) == page.model.data(index, Qt.DisplayRole) != ""
