@@ -319,7 +319,7 @@ def _add_bar_axes(chart: QChart, series, categories: list[str], category_side) -
     category_axis = QBarCategoryAxis()
     category_axis.append(categories)
     value_axis = QValueAxis()
-    value_axis.setLabelFormat("%d")
+    value_axis.setLabelFormat("%.0f")  # whole numbers; with localised numbers, « %d » shows nothing
     chart.setLocale(QLocale(QLocale.French, QLocale.France))
     chart.setLocalizeNumbers(True)  # « 1 500 » on the axis, as French readers write it
     value_axis.setMin(0)
