@@ -16,6 +16,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from core.progress import Cancelled, Progress, describe
+from gui.widgets import scaled
 from gui.workers import run_in_background
 
 REPORTS_PER_SECOND = 10
@@ -50,7 +51,7 @@ class ProgressDialog(QDialog):
         self.progress = progress
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModal)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(scaled(self, 460))
         self.label = QLabel(f"{title}…")
         self.label.setWordWrap(True)
         self.bar = QProgressBar()
@@ -72,7 +73,7 @@ class ProgressDialog(QDialog):
     def moved(self, done: int, total: int, text: str) -> None:
         if self.progress.cancelled:
             return
-        self.bar.setRange(0, max(total, 1))
+        self.bar.setRange(0, max(total, 0))  # 0 to 0: a step that cannot tell how far it is (busy bar)
         self.bar.setValue(done)
         self.label.setText(text)
 
@@ -91,6 +92,7 @@ class ProgressDialog(QDialog):
     def end(self) -> None:
         self.finished_job = True
         self.done(QDialog.Accepted)
+        self.deleteLater()  # one dialog per job: none left hidden behind the window
 
 
 def run_with_progress(parent: QWidget, title: str, job: Callable[[Progress], object], on_done: Callable,

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from db import models as m
 from gui.import_dialog import ImportDialog
+from gui.progress_dialog import ProgressDialog
 from gui.main_window import MainWindow
 from tests.core.signal_files import report, write_export
 
@@ -80,6 +81,7 @@ def test_annuler_during_an_import_keeps_nothing(qtbot, db, tmp_path):
     progress.grab().save(str(tmp_path / "progression.png"))
     qtbot.mouseClick(progress.cancel_button, Qt.LeftButton)
     assert progress.cancel_button.text() == "Annulation…"
-    qtbot.waitUntil(lambda: not progress.isVisible(), timeout=60000)
+    qtbot.waitUntil(lambda: "Import annulé" in dialog.summary.toPlainText(), timeout=60000)
     assert "Import annulé : aucun dossier n'a été enregistré." in dialog.summary.toPlainText()
+    assert dialog.findChild(ProgressDialog) is None or not dialog.findChild(ProgressDialog).isVisible()
     assert count_cases(db) == 0 and dialog.result is None
