@@ -268,7 +268,7 @@ def _count(session: Session, filters: ExportFilter) -> int:
     if filters.case_ids is not None:
         return len(filters.case_ids)
     where, params = _where(session, filters)
-    return session.execute(text("SELECT COUNT(*) FROM (" + _SQL + where + ")"), params).scalar_one()
+    return session.execute(text("SELECT COUNT(*) FROM (" + _SQL + where + ") AS listed"), params).scalar_one()
 
 
 def _counted(records: Iterator[dict], progress: Progress, total: int) -> Iterator[dict]:
