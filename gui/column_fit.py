@@ -15,14 +15,16 @@ from PySide6.QtWidgets import QTableView
 
 SAMPLE_ROWS = 200
 PADDING = 12  # logical pixels on top of the text: the cell's margins and a little air
+AUTO_KEEP = 0.5
 
 
 class ColumnFitter(QObject):
-    def __init__(self, table: QTableView, flexible: dict[int, float]):
+    def __init__(self, table: QTableView, flexible: dict[int, float] | None):
         """`flexible`: the columns that may be narrower than their content, in the order they give up width,
-        each with the share of its content it keeps at least (0.5: half)."""
+        each with the share of its content it keeps at least (0.5: half). None: the widest columns give way
+        first, each keeping half its width (a detail pane whose columns come from elsewhere)."""
         super().__init__(table)
-        self.table, self.flexible = table, dict(flexible)
+        self.table, self.flexible = table, None if flexible is None else dict(flexible)
         self.by_hand = False
         self._fitting = False
         self._dragging = False
@@ -69,14 +71,17 @@ class ColumnFitter(QObject):
         header = self.table.horizontalHeader()
         widths = self.content_widths()
         excess = sum(widths) - available
-        for column, keep in self.flexible.items():
+        flexible = self.flexible
+        if flexible is None:
+            flexible = {c: AUTO_KEEP for c in sorted(range(len(widths)), key=lambda c: -widths[c])}
+        for column, keep in flexible.items():
             if excess <= 0:
                 break
             floor = max(header.sectionSizeHint(column), round(widths[column] * keep))
             cut = min(excess, max(widths[column] - floor, 0))
             widths[column] -= cut
             excess -= cut
-        if excess < 0 and self.flexible:
+        if excess < 0 and self.flexible:  # room to spare: to the long texts (else to the last column)
             for column in self.flexible:
                 widths[column] += -excess // len(self.flexible)
         return widths

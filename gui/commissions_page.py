@@ -27,6 +27,7 @@ class CommissionsPage(TablePage):
     TITLE = "Commissions"
     COLUMNS = [("held_on", "Date"), ("kind", "Type"), ("title", "Intitulé"), ("place", "Lieu"), ("items", "Dossiers")]
     WIDTHS = (85, 205, 165, 115)
+    FLEXIBLE = {"title": 0.35, "place": 0.5, "kind": 0.6}
     EMPTY_TEXT = "Aucune commission. Créez-en une avec « Nouvelle commission… »."
     ITEM_COLUMNS = [("position", "N°"), ("reference", "Dossier"), ("household", "Ménage"),
                     ("presentation", "Présentation"), ("decision", "Décision")]

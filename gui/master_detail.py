@@ -37,6 +37,9 @@ class DetailPane(QWidget):
         self.model = RowsModel(columns, self)
         self.table = DataTable(self.model, name=title)
         self.table.set_widths(widths)
+        from gui.column_fit import ColumnFitter
+
+        self.column_fit = ColumnFitter(self.table, None)  # the widest columns give way first
         self.empty = EmptyState(empty_text)
         row = ToolRow()
         row.addWidget(self.title)

@@ -32,9 +32,10 @@ def relocation_row(line: RelocationLine) -> dict:
 class RelocationPage(TablePage):
     TITLE = "Relogement"
     COLUMNS = [("reference", "Dossier"), ("household", "Ménage"), ("reason", "Motif"), ("stage", "Étape"),
-               ("typology", "Typologie"), ("sne", "N° SNE"), ("renewal", "Renouvellement SNE"),
-               ("dalo", "DALO reconnu le"), ("proposals", "Propositions")]
+               ("typology", "Typologie"), ("sne", "N° SNE"), ("renewal", "Renouvellement\nSNE"),
+               ("dalo", "DALO\nreconnu le"), ("proposals", "Propositions")]  # headings on two lines: room for the texts
     WIDTHS = (100, 190, 230, 190, 75, 130, 160, 125)
+    FLEXIBLE = {"reason": 0.6, "household": 0.7, "stage": 0.6}
     EMPTY_TEXT = "Aucun ménage à cette étape du relogement."
     PROPOSAL_COLUMNS = PROPOSAL_COLUMNS  # the same columns as the case file's relocation tab
 

@@ -27,6 +27,7 @@ class TasksPage(TablePage):
     COLUMNS = [("due", "Échéance"), ("when", "Délai"), ("title", "À faire"), ("rule", "Origine"),
                ("reference", "Dossier"), ("household", "Ménage"), ("assignee", "Pour")]
     WIDTHS = (90, 150, 430, 230, 95, 190)
+    FLEXIBLE = {"rule": 0.5, "title": 0.4, "household": 0.7}
     EMPTY_TEXT = "Aucune échéance dans cette période : tout est à jour."
 
     def __init__(self, window, parent=None):

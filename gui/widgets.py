@@ -151,6 +151,9 @@ class TablePage(QWidget):
     FAILED_TEXT = "La liste n'a pas pu être chargée."
     TITLE = ""
     WIDTHS: tuple[int, ...] = ()
+    # Columns that may be narrower than their text when the window is too narrow, in the order they give up
+    # width, with the share of their text they keep (gui.column_fit); the others are never cut.
+    FLEXIBLE: dict[str, float] = {}
 
     def __init__(self, window, parent=None):
         from gui.rows_model import RowsModel
@@ -163,6 +166,10 @@ class TablePage(QWidget):
         self.table = DataTable(self.model, name=self.TITLE)
         self.table.set_widths(self.WIDTHS)
         self.table.remember(type(self).__name__)
+        from gui.column_fit import ColumnFitter
+
+        keys = [key for key, _heading in self.COLUMNS]
+        self.column_fit = ColumnFitter(self.table, {keys.index(k): keep for k, keep in self.FLEXIBLE.items()})
         self.table.activated_row.connect(self.activate_row)
         self.empty = EmptyState(self.EMPTY_TEXT)
         self.tools = ToolRow()

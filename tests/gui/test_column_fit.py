@@ -1,4 +1,4 @@
-"""The case list's columns fit the window: short columns whole, the sort shown, nothing clipped above."""
+"""Lists sized to the window: short columns and headings whole, the sort shown, nothing clipped above."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -58,3 +58,18 @@ def test_a_cut_address_can_be_read_whole_in_its_tooltip(qtbot, demo_db):
     address = [key for key, _h in COLUMNS].index("address")
     index = page.model.index(0, address)
     assert page.model.data(index, Qt.ToolTipRole) == page.model.data(index, Qt.DisplayRole) != ""
+
+
+def test_the_relocation_list_shows_its_headings_whole_at_1280(qtbot, demo_db):
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.show_view("relogement")
+    page = window.current_page()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15000)
+    page.column_fit.fit()
+    header = page.table.horizontalHeader()
+    assert header.length() <= page.table.viewport().width()  # « Renouvellement SNE », « Propositions » in view
+    for column in range(page.model.columnCount()):  # no « Renouvellement SN… », no « Moti… »
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), page.model.headerData(column, Qt.Horizontal)
