@@ -48,7 +48,7 @@ class AgendaPage(TablePage):
     COLUMNS = [("day", "Jour"), ("hour", "Heure"), ("type", "Type"), ("status", "Statut"), ("cases", "Dossiers"),
                ("place", "Adresse ou quartier"), ("agents", "Agents")]
     WIDTHS = (120, 55, 265, 165, 170, 330)
-    FLEXIBLE = {"place": 0.5, "cases": 0.6, "type": 0.7}
+    FLEXIBLE = {"place": 0.4, "type": 0.6, "cases": 0.8}
     EMPTY_TEXT = "Aucune visite cette semaine pour cet agent. Planifiez-en une avec « Planifier une visite… »."
 
     def __init__(self, window, parent=None):

@@ -32,6 +32,7 @@ def show(value: Any) -> str:
 
 
 _BOLD: list[QFont] = []
+LONG_CELL = 24  # characters past which a cell's text is repeated whole in its tooltip
 
 
 def bold_font() -> QFont:
@@ -109,7 +110,9 @@ class RowsModel(QAbstractTableModel):
         status = row_status(row)
         if role == Qt.ToolTipRole:
             tooltip = row.get("_tooltip") or ""
-            return "\n".join(text for text in (status.capitalize(), tooltip) if text) or None
+            text = show(row.get(key))
+            whole = text if len(text) > LONG_CELL and text not in tooltip else ""  # a narrow column cuts it
+            return "\n".join(part for part in (status.capitalize(), tooltip, whole) if part) or None
         if role == Qt.AccessibleDescriptionRole:
             return status or None
         only = row.get("_colour_keys")

@@ -76,7 +76,9 @@ def title_label(text: str) -> QLabel:
     label.setStyleSheet("padding: 4px 0;")
     relative_font(label, 1.55, bold=True)
     label.setAccessibleName(text)
-    label.setWordWrap(True)
+    # One line: a wrapped label in a tool row was given too little width and lost its last letter
+    # (« Relogemen », « Tableau de / bord »); the row itself wraps on a narrow window.
+    label.setWordWrap(False)
     return label
 
 

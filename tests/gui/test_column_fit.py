@@ -30,7 +30,10 @@ def test_at_1280_by_800_every_column_is_visible_and_the_short_ones_whole(qtbot, 
             assert header.sectionSize(column) >= table.sizeHintForColumn(column), heading
         assert header.sectionSize(column) >= header.sectionSizeHint(column), heading  # headings whole
     assert header.isSortIndicatorShown()
-    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (len(COLUMNS) - 1, Qt.DescendingOrder)
+    sorted_by = [key for key, _h in COLUMNS].index(page.model.query.sort)  # the order the list really has…
+    shown = Qt.DescendingOrder if page.model.query.descending else Qt.AscendingOrder
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (sorted_by, shown)  # …is the one shown
+    assert header.sectionSize(sorted_by) >= header.sectionSizeHint(sorted_by)  # with room for the arrow
     assert page.saved_button.width() >= page.saved_button.sizeHint().width()  # « Filtres enregistrés » whole
     window.grab().save(str(tmp_path / "dossiers-1280.png"))
 
