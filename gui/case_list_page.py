@@ -39,7 +39,7 @@ OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
 DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110, 190)
 # The long texts, in the order they give up width when the window is narrow, with the share each keeps at
 # least (gui.column_fit): the address first, the household's name last. The others are never cut.
-_GIVES_WAY = (("address", 0.35), ("kinds", 0.45), ("neighbourhood", 0.75), ("household", 0.7))
+_GIVES_WAY = (("address", 0.3), ("kinds", 0.4), ("neighbourhood", 0.7), ("household", 0.65))
 FLEXIBLE_COLUMNS = {[key for key, _h in COLUMNS].index(key): keep for key, keep in _GIVES_WAY}
 
 

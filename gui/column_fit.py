@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QTableView
 
 SAMPLE_ROWS = 200
-PADDING = 12  # logical pixels on top of the text: the cell's margins and a little air
+PADDING = 8  # logical pixels on top of the text: the cell's margins and a little air
 AUTO_KEEP = 0.5
 
 
