@@ -79,6 +79,17 @@ class DraftKeeper(QObject):
         self.restored.emit(draft.content)
         return True
 
+    def switch_to(self, form_key: str | None) -> None:
+        """The editor now serves another record (a reused page): what it holds is kept as the previous record's
+        draft, then the editor is emptied for the new one (restore() puts back the new record's draft).
+        None: no record yet (the editor must not be typed into until a key is given)."""
+        self.save_now()
+        self.form_key = form_key
+        self.editor.blockSignals(True)  # emptied, not typed: nothing to save
+        self.editor.clear()
+        self.editor.blockSignals(False)
+        self._saved_text = ""
+
     def has_draft(self) -> bool:
         return load_draft(self.database, self.form_key, self.user_id) is not None
 
@@ -88,7 +99,7 @@ class DraftKeeper(QObject):
             text = self.text()
         except RuntimeError:  # the editor was deleted by Qt
             return
-        if text == self._saved_text:
+        if text == self._saved_text or self.form_key is None:
             return
         try:
             save_draft(self.database, self.form_key, text, self.user_id)

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.form_choices = None
         self.actor = actor if actor is not None else first_administrator(database)
         self.case_page = None
+        self._case_page_choices = None  # the form choices the case page's lists were built with
         self.setWindowTitle(f"{APP_TITLE} — Contrat de Ville 2024-2030")
         resize_within_screen(self, 1280, 800)
         self._build_status_bar()
@@ -105,6 +106,10 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.show_view(START_VIEW)
         self._warm_up_case_file()
+        # Start-up builds ~1 million long-lived objects (mappers, modules, Qt wrappers): out of the garbage
+        # collector's reach at once, or its full collections walk them all (65-120 ms each on a busy machine)
+        # while the user types the first search.
+        gc.freeze()
 
     def _warm_up_case_file(self) -> None:
         """Import the case file's code and compile its queries in the pool while the start view loads:
@@ -118,8 +123,11 @@ class MainWindow(QMainWindow):
     def _keep_form_choices(self, choices) -> None:
         """The choice lists of the case forms (communes, landlords, agents…), read in the pool: every case
         opened uses them instead of reading them again on the GUI thread. Dropped when reference data or
-        accounts change."""
-        self.form_choices = choices
+        accounts change. The case file page is then built ahead, a tab per turn of the event loop."""
+        if self.form_choices is None:  # (a case opened meanwhile may have read them already)
+            self.form_choices = choices
+        gc.freeze()  # the case file's modules and compiled statements, loaded by the warm-up, are long-lived too
+        QTimer.singleShot(0, self.prepare_case_tabs)
 
     # -- pages -----------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -285,24 +293,50 @@ class MainWindow(QMainWindow):
         """Show a case file. deferred: the page appears first, then its header and open tab fill on the next
         turn of the event loop and the other tabs on the one after, so no turn holds the window long."""
         from gui.admin_menu import audit_case_opening
-        from gui.case_file.page import CaseFilePage
-        from gui.widgets import alive, relative_font, resize_within_screen, scaled
 
         if not self._may_leave_case():
             return
         if not deferred and not audit_case_opening(self, case_id):  # audited; refused outside an agent's scope
             return  # (a stepwise opening audits in the pool, with its first read)
-        if self.case_page is not None:
-            self.stack.removeWidget(self.case_page)
-            self.case_page.deleteLater()
-        page = self.case_page = CaseFilePage(self, case_id, load_now=not deferred)
-        self.stack.addWidget(page)
+        page = self.prepare_case_page()
+        page.show_case(case_id, load_now=not deferred)
         self.navigation.blockSignals(True)
         self.navigation.setCurrentRow([k for k, _ in NAVIGATION].index("dossiers"))
         self.navigation.blockSignals(False)
         self._activate(page)
         if deferred:
-            QTimer.singleShot(0, lambda: alive(page) and page.load_in_steps(lambda: self._update_count(page)))
+            opening = page._opening
+            QTimer.singleShot(0, lambda: alive(page) and page._opening == opening
+                              and page.load_in_steps(lambda: self._update_count(page)))
+
+    def prepare_case_page(self, whole: bool = True):
+        """The case file page, built once and reused by every opening. whole=False builds its frame only: the
+        tabs then come one per turn of the event loop (prepare_case_tabs), never one long block."""
+        from gui.case_file.page import CaseFilePage
+
+        if self.case_page is not None and self._case_page_choices is not self.form_choices:
+            if self.current_page() is not self.case_page:  # reference data changed: its lists are built again
+                self.stack.removeWidget(self.case_page)
+                self.case_page.deleteLater()
+                self.case_page = None
+        if self.case_page is None:
+            self._case_page_choices = self.form_choices
+            self.case_page = CaseFilePage(self)
+            self.stack.addWidget(self.case_page)
+        if whole:
+            self.case_page.build_whole()
+            self._case_page_choices = self.form_choices  # what the Synthèse lists were built with
+        return self.case_page
+
+    def prepare_case_tabs(self) -> None:
+        """Build the case file page ahead, a piece per turn of the event loop, once the forms' choice lists
+        are read (the first opening then costs what the next ones do)."""
+        if not alive(self) or self.form_choices is None:
+            return
+        page = self.prepare_case_page(whole=False)
+        if page.build_step():
+            self._case_page_choices = self.form_choices
+            QTimer.singleShot(0, self.prepare_case_tabs)
 
     def open_case_reference(self, reference: str) -> bool:
         """`--view case:REF`: False when no case of the actor's scope has that reference."""

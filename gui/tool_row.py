@@ -21,6 +21,11 @@ class ToolRow(QLayout):
         self._caption: QLabel | None = None
         self._mnemonics: set[str] | None = None
         self._reserved = set(reserved)
+        self._heights: dict[int, int] = {}  # height by width, until the layout is invalidated
+
+    def invalidate(self) -> None:
+        self._heights.clear()
+        super().invalidate()
 
     def addWidget(self, widget: QWidget) -> None:  # noqa: N802 - Qt API
         from PySide6.QtWidgets import QAbstractButton
@@ -64,7 +69,12 @@ class ToolRow(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
-        return self._place(QRect(0, 0, width, 0), move=False)
+        # Asked many times per layout pass (each enclosing layout asks again): laying the row out in Python
+        # each time took ~30 ms of every case opening.
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._place(QRect(0, 0, width, 0), move=False)
+        return height
 
     def setGeometry(self, rect) -> None:  # noqa: N802 - Qt API
         super().setGeometry(rect)

@@ -93,6 +93,11 @@ class DisordersTab(QWidget):
         self._set_dirty(False)
         self._update_live()
 
+    def forget(self) -> None:
+        """Another case is opened in this page: an error left by a save of the previous one goes."""
+        self.state.setStyleSheet(style("warning"))
+        self._set_dirty(False)
+
     def _grid_row(self, item: GridItem) -> QTreeWidgetItem:
         state = self.states.get(item.id)
         row = QTreeWidgetItem([item.label, str(item.weight), label(DISORDER_STATES, state),

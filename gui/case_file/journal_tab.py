@@ -87,25 +87,57 @@ class JournalTab(QWidget):
         layout.addWidget(self.note_error)
         layout.addLayout(entry)
         self.draft = None
+        self._rows_sized = True
 
     def show_data(self, lines: tuple[JournalLine, ...]) -> None:
-        if self.draft is None:
-            from gui.drafts import DraftKeeper, journal_draft_key
+        from gui.drafts import DraftKeeper, journal_draft_key
 
-            self.draft = DraftKeeper(self.database, self.note, journal_draft_key(self.page.case_id),
-                                     user_id=self.page.actor.user_id, parent=self)
+        key = journal_draft_key(self.page.case_id)
+        if self.draft is None:
+            self.draft = DraftKeeper(self.database, self.note, key, user_id=self.page.actor.user_id, parent=self)
+            self.draft.restore(self.page.preloaded_journal_draft)
+        elif self.draft.form_key != key:  # the page now shows another case
+            self.draft.switch_to(key)
             self.draft.restore(self.page.preloaded_journal_draft)
         self.entries = [journal_row(line) for line in lines]
         self._apply_filter()
+
+    def forget(self) -> None:
+        """Another case is opened in this page: its filters start afresh and no note of the previous case
+        stays in sight (a note being typed is kept as that case's draft)."""
+        if self.draft is not None:
+            self.draft.switch_to(None)  # kept under the previous case's key, then emptied
+        for widget in (self.kind_filter, self.shared_only):
+            widget.blockSignals(True)
+        self.kind_filter.setCurrentIndex(0)
+        self.shared_only.setChecked(False)
+        for widget in (self.kind_filter, self.shared_only):
+            widget.blockSignals(False)
+        self.note_kind.setCurrentIndex(0)
+        self.note_shareable.setChecked(False)
+        self.note_error.setVisible(False)
 
     def _apply_filter(self) -> None:
         kind = self.kind_filter.currentData()
         shared = self.shared_only.isChecked()
         rows = [r for r in self.entries if (kind is None or r["_kind"] == kind) and (not shared or r["_shared"])]
         self.model.set_rows(rows)
-        self.table.resizeRowsToContents()
+        self._rows_sized = False
+        if self.isVisible():
+            self._size_rows()
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
+
+    def _size_rows(self) -> None:
+        """Rows as tall as their wrapped text: measured when the tab is seen, not while the case opens
+        (it reads every cell of the journal)."""
+        if not self._rows_sized:
+            self._rows_sized = True
+            self.table.resizeRowsToContents()
+
+    def showEvent(self, event):  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._size_rows()
 
     def focus_note(self) -> None:
         self.note.setFocus()

@@ -49,6 +49,10 @@ class ListTab(QWidget):
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
 
+    def forget(self) -> None:
+        """Another case is opened in this page: its list starts at the top."""
+        self.table.scrollToTop()
+
     @staticmethod
     def row(line) -> dict:
         """One line of the core read as the table shows it."""

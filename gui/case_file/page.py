@@ -7,8 +7,10 @@ are read again (PARTS_CHANGED_BY).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+import importlib
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from core.errors import DomainError, NotFound
 from core.queries.case_file import CaseHeader
@@ -26,6 +28,17 @@ STATUS_COLOURS = {"nouveau": colour("info"), "en_cours": colour("success"), "en_
 PRIORITY_COLOURS = {"urgente": colour("danger"), "haute": colour("warning")}
 # Alt+letter of the tabs below: a button or caption inside a tab takes another one.
 TAB_MNEMONICS = "sdvirjpc"
+# The tabs in their order: (page attribute, caption), and the class of each (imported when first built).
+TABS = (("summary", "&Synthèse"), ("disorders", "&Désordres"), ("visits", "&Visites"), ("referrals", "Sa&isines"),
+        ("relocation", "&Relogement"), ("journal", "&Journal"), ("attachments", "&Pièces jointes"),
+        ("tasks", "É&chéances"))
+TAB_CLASSES = {
+    "summary": ("gui.case_file.summary_tab", "SummaryTab"), "disorders": ("gui.case_file.disorders_tab", "DisordersTab"),
+    "visits": ("gui.case_file.lists_tabs", "VisitsTab"), "referrals": ("gui.case_file.lists_tabs", "ReferralsTab"),
+    "relocation": ("gui.case_file.relocation_tab", "RelocationTab"),
+    "journal": ("gui.case_file.journal_tab", "JournalTab"),
+    "attachments": ("gui.case_file.attachments_tab", "AttachmentsTab"), "tasks": ("gui.case_file.lists_tabs", "TasksTab"),
+}
 # What a write may have changed in the case file, by the entity its Changes names (the header and the
 # journal, where services note what they did, are always read again).
 PARTS_CHANGED_BY = {
@@ -57,23 +70,40 @@ def warm_up(database, actor=None):
 
 
 class CaseFilePage(QWidget):
-    def __init__(self, window, case_id: int, parent=None, load_now: bool = True):
-        """load_now=False: the tabs are filled by finish_loading(), on a later turn of the event loop."""
-        from gui.case_file.attachments_tab import AttachmentsTab
-        from gui.case_file.disorders_tab import DisordersTab
-        from gui.case_file.journal_tab import JournalTab
-        from gui.case_file.lists_tabs import ReferralsTab, TasksTab, VisitsTab
-        from gui.case_file.relocation_tab import RelocationTab
-        from gui.case_file.summary_tab import SummaryTab
+    """Built once per window and reused for every case opened (show_case): building its eight tabs took
+    longer than reading a case, on every opening."""
 
+    def __init__(self, window, case_id: int | None = None, parent=None, load_now: bool = True):
+        """load_now=False: the tabs are filled by finish_loading(), on a later turn of the event loop."""
         super().__init__(parent)
         self.window = window
         self.database = window.database
         self.actor = window.actor
-        self.case_id = case_id
-        self.audit_in_first_read = not load_now  # a stepwise opening audits in the pool, with its first read
-        self.preloaded_journal_draft = NOT_READ
+        self.case_id: int | None = None
         self.case: CaseHeader | None = None
+        self.loaded = False
+        self.audit_in_first_read = False
+        self.preloaded_journal_draft = NOT_READ
+        self._opening = 0  # which show_case a background read belongs to (a later one makes it stale)
+        self._build_header()
+        self.tabs = QTabWidget()
+        for attribute, _caption in TABS:
+            setattr(self, attribute, None)  # built by build_step() or show_case()
+        self.waiting = QLabel("Chargement du dossier…")
+        self.waiting.setAlignment(Qt.AlignCenter)
+        self.body = QStackedWidget()  # the tabs, or « Chargement » while they still show the previous case
+        self.body.addWidget(self.tabs)
+        self.body.addWidget(self.waiting)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.top)
+        layout.addWidget(self.address)
+        layout.addWidget(self.badges)
+        layout.addWidget(self.objectives)
+        layout.addWidget(self.body, 1)
+        if case_id is not None:
+            self.show_case(case_id, load_now)
+
+    def _build_header(self) -> None:
         self.title = QLabel()
         relative_font(self.title, 1.65, bold=True)  # grows with the user's text size (was a fixed 15 pt)
         self.title.setWordWrap(True)
@@ -85,47 +115,74 @@ class CaseFilePage(QWidget):
         self.objectives.setWordWrap(True)
         back = QPushButton("← Liste des dossiers")
         back.setToolTip("Revenir à la liste (Ctrl+W)")
-        back.clicked.connect(window.close_case)
+        back.clicked.connect(self.window.close_case)
         status_button = QPushButton("Changer le statut…")
         status_button.setToolTip("Ctrl+Maj+S")
         status_button.clicked.connect(self.change_status)
-        top = ToolRow(mnemonics=False)  # the buttons go under the title on a narrow window (Ctrl+Maj+S, Ctrl+W)
-        top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(status_button)
-        top.addWidget(back)
-        self.tabs = QTabWidget()
-        self.summary = SummaryTab(self)
-        self.disorders = DisordersTab(self)
-        self.visits = VisitsTab(self)
-        self.referrals = ReferralsTab(self)
-        self.relocation = RelocationTab(self)
-        self.journal = JournalTab(self)
-        self.attachments = AttachmentsTab(self)
-        self.tasks = TasksTab(self)
-        for tab, caption in ((self.summary, "&Synthèse"), (self.disorders, "&Désordres"), (self.visits, "&Visites"),
-                             (self.referrals, "Sa&isines"), (self.relocation, "&Relogement"),
-                             (self.journal, "&Journal"), (self.attachments, "&Pièces jointes"),
-                             (self.tasks, "É&chéances")):
-            self.tabs.addTab(tab, caption)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.address)
-        layout.addWidget(self.badges)
-        layout.addWidget(self.objectives)
-        layout.addWidget(self.tabs, 1)
+        self.top = ToolRow(mnemonics=False)  # the buttons go under the title on a narrow window (Ctrl+Maj+S, Ctrl+W)
+        self.top.addWidget(self.title)
+        self.top.addStretch(1)
+        self.top.addWidget(status_button)
+        self.top.addWidget(back)
+
+    def add_tab(self, attribute: str, caption: str) -> QWidget:
+        """Build one tab, in its place among those already built."""
+        if getattr(self, attribute, None) is None:
+            module, name = TAB_CLASSES[attribute]
+            tab = getattr(importlib.import_module(module), name)(self)
+            setattr(self, attribute, tab)
+            index = [a for a, _ in TABS].index(attribute)
+            self.tabs.insertTab(sum(1 for a, _ in TABS[:index] if getattr(self, a, None) is not None), tab, caption)
+        return getattr(self, attribute)
+
+    def build_step(self) -> bool:
+        """Build one more piece of the page (a tab, or a few fields of the Synthèse); False once it is whole."""
+        for attribute, caption in TABS:
+            tab = getattr(self, attribute, None)
+            if tab is None:
+                self.add_tab(attribute, caption)
+                return True
+            steps = getattr(tab, "build_steps", None)
+            if steps:
+                steps.pop(0)()
+                return True
+        return False
+
+    def build_whole(self) -> None:
+        while self.build_step():
+            pass
+
+    def show_case(self, case_id: int, load_now: bool = True) -> None:
+        """Show this case in the page's widgets: what the previous case left (header, a note being typed, the
+        journal's filters, errors) is cleared, and the tabs stay out of sight until the new data fills them."""
+        self.build_whole()
+        self._opening += 1
+        self.case_id = case_id
+        self.case = None
         self.loaded = False
+        self.audit_in_first_read = not load_now  # a stepwise opening audits in the pool, with its first read
+        self.preloaded_journal_draft = NOT_READ
+        self.title.setText("Chargement du dossier…")
+        self.waiting.setText("Chargement du dossier…")
+        for caption in (self.address, self.badges, self.objectives):
+            caption.clear()
+        for tab in self.all_tabs():
+            if hasattr(tab, "forget"):
+                tab.forget()
+        self.tabs.setCurrentIndex(0)
+        # Nothing typed into a form its data is about to replace: the tabs are out of sight until the header and
+        # the open tab are filled, and the other tabs out of reach until they are (enabling or disabling the
+        # whole page, hundreds of widgets, took ~20 ms each time).
+        self.body.setCurrentWidget(self.waiting)
+        self.tabs.tabBar().setEnabled(False)
         if load_now:
             self.finish_loading()
-        else:
-            self.title.setText("Chargement du dossier…")
-            self.tabs.setEnabled(False)  # nothing typed into a form its data is about to replace
 
     def finish_loading(self) -> None:
         if not self.loaded:
             self.reload()
             self.loaded = True
-            self.tabs.setEnabled(True)
+            self.tabs.tabBar().setEnabled(True)
 
     def load_in_steps(self, on_done=None) -> None:
         """Read in the pool, fill on the GUI thread: first the header and the open tab, then the others.
@@ -135,6 +192,7 @@ class CaseFilePage(QWidget):
         """
         visible = self.tabs.currentWidget()
         first = ("header", visible.PART)
+        opening = self._opening
         rest = tuple(tab.PART for tab in self.all_tabs() if tab is not visible)
         database, actor, case_id = self.database, self.actor, self.case_id
 
@@ -149,23 +207,26 @@ class CaseFilePage(QWidget):
 
             return job
 
+        def current() -> bool:  # not closed, and not showing another case since
+            return alive(self) and self._opening == opening
+
         def first_done(data: dict) -> None:
-            if not alive(self):  # closed meanwhile
+            if not current():
                 return
             self._show(data)
             run_in_background(read(rest), rest_done, on_error=failed)
 
         def rest_done(data: dict) -> None:
-            if not alive(self):
+            if not current():
                 return
             self._show(data)
             self.loaded = True
-            self.tabs.setEnabled(True)
+            self.tabs.tabBar().setEnabled(True)
             if on_done is not None:
                 on_done()
 
         def failed(info) -> None:
-            if not alive(self):
+            if not current():
                 return
             if isinstance(info[1], DomainError):
                 self._show_missing(info[1])
@@ -186,14 +247,22 @@ class CaseFilePage(QWidget):
         for tab in self.all_tabs():
             if tab.PART in data and not (hasattr(tab, "is_dirty") and tab.is_dirty()):
                 tab.show_data(data[tab.PART])
+        if self.case is not None:
+            self.body.setCurrentWidget(self.tabs)
 
     def _show_missing(self, error: DomainError) -> None:
         """The case was deleted meanwhile, or (reassigned) is no longer within the agent's reach."""
         self.case = None
+        self.waiting.setText("")
+        self.body.setCurrentWidget(self.waiting)  # nothing of another case stays in sight
         self.title.setText("Dossier introuvable" if isinstance(error, NotFound) else "Dossier inaccessible")
         self.address.setText(error.message)
         self.badges.clear()
         self.objectives.clear()
+
+    def ready_for_input(self) -> bool:
+        """The forms show this case's data and take input (False while it is being read)."""
+        return self.body.currentWidget() is self.tabs and self.tabs.tabBar().isEnabled()
 
     def all_tabs(self) -> list[QWidget]:
         return [self.tabs.widget(i) for i in range(self.tabs.count())]
