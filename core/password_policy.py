@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from zxcvbn import zxcvbn
 
 from core.errors import ValidationError
 
@@ -97,6 +96,8 @@ def strength(password: str, login: str = "", full_name: str = "") -> tuple[int, 
     plain = password[:_ZXCVBN_MAX]
     squeezed = _SEPARATORS.sub("", plain)
     variants = [plain, squeezed, _RUNS.sub(r"\1", squeezed)]
+    from zxcvbn import zxcvbn  # its dictionaries take a while to load: not at every start-up
+
     results = [zxcvbn(v, user_inputs=inputs) if v else {"score": 0, "feedback": {}} for v in variants]
     weakest = min(results, key=lambda r: r["score"])
     advice = _french(results[0]["feedback"]) or _french(weakest["feedback"])

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
@@ -12,6 +10,9 @@ def insert_new_only(session: Session, table: Table, rows: list[dict], key: str) 
     when another seat inserts the same keys concurrently (ON CONFLICT DO NOTHING); returns the keys inserted."""
     if not rows:
         return set()
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    if session.get_bind().dialect.name == "postgresql":  # (the dialect modules load when first needed)
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     statement = insert(table).on_conflict_do_nothing(index_elements=[table.c[key]]).returning(table.c[key])
     return set(session.scalars(statement, rows))

@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 
 from core.audit import record_case_opened
 from core.errors import DomainError, PermissionDenied
-from core.laptop_copy import can_copy_encrypted, write_encrypted_copy
-from core.rgpd_export import household_of_case, write_archive
 from core.users import change_own_password
 from db.errors import DatabaseError
 from gui.forms import error_label, show_error
@@ -77,6 +75,8 @@ def export_household_dialog(window) -> None:
     if not ok or not reference.strip():
         return
     try:
+        from core.rgpd_export import household_of_case, write_archive  # Babel and PDF code: loaded when used
+
         household_id = household_of_case(window.database, reference.strip())
         path, _ = QFileDialog.getSaveFileName(window, "Enregistrer l'archive du droit d'accès",
                                               f"droit-acces-menage-{household_id}.zip", "Archive zip (*.zip)")
@@ -123,6 +123,8 @@ class ChangeOwnPasswordDialog(QDialog):
 
 def encrypted_copy_dialog(window) -> None:
     """An encrypted copy of the open database, for a laptop that leaves the office."""
+    from core.laptop_copy import can_copy_encrypted, write_encrypted_copy
+
     if not can_copy_encrypted(window.database):
         QMessageBox.information(window, "Copie chiffrée", "La base ouverte n'est pas un fichier SQLite en clair.")
         return

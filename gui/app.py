@@ -64,7 +64,9 @@ def _open_and_show(app: QApplication, database, screenshot: str | None, view: st
             print("Capture refusée : une connexion est nécessaire pour afficher des dossiers réels.", file=sys.stderr)
             return 1
         return 0
-    window = MainWindow(database, actor)
+    # The view asked for is the first one built and read (a case view opens over the start view).
+    first = view if view and not is_case_view(view) else None
+    window = MainWindow(database, actor, **({"first_view": first} if first else {}))
     if screenshot:
         return take_screenshot(app, window, screenshot, view)
     start_session(app, database, actor)

@@ -87,11 +87,13 @@ class Pages(Mapping):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database, actor: Actor | None = None):
+    def __init__(self, database, actor: Actor | None = None, first_view: str = START_VIEW):
+        """first_view: the view shown first (the command line's --view), so start-up builds and reads no other."""
         super().__init__()
         install_wheel_guard()
         self.database = database
         self.form_choices = None
+        self.warmed_up = False  # the case file's warm-up (after the first view's reads) is done
         self.actor = actor if actor is not None else first_administrator(database)
         self.case_page = None
         self._case_page_choices = None  # the form choices the case page's lists were built with
@@ -104,26 +106,33 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._restore_state()
-        self.show_view(START_VIEW)
-        self._warm_up_case_file()
+        if not self.show_view(first_view):
+            self.show_view(START_VIEW)
         # Start-up builds ~1 million long-lived objects (mappers, modules, Qt wrappers): out of the garbage
         # collector's reach at once, or its full collections walk them all (65-120 ms each on a busy machine)
         # while the user types the first search.
         gc.freeze()
 
     def _warm_up_case_file(self) -> None:
-        """Import the case file's code and compile its queries in the pool while the start view loads:
-        the first case opened then costs what the next ones do (~35 ms, not ~80 ms, per step)."""
-        from gui.case_file.page import warm_up
+        """Import the case file's code and compile its queries in the pool once the first view has loaded (not
+        while it loads: Python runs one thread at a time): the first case opened then costs what the next
+        ones do (~35 ms, not ~80 ms, per step)."""
         from gui.workers import run_in_background
 
         database, actor = self.database, self.actor
-        run_in_background(lambda: warm_up(database, actor), self._keep_form_choices, on_error=lambda _info: None)
+
+        def job():
+            from gui.case_file.page import warm_up  # imported here too: not on the GUI thread at start-up
+
+            return warm_up(database, actor)
+
+        run_in_background(job, self._keep_form_choices, on_error=lambda _info: None)
 
     def _keep_form_choices(self, choices) -> None:
         """The choice lists of the case forms (communes, landlords, agents…), read in the pool: every case
         opened uses them instead of reading them again on the GUI thread. Dropped when reference data or
         accounts change. The case file page is then built ahead, a tab per turn of the event loop."""
+        self.warmed_up = True
         if self.form_choices is None:  # (a case opened meanwhile may have read them already)
             self.form_choices = choices
         gc.freeze()  # the case file's modules and compiled statements, loaded by the warm-up, are long-lived too
@@ -447,6 +456,9 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(self._saved_splitter)
             self._saved_splitter = None
         if not hasattr(self, "_quiet"):
+            from gui.workers import when_idle
+
+            when_idle(lambda: alive(self) and self._warm_up_case_file())  # once the first view's reads are done
             self._schedule_idle_start()
 
     def _schedule_idle_start(self) -> None:

@@ -164,10 +164,13 @@ def install_output_menu(window) -> None:
                 function(window, case_id)
         return run
 
-    from gui.export_dialog import export_current_list
+    def export_list():
+        from gui.export_dialog import export_current_list  # the exports (Babel, XLSX) load when first used
+
+        export_current_list(window)
 
     window.file_menu.insertSeparator(window.quit_action)
-    window.export_action = add(window.file_menu, "E&xporter la liste des dossiers…", lambda: export_current_list(window))
+    window.export_action = add(window.file_menu, "E&xporter la liste des dossiers…", export_list)
     window.file_menu.insertAction(window.quit_action, window.export_action)
     add(window.tools_menu, "Compte rendu de &visite (PDF)…", lambda: ask_visit(window))
     add(window.tools_menu, "&Commission : ordre du jour et décisions (PDF)…", lambda: ask_commission(window))

@@ -37,6 +37,23 @@ class _Job(QRunnable):
 
 _alive: set[_Signals] = set()
 _job_listeners: list[Callable[[], None]] = []
+_idle_waiters: list[Callable[[], None]] = []
+
+
+def when_idle(callback: Callable[[], None]) -> None:
+    """Call callback() on the GUI thread once no background job is running (start-up work that must not
+    compete with the first view's reads)."""
+    if _alive:
+        _idle_waiters.append(callback)
+    else:
+        QTimer.singleShot(0, callback)
+
+
+def _wake_idle_waiters() -> None:
+    waiting = list(_idle_waiters)
+    _idle_waiters.clear()
+    for callback in waiting:
+        QTimer.singleShot(0, callback)
 
 
 def on_job_started(listener: Callable[[], None]) -> Callable[[], None]:
@@ -64,6 +81,8 @@ def run_in_background(function: Callable, on_done: Callable, busy: Callable[[boo
     def finish():
         timer.stop()
         _alive.discard(signals)
+        if not _alive and _idle_waiters:
+            _wake_idle_waiters()
         if busy is not None:
             busy(False)
 

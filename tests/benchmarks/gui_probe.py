@@ -95,7 +95,7 @@ def main() -> None:
     with database.session() as session:
         admin = session.scalars(select(m.User).where(m.User.role == "manager").order_by(m.User.id)).first()
     actor = Actor(admin.id, admin.login, admin.role, admin.full_name)
-    window = MainWindow(database, actor)
+    window = MainWindow(database, actor, first_view="dossiers")  # as `main.py --view dossiers`
     window.resize(1280, 800)
     window.show_view("dossiers")
     page = window.case_list

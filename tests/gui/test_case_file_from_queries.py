@@ -135,6 +135,7 @@ def test_the_stepwise_load_reads_off_the_gui_thread_and_keeps_no_connection(qtbo
     window, page = open_case(qtbot, demo_db)
     case_id = page.case_id
     window.close_case()
+    qtbot.waitUntil(lambda: window.warmed_up)  # the start-up warm-up's own reads are done
     reads = []
     real = page_module.case_file_parts
 
