@@ -227,7 +227,7 @@ def _objectives_of_cases(session: Session) -> dict[int, tuple[int, ...]]:
     """case id → its objectives' ids, in the objectives' order."""
     rows = session.execute(text(
         "SELECT cob.case_id, cob.objective_id FROM case_objectives cob JOIN objectives o ON o.id = cob.objective_id "
-        "ORDER BY o.position, o.code"))
+        "ORDER BY o.position, o.code")).all()
     result: dict[int, list[int]] = defaultdict(list)
     for case_id, objective_id in rows:
         result[case_id].append(objective_id)
@@ -240,7 +240,8 @@ def _pairs(session: Session, scope: Scope, indicator: Indicator):
         sql = f"SELECT {indicator.case_column}, {indicator.counted} FROM {indicator.source} WHERE {indicator.condition}"
     else:
         sql = f"SELECT c.id, {indicator.counted} {_from(indicator, 'all')}{scope.where()}"
-    return session.execute(_statement(sql), _params(sql, scope))
+    # .all(): one fetchall, where iterating the result fetched the ~600,000 rows of a year one by one.
+    return session.execute(_statement(sql), _params(sql, scope)).all()
 
 
 def _annex(session: Session, scope: Scope, objectives_of: dict[int, tuple[int, ...]],
@@ -253,7 +254,7 @@ def _annex(session: Session, scope: Scope, objectives_of: dict[int, tuple[int, .
     stmt = _statement(sql).columns(opened_on=Date, closed_on=Date)
     return [(r[0], r[1], f"{r[2].upper()} {r[3]}".strip(), r[4] or "", r[5], r[6], r[7], r[8],
              " ".join(codes[i] for i in objectives_of.get(r[0], ())))
-            for r in session.execute(stmt, _params(sql, scope))]
+            for r in session.execute(stmt, _params(sql, scope)).all()]
 
 
 def _per_month(scope: Scope, opened: list[date]) -> list[tuple[date, int]]:
