@@ -108,10 +108,6 @@ class MainWindow(QMainWindow):
         self._restore_state()
         if not self.show_view(first_view):
             self.show_view(START_VIEW)
-        # Start-up builds ~1 million long-lived objects (mappers, modules, Qt wrappers): out of the garbage
-        # collector's reach at once, or its full collections walk them all (65-120 ms each on a busy machine)
-        # while the user types the first search.
-        gc.freeze()
 
     def _warm_up_case_file(self) -> None:
         """Import the case file's code and compile its queries in the pool once the first view has loaded (not
@@ -126,7 +122,7 @@ class MainWindow(QMainWindow):
 
             return warm_up(database, actor)
 
-        run_in_background(job, self._keep_form_choices, on_error=lambda _info: None)
+        run_in_background(job, self._keep_form_choices, on_error=lambda _info: gc.enable())
 
     def _keep_form_choices(self, choices) -> None:
         """The choice lists of the case forms (communes, landlords, agents…), read in the pool: every case
@@ -136,6 +132,7 @@ class MainWindow(QMainWindow):
         if self.form_choices is None:  # (a case opened meanwhile may have read them already)
             self.form_choices = choices
         gc.freeze()  # the case file's modules and compiled statements, loaded by the warm-up, are long-lived too
+        gc.enable()
         QTimer.singleShot(0, self.prepare_case_tabs)
 
     # -- pages -----------------------------------------------------------------
@@ -458,6 +455,13 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "_quiet"):
             from gui.workers import when_idle
 
+            # Start-up built ~1 million long-lived objects (mappers, modules, Qt wrappers): out of the garbage
+            # collector's reach at once, or its full collections walk them all (65-120 ms each on a busy
+            # machine) while the user types the first search. The case file's warm-up adds more: no collection
+            # until it is done (a few seconds at most), then those are frozen too.
+            gc.freeze()
+            gc.disable()
+            self.destroyed.connect(lambda *_args: gc.enable())  # a window closed before its warm-up ended
             when_idle(lambda: alive(self) and self._warm_up_case_file())  # once the first view's reads are done
             self._schedule_idle_start()
 

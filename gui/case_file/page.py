@@ -57,11 +57,21 @@ def warm_up(database, actor=None):
     """
     from core.queries.case_file import form_choices
     from core.queries.case_list import latest_case_id
-    from gui.case_file import attachments_tab, disorders_tab, journal_tab, lists_tabs, relocation_tab  # noqa: F401
+    from gui.case_file import (  # noqa: F401 - imported here, in the pool, not when the page is built
+        attachments_tab,
+        disorders_tab,
+        journal_tab,
+        lists_tabs,
+        relocation_tab,
+        summary_tab,
+    )
 
     from core.actor import SYSTEM
 
+    from core.audit import preload_sealing_key
+
     actor = actor or SYSTEM  # apart from the form choices (returned), nothing read here is shown
+    preload_sealing_key(database)  # the opening's audit event seals with it
     choices = form_choices(database, actor)
     case_id = latest_case_id(database, actor)
     if case_id is not None:  # attachments left out: reading photos compiles nothing more

@@ -119,7 +119,7 @@ def report(name: str, app: RecordingApplication, profile: cProfile.Profile, bloc
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("db")
-    parser.add_argument("--only", default="start,search,open,pages")
+    parser.add_argument("--only", default="start,search,sort,open,pages")
     parser.add_argument("--block", type=float, default=25.0)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--early", action="store_true",
@@ -184,6 +184,14 @@ def main() -> None:
         page.search_edit.clear()
         page.apply_filters()
         wait_until(app, lambda: page.model.complete and page.model.rowCount() > 1000)
+    if "sort" in wanted:
+        from PySide6.QtCore import Qt
+
+        for column, order in ((1, Qt.AscendingOrder), (2, Qt.AscendingOrder), (0, Qt.DescendingOrder)):
+            resets = [0]
+            page.model.modelReset.connect(lambda: resets.__setitem__(0, resets[0] + 1))
+            interaction(f"sort column {column}", lambda c=column, o=order: page.table.sortByColumn(c, o),
+                        lambda: resets[0] > 0 and page.model.complete)
     if "open" in wanted:
         for row in (0, 10, 200):
             case_id = page.model.case_id_at(row)
