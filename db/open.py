@@ -38,8 +38,8 @@ from db.errors import (
 )
 from db.identity import classify, probe_file, read_contents
 from db.integrity import Connect, check_file, plain_connect
-from db.migrate import upgrade
-from db.reference import load_reference_data
+from db.migrate import head_revision, upgrade
+from db.reference import ensure_reference_data, reference_data_current
 
 
 def open_database(target: str | os.PathLike | URL | None = None, backup_dir: Path | None = None,
@@ -183,5 +183,9 @@ def _ready(database: Database, backup_dir: Path | None) -> Database:
 def prepare_database(database: Database, backup_dir: Path | None = None) -> None:
     """Migrate (backing up first) and load reference data: also after a restore of an older backup."""
     upgrade(database, backup_dir)
-    with database.write() as session:
-        load_reference_data(session)
+    revision = head_revision()
+    with database.session() as session:  # a read first: no write lock taken when there is nothing to add
+        current = reference_data_current(session, revision)
+    if not current:
+        with database.write() as session:
+            ensure_reference_data(session, revision)

@@ -86,3 +86,28 @@ def test_database_in_an_accented_folder_migrates(tmp_path):
     run_alembic(database, "upgrade", "head")
     assert current_revision(database) == head_revision()
     database.dispose()
+
+
+def test_reference_rows_missing_after_a_change_of_the_reference_files_are_added_at_next_opening(db, db_path):
+    """Start-up skips the row-by-row check when the base holds this version of the reference files; when they
+    change (another fingerprint), the next opening adds what is missing."""
+    from sqlalchemy import delete, select
+
+    from db import models as m
+    from db.open import open_database
+    from db.reference import FINGERPRINT_SETTING
+
+    with db.session() as session:
+        assert session.get(m.Setting, FINGERPRINT_SETTING) is not None  # recorded when the base was prepared
+        code = session.scalars(select(m.CaseSource.code).order_by(m.CaseSource.code)).first()
+    with db.write() as session:
+        session.execute(delete(m.CaseSource).where(m.CaseSource.code == code))
+        session.merge(m.Setting(key=FINGERPRINT_SETTING, value="files of an older version"))
+    db.dispose()
+    reopened = open_database(db_path)
+    try:
+        with reopened.session() as session:
+            assert session.get(m.CaseSource, code) is not None
+            assert session.get(m.Setting, FINGERPRINT_SETTING).value != "files of an older version"
+    finally:
+        reopened.dispose()
