@@ -95,7 +95,8 @@ class DisordersTab(QWidget):
 
     def forget(self) -> None:
         """Another case is opened in this page: an error left by a save of the previous one goes."""
-        self.state.setStyleSheet(style("warning"))
+        if self.state.styleSheet() != style("warning"):  # (setting a style sheet polishes the label again)
+            self.state.setStyleSheet(style("warning"))
         self._set_dirty(False)
 
     def _grid_row(self, item: GridItem) -> QTreeWidgetItem:
