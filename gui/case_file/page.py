@@ -4,6 +4,11 @@ Each tab names the part of the case file it shows (`PART`, a read of core.querie
 and has `show_data(data)` called with what that read returned (plain data, no session); it may have
 `is_dirty()`, `save() -> bool`, `discard()`. After a write, only the parts its `Changes` may have touched
 are read again (PARTS_CHANGED_BY).
+
+The page is built once per window (ahead, a piece per turn of the event loop: `build_step`) and shows every
+case opened afterwards (`show_case`): a tab may have `forget()`, called before another case fills it, to drop
+what `show_data` does not replace (a note being typed, filters, an error), and `build_steps`, the parts of its
+construction left for later turns.
 """
 from __future__ import annotations
 

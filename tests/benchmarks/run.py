@@ -16,6 +16,7 @@ import io
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -337,7 +338,7 @@ def bench_gui(path: Path, runs: int, busy: bool = False) -> list[Figure]:
             results = [_probe(path, env) for _ in range(runs)]
     else:
         results = [_probe(path, env) for _ in range(runs)]
-    mode, column = (" (machine chargée)", 1) if busy else ("", 0)
+    mode, column = (BUSY, 1) if busy else ("", 0)
     figures.insert(0, Figure(f"Démarrage à froid jusqu'aux premières lignes affichées{mode}",
                              [r["cold_start"] for r in results], GUI_TARGETS["cold_start"][column]))
     for name in results[0]["ops"]:
@@ -351,6 +352,39 @@ def bench_gui(path: Path, runs: int, busy: bool = False) -> list[Figure]:
     figures.append(Figure(f"Mémoire maximale (RSS) du processus graphique{mode}", [r["peak_rss_mb"] for r in results],
                           GUI_TARGETS["memory"][column], unit="MB"))
     return figures
+
+
+BUSY = " (machine chargée)"
+
+
+def readme_table(figures: list[Figure]) -> str:
+    """The README's table: one line per measure, the busy run's median and p95 beside the normal ones."""
+    from measure import fmt
+
+    busy = {f.name[: -len(BUSY)]: f for f in figures if f.name.endswith(BUSY)}
+    lines = ["| Mesure | médiane | p95 | plancher | ratio | machine chargée : médiane | p95 | cible |",
+             "|---|---|---|---|---|---|---|---|"]
+    for f in figures:
+        if f.name.endswith(BUSY):
+            continue
+        other = busy.get(f.name)
+        verdict = {True: " ✔", False: " MANQUÉ", None: ""}
+
+        def target(figure):
+            parts = [f"{'p95' if 'p95' in figure.note else ''} ≤ {fmt(figure.target, figure.unit)}".strip()
+                     if figure.target is not None else "",
+                     f"≤ {figure.ratio_target:g}× plancher" if figure.ratio_target else ""]
+            return " et ".join(p for p in parts if p)
+
+        wanted = target(f) + verdict[f.ok] if target(f) else "—"
+        if other is not None and other.target is not None:
+            wanted += f" ; chargée : {target(other)}{verdict[other.ok]}"
+        ratio = f"{f.ratio:.2f}×" if f.ratio else "—"
+        cells = [f.name, fmt(f.median, f.unit), fmt(f.p95, f.unit), fmt(f.floor_median, f.unit), ratio,
+                 fmt(other.median, other.unit) if other else "—", fmt(other.p95, other.unit) if other else "—",
+                 wanted]
+        lines.append(re.sub(r"(\d)\.(\d)", r"\1,\2", "| " + " | ".join(cells) + " |"))  # French decimals
+    return "\n".join(lines)
 
 
 def machine() -> str:
@@ -404,6 +438,9 @@ def main(argv=None) -> int:
     for figure in figures:
         if figure.note and figure.note != "p95":
             print(f"  {figure.name} : {figure.note}")
+    if args.charge:
+        print("\nPour le README (colonnes « machine chargée » : deux processus occupent les cœurs) :\n")
+        print(readme_table(figures))
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "cases": args.cases, "seed": args.seed,
                                          "figures": [f.as_dict() for f in figures]}, ensure_ascii=False, indent=2))
