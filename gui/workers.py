@@ -18,6 +18,7 @@ PROGRESS_DELAY_MS = 300
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object)
+    progress = Signal(object)
 
 
 class _Job(QRunnable):
@@ -64,10 +65,12 @@ def on_job_started(listener: Callable[[], None]) -> Callable[[], None]:
 
 
 def run_in_background(function: Callable, on_done: Callable, busy: Callable[[bool], None] | None = None,
-                      on_error: Callable | None = None) -> None:
+                      on_error: Callable | None = None, on_progress: Callable | None = None) -> None:
     """Run function() in the pool; on_done(result) then runs on the GUI thread.
 
     busy(True) is called if the job lasts more than PROGRESS_DELAY_MS, busy(False) at the end.
+    on_progress: function is called as function(report); each report(value) runs on_progress(value) on the GUI
+    thread while the job goes on (in order, before on_done).
     """
     for listener in list(_job_listeners):
         listener()
@@ -99,6 +102,10 @@ def run_in_background(function: Callable, on_done: Callable, busy: Callable[[boo
 
     signals.done.connect(done)
     signals.failed.connect(failed)
+    if on_progress is not None:
+        signals.progress.connect(on_progress)
+        job = function
+        function = lambda: job(signals.progress.emit)  # noqa: E731
     QThreadPool.globalInstance().start(_Job(function, signals))
 
 

@@ -209,7 +209,7 @@ class CaseFilePage(QWidget):
         first = ("header", visible.PART)
         opening = self._opening
         rest = tuple(tab.PART for tab in self.all_tabs() if tab is not visible)
-        database, actor, case_id = self.database, self.actor, self.case_id
+        database, actor, case_id, audit_first = self.database, self.actor, self.case_id, self.audit_in_first_read
 
         def read(parts, audit=False):
             def job():
@@ -226,10 +226,8 @@ class CaseFilePage(QWidget):
             return alive(self) and self._opening == opening
 
         def first_done(data: dict) -> None:
-            if not current():
-                return
-            self._show(data)
-            run_in_background(read(rest), rest_done, on_error=failed)
+            if current():
+                self._show(data)
 
         def rest_done(data: dict) -> None:
             if not current():
@@ -250,7 +248,11 @@ class CaseFilePage(QWidget):
 
             sys.excepthook(*info)
 
-        run_in_background(read(first, audit=self.audit_in_first_read), first_done, on_error=failed)
+        def both(report):  # one job: the other tabs are read while the GUI thread fills the first one
+            report(read(first, audit=audit_first)())
+            return read(rest)()
+
+        run_in_background(both, rest_done, on_error=failed, on_progress=first_done)
 
     def _show(self, data: dict) -> None:
         """Fill the header and the tabs whose part is in data (a tab being edited keeps its input)."""
