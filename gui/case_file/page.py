@@ -99,6 +99,7 @@ class CaseFilePage(QWidget):
         self.loaded = False
         self.audit_in_first_read = False
         self.preloaded_journal_draft = NOT_READ
+        self._polished = False
         self._opening = 0  # which show_case a background read belongs to (a later one makes it stale)
         self._build_header()
         self.tabs = QTabWidget()
@@ -161,6 +162,10 @@ class CaseFilePage(QWidget):
             if steps:
                 steps.pop(0)()
                 return True
+        if not self._polished:  # style and fonts of its ~600 widgets, done here rather than at the first opening
+            self._polished = True
+            self.ensurePolished()
+            return True
         return False
 
     def build_whole(self) -> None:

@@ -193,7 +193,7 @@ def main() -> None:
             interaction(f"sort column {column}", lambda c=column, o=order: page.table.sortByColumn(c, o),
                         lambda: resets[0] > 0 and page.model.complete)
     if "open" in wanted:
-        for row in (0, 10, 200):
+        for row in (10, 0, 200, 10):
             case_id = page.model.case_id_at(row)
             interaction(f"open case row {row}", lambda c=case_id: window.open_case(c, deferred=True),
                         lambda c=case_id: getattr(window.current_page(), "case_id", None) == c
@@ -203,6 +203,10 @@ def main() -> None:
         for key in ("tableau-de-bord", "agenda", "relogement", "commissions", "echeances", "referentiels",
                     "dossiers", "echeances"):
             interaction(f"show {key}", lambda k=key: window.show_view(k), lambda: True)
+    import gc
+
+    print(f"\nGC: {len(gc.get_objects())} tracked objects outside the frozen {gc.get_freeze_count()}, "
+          f"counts {gc.get_count()}, thresholds {gc.get_threshold()}, enabled {gc.isenabled()}")
     lock.release()
     os._exit(0)
 
