@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "_quiet"):
             from gui.workers import when_idle
 
-            # Start-up built ~1 million long-lived objects (mappers, modules, Qt wrappers): out of the garbage
+            # Start-up built ~150,000 long-lived objects (mappers, modules, Qt wrappers): out of the garbage
             # collector's reach at once, or its full collections walk them all (65-120 ms each on a busy
             # machine) while the user types the first search. The case file's warm-up adds more: no collection
             # until it is done (a few seconds at most), then those are frozen too.
