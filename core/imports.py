@@ -27,6 +27,7 @@ from core import fields as declared
 from core.exports import BY_HEADER, DANGEROUS_START
 from core.import_rows import Lookups, RowResult, parse_row
 from core.progress import Progress, every
+from core.signal_write import Landlords
 from core.signal_logement import recognise
 from db import models as m
 from db.base import now
@@ -299,22 +300,17 @@ def _header(key: str) -> str:
 
 
 def _write(session: Session, actor: Actor, rows: list[RowResult], report: ImportReport, progress: Progress) -> int:
-    landlords: dict[str, int] = {}
+    landlords = Landlords(session)
     tick = every(progress, len(rows), "Enregistrement des dossiers")
     ids = []
     stamp = now()
     for row in rows:
-        dwelling = dict(row.dwelling)
-        new_landlord = dwelling.pop("new_landlord", None)
-        if new_landlord:
-            key = fold(new_landlord[0])
-            if key not in landlords:
-                partner = m.Partner(name=new_landlord[0], partner_type=new_landlord[1])
-                session.add(partner)
-                session.flush()
-                landlords[key] = partner.id
-                report.created_landlords.append(new_landlord[0])
-            dwelling["landlord_id"] = landlords[key]
+        dwelling, landlord, created = landlords.resolve(row.dwelling)
+        if created:
+            report.created_landlords.append(created)
+        if landlord is not None:
+            session.flush()
+            dwelling["landlord_id"] = landlord.id
         household, place = m.Household(**row.household), m.Dwelling(**dwelling)
         session.add_all([household, place])
         session.flush()

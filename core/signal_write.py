@@ -20,6 +20,7 @@ from db import models as m
 from db.base import now
 from db.search import fold, reindex_cases
 from db.sequences import take_reference_number
+from db.upsert import LANDLORD_CREATION_LOCK, serialise_step
 
 
 def fingerprint(value) -> str:
@@ -54,24 +55,29 @@ class References:
 
 
 class Landlords:
-    """Landlords matched by name (accents and case ignored), created once when unknown (written at the next flush)."""
+    """Landlords matched by name (accents and case ignored), created once when unknown (written at the next flush).
+
+    Other seats importing at the same moment wait for this transaction before matching theirs (db.upsert),
+    so two imports naming the same new landlord create it once.
+    """
 
     def __init__(self, session: Session):
         self.session = session
-        self.created: dict[str, m.Partner] = {}
+        serialise_step(session, LANDLORD_CREATION_LOCK)
+        self.known: dict[str, m.Partner] = {fold(p.name): p for p in session.scalars(select(m.Partner))}
 
     def resolve(self, dwelling: dict) -> tuple[dict, m.Partner | None, str | None]:
-        """The dwelling's values, the new landlord to link it to (if any), and its name when created just now."""
+        """The dwelling's values, the landlord to link it to (if named), and its name when created just now."""
         dwelling = dict(dwelling)
         new = dwelling.pop("new_landlord", None)
         if not new:
             return dwelling, None, None
         key = fold(new[0])
-        created = key not in self.created
+        created = key not in self.known
         if created:
-            self.created[key] = m.Partner(name=new[0], partner_type=new[1])
-            self.session.add(self.created[key])
-        return dwelling, self.created[key], new[0] if created else None
+            self.known[key] = m.Partner(name=new[0], partner_type=new[1])
+            self.session.add(self.known[key])
+        return dwelling, self.known[key], new[0] if created else None
 
 
 def tracked_values(report: Report, dwelling: dict) -> dict[str, object]:

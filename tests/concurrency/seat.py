@@ -1,6 +1,7 @@
 """One seat of a shared office, run as its own process by the concurrency tests.
 
-    python tests/concurrency/seat.py create URL COUNT LOGIN
+    python tests/concurrency/seat.py create URL COUNT LOGIN FLAG
+    python tests/concurrency/seat.py cli FLAG MAIN.PY-ARGUMENTS...
 
 Waits for the start file (so every seat begins at the same moment), then creates COUNT cases through
 the real service, and prints one JSON line: the references it got and the French messages of refusals.
@@ -85,7 +86,18 @@ def edit(url: str, seconds: float, login: str, flag: str) -> dict:
     return {"acknowledged": acknowledged, "refused": refused, "errors": errors}
 
 
+def command_line(flag: str, argv: list[str]) -> int:
+    """The real command line (main.py), its modules loaded before the start so that the seats overlap."""
+    import main
+
+    Path(f"{flag}.{os.getpid()}.ready").touch()
+    wait_for_start(flag)
+    return main.main(argv)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "cli":
+        sys.exit(command_line(sys.argv[2], sys.argv[3:]))
     command, url, count, login, flag = sys.argv[1:6]
     if command == "create":
         print(json.dumps(create(url, int(count), login, flag)))
