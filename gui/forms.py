@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import DomainError, ValidationError
+from core.errors import ConflictError, DomainError, ValidationError
 from gui.palette import style
 
 ERROR_STYLE = style("danger")
@@ -358,15 +359,41 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(min(scaled_width(self, 480), 860))  # 860: fits a 960-pixel-wide zoomed screen
 
+    # The version of the record the form was loaded from, sent with the save (None: the form creates one).
+    version: int | None = None
+
     def perform(self):
         raise NotImplementedError
+
+    def load(self) -> None:
+        """Read the record the form edits again (its version, and the fields showing its values)."""
 
     def submit(self) -> None:
         self.form.clear_errors()
         try:
             self.result_changes = self.perform()
+        except ConflictError as error:
+            if ask_reload(self, error):
+                self.load()
+                self.form.top_error.setText("Fiche rechargée : elle montre maintenant l'enregistrement de votre "
+                                            "collègue. Vérifiez votre saisie, puis enregistrez de nouveau.")
+                self.form.top_error.setVisible(True)
+            else:
+                self.form.show_error(error)
+            return
         except DomainError as error:
             self.form.show_error(error)
             self.resize(self.size().expandedTo(self.sizeHint()))  # room for the messages, within the screen
             return
         self.accept()
+
+
+def ask_reload(parent: QWidget, error: ConflictError, title: str = "Fiche modifiée entre-temps") -> bool:
+    """Someone saved the record since this form loaded it: say who, when and what, and ask whether to reload
+    (True) or keep what was typed (False, the default: nothing typed is lost by pressing Entrée)."""
+    box = QMessageBox(QMessageBox.Warning, title, error.message, parent=parent)
+    reload_button = box.addButton("&Recharger la fiche", QMessageBox.DestructiveRole)
+    keep = box.addButton("&Garder ma saisie", QMessageBox.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is reload_button

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.queries.case_tabs import case_relocation
 from core.queries.relocation import RelocationNeeds, landlord_choices, relocation_needs, relocation_reasons
 from core.services import relocation as services
 from db.vocab import CAL_DECISIONS, HOUSEHOLD_DECISIONS, TYPOLOGIES
@@ -43,6 +44,12 @@ class NeedsDialog(FormDialog):
         self.version = needs.version
         _needs_fields(self.form, needs, relocation_reasons(window.database, window.actor))
 
+    def load(self) -> None:
+        needs = relocation_needs(self.window.database, self.window.actor, self.relocation_id)
+        self.version = needs.version
+        for name in self.form.fields:
+            self.form.set_value(name, getattr(needs, name))
+
     def perform(self):
         return services.update_relocation(self.window.database, self.window.actor, self.relocation_id,
                                           self.form.values(), expected_version=self.version)
@@ -65,23 +72,35 @@ class ProposalDialog(FormDialog):
         return services.add_proposal(self.window.database, self.window.actor, self.relocation_id, self.form.values())
 
 
-class CalDecisionDialog(FormDialog):
+class ProposalDecisionDialog(FormDialog):
+    """A decision on a proposal, sent with the version of the proposal it was opened on."""
+
+    def __init__(self, title: str, window, case_id: int, proposal_id: int, parent=None):
+        super().__init__(title, parent)
+        self.window, self.case_id, self.proposal_id = window, case_id, proposal_id
+        self.load()
+
+    def load(self) -> None:
+        relocation = case_relocation(self.window.database, self.window.actor, self.case_id)
+        proposals = relocation.proposals if relocation else ()
+        self.version = next((p.version for p in proposals if p.id == self.proposal_id), None)
+
+
+class CalDecisionDialog(ProposalDecisionDialog):
     def __init__(self, window, case_id: int, proposal_id: int, parent=None):
-        super().__init__("Décision de la commission d'attribution (CAL)", parent)
-        self.window, self.proposal_id = window, proposal_id
+        super().__init__("Décision de la commission d'attribution (CAL)", window, case_id, proposal_id, parent)
         self.form.add_date("cal_date", "Date de la CAL", date.today())
         self.form.add_choice("cal_decision", "Décision", CAL_DECISIONS)
 
     def perform(self):
         values = self.form.values()
         return services.record_cal_decision(self.window.database, self.window.actor, self.proposal_id,
-                                            values["cal_date"], values["cal_decision"])
+                                            values["cal_date"], values["cal_decision"], expected_version=self.version)
 
 
-class HouseholdDecisionDialog(FormDialog):
+class HouseholdDecisionDialog(ProposalDecisionDialog):
     def __init__(self, window, case_id: int, proposal_id: int, parent=None):
-        super().__init__("Réponse du ménage à la proposition", parent)
-        self.window, self.proposal_id = window, proposal_id
+        super().__init__("Réponse du ménage à la proposition", window, case_id, proposal_id, parent)
         self.form.add_choice("household_decision", "Réponse", [(k, v) for k, v in HOUSEHOLD_DECISIONS.items()
                                                                  if k != "en_attente"])
         self.form.add_long_text("refusal_reason", "Motif du refus")
@@ -89,7 +108,8 @@ class HouseholdDecisionDialog(FormDialog):
     def perform(self):
         values = self.form.values()
         return services.record_household_decision(self.window.database, self.window.actor, self.proposal_id,
-                                                  values["household_decision"], values["refusal_reason"])
+                                                  values["household_decision"], values["refusal_reason"],
+                                                  expected_version=self.version)
 
 
 class OutcomeDialog(FormDialog):

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from core.errors import DomainError
+from core.errors import ConflictError, DomainError
 from core.queries.agenda import (CaseFindings, active_agents, visit_conclusion_form, visit_form_choices,
                                  visit_line)
 from core.services import visits as services
 from db.vocab import DISORDER_STATES
 from gui.case_picker import CasePicker
-from gui.forms import Form, FormDialog, error_label
+from gui.forms import Form, FormDialog, ask_reload, error_label
 from gui.palette import style
 from gui.widgets import resize_within_screen, scaled
 
@@ -104,7 +104,8 @@ class RescheduleVisitDialog(FormDialog):
     def __init__(self, window, visit_id: int, parent=None):
         super().__init__("Reprogrammer ou annuler la visite", parent, ok_text="Enregistrer")
         self.window, self.visit_id = window, visit_id
-        current = visit_line(window.database, window.actor, visit_id).scheduled_at
+        visit = visit_line(window.database, window.actor, visit_id)
+        self.version, current = visit.version, visit.scheduled_at
         form = self.form
         form.add_choice("what", "Que faire ?", [("reschedule", "Reprogrammer à une autre date"),
                                                 ("cancel", "Annuler la visite"),
@@ -116,9 +117,15 @@ class RescheduleVisitDialog(FormDialog):
         values = self.form.values()
         database, actor = self.window.database, self.window.actor
         if values["what"] == "reschedule":
-            return services.reschedule_visit(database, actor, self.visit_id, values["scheduled_at"], values["reason"])
+            return services.reschedule_visit(database, actor, self.visit_id, values["scheduled_at"], values["reason"],
+                                             expected_version=self.version)
         return services.cancel_visit(database, actor, self.visit_id, values["reason"],
-                                     missed=values["what"] == "missed")
+                                     missed=values["what"] == "missed", expected_version=self.version)
+
+    def load(self) -> None:
+        visit = visit_line(self.window.database, self.window.actor, self.visit_id)
+        self.version = visit.version
+        self.form.set_value("scheduled_at", visit.scheduled_at)
 
 
 class ConcludeVisitDialog(QDialog):
@@ -137,6 +144,7 @@ class ConcludeVisitDialog(QDialog):
         self.common_rows: list[tuple] = []
         found = visit_conclusion_form(self.database, window.actor, visit_id)
         visit = found.visit
+        self.version = visit.version  # sent with the conclusion: a save from an older version is refused
         self.collective = visit.collective
         title = f"Conclure : {visit.type_label}"
         if visit.scheduled_at:
@@ -340,7 +348,10 @@ class ConcludeVisitDialog(QDialog):
         self.error.setStyleSheet(style("danger"))
         try:
             self.result_changes = services.conclude_visit(self.database, self.window.actor, self.visit_id,
-                                                          **self.values())
+                                                          expected_version=self.version, **self.values())
+        except ConflictError as error:
+            self._conflict(error)
+            return
         except DomainError as error:
             if error.field in self.form.fields:
                 self.form.show_error(error)
@@ -352,6 +363,18 @@ class ConcludeVisitDialog(QDialog):
             draft.discard()
         self._attach_photos()
         self.accept()
+
+    def _conflict(self, error: ConflictError) -> None:
+        """Reloading takes the newest version and keeps the texts typed here (the conclusion is the agent's own
+        work); keeping shows the message and changes nothing."""
+        if ask_reload(self, error, "Visite modifiée entre-temps"):
+            self.version = visit_line(self.database, self.window.actor, self.visit_id).version
+            error_text = ("Visite rechargée : vérifiez votre conclusion au regard de ce que votre collègue a "
+                          "enregistré, puis enregistrez de nouveau.")
+        else:
+            error_text = error.message
+        self.error.setText(error_text)
+        self.error.setVisible(True)
 
     def reject(self) -> None:
         # Closing without concluding keeps what was typed for next time.

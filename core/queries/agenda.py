@@ -41,6 +41,7 @@ class VisitLine:
     neighbourhood: str | None
     cases: tuple[VisitCaseLine, ...]
     agents: tuple[str, ...]
+    version: int = 0  # sent back with a save: a save from an older version is refused
 
 
 def visible_visits(actor: Actor):
@@ -76,7 +77,7 @@ def _line(visit: m.Visit, seen: set[int]) -> VisitLine:
                   for c in visit.cases if c.id in seen)
     return VisitLine(visit.id, visit.scheduled_at, visit.type.label, bool(visit.type.collective), visit.status,
                      label(VISIT_STATUSES, visit.status), visit.neighbourhood.name if visit.neighbourhood else None,
-                     cases, tuple(a.full_name for a in visit.agents))
+                     cases, tuple(a.full_name for a in visit.agents), visit.version)
 
 
 def _one_line(session: Session, actor: Actor, visit: m.Visit) -> VisitLine:

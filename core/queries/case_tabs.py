@@ -45,6 +45,7 @@ class ReferralLine:
     status: str
     expected_answer_on: date | None
     answer: str
+    version: int = 0  # sent back with the answer: a save from an older version is refused
 
     def is_late(self, today: date) -> bool:
         return (self.status in ("nouvelle", "en_cours") and self.expected_answer_on is not None
@@ -84,6 +85,7 @@ class ProposalLine:
     cal_decision: str | None
     household_decision: str
     refusal_reason: str
+    version: int = 0  # sent back with a decision: a save from an older version is refused
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,10 @@ def case_visits(session: Session, actor: Actor, case_id: int) -> tuple[VisitLine
 def case_referrals(session: Session, actor: Actor, case_id: int) -> tuple[ReferralLine, ...]:
     rows = session.execute(
         select(m.Referral.id, m.Referral.sent_on, m.Partner.name, m.Referral.subject, m.Referral.status,
-               m.Referral.expected_answer_on, m.Referral.answer)
+               m.Referral.expected_answer_on, m.Referral.answer, m.Referral.version)
         .join(m.Partner, m.Partner.id == m.Referral.partner_id)
         .where(m.Referral.case_id == case_id).order_by(m.Referral.sent_on.desc(), m.Referral.id.desc()))
-    return tuple(ReferralLine(*row[:6], row[6] or "") for row in rows)
+    return tuple(ReferralLine(*row[:6], row[6] or "", row[7]) for row in rows)
 
 
 @query("case_file.tasks", case_arg="case_id")
@@ -177,7 +179,7 @@ def proposal_lines(proposals) -> tuple[ProposalLine, ...]:
     """Proposals (ORM, landlord loaded) as the case file's tab and the Relogement page show them, oldest first."""
     return tuple(ProposalLine(p.id, p.proposed_on, p.landlord.name if p.landlord else "",
                               p.dwelling_description or "", p.typology or "", p.rent, p.cal_date,
-                              p.cal_decision, p.household_decision, p.refusal_reason or "")
+                              p.cal_decision, p.household_decision, p.refusal_reason or "", p.version)
                  for p in sorted(proposals, key=lambda p: (p.proposed_on, p.id)))
 
 

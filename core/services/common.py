@@ -94,6 +94,8 @@ def conflict_error(session: Session, entity: str, entity_id: int | None) -> Conf
     from sqlalchemy import select
 
     what = _ENTITY_WORDS.get(entity, "cette fiche")
+    feminine = what.startswith(("la ", "cette "))
+    changed, pronoun = ("modifiée", "la") if feminine else ("modifié", "le")
     event = None
     if entity_id is not None:
         event = session.execute(
@@ -102,13 +104,13 @@ def conflict_error(session: Session, entity: str, entity_id: int | None) -> Conf
             .where(m.AuditEvent.entity == entity, m.AuditEvent.entity_id == str(entity_id))
             .order_by(m.AuditEvent.id.desc()).limit(1)).first()
     if event is None:
-        return ConflictError(f"Enregistrement refusé : {what} a été modifié entre-temps par quelqu'un d'autre. "
-                             "Rechargez-le pour voir ces modifications ; ce que vous avez saisi reste affiché.")
+        return ConflictError(f"Enregistrement refusé : {what} a été {changed} entre-temps par quelqu'un d'autre. "
+                             f"Rechargez-{pronoun} pour voir ces modifications ; ce que vous avez saisi reste affiché.")
     who = event.full_name or event.user_login
     when = event.occurred_at.strftime("le %d/%m/%Y à %H h %M")
     fields = _changed_fields(event.details)
-    return ConflictError(f"Enregistrement refusé : {what} a été modifié entre-temps par {who} {when}"
-                         f"{f' ({fields})' if fields else ''}. Rechargez-le pour voir ces modifications ; "
+    return ConflictError(f"Enregistrement refusé : {what} a été {changed} entre-temps par {who} {when}"
+                         f"{f' ({fields})' if fields else ''}. Rechargez-{pronoun} pour voir ces modifications ; "
                          "ce que vous avez saisi reste affiché.")
 
 

@@ -11,7 +11,7 @@ from core import validation as v
 from core.actor import Actor
 from core.errors import ValidationError, WorkflowError
 from core.services.base import Changes, action
-from core.services.common import authorize_cases, finish, get, journal, today
+from core.services.common import authorize_cases, check_version, finish, get, journal, today
 from db import models as m
 from db.vocab import REFERRAL_STATUSES
 
@@ -46,10 +46,12 @@ def send_referral(session: Session, actor: Actor, case_id: int, partner_id: int,
 
 @action("referral.answer", "case.edit")
 def record_referral_answer(session: Session, actor: Actor, referral_id: int, answer: str,
-                           answered_on: date | None = None, status: str = "close") -> Changes:
+                           answered_on: date | None = None, status: str = "close",
+                           expected_version: int | None = None) -> Changes:
     """Record the partner's answer; status 'close' (answered), 'refusee' or 'en_cours' (partial answer)."""
     referral = get(session, m.Referral, referral_id)
     authorize_cases(session, actor, [referral.case_id])
+    check_version(session, referral, "referral", expected_version)
     if referral.status not in OPEN_STATUSES:
         raise WorkflowError(f"Cette saisine est déjà « {REFERRAL_STATUSES[referral.status]} ».", field="status")
     status = v.choice(status, "status", "Statut de la saisine", ANSWER_STATUSES)

@@ -122,9 +122,11 @@ def add_proposal(session: Session, actor: Actor, relocation_id: int, values: dic
 
 
 @action("relocation.cal_decision", "case.edit")
-def record_cal_decision(session: Session, actor: Actor, proposal_id: int, cal_date: date, decision: str) -> Changes:
+def record_cal_decision(session: Session, actor: Actor, proposal_id: int, cal_date: date, decision: str,
+                        expected_version: int | None = None) -> Changes:
     proposal = get(session, m.Proposal, proposal_id)
     relocation = _relocation(session, actor, proposal.relocation_id)
+    check_version(session, proposal, "proposal", expected_version)
     values = {"cal_date": PROPOSAL_FIELDS["cal_date"](cal_date),
               "cal_decision": v.choice(decision, "cal_decision", "Décision de la CAL", CAL_DECISIONS)}
     if values["cal_date"] is None:
@@ -139,10 +141,11 @@ def record_cal_decision(session: Session, actor: Actor, proposal_id: int, cal_da
 
 @action("relocation.household_decision", "case.edit")
 def record_household_decision(session: Session, actor: Actor, proposal_id: int, decision: str,
-                              refusal_reason: str = "") -> Changes:
+                              refusal_reason: str = "", expected_version: int | None = None) -> Changes:
     """The household accepts or refuses a proposal; a refusal records its reason."""
     proposal = get(session, m.Proposal, proposal_id)
     relocation = _relocation(session, actor, proposal.relocation_id)
+    check_version(session, proposal, "proposal", expected_version)
     decision = v.choice(decision, "household_decision", "Décision du ménage", HOUSEHOLD_DECISIONS)
     refusal_reason = v.text(refusal_reason, "refusal_reason", "Motif du refus", 2000)
     if decision != "refusee" and refusal_reason:

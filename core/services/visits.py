@@ -15,7 +15,7 @@ from core import validation as v
 from core.actor import Actor
 from core.errors import ValidationError, WorkflowError
 from core.services.base import Changes, action
-from core.services.common import authorize_cases, finish, get, journal, today
+from core.services.common import authorize_cases, check_version, finish, get, journal, today
 from core.services.disorders import add_reported
 from db import models as m
 from db.base import now
@@ -84,8 +84,9 @@ def schedule_visit(session: Session, actor: Actor, case_ids: Iterable[int], visi
 
 @action("visit.reschedule", "case.edit")
 def reschedule_visit(session: Session, actor: Actor, visit_id: int, scheduled_at: datetime,
-                     reason: str = "") -> Changes:
+                     reason: str = "", expected_version: int | None = None) -> Changes:
     visit = _visit(session, actor, visit_id)
+    check_version(session, visit, "visit", expected_version)
     _require_open(visit, "replanifiée")
     scheduled_at = v.a_datetime(scheduled_at, "scheduled_at", "Nouvelle date de la visite")
     before = visit.scheduled_at
@@ -102,9 +103,11 @@ def reschedule_visit(session: Session, actor: Actor, visit_id: int, scheduled_at
 
 
 @action("visit.cancel", "case.edit")
-def cancel_visit(session: Session, actor: Actor, visit_id: int, reason: str, missed: bool = False) -> Changes:
+def cancel_visit(session: Session, actor: Actor, visit_id: int, reason: str, missed: bool = False,
+                 expected_version: int | None = None) -> Changes:
     """Cancel a planned visit (annulée), or record that it did not take place (non réalisée, missed=True)."""
     visit = _visit(session, actor, visit_id)
+    check_version(session, visit, "visit", expected_version)
     _require_open(visit, "annulée")
     reason = v.text(reason, "cancel_reason", "Motif", 2000, required=True)
     visit.status = "non_realisee" if missed else "annulee"
@@ -118,9 +121,11 @@ def cancel_visit(session: Session, actor: Actor, visit_id: int, reason: str, mis
 
 
 @action("visit.record_done", "case.edit")
-def record_visit_done(session: Session, actor: Actor, visit_id: int, done_at: datetime) -> Changes:
+def record_visit_done(session: Session, actor: Actor, visit_id: int, done_at: datetime,
+                      expected_version: int | None = None) -> Changes:
     """The visit took place; its conclusion will be written later (status: conclusion à renseigner)."""
     visit = _visit(session, actor, visit_id)
+    check_version(session, visit, "visit", expected_version)
     _require_open(visit, "marquée comme faite")
     visit.done_at = _done_at(done_at)
     visit.status = "conclusion_a_renseigner"
@@ -162,7 +167,7 @@ def conclude_visit(session: Session, actor: Actor, visit_id: int, *, done_at: da
                    procedures: dict[int, Iterable[str]] | None = None, next_steps: str = "",
                    observations: str | None = None, occupant_present: bool | None = None,
                    landlord_present: bool | None = None, common_findings: Iterable[dict] = (),
-                   concluded_on: date | None = None) -> Changes:
+                   concluded_on: date | None = None, expected_version: int | None = None) -> Changes:
     """Conclude a visit.
 
     findings: {case_id: {item_id: "confirme" | "non_confirme"}}; an item not yet on the
@@ -171,6 +176,7 @@ def conclude_visit(session: Session, actor: Actor, visit_id: int, *, done_at: da
     "severity"}]. done_at defaults to the date already recorded.
     """
     visit = _visit(session, actor, visit_id)
+    check_version(session, visit, "visit", expected_version)
     if visit.status not in CONCLUDABLE:
         raise WorkflowError(f"Une visite « {VISIT_STATUSES[visit.status]} » ne peut pas être conclue.",
                             field="status")

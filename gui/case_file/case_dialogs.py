@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.queries.case_file import agent_choices, partner_choices
+from core.queries.case_tabs import case_referrals
 from core.services.referrals import ANSWER_STATUSES, record_referral_answer, send_referral
 from core.services.tasks import create_task
 from db.vocab import REFERRAL_STATUSES
@@ -31,15 +32,20 @@ class ReferralAnswerDialog(FormDialog):
     def __init__(self, page, referral_id: int, parent=None):
         super().__init__("Réponse du partenaire", parent)
         self.page, self.referral_id = page, referral_id
+        self.load()
         form = self.form
         form.add_long_text("answer", "Réponse *")
         form.add_date("answered_on", "Reçue le", date.today())
         form.add_choice("status", "La saisine est", [(s, REFERRAL_STATUSES[s]) for s in ANSWER_STATUSES], "close")
 
+    def load(self) -> None:
+        lines = case_referrals(self.page.database, self.page.actor, self.page.case_id)
+        self.version = next((line.version for line in lines if line.id == self.referral_id), None)
+
     def perform(self):
         values = self.form.values()
         return record_referral_answer(self.page.database, self.page.actor, self.referral_id, values["answer"],
-                                      values["answered_on"], values["status"])
+                                      values["answered_on"], values["status"], expected_version=self.version)
 
 
 class TaskDialog(FormDialog):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from core.errors import ConflictError, DomainError, ValidationError
 from core.queries.case_file import CaseSummary, FormChoices, form_choices
@@ -11,7 +11,7 @@ from core import fields as declared
 from core.fields import Field
 from db.vocab import DPE_CLASSES
 from gui.case_file.legal import legal_checks_html
-from gui.forms import Form
+from gui.forms import Form, ask_reload
 from gui.palette import style
 
 
@@ -202,12 +202,7 @@ class SummaryTab(QWidget):
         self.page.tabs.setCurrentWidget(self)
 
     def _offer_reload(self, error: ConflictError) -> None:
-        box = QMessageBox(QMessageBox.Warning, "Dossier modifié entre-temps", error.message, parent=self)
-        reload_button = box.addButton("&Recharger le dossier (ma saisie est abandonnée)", QMessageBox.DestructiveRole)
-        keep = box.addButton("&Garder ma saisie", QMessageBox.RejectRole)
-        box.setDefaultButton(keep)
-        box.exec()
-        if box.clickedButton() is reload_button:
+        if ask_reload(self, error, "Dossier modifié entre-temps"):
             self._set_dirty(False)
             self.page.reload()
         else:

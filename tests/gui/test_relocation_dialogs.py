@@ -8,6 +8,7 @@ from core.services.relocation import update_relocation
 from db import models as m
 from gui.main_window import MainWindow
 from gui.relocation_dialogs import NeedsDialog
+from tests.gui.test_form_conflicts import answer_conflict
 
 
 def test_needs_saved_meanwhile_by_a_colleague_are_not_overwritten(qtbot, demo_db):
@@ -23,9 +24,12 @@ def test_needs_saved_meanwhile_by_a_colleague_are_not_overwritten(qtbot, demo_db
     assert dialog.form.value("wished_communes") == communes  # the saved needs, read through core
     update_relocation(demo_db, colleague, relocation_id, {"wished_communes": "Roubaix"})
     dialog.form.fields["wished_communes"].setText("Lille, Hellemmes")
+    seen = {}
+    answer_conflict("Garder", seen)
     dialog.submit()
     assert dialog.result_changes is None
-    assert "modifié entre-temps" in dialog.form.top_error.text()
+    assert "modifié entre-temps" in dialog.form.top_error.text() and "modifié entre-temps" in seen["text"]
+    assert dialog.form.value("wished_communes") == "Lille, Hellemmes"  # kept as typed
     with demo_db.session() as session:
         assert session.get(m.Relocation, relocation_id).wished_communes == "Roubaix"
     fresh = NeedsDialog(window, case_id, relocation_id)
