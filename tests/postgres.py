@@ -35,9 +35,10 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def running_server():
+def running_server(password: str | None = None):
+    """A private server; with `password`, connections over TCP need it (scram-sha-256), as on an office's server."""
     existing = os.environ.get("MH_TEST_POSTGRES_URL")
-    if existing:
+    if existing and password is None:
         yield existing
         return
     bindir = _bindir()
@@ -48,13 +49,21 @@ def running_server():
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
     port = _free_port()
-    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+    authentication = ["-A", "trust"]
+    if password is not None:
+        secret = base / "motdepasse"
+        secret.write_text(password + "\n")
+        if os.geteuid() == 0:
+            shutil.chown(secret, "postgres", "postgres")
+        authentication = ["--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile", str(secret)]
+    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", *authentication,
                                  "-E", "UTF8", "--no-sync", "--locale", "C"]), check=True, capture_output=True)
     options = f"-p {port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off -c full_page_writes=off"
     subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"),
                                  "-w", "start"]), check=True, capture_output=True)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        login = "postgres" if password is None else f"postgres:{password}"
+        yield f"postgresql+psycopg://{login}@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)
