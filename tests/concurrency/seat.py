@@ -1,6 +1,7 @@
 """One seat of a shared office, run as its own process by the concurrency tests.
 
     python tests/concurrency/seat.py create URL COUNT LOGIN FLAG
+    python tests/concurrency/seat.py login URL - LOGIN FLAG
     python tests/concurrency/seat.py cli FLAG MAIN.PY-ARGUMENTS...
 
 Waits for the start file (so every seat begins at the same moment), then creates COUNT cases through
@@ -86,6 +87,24 @@ def edit(url: str, seconds: float, login: str, flag: str) -> dict:
     return {"acknowledged": acknowledged, "refused": refused, "errors": errors}
 
 
+def wrong_login(url: str, login: str, flag: str) -> dict:
+    """One wrong password on `login`, at the same moment as the other seats."""
+    from core.auth import AuthenticationError, authenticate
+    from db.engine import Database
+
+    database = Database(url)
+    wait_for_start(flag)
+    try:
+        authenticate(database, login, "pas-le-bon-mot-de-passe")
+        outcome = {"accepted": True}
+    except AuthenticationError as error:
+        outcome = {"refused": error.message}
+    except Exception as error:  # noqa: BLE001 - reported to the test
+        outcome = {"error": f"{type(error).__name__}: {error}"[:300]}
+    database.dispose()
+    return outcome
+
+
 def command_line(flag: str, argv: list[str]) -> int:
     """The real command line (main.py), its modules loaded before the start so that the seats overlap."""
     import main
@@ -101,5 +120,7 @@ if __name__ == "__main__":
     command, url, count, login, flag = sys.argv[1:6]
     if command == "create":
         print(json.dumps(create(url, int(count), login, flag)))
+    elif command == "login":
+        print(json.dumps(wrong_login(url, login, flag)))
     elif command == "edit":
         print(json.dumps(edit(url, float(count), login, flag)))

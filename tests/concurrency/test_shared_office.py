@@ -188,3 +188,38 @@ def test_the_command_line_on_a_server_logs_in_and_is_audited_under_that_account(
         export_event = session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export")).one()
     assert export_event.user_login == "gerard"
     database.dispose()
+
+
+@pytest.mark.slow
+def test_wrong_logins_at_once_on_one_account_are_all_counted_and_audited(postgres_url, tmp_path):
+    """Eight seats typing a wrong password for the same account at the same moment: eight refusals in French,
+    eight audit events, and every attempt judged is counted towards the wait (none lost to a race)."""
+    from sqlalchemy import select
+
+    from core.throttle import login_key, workstation_key
+    from db import models as m
+
+    database = open_database(postgres_url)
+    make_user(database, login="cible", role="agent")
+    database.dispose()
+    flag = tmp_path / "go"
+    processes = [subprocess.Popen([sys.executable, str(SEAT), "login", postgres_url, "-", "cible", str(flag)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    flag.touch()
+    outcomes = []
+    for process in processes:
+        out, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err[-2000:]
+        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    assert all(outcome.get("refused", "").startswith(("Identifiant ou mot de passe incorrect", "Trop d'essais"))
+               for outcome in outcomes), outcomes
+    database = open_database(postgres_url)
+    with database.session() as session:
+        reasons = [json.loads(details)["motif"] for details in session.scalars(
+            select(m.AuditEvent.details).where(m.AuditEvent.action == "connexion.echec"))]
+        counters = dict(session.execute(select(m.LoginThrottle.key, m.LoginThrottle.failures)).all())
+    database.dispose()
+    assert len(reasons) == 8  # every attempt audited
+    judged = reasons.count("mot de passe erroné")
+    assert judged >= 5 and judged + reasons.count("essai pendant l'attente imposée") == 8
+    assert counters[login_key("cible")] == judged and counters[workstation_key()] == judged
