@@ -32,7 +32,7 @@ from core.audit_anchor import (  # noqa: F401 - re-exported: the trail's public 
     schedule_anchor,
     write_anchor,
 )
-from core.audit_key import KEY_SETTING, create_key, load_key, seal
+from core.audit_key import KEY_SETTING, load_key, seal, sealing_key
 from core.validation import CONTROL_CHARACTERS
 from db.base import now
 from db.models import AuditEvent, Setting
@@ -65,24 +65,6 @@ def event_seal(key: bytes, prev_hash: str, occurred_at, user_id, user_login, act
         ensure_ascii=False,
     )
     return seal(key, payload)
-
-
-def sealing_key(session: Session) -> tuple[str, bytes]:
-    """The key new events are sealed with; a new one when the base has none or this workstation lacks it."""
-    cached = session.info.get("audit_key")
-    if cached is not None:
-        return cached
-    setting = session.get(Setting, KEY_SETTING)
-    key_id = setting.value if setting is not None else ""
-    key = load_key(key_id)
-    if key is None:
-        key_id = create_key()
-        key = load_key(key_id)
-        session.merge(Setting(key=KEY_SETTING, value=key_id))
-        if setting is None:
-            session.info["audit_seal_legacy"] = True
-    session.info["audit_key"] = (key_id, key)
-    return key_id, key
 
 
 def preload_sealing_key(database) -> None:

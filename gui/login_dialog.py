@@ -68,6 +68,9 @@ class LoginDialog(QDialog):
     def try_login(self) -> None:
         try:
             self.actor = authenticate(self.database, self.login_edit.text(), self.password_edit.text())
+        except DomainError as error:  # this seat cannot seal the audit trail: nothing can be written here
+            self.show_error(error.message)
+            return
         except AuthenticationError as error:
             self.show_error(error.message)
             self.password_edit.clear()

@@ -65,7 +65,7 @@ def _key(args, database) -> int:
             print(f"Clé du journal « {key_id} » écrite dans {args.exporter} : conservez ce fichier comme un mot de "
                   "passe (qui le détient peut resceller le journal).")
         else:
-            key_id = import_key_file(args.importer)
+            key_id = import_key_file(args.importer, database)
             print(f"Clé du journal « {key_id} » installée sur ce poste.")
     except DomainError as error:
         print(f"Erreur : {error.message}", file=sys.stderr)
