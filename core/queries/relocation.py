@@ -81,7 +81,9 @@ def relocation_board(session: Session, actor: Actor, wanted: str, today: date) -
         .join(m.Case, m.Case.id == m.Relocation.case_id).join(m.Household, m.Household.id == m.Case.household_id)
         .outerjoin(m.RelocationReason, m.RelocationReason.code == m.Relocation.reason)
         .outerjoin(m.Proposal, m.Proposal.relocation_id == m.Relocation.id)
-        .group_by(m.Relocation.id).order_by(m.Relocation.opened_on.desc(), m.Relocation.id.desc()), actor)
+        # Grouped by every joined table's key: PostgreSQL accepts their columns only then (SQLite does anyway).
+        .group_by(m.Relocation.id, m.Case.id, m.Household.id, m.RelocationReason.code)
+        .order_by(m.Relocation.opened_on.desc(), m.Relocation.id.desc()), actor)
     if wanted in (OPEN, SNE_DUE, "a_constituer", "recherche", "proposition"):
         statement = statement.where(m.Relocation.status == "en_cours")
     elif wanted in ("reloge", "abandon"):

@@ -48,6 +48,11 @@ class ScopeContext:
 
 @pytest.fixture
 def context(demo_db) -> ScopeContext:
+    return scope_context(demo_db)
+
+
+def scope_context(demo_db) -> ScopeContext:
+    """The agent, the manager and the cases in and out of the agent's scope, on a base filled by the demo."""
     with demo_db.session() as session:
         agent_user = session.scalars(select(m.User).where(m.User.role == "agent").order_by(m.User.id)).first()
         agent = actor_for(agent_user)
