@@ -48,6 +48,7 @@ def seat(url: str, seconds: float, seed: int, flag: str) -> dict:
     rng = random.Random(seed)
     timings: dict[str, list[float]] = {"recherche": [], "ouverture": [], "enregistrement": []}
     errors, conflicts = [], 0
+    Path(f"{flag}.{seed}.ready").touch()
     while not os.path.exists(flag):
         time.sleep(0.005)
     deadline = time.monotonic() + seconds
@@ -120,7 +121,9 @@ def main(argv=None) -> int:
     seats = [subprocess.Popen([sys.executable, __file__, "--db", args.db, "--seconds", str(args.seconds),
                                "--seat", str(i), "--flag", str(flag)], stdout=subprocess.PIPE, text=True)
              for i in range(args.seats)]
-    time.sleep(3)  # every seat has imported its modules and is waiting
+    deadline = time.monotonic() + 600
+    while len(list(flag.parent.glob("go.*.ready"))) < args.seats and time.monotonic() < deadline:
+        time.sleep(0.05)  # every seat has imported its modules and read its case ids, and is waiting
     flag.touch()
     results = [json.loads(s.communicate()[0].strip().splitlines()[-1]) for s in seats]
     report(results, args)

@@ -1,6 +1,7 @@
 """Benchmark at metropolis scale (issue 8): every interaction against its target and its floor.
 
     uv run python tests/benchmarks/run.py [--cases N] [--seed S] [--json FILE] [--repeat R] [--charge]
+    uv run python tests/benchmarks/run.py --db postgresql+psycopg://USER@HOST/BASE --cases N   (shared office)
 
 Builds (or reuses, by cases and seed) a demo database, then measures the core
 operations in this process and the GUI in fresh processes (tests/benchmarks/gui_probe.py).
@@ -37,6 +38,42 @@ from measure import Figure, table, timed  # noqa: E402
 TODAY = date(2026, 11, 25)
 QUERIES = ["helene", "hélène", "lefevre", "lefèvre", "roubaix", "rue d", "2026-000", "noel", "noël", "bourgogne"]
 MS = 0.001
+
+
+def is_server(target) -> bool:
+    return isinstance(target, str) and "://" in target
+
+
+def server_dataset(cases: int, seed: int, url: str) -> str:
+    """The same demo dataset in a PostgreSQL base (built once, marked like the SQLite files); the measures
+    write to it directly (no copy of a server base)."""
+    from sqlalchemy import func, select, text
+
+    from core.demo import build_demo
+    from db import models as m
+    from db.open import open_database
+
+    key = f"{cases}:{seed}:{TODAY.isoformat()}"
+    database = open_database(url)
+    with database.session() as session:
+        marker = session.get(m.Setting, "bench_dataset")
+        present = session.scalar(select(func.count(m.Case.id)))
+    if marker is not None and marker.value == key:
+        print(f"Jeu de données réutilisé : {database.describe()}")
+    elif present:
+        raise SystemExit(f"La base {database.describe()} contient déjà {present} dossiers d'un autre jeu : "
+                         "donnez une base vide.")
+    else:
+        print(f"Construction du jeu de données ({cases} dossiers, graine {seed}) sur le serveur…", flush=True)
+        started = time.perf_counter()
+        build_demo(database, cases=cases, seed=seed, today=TODAY)
+        with database.write() as session:
+            session.merge(m.Setting(key="bench_dataset", value=key))
+        with database.session() as session:
+            size = session.scalar(text("SELECT pg_database_size(current_database())"))
+        print(f"  construit en {time.perf_counter() - started:.1f} s, {size / 2**20:.0f} Mio", flush=True)
+    database.dispose()
+    return url
 
 
 def dataset(cases: int, seed: int, path: Path | None) -> Path:
@@ -85,7 +122,12 @@ def manager(database):
     return Actor(user.id, user.login, user.role, user.full_name), agent.id
 
 
-def raw(path: Path) -> sqlite3.Connection:
+def raw(path):
+    """A bare driver connection (sqlite3, or psycopg for a server): the floor of the measures."""
+    if is_server(path):
+        import psycopg
+
+        return psycopg.connect(path.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA query_only = ON")
     return connection
@@ -99,7 +141,7 @@ def captured_sql(database, function) -> list[tuple[str, tuple]]:
 
     def record(_conn, _cursor, statement, parameters, _context, executemany):
         if not executemany and statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, tuple(parameters)))
+            statements.append((statement, parameters if isinstance(parameters, dict) else tuple(parameters)))
 
     event.listen(database.engine, "before_cursor_execute", record)
     try:
@@ -110,7 +152,7 @@ def captured_sql(database, function) -> list[tuple[str, tuple]]:
 
 
 def floor_of(database, connection, function):
-    """The floor of an operation: the very same SELECTs run through bare sqlite3, rows fetched."""
+    """The floor of an operation: the very same SELECTs run through the bare driver, rows fetched."""
     statements = captured_sql(database, function)
     return lambda: [connection.execute(sql, params).fetchall() for sql, params in statements]
 
@@ -259,8 +301,9 @@ def bench_documents(database, repeat: int) -> list[Figure]:
     return figures
 
 
-def connection_for(database) -> sqlite3.Connection:
-    return raw(database.path)
+def connection_for(database):
+    return raw(database.path if database.path is not None
+               else database.url.render_as_string(hide_password=False))
 
 
 def csv_floor(database, connection: sqlite3.Connection, export, target: Path):
@@ -387,6 +430,11 @@ def readme_table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+def postgres_version(url: str) -> str:
+    with raw(url) as connection:
+        return "PostgreSQL " + connection.execute("SHOW server_version").fetchone()[0]
+
+
 def machine() -> str:
     memory = ""
     try:
@@ -401,7 +449,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--db", help="fichier SQLite du jeu de données, ou adresse d'un serveur PostgreSQL")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--gui-runs", type=int, default=3)
@@ -411,13 +459,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     from db.open import open_database
 
-    path = dataset(args.cases, args.seed, args.db)
-    work = Path(tempfile.mkdtemp(prefix="mh-bench-")) / path.name
-    # Writes (visit conclusions, audit) go to a copy, so the dataset stays reusable.
-    _copy(path, work)
+    server = is_server(args.db)
+    if server:
+        work = server_dataset(args.cases, args.seed, args.db)
+    else:
+        path = dataset(args.cases, args.seed, Path(args.db) if args.db else None)
+        work = Path(tempfile.mkdtemp(prefix="mh-bench-")) / path.name
+        # Writes (visit conclusions, audit) go to a copy, so the dataset stays reusable.
+        _copy(path, work)
     database = open_database(work)
     figures = [calibration()]
-    wanted = set(args.only or ["list", "actions", "pages", "documents", "gui"])
+    # The window's probes open a local file (on a server the window first asks for an application login).
+    wanted = set(args.only or ["list", "actions", "pages", "documents"] + ([] if server else ["gui"]))
     if "list" in wanted:
         figures += bench_list(database, work, args.repeat)
     if "actions" in wanted:
@@ -431,9 +484,10 @@ def main(argv=None) -> int:
         figures += bench_gui(work, args.gui_runs)
         if args.charge:
             figures += bench_gui(work, args.gui_runs, busy=True)
-    shutil.rmtree(work.parent, ignore_errors=True)  # an 850 MB copy per run otherwise stays in the temp folder
+    if not server:
+        shutil.rmtree(work.parent, ignore_errors=True)  # an 850 MB copy per run otherwise stays in the temp folder
     print()
-    print(f"Machine : {machine()} ; {args.cases} dossiers")
+    print(f"Machine : {machine()} ; {args.cases} dossiers" + (f" ; {postgres_version(work)}" if server else ""))
     print(table(figures))
     for figure in figures:
         if figure.note and figure.note != "p95":
