@@ -104,3 +104,33 @@ def test_a_household_decision_recorded_meanwhile_is_not_overwritten(qtbot, demo_
     assert dialog.result_changes is not None
     with demo_db.session() as session:
         assert session.get(m.Proposal, proposal_id).cal_decision == "refus"
+
+
+def test_a_conclusion_written_while_a_colleague_recorded_the_visit_keeps_its_text(qtbot, demo_db):
+    from datetime import timedelta
+
+    from gui.visit_dialogs import ConcludeVisitDialog
+
+    window, colleague = _window_and_colleague(qtbot, demo_db)
+    with demo_db.session() as session:
+        case_id = session.scalar(select(m.Case.id).where(m.Case.status != "clos").order_by(m.Case.id))
+    when = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=3)
+    visit_id = visits.schedule_visit(demo_db, colleague, [case_id], "constat", when).result
+    dialog = ConcludeVisitDialog(window, visit_id)
+    qtbot.addWidget(dialog)
+    visits.record_visit_done(demo_db, colleague, visit_id, when + timedelta(hours=1))  # another seat, meanwhile
+    dialog.next_steps.setPlainText("Courrier au bailleur sous huit jours.")
+    seen = {}
+    answer_conflict("Garder", seen)
+    dialog.submit()
+    assert dialog.result() != dialog.DialogCode.Accepted and "la visite a été modifiée entre-temps" in seen["text"]
+    assert dialog.next_steps.toPlainText() == "Courrier au bailleur sous huit jours."
+    assert "Rechargez-la" in dialog.error.text()
+    answer_conflict("Recharger", seen)
+    dialog.submit()
+    assert "Visite rechargée" in dialog.error.text()
+    assert dialog.next_steps.toPlainText() == "Courrier au bailleur sous huit jours."  # the agent's own work
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
+    with demo_db.session() as session:
+        assert session.get(m.Visit, visit_id).next_steps == "Courrier au bailleur sous huit jours."
