@@ -292,6 +292,7 @@ class Form(QWidget):
 
     def show_error(self, error: DomainError) -> None:
         self.clear_errors()
+        self.top_error.setStyleSheet(ERROR_STYLE)
         items = error.errors if isinstance(error, ValidationError) else [error]
         focused = False
         for item in items:
@@ -355,7 +356,8 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(FittingScrollArea(self.form), 1)
+        self.scroll = FittingScrollArea(self.form)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(min(scaled_width(self, 480), 860))  # 860: fits a 960-pixel-wide zoomed screen
 
@@ -377,15 +379,22 @@ class FormDialog(QDialog):
                 self.load()
                 self.form.top_error.setText("Fiche rechargée : elle montre maintenant l'enregistrement de votre "
                                             "collègue. Vérifiez votre saisie, puis enregistrez de nouveau.")
+                self.form.top_error.setStyleSheet(style("info"))  # news, not a fault
                 self.form.top_error.setVisible(True)
             else:
                 self.form.show_error(error)
+            self._fit()
             return
         except DomainError as error:
             self.form.show_error(error)
-            self.resize(self.size().expandedTo(self.sizeHint()))  # room for the messages, within the screen
+            self._fit()
             return
         self.accept()
+
+    def _fit(self) -> None:
+        """Room for the messages just shown, within the screen (the layouts cache the size they had)."""
+        self.scroll.updateGeometry()
+        self.resize(self.size().expandedTo(self.sizeHint()))
 
 
 def ask_reload(parent: QWidget, error: ConflictError, title: str = "Fiche modifiée entre-temps") -> bool:
