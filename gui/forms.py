@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import ConflictError, DomainError, ValidationError
+from gui.conflicts import ask_reload
 from gui.palette import style
 
 ERROR_STYLE = style("danger")
@@ -396,13 +396,3 @@ class FormDialog(QDialog):
         self.scroll.updateGeometry()
         self.resize(self.size().expandedTo(self.sizeHint()))
 
-
-def ask_reload(parent: QWidget, error: ConflictError, title: str = "Fiche modifiée entre-temps") -> bool:
-    """Someone saved the record since this form loaded it: say who, when and what, and ask whether to reload
-    (True) or keep what was typed (False, the default: nothing typed is lost by pressing Entrée)."""
-    box = QMessageBox(QMessageBox.Warning, title, error.message, parent=parent)
-    reload_button = box.addButton("&Recharger la fiche", QMessageBox.DestructiveRole)
-    keep = box.addButton("&Garder ma saisie", QMessageBox.RejectRole)
-    box.setDefaultButton(keep)
-    box.exec()
-    return box.clickedButton() is reload_button

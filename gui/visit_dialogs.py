@@ -29,7 +29,8 @@ from core.queries.agenda import (CaseFindings, active_agents, visit_conclusion_f
 from core.services import visits as services
 from db.vocab import DISORDER_STATES
 from gui.case_picker import CasePicker
-from gui.forms import Form, FormDialog, ask_reload, error_label
+from gui.conflicts import ask_reload
+from gui.forms import Form, FormDialog, error_label
 from gui.palette import style
 from gui.widgets import resize_within_screen, scaled
 

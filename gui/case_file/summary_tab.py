@@ -11,7 +11,8 @@ from core import fields as declared
 from core.fields import Field
 from db.vocab import DPE_CLASSES
 from gui.case_file.legal import legal_checks_html
-from gui.forms import Form, ask_reload
+from gui.conflicts import ask_reload
+from gui.forms import Form
 from gui.palette import style
 
 
