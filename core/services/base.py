@@ -10,7 +10,8 @@ the decorator:
 3. runs the function, which validates (raising ValidationError with a French
    message and the field), writes, and appends the journal entries it implies;
 4. appends an audit event (core.audit.record_event) with what changed;
-5. commits, or rolls everything back: nothing is ever half-saved.
+5. commits, or rolls everything back: nothing is ever half-saved; a deadlock
+   between two seats (PostgreSQL) runs the whole action again, up to 3 times.
 
 Every decorated action is listed in ACTIONS, so tests can enumerate them
 (permission matrix, audit completeness) instead of keeping hand-made lists.
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.access import authorize
@@ -29,6 +32,7 @@ from core.actor import Actor
 from core.audit import record_event
 from core.errors import ConflictError
 from db.engine import Database
+from db.errors import is_transient
 
 
 @dataclass
@@ -63,6 +67,9 @@ class ActionSpec:
 
 
 ACTIONS: dict[str, ActionSpec] = {}
+# A deadlock or a serialization failure between two seats rolls the whole transaction back: it is run again
+# (nothing of the first attempt stayed), and only the last failure reaches the user, in French.
+TRANSIENT_ATTEMPTS = 3
 
 
 def action(name: str, permission: str, case_arg: str | None = None, mutating: bool = True):
@@ -75,6 +82,16 @@ def action(name: str, permission: str, case_arg: str | None = None, mutating: bo
         def run(database: Database, actor: Actor, *args, **kwargs) -> Changes:
             bound = signature.bind(None, actor, *args, **kwargs)
             case_id = bound.arguments.get(case_arg) if case_arg else None
+            for attempt in range(1, TRANSIENT_ATTEMPTS + 1):
+                try:
+                    return _run_once(database, actor, case_id, args, kwargs)
+                except DBAPIError as error:
+                    if not is_transient(error) or attempt == TRANSIENT_ATTEMPTS:
+                        raise
+                    time.sleep(0.05 * attempt)  # the other seat's transaction, in the way, ends meanwhile
+            raise AssertionError("unreachable")
+
+        def _run_once(database: Database, actor: Actor, case_id, args, kwargs) -> Changes:
             try:
                 with database.write() as session:
                     session.info["actor"] = actor  # who deleted a record, for its tombstone (core.laptop)

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,44 @@ def test_a_deadlock_between_two_seats_is_told_in_french_and_marked_for_a_retry(p
     engine.dispose()
     assert len(errors) == 1 and is_transient(errors[0])
     assert "un autre poste a modifié les mêmes données au même moment" in describe_error(errors[0])
+
+
+def test_a_save_caught_in_a_deadlock_with_another_seat_is_run_again(postgres_url):
+    """Another seat holds the audit trail's lock and then wants the case row this save has just updated: the
+    server breaks the deadlock by cancelling the save, which runs again once the other seat is done."""
+    from sqlalchemy import select
+
+    from core.services.cases import update_case
+    from db import models as m
+    from tests.core.trade_helpers import make_user, new_case
+
+    database = open_database(postgres_url)
+    agent = make_user(database, login="sabrina", role="manager")
+    case_id = new_case(database, agent)
+    engine = create_engine(postgres_url)
+    other_seat = engine.connect()
+    other_seat.begin()
+    other_seat.execute(text("SELECT pg_advisory_xact_lock(770007)"))  # as while appending to the trail
+    done = {}
+
+    def save():
+        try:
+            update_case(database, agent, case_id, {"summary": "Visite du 3 décembre faite"})
+            done["ok"] = True
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            done["error"] = error
+
+    saving = threading.Thread(target=save)
+    saving.start()
+    time.sleep(0.3)  # the save holds the case row and waits for the trail's lock
+    other_seat.execute(text("UPDATE cases SET priority = priority WHERE id = :id"), {"id": case_id})  # deadlock
+    other_seat.commit()
+    other_seat.close()
+    saving.join(timeout=30)
+    engine.dispose()
+    assert done == {"ok": True}, done
+    with database.session() as session:
+        assert session.get(m.Case, case_id).summary == "Visite du 3 décembre faite"
+        saves = session.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "case.update")).all()
+    assert len(saves) == 1  # the cancelled attempt left nothing
+    database.dispose()
