@@ -474,13 +474,16 @@ class DemoBuilder:
         rng = self.rng
         if not case_ids:
             return
+        # A range, not IN (…): PostgreSQL takes at most 65,535 parameters, and 100,000 cases are made at once.
+        wanted = set(case_ids)
         open_cases = session.execute(
             select(m.Case.id, m.Dwelling.neighbourhood_id).join(m.Dwelling)
-            .where(m.Case.id.in_(case_ids), m.Case.status != "clos")
+            .where(m.Case.id.between(min(wanted), max(wanted)), m.Case.status != "clos")
         ).all()
         by_nb = defaultdict(list)
         for case_id, nb_id in open_cases:
-            by_nb[nb_id].append(case_id)
+            if case_id in wanted:
+                by_nb[nb_id].append(case_id)
         months = 18
         qpv = [row for row in self.neighbourhoods if row[1]]
         for month in range(months):
