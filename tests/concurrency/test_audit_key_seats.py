@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from core import audit_key
@@ -15,6 +16,8 @@ from core.audit import verify_trail
 from core.users import add_user
 from db import models as m
 from db.open import open_database
+
+pytestmark = pytest.mark.stress  # several processes at once: its own CI step (README « Tests »)
 
 MAIN = str(Path(__file__).resolve().parents[2] / "main.py")
 PASSWORD = "Brume-Tilleul-Quai-42!"

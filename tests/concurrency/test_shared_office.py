@@ -13,6 +13,8 @@ import pytest
 from db.open import open_database
 from tests.core.trade_helpers import make_user, new_case
 
+pytestmark = pytest.mark.stress  # several processes at once: its own CI step (README « Tests »)
+
 SEAT = Path(__file__).with_name("seat.py")
 
 

@@ -18,6 +18,8 @@ from db.open import open_database
 from db.search import fold
 from tests.core.test_import import HEADER, write_csv
 
+pytestmark = pytest.mark.stress  # several processes at once: its own CI step (README « Tests »)
+
 SEAT = str(Path(__file__).with_name("seat.py"))
 PASSWORD = "Brume-Tilleul-Quai-42!"
 # Shared by every file, spelled differently: one landlord each once matched accents and case ignored.

@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 220
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")]
+pytestmark = [pytest.mark.stress, pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")]
 
 
 def save_cases_forever(database, ack_fd: int, first: int, commune_id: int, forever: bool = True) -> None:

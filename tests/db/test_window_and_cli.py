@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = int(os.environ.get("MH_WINDOW_CLI_ROUNDS", "3"))
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/fd").is_dir() or not hasattr(os, "fork"),
+pytestmark = [pytest.mark.stress, pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/fd").is_dir() or not hasattr(os, "fork"),
                                                    reason="needs fork and /proc (Linux)")]
 
 

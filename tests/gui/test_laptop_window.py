@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
@@ -96,6 +96,7 @@ def test_an_agent_takes_cases_out_works_offline_and_a_conflict_is_settled_with_t
     assert "Portable — dossiers emportés le" in laptop_window.windowTitle()
     shot(laptop_window, "fenetre-portable")
     laptop_window.close()
+    QThreadPool.globalInstance().waitForDone()  # as the application does before closing its base
     laptop.dispose()
     cases.update_case(db, manager, ids[0], {"summary": "appel du bailleur"})
 

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from core.audit import verify_chain
@@ -19,6 +20,8 @@ from core.services import cases, notes
 from db import models as m
 from db.open import open_database
 from tests.core.laptop.helpers import office_with_cases, take_out
+
+pytestmark = pytest.mark.stress  # several processes at once: its own CI step (README « Tests »)
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = """
