@@ -52,7 +52,7 @@ def create(url: str, count: int, login: str, flag: str) -> dict:
 
 
 def edit(url: str, seconds: float, login: str, flag: str) -> dict:
-    """Save the summary of random cases among the first 10, each time from the version just read."""
+    """Save the summary of random cases among the first 20, each time from the version just read."""
     import random
 
     from sqlalchemy import select
@@ -66,7 +66,7 @@ def edit(url: str, seconds: float, login: str, flag: str) -> dict:
     database = Database(url)
     with database.session() as session:
         actor = actor_for(session.scalars(select(m.User).where(m.User.login == login)).one())
-        ids = list(session.scalars(select(m.Case.id).order_by(m.Case.id).limit(10)))
+        ids = list(session.scalars(select(m.Case.id).order_by(m.Case.id).limit(20)))
     rng = random.Random(login)
     acknowledged, refused, errors = [], [], []
     wait_for_start(flag)

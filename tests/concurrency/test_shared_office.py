@@ -107,12 +107,12 @@ def test_seats_editing_the_same_cases_lose_no_acknowledged_save(postgres_url, tm
 
     database = open_database(postgres_url)
     owner = make_user(database, login="proprietaire", role="manager")
-    for index in range(10):
+    for index in range(20):
         new_case(database, owner, last_name=f"Partagé {index}")
     with database.session() as session:
         before = dict(session.execute(select(m.Case.id, m.Case.version)).all())
     database.dispose()
-    results = _run_seats(postgres_url, seats=6, per_seat=8, tmp_path=tmp_path, command="edit")
+    results = _run_seats(postgres_url, seats=8, per_seat=30, tmp_path=tmp_path, command="edit")  # 30 s each
     assert not [e for r in results for e in r["errors"]]
     refused = [message for r in results for message in r["refused"]]
     assert all(message.startswith("Enregistrement refusé") for message in refused)
