@@ -22,7 +22,7 @@ from db.errors import describe_error
 from gui.forms import error_label, show_error
 from gui.laptop_checkout import PassphraseFields
 from gui.laptop_conflicts import who_and_when
-from gui.widgets import resize_within_screen, scaled
+from gui.widgets import StaysOpenWhileRunning, resize_within_screen, scaled
 from gui.workers import run_in_background
 
 
@@ -61,7 +61,7 @@ def report_html(report: CheckinReport) -> str:
     return "".join(parts)
 
 
-class CheckinDialog(QDialog):
+class CheckinDialog(StaysOpenWhileRunning, QDialog):
     """`report` holds the CheckinReport once the laptop base is merged."""
 
     def __init__(self, window, parent=None):
@@ -143,15 +143,6 @@ class CheckinDialog(QDialog):
         run_in_background(lambda: checkin(database, actor, path, passphrase), self._merged,
                           busy=(lambda on: busy(on, "Retour du portable en cours…")) if busy else None,
                           on_error=self._failed)
-
-    def set_running(self, running: bool) -> None:
-        """While the merge runs the dialog stays open: its report must be seen."""
-        self.running = running
-        self.buttons.button(QDialogButtonBox.Cancel).setEnabled(not running)
-
-    def reject(self) -> None:
-        if not getattr(self, "running", False):
-            super().reject()
 
     def _merged(self, report: CheckinReport) -> None:
         self.set_running(False)

@@ -28,7 +28,7 @@ from core.laptop import CheckoutResult, Selection, checkout
 from core.queries.case_list import case_list_choices
 from db.errors import describe_error
 from gui.forms import error_label, show_error
-from gui.widgets import resize_within_screen, scaled
+from gui.widgets import StaysOpenWhileRunning, resize_within_screen, scaled
 from gui.workers import run_in_background
 
 PASSPHRASE_MIN_LENGTH = 12  # the rule of db.crypto, said before anything is written
@@ -107,7 +107,7 @@ def describe_result(result: CheckoutResult) -> str:
             "sur le portable ; ce qui aura été modifié des deux côtés sera à arbitrer.")
 
 
-class CheckoutDialog(QDialog):
+class CheckoutDialog(StaysOpenWhileRunning, QDialog):
     """`result` holds the CheckoutResult once the laptop base is written."""
 
     def __init__(self, window, parent=None):
@@ -250,15 +250,6 @@ class CheckoutDialog(QDialog):
         self.outcome.setVisible(True)
         run_in_background(lambda: checkout(database, actor, target, selection, passphrase, encrypt),
                           self._written, on_error=self._failed)
-
-    def set_running(self, running: bool) -> None:
-        """While the base is written the dialog stays open: closing it would hide what was written."""
-        self.running = running
-        self.buttons.button(QDialogButtonBox.Cancel).setEnabled(not running)
-
-    def reject(self) -> None:
-        if not getattr(self, "running", False):
-            super().reject()
 
     def _written(self, result: CheckoutResult) -> None:
         self.set_running(False)

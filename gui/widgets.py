@@ -322,3 +322,20 @@ def alive(widget) -> bool:
     import shiboken6
 
     return shiboken6.isValid(widget)
+
+
+class StaysOpenWhileRunning:
+    """Mixin for a dialog whose background work must be seen to its end: while it runs, neither Échap nor
+    « Annuler » closes the dialog. The dialog has `self.buttons` (a QDialogButtonBox with a Cancel button)."""
+
+    running = False
+
+    def set_running(self, running: bool) -> None:
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        self.running = running
+        self.buttons.button(QDialogButtonBox.Cancel).setEnabled(not running)
+
+    def reject(self) -> None:
+        if not self.running:
+            super().reject()
