@@ -52,6 +52,18 @@ def show_error(label: QLabel, message: str) -> None:
     label.setVisible(True)
 
 
+def refuse(label: QLabel, problem) -> bool:
+    """Show `problem` — (field, message) or None — under a form and put the focus on its field; True when
+    there was one, so that the caller stops before writing anything."""
+    label.setVisible(False)
+    if problem is None:
+        return False
+    field, message = problem
+    show_error(label, message)
+    field.setFocus()
+    return True
+
+
 def spoken_caption(caption: str) -> str:
     """What a screen reader says for a field: the caption without « & », « * » and the final colon."""
     return caption.replace("&&", "\0").replace("&", "").replace("\0", "&").replace("*", "").strip().rstrip(" :").strip()

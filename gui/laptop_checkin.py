@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.laptop import CheckinReport, checkin
 from db.errors import describe_error
-from gui.forms import error_label, show_error
+from gui.forms import error_label, refuse, show_error
 from gui.laptop_checkout import PassphraseFields
 from gui.laptop_conflicts import who_and_when
 from gui.widgets import StaysOpenWhileRunning, resize_within_screen, scaled
@@ -125,12 +125,7 @@ class CheckinDialog(StaysOpenWhileRunning, QDialog):
         return None
 
     def start(self) -> None:
-        self.error_label.setVisible(False)
-        problem = self.problem()
-        if problem is not None:
-            field, message = problem
-            show_error(self.error_label, message)
-            field.setFocus()
+        if refuse(self.error_label, self.problem()):
             return
         database, actor = self.database, self.actor
         path = Path(self.file_edit.text().strip()).expanduser()

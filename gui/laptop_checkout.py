@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from core.laptop import CheckoutResult, Selection, checkout
 from core.queries.case_list import case_list_choices
 from db.errors import describe_error
-from gui.forms import error_label, show_error
+from gui.forms import error_label, refuse, show_error
 from gui.widgets import StaysOpenWhileRunning, resize_within_screen, scaled
 from gui.workers import run_in_background
 
@@ -233,12 +233,7 @@ class CheckoutDialog(StaysOpenWhileRunning, QDialog):
         return None
 
     def start(self) -> None:
-        self.error_label.setVisible(False)
-        problem = self.problem()
-        if problem is not None:
-            field, message = problem
-            show_error(self.error_label, message)
-            field.setFocus()
+        if refuse(self.error_label, self.problem()):
             return
         target = Path(self.file_edit.text().strip()).expanduser()
         database, actor, selection = self.database, self.actor, self.selection()
