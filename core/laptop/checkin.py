@@ -30,6 +30,9 @@ from db.base import now
 from db.engine import Database
 
 
+OFFICE_TWIN = "une fiche équivalente existe déjà au bureau"  # the office side of a record made on both sides
+
+
 def checkin(database: Database, actor: Actor, laptop_path: str | os.PathLike, passphrase: str | None = None
             ) -> CheckinReport:
     laptop = open_laptop(laptop_path, passphrase)
@@ -194,10 +197,10 @@ class Merger:
                     *([t.table(name).c.id] if "id" in t.table(name).c else [])))
                 new_id = inserted.scalar() if "id" in t.table(name).c else None
         except IntegrityError:  # e.g. the same disorder reported on both sides: the office row stays
-            self.conflicts.append((name, key, FieldConflict(WHOLE_RECORD, None, self._office_twin(name), data)))
+            self.conflicts.append((name, key, FieldConflict(WHOLE_RECORD, None, OFFICE_TWIN, data)))
             return
         if t.is_travelling(name):
-            self.ids._remember(name, [(new_id, data["uuid"])])
+            self.ids.remember(name, [(new_id, data["uuid"])])
         if name == "cases":
             self.reference_of[data["uuid"]] = data["reference"]
             if provisional:
@@ -207,9 +210,6 @@ class Merger:
         self.touched.add(owner)
         what = f"{provisional} → {data['reference']}" if provisional else _gist(data)
         self.report.created.append(self._record(name, owner, what))
-
-    def _office_twin(self, name: str):
-        return "une fiche équivalente existe déjà au bureau"
 
     def _journal(self, case_id: int, text_: str) -> None:
         from core.services.common import journal

@@ -60,7 +60,7 @@ def read_laptop(laptop: Database) -> LaptopContent:
         for name in t.CASE_TABLES:
             raw = [dict(r._mapping) for r in connection.execute(select(*_columns(name)))]
             if t.is_travelling(name):
-                ids._remember(name, ((r["id"], r["uuid"]) for r in raw))
+                ids.remember(name, ((r["id"], r["uuid"]) for r in raw))
             rows[name] = t.portable_rows(name, raw, ids)
         tombstones: dict[str, dict] = {}
         for name, uuid, who, when in connection.execute(select(m.Tombstone.table_name, m.Tombstone.record_uuid,

@@ -117,27 +117,24 @@ class UuidMap:
         self.uuid_of: dict[str, dict[int, str]] = {}
         self.id_of: dict[str, dict[str, int]] = {}
 
-    def _remember(self, name: str, rows) -> None:
+    def remember(self, name: str, rows) -> None:
         for ident, uuid in rows:
             self.uuid_of.setdefault(name, {})[ident] = uuid
             self.id_of.setdefault(name, {})[uuid] = ident
 
     def load_ids(self, name: str, ids: Iterable[int]) -> None:
-        known = self.uuid_of.setdefault(name, {})
-        wanted = sorted({i for i in ids if i is not None and i not in known})
-        t = table(name)
-        for start in range(0, len(wanted), 500):
-            self._remember(name, self.connection.execute(
-                select(t.c.id, t.c.uuid).where(t.c.id.in_(wanted[start:start + 500]))))
+        self._load(name, "id", ids, self.uuid_of.setdefault(name, {}))
 
     def load_uuids(self, name: str, uuids: Iterable[str]) -> None:
-        known = self.id_of.setdefault(name, {})
-        wanted = sorted({u for u in uuids if u is not None and u not in known})
+        self._load(name, "uuid", uuids, self.id_of.setdefault(name, {}))
+
+    def _load(self, name: str, column: str, keys: Iterable, known: dict) -> None:
+        """Read the id and uuid of the rows whose `column` is among `keys` and not yet known (500 at a time)."""
+        wanted = sorted({k for k in keys if k is not None and k not in known})
         t = table(name)
         for start in range(0, len(wanted), 500):
-            self._remember(name, self.connection.execute(
-                select(t.c.id, t.c.uuid).where(t.c.uuid.in_(wanted[start:start + 500]))))
-
+            self.remember(name, self.connection.execute(
+                select(t.c.id, t.c.uuid).where(t.c[column].in_(wanted[start:start + 500]))))
 
 def portable_rows(name: str, rows: list[dict], ids: UuidMap) -> dict[str, dict]:
     """Rows of one base as {record key: {column: JSON value}} with references to case records as uuids."""
