@@ -55,7 +55,7 @@ class Progress:
     def seconds_left(self, done: int, total: int) -> float | None:
         """Time left in the current step at its pace so far; None until the pace is known."""
         elapsed = time.monotonic() - self._phase_started
-        if done <= 0 or total <= 0 or elapsed < 0.5:
+        if done <= 0 or total <= 0 or elapsed < 0.5 or done * 50 < total:  # a first 2 % says little of the pace
             return None
         return elapsed * (total - done) / done
 

@@ -52,30 +52,34 @@ def _seconds(seconds: float) -> str:
     return format_decimal(seconds, format="#,##0.0", locale="fr_FR").replace("\u202f", "\u00a0") + "\u00a0s"
 
 
-Tick = Callable[[], None]  # called as the check runs; may raise to stop it (the user's cancel, Ctrl+C)
+Tick = Callable[[int, int, str], None]  # (done, total, step): Progress.update fits; may raise to stop the check
 TICK_STEPS = 200_000  # SQLite virtual machine steps between two calls: a few per second
+TABLES_STEP = "Lignes vérifiées"
+STRUCTURE_STEP = "Vérification de la structure du fichier"
 
 
 def check_connection(connection, full: bool = False, tick: Tick | None = None) -> CheckReport:
-    """`tick()` is called while the check runs (from SQLite's progress handler, which also lets Ctrl+C stop a
-    long check); whatever it raises stops the check and reaches the caller."""
+    """`tick(done, total, step)` is called while the check runs: between tables, and from SQLite's progress
+    handler, which also lets Ctrl+C stop a long check. Whatever it raises stops the check and reaches the
+    caller."""
     started = time.perf_counter()
     report = CheckReport(full=full)
-    stopped: list[BaseException] = []
     if tick is not None:
-        connection.set_progress_handler(_handler(tick, stopped), TICK_STEPS)
+        tick = _Ticker(tick, TABLES_STEP if full else STRUCTURE_STEP)
+        connection.set_progress_handler(tick.handler, TICK_STEPS)
     try:
-        pragma = "integrity_check" if full else "quick_check"
-        rows = connection.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
-        if rows != [("ok",)]:
-            report.problems += [f"structure endommagée : {row[0]}" for row in rows]
+        if full and tick is not None:
+            report.problems += _stepwise_integrity(connection, tick)
+        else:
+            pragma = "integrity_check" if full else "quick_check"
+            report.problems += _structure_problems(connection.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})"))
         for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS):
             report.problems.append(
                 f"table « {table} », ligne {rowid} : référence vers « {parent} » introuvable"
             )
     except Exception as error:  # noqa: BLE001 - sqlite3 and sqlcipher3 have distinct classes
-        if stopped:
-            raise stopped[0] from None
+        if tick is not None and tick.stopped:
+            raise tick.stopped[0] from None
         report.problems.append(_unreadable(error))
     finally:
         if tick is not None:
@@ -84,15 +88,81 @@ def check_connection(connection, full: bool = False, tick: Tick | None = None) -
     return report
 
 
-def _handler(tick: Tick, stopped: list[BaseException]):
-    def handler() -> int:
+def _structure_problems(rows) -> list[str]:
+    rows = rows.fetchall()
+    return [] if rows == [("ok",)] else [f"structure endommagée : {row[0]}" for row in rows]
+
+
+def _stepwise_integrity(connection, tick: "_Ticker") -> list[str]:
+    """The same verdict as one `PRAGMA integrity_check`, in steps that can say how far they are.
+
+    `integrity_check(TABLE)` checks a table, its indexes against its rows and its constraints, but not
+    the whole file's page accounting (pages lost or used twice), which `quick_check` adds. The rows
+    of each table measure the work done.
+    """
+    schema = connection.execute("SELECT name, sql LIKE 'CREATE VIRTUAL%' FROM sqlite_schema WHERE type = 'table' "
+                                "ORDER BY name").fetchall()
+    virtual = [name + "_" for name, is_virtual in schema if is_virtual]
+    tables = [(name, _row_estimate(connection, name, any(name.startswith(prefix) for prefix in virtual)))
+              for name, is_virtual in schema if not is_virtual]
+    total, done = sum(rows for _name, rows in tables), 0
+    problems: dict[str, None] = {}  # the two steps may see the same damage: each said once, in order
+    tick(0, total, TABLES_STEP)
+    for name, rows in tables:
+        quoted = name.replace('"', '""')
         try:
-            tick()
-        except BaseException as reason:  # noqa: BLE001 - kept and raised again once SQLite has stopped
-            stopped.append(reason)
+            found = _structure_problems(connection.execute(f'PRAGMA integrity_check("{quoted}")'))
+        except Exception:  # noqa: BLE001 - a page too damaged to read its rows: the one-statement check words it
+            if tick.stopped:
+                raise
+            tick(0, 0, STRUCTURE_STEP)
+            return _structure_problems(connection.execute(f"PRAGMA integrity_check({MAX_PROBLEMS})"))
+        problems.update(dict.fromkeys(found))
+        done += rows
+        tick(done, total, TABLES_STEP)
+    tick(0, 0, STRUCTURE_STEP)
+    problems.update(dict.fromkeys(_structure_problems(connection.execute(f"PRAGMA quick_check({MAX_PROBLEMS})"))))
+    return list(problems)[:MAX_PROBLEMS]
+
+
+def _row_estimate(connection, table: str, shadow: bool) -> int:
+    """Its largest rowid, read from the b-tree's edge; its row count when rowids are not a sequence (a
+    full-text index's own tables, which are small) or absent (WITHOUT ROWID); 1 when a damaged page hides
+    it (the check itself then says what is wrong)."""
+    quoted = table.replace('"', '""')
+    queries = [f'SELECT count(*) FROM "{quoted}"']
+    if not shadow:
+        queries.insert(0, f'SELECT max(rowid) FROM "{quoted}"')
+    for sql in queries:
+        try:
+            return max(1, connection.execute(sql).fetchone()[0] or 0)
+        except Exception:  # noqa: BLE001 - no rowid column, or a page that cannot be read
+            continue
+    return 1
+
+
+class _Ticker:
+    """Passes each figure on, and repeats the last one when SQLite's progress handler calls in between.
+    What the tick raises (the user's cancel, Ctrl+C) is kept, to reach the caller once SQLite has stopped."""
+
+    def __init__(self, tick: Tick, step: str) -> None:
+        self._tick, self._last = tick, (0, 0, step)
+        self.stopped: list[BaseException] = []
+
+    def __call__(self, done: int, total: int, step: str) -> None:
+        self._last = (done, total, step)
+        try:
+            self._tick(done, total, step)
+        except BaseException as reason:  # noqa: BLE001 - raised again by check_connection
+            self.stopped.append(reason)
+            raise
+
+    def handler(self) -> int:
+        try:
+            self(*self._last)
+        except BaseException:  # noqa: BLE001
             return 1  # non-zero: SQLite interrupts the statement
         return 0
-    return handler
 
 
 def _unreadable(error: Exception) -> str:

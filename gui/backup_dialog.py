@@ -173,8 +173,7 @@ class BackupDialog(QDialog):
         connect = connector(self.database)
 
         def check(progress):
-            return verify_backup(info.path, True, connect,
-                                 tick=lambda: progress.update(0, 0, "Vérification complète de la sauvegarde"))
+            return verify_backup(info.path, True, connect, tick=progress.update)
 
         self.running = run_with_progress(self, "Vérification de la sauvegarde", check, self._verified,
                                          on_error=self._failed,

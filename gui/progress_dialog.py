@@ -20,6 +20,7 @@ from gui.widgets import scaled
 from gui.workers import run_in_background
 
 REPORTS_PER_SECOND = 10
+BAR_STEPS = 1000  # the bar shows a fraction: counts past 2**31 (rows of a large base) do not fit its ints
 
 
 class _Bridge(QObject):
@@ -40,7 +41,8 @@ class WindowProgress(Progress):
             return
         self._last = moment
         try:
-            self.bridge.moved.emit(done, total, describe(done, total, label, self.seconds_left(done, total)))
+            text = describe(done, total, label, self.seconds_left(done, total))
+            self.bridge.moved.emit(done * BAR_STEPS // total if total > 0 else 0, BAR_STEPS if total > 0 else 0, text)
         except RuntimeError:  # the window is gone (application closing): no one to show it to, stop the job
             self.cancel()
 

@@ -40,8 +40,7 @@ def run(args, _open_db) -> int:
             check_literal(path, literal)
             connect = key_connector(literal)
         with progress_line() as progress:
-            tick = (lambda: progress.update(0, 0, "Vérification complète de la base")) if args.complet else None
-            report = _check(path, args.complet, connect, tick)
+            report = _check(path, args.complet, connect, progress.update if args.complet else None)
     print(f"Base : {path}")
     print(report.summary())
     if not report.ok:

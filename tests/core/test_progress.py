@@ -159,18 +159,37 @@ def test_bilan_cancelled_before_the_end_writes_no_pdf(demo_db, tmp_path):
     assert target.is_file() and progress.last(STEP) == (3, 3)
 
 
-def test_a_full_check_stops_when_asked_and_reports_no_false_damage(demo_db, monkeypatch):
+def test_a_full_check_counts_rows_table_by_table_and_stops_when_asked(demo_db):
+    from db.integrity import STRUCTURE_STEP, TABLES_STEP, check_file
+
+    demo_db.dispose()
+    progress = Recorder()
+    report = check_file(demo_db.path, True, tick=progress.update)
+    rows = [(done, total) for done, total, label in progress.seen if label == TABLES_STEP]
+    assert report.ok and report.full
+    total = rows[-1][1]
+    assert total > 2000 and rows[0] == (0, total) and rows[-1] == (total, total)  # the demo's 2,000 cases, and more
+    assert [done for done, _ in rows] == sorted(done for done, _ in rows) and len(set(rows)) > 10
+    assert progress.seen[-1][2] == STRUCTURE_STEP  # the whole file's page accounting comes last
+
+    progress = Recorder(cancel_at=(TABLES_STEP, 0.3))
+    with pytest.raises(Cancelled):
+        check_file(demo_db.path, True, tick=progress.update)
+    assert max(done for done, total, label in progress.seen if label == TABLES_STEP) < total
+
+
+def test_a_full_check_stopped_inside_a_statement_reports_no_false_damage(demo_db, monkeypatch):
     from db import integrity
     from db.integrity import check_file
 
-    monkeypatch.setattr(integrity, "TICK_STEPS", 100)  # the demo base is checked in a blink otherwise
-    asked = []
+    monkeypatch.setattr(integrity, "TICK_STEPS", 100)  # SQLite's progress handler calls in the middle of a table
+    demo_db.dispose()
+    calls = []
 
-    def stop():
-        asked.append(1)
-        raise Cancelled()
+    def stop(done, total, label):
+        calls.append(done)
+        if len(calls) == 3:  # the first two are the start and the first table: then SQLite's handler
+            raise Cancelled()
     with pytest.raises(Cancelled):
         check_file(demo_db.path, True, tick=stop)
-    ticks = []
-    report = check_file(demo_db.path, True, tick=lambda: ticks.append(1))
-    assert asked == [1] and report.ok and len(ticks) > 1
+    assert len(calls) == 3
