@@ -14,6 +14,7 @@ from core.case_list import COLUMNS, CaseQuery, CaseRow
 from core.queries.case_list import case_list_ids, case_list_rows
 from db.vocab import PRIORITIES, label
 from gui.palette import qcolor
+from gui.rows_model import RolesInOneCall
 
 PAGE_SIZE = 200
 PRIORITY_COLOURS = {"urgente": qcolor("danger"), "haute": qcolor("warning")}
@@ -67,7 +68,7 @@ def checkout_data(row: CaseRow, role: int):
             "ici ; au retour du portable, les deux versions sont rapprochées et les différences listées.")
 
 
-class CaseTableModel(QAbstractTableModel):
+class CaseTableModel(RolesInOneCall, QAbstractTableModel):
     def __init__(self, database, parent=None, actor=None):
         """database may be None when every row is handed to set_ids (tests, fixed lists)."""
         super().__init__(parent)

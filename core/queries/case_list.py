@@ -19,6 +19,7 @@ from core.case_list import CaseQuery, CaseRow, case_ids, case_page, case_rows, c
 from core.duplicates import DuplicateCandidate, find_duplicates
 from core.queries import query
 from db import models as m
+from db.fetch import first_column
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _in_scope(session: Session, actor: Actor, ids: Sequence[int]) -> list[int]:
 def _overdue(session: Session, actor: Actor, among: Sequence[int] | None, today: date | None) -> frozenset[int]:
     """Late cases (a task, a referral's answer or a visit's conclusion overdue) the actor may see."""
     statement = select(m.Case.id).where(overdue_condition(today or date.today(), among))
-    return frozenset(session.scalars(restrict_cases(statement, actor)))
+    return frozenset(first_column(session, restrict_cases(statement, actor)))
 
 
 @query("case_list.first_page")

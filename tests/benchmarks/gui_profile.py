@@ -18,9 +18,11 @@ import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
 STARTED = time.perf_counter()
 
+from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
@@ -34,6 +36,7 @@ class RecordingApplication(QApplication):
         self.blocks: list[tuple[float, str]] = []
         self.block_started = None
         self.samples: list[str] = []
+        self.nested: list[tuple[float, str]] = []
         import threading
 
         self.main_id = threading.get_ident()
@@ -49,17 +52,26 @@ class RecordingApplication(QApplication):
                 frame = sys._current_frames().get(self.main_id)
                 if frame is not None:
                     stack = traceback.extract_stack(frame)
-                    mine = [f for f in stack if "/work/wt/" in f.filename and "gui_profile" not in f.filename
+                    mine = [f for f in stack if f.filename.startswith(ROOT) and "gui_profile" not in f.filename
                             and ".venv" not in f.filename] or stack[-3:]
                     self.samples.append(" < ".join(f"{os.path.basename(f.filename)}:{f.lineno} {f.name}"
                                                    for f in reversed(mine[-4:])) + f" [{stack[-1].name}]")
 
     def notify(self, receiver, event):  # noqa: N802 - Qt API
         if self.depth:
-            return super().notify(receiver, event)
+            if event.type() not in (QEvent.Paint, QEvent.LayoutRequest, QEvent.Resize):
+                return super().notify(receiver, event)
+            started = time.perf_counter()
+            try:
+                return super().notify(receiver, event)
+            finally:  # which widgets a long window repaint or relayout spends its time in
+                spent = time.perf_counter() - started
+                if spent > 0.005:
+                    self.nested.append((spent, f"{type(receiver).__name__} {receiver.objectName()} {event.type().name}"))
         self.depth += 1
         started = self.block_started = time.perf_counter()
         self.samples = []
+        self.nested = []
         try:
             return super().notify(receiver, event)
         finally:
@@ -71,6 +83,8 @@ class RecordingApplication(QApplication):
 
                 common = Counter(self.samples).most_common(3)
                 what += "".join(f"\n         {n * 5} ms in {where}" for where, n in common)
+            what += "".join(f"\n         {spent * 1000:.0f} ms: {inside}"
+                            for spent, inside in sorted(self.nested, reverse=True)[:4])
             self.blocks.append((time.perf_counter() - started, what))
 
 

@@ -110,3 +110,36 @@ def test_screenshot_option_writes_a_png_and_exits_0(tmp_path, demo_db):
                                 cwd=root)
         assert result.returncode == 0, result.stderr
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_cell_is_painted_from_one_call_with_every_role(qtbot, demo_db, monkeypatch):
+    """The delegate reads a cell's text, font and mark through multiData: the same values as data(), in one
+    call from Qt into Python per cell (through Qt's own delegate, so the override is the one Qt uses)."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from gui.case_table_model import CaseTableModel
+
+    callers = []
+    original = CaseTableModel.data
+
+    def watched(self, index, role=0):
+        callers.append(sys._getframe(1).f_code.co_name)  # multiData, or the test itself when Qt calls directly
+        return original(self, index, role)
+    monkeypatch.setattr(CaseTableModel, "data", watched)  # before the model exists: Qt caches overrides
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_view("dossiers")
+    model = window.case_list.model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=5000)
+    marked = next(row for row in range(model.rowCount()) if model.data(model.index(row, 0), 1) is not None)
+    for column in range(model.columnCount()):
+        index = model.index(marked, column)
+        option = QStyleOptionViewItem()
+        callers.clear()
+        QStyledItemDelegate().initStyleOption(option, index)
+        assert len(callers) > 3 and set(callers) == {"multiData"}  # every role, from one call into Python
+        assert option.text == (model.data(index) or "")
+        font = model.data(index, 6)
+        assert option.font.bold() == bool(font is not None and font.bold())
+        assert option.icon.isNull() == (model.data(index, 1) is None)  # the priority or overdue mark
