@@ -47,6 +47,9 @@ SORT_KEYS = {
     "criticality": m.Case.criticality,
     "commune": m.Commune.name,
 }
+# Ties broken by the sorted table's own id, then the case's: the order of the indexes on households and
+# dwellings (db.models.people), which SQLite then reads in order instead of sorting every case.
+_SORT_TIES = {"household": m.Household.id, "address": m.Dwelling.id}
 # Which joined tables a sort key needs (the others are left out of the query).
 _SORT_JOINS = {"household": "household", "address": "dwelling", "neighbourhood": "neighbourhood", "agent": "user",
                "commune": "commune"}
@@ -172,8 +175,8 @@ def _id_statement(session: Session, query: CaseQuery, page: bool = False):
         order = kinds.c.kind_label
     else:
         order = SORT_KEYS.get(query.sort, m.Case.last_activity_at)
-    order = order.desc() if query.descending else order.asc()
-    return statement.order_by(order, m.Case.id.desc() if query.descending else m.Case.id.asc())
+    keys = [order, *([_SORT_TIES[query.sort]] if query.sort in _SORT_TIES else []), m.Case.id]
+    return statement.order_by(*(key.desc() if query.descending else key.asc() for key in keys))
 
 
 def _joined(statement, needed: set):

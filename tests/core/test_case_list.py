@@ -147,3 +147,24 @@ def test_a_page_of_open_cases_is_the_start_of_the_full_list_in_every_order(share
         assert 50 < len(every) < 200
         for offset in (0, 50):
             assert case_page(session, query, offset=offset, limit=50).ids == every[offset:offset + 50]
+
+
+@pytest.mark.parametrize("sort, index", [("household", "ix_households_sort_name"), ("address", "ix_dwellings_sort_street")])
+@pytest.mark.parametrize("descending", [False, True])
+def test_sorting_by_name_or_address_reads_an_index_in_order(shared_demo, sort, index, descending):
+    """No sort of every case for the first page (55 ms at 100,000 cases, 1 ms through the index), and the
+    order is the one the names give, ties kept together by household or dwelling."""
+    from core.case_list import _id_statement
+
+    with shared_demo.session() as session:
+        statement = _id_statement(session, CaseQuery(sort=sort, descending=descending), page=True).limit(50)
+        sql = str(statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+        plan = " ".join(row[3] for row in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan
+        ids = case_page(session, CaseQuery(sort=sort, descending=descending), 0, 50).ids
+        table, column = ("households", "last_name") if sort == "household" else ("dwellings", "street")
+        link = "household_id" if sort == "household" else "dwelling_id"
+        keys = session.execute(text(f"SELECT lower(t.{column}), t.id, c.id FROM cases c JOIN {table} t ON t.id = c.{link} "
+                                    f"WHERE c.id IN ({','.join(map(str, ids))})")).all()
+        order = {case_id: (name, owner, case_id) for name, owner, case_id in keys}
+        assert [order[i] for i in ids] == sorted(order.values(), reverse=descending)
