@@ -80,7 +80,7 @@ class CaseListPage(QWidget):
         self.model.loader = self._load
         self.total = 0
         self._stale = True
-        self._overdue_stale = True
+        self._overdue_all: frozenset[int] | None = None  # every late case the actor may see, once read whole
         self._generation = 0
         self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.apply_filters)
         self._build()
@@ -230,6 +230,7 @@ class CaseListPage(QWidget):
         return make_query(**values, sort=query.sort, descending=query.descending)
 
     def apply_filters(self) -> None:
+        self._search_timer.stop()  # applied now: the typing pause's load would read the same list again
         self._load(self.current_query())
 
     def _load(self, query: CaseQuery) -> None:
@@ -247,23 +248,24 @@ class CaseListPage(QWidget):
         self._generation += 1
         generation = self._generation
         database, actor = self.database, self.window.actor
-        # Overdue markers change with the data, not with a search or a sort: recomputed only after changes.
-        known_overdue = None if self._overdue_stale else self.model.overdue
+        # Overdue markers change with the data, not with a search or a sort: the whole set, once read, serves
+        # every list until the data changes (mark_overdue_stale).
+        known_overdue = self._overdue_all
 
         def first_page():  # an agent sees only their sectors and assigned cases (core.queries.case_list)
             return case_list_first_page(database, actor, query, PAGE_SIZE, known_overdue)
 
         def whole_list():
             whole = case_list_ids(database, actor, query, with_overdue=known_overdue is None)
-            return whole.ids, whole.overdue if known_overdue is None else known_overdue
+            if known_overdue is not None:
+                return whole.ids, known_overdue, False
+            return whole.ids, whole.overdue, whole.overdue_everywhere
 
         def first_done(page):
             if generation != self._generation or not alive(self):  # newer request, or window closed meanwhile
                 return
             self.total = page.total
             complete = len(page.ids) < PAGE_SIZE
-            if complete:
-                self._overdue_stale = False
             self.model.set_ids(list(page.ids), query, set(page.overdue), rows=page.rows, complete=complete)
             self._after_load()
             if not complete:
@@ -272,8 +274,9 @@ class CaseListPage(QWidget):
         def whole_done(result):
             if generation != self._generation or not alive(self):
                 return
-            ids, overdue = result
-            self._overdue_stale = False
+            ids, overdue, everywhere = result
+            if everywhere:
+                self._overdue_all = frozenset(overdue)
             self.model.complete_ids(list(ids), set(overdue))
             self._after_load()
 
@@ -290,6 +293,8 @@ class CaseListPage(QWidget):
         query = self.current_query()
         self._generation += 1
         whole = case_list_ids(self.database, self.window.actor, query)
+        if whole.overdue_everywhere:
+            self._overdue_all = whole.overdue
         self.total = case_list_count(self.database, self.window.actor)
         self.model.set_ids(list(whole.ids), query, set(whole.overdue))
         self._after_load()
@@ -341,11 +346,11 @@ class CaseListPage(QWidget):
 
     def mark_overdue_stale(self) -> None:
         """Late markers are recomputed with the next load (new échéances may have made cases late)."""
-        self._overdue_stale = True
+        self._overdue_all = None
 
     def mark_stale(self) -> None:
         self._stale = True
-        self._overdue_stale = True
+        self._overdue_all = None
         if self.isVisible():
             self.apply_filters()
 

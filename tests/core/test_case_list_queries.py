@@ -42,3 +42,16 @@ def test_duplicates_are_found_for_a_manager_among_all_cases(demo_db):
                    m.Dwelling.postcode).join(m.Case, m.Case.household_id == m.Household.id)
             .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id).order_by(m.Case.id)).first()
     assert duplicate_candidates(demo_db, manager, last, first, number, street, postcode)
+
+
+def test_a_short_list_reads_only_its_own_late_cases_and_says_so(demo_db, monkeypatch):
+    from core.queries import case_list as queries
+
+    _agent, manager, every, _inside = actors(demo_db)
+    monkeypatch.setattr(queries, "OVERDUE_AMONG_AT_MOST", 100)
+    everything = case_list_ids(demo_db, manager, CaseQuery(statuses=()))
+    assert everything.overdue_everywhere and len(everything.ids) == len(every)
+    with demo_db.session() as session:
+        reference = session.scalar(select(m.Case.reference).where(m.Case.id.in_(everything.overdue)).limit(1))
+    short = case_list_ids(demo_db, manager, CaseQuery(text=reference, statuses=()))
+    assert not short.overdue_everywhere and short.overdue == everything.overdue & set(short.ids) != frozenset()

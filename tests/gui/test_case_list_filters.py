@@ -135,3 +135,25 @@ def test_a_case_list_closed_while_loading_drops_its_late_rows(qtbot, demo_db, mo
     release.set()
     assert finished.wait(5)
     qtbot.wait(200)  # an exception in the slot (a deleted window's list or status bar) would fail this test
+
+
+def test_late_markers_survive_a_short_search_made_before_the_whole_list_arrived(qtbot, demo_db, monkeypatch):
+    """A search whose few cases fit one page read only their own late cases: the next list must not take
+    them for every late case (the markers of all the others vanished)."""
+    from core.queries import case_list as queries
+
+    monkeypatch.setattr(queries, "OVERDUE_AMONG_AT_MOST", 20)  # the demo's open cases stand for 100,000
+    window, page = list_page(qtbot, demo_db)
+    qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 20, timeout=10000)
+    every_late = set(page.model.overdue)
+    assert len(every_late) > 1
+    page.mark_overdue_stale()  # as after a save: late markers to read again
+    late_id = next(iter(every_late))
+    reference = page.model.row_at(page.model.ids.index(late_id)).reference
+    page.search_edit.setText(reference)
+    page.apply_filters()
+    qtbot.waitUntil(lambda: page.model.complete and page.model.ids == [late_id], timeout=10000)
+    page.search_edit.setText("")
+    page.apply_filters()
+    qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 20, timeout=10000)
+    assert set(page.model.overdue) == every_late
