@@ -109,20 +109,28 @@ class MainWindow(QMainWindow):
         if not self.show_view(first_view):
             self.show_view(START_VIEW)
 
-    def _warm_up_case_file(self) -> None:
-        """Import the case file's code and compile its queries in the pool once the first view has loaded (not
-        while it loads: Python runs one thread at a time): the first case opened then costs what the next
-        ones do (~35 ms, not ~80 ms, per step)."""
-        from gui.workers import run_in_background
+    def _warm_up_case_file(self, steps: list | None = None) -> None:
+        """Import the case file's code and compile its queries in the pool once the first view has loaded, a
+        short step each time no other job runs (Python runs one thread at a time: a search typed meanwhile
+        shares it with one step, not with all of them). The first case opened then costs what the next ones
+        do (~35 ms, not ~80 ms, per step)."""
+        from gui.workers import run_in_background, when_idle
 
-        database, actor = self.database, self.actor
+        if steps is None:
+            from gui.case_file.page import warm_up_steps  # the steps import the tabs: not on the GUI thread
 
-        def job():
-            from gui.case_file.page import warm_up  # imported here too: not on the GUI thread at start-up
+            steps = warm_up_steps(self.database, self.actor)
+        step, rest = steps[0], steps[1:]
 
-            return warm_up(database, actor)
+        def next_step(result) -> None:
+            if not alive(self):
+                gc.enable()
+            elif rest:
+                when_idle(lambda: alive(self) and self._warm_up_case_file(rest))
+            else:
+                self._keep_form_choices(result)
 
-        run_in_background(job, self._keep_form_choices, on_error=lambda _info: gc.enable())
+        run_in_background(step, next_step, on_error=lambda _info: gc.enable())
 
     def _keep_form_choices(self, choices) -> None:
         """The choice lists of the case forms (communes, landlords, agents…), read in the pool: every case
