@@ -116,17 +116,21 @@ class MainWindow(QMainWindow):
         do (~35 ms, not ~80 ms, per step)."""
         from gui.workers import run_in_background, when_idle
 
-        if steps is None:
-            from gui.case_file.page import warm_up_steps  # the steps import the tabs: not on the GUI thread
+        database, actor = self.database, self.actor
 
-            steps = warm_up_steps(self.database, self.actor)
-        step, rest = steps[0], steps[1:]
+        def first_step() -> list:
+            from gui.case_file.page import warm_up_steps  # importing the page takes ~60 ms: not on the GUI thread
+
+            return warm_up_steps(database, actor)
+
+        step, rest = (first_step, None) if steps is None else (steps[0], steps[1:])
 
         def next_step(result) -> None:
+            rest_of_it = result if steps is None else rest  # the first step returns the others
             if not alive(self):
                 gc.enable()
-            elif rest:
-                when_idle(lambda: alive(self) and self._warm_up_case_file(rest))
+            elif rest_of_it:
+                when_idle(lambda: alive(self) and self._warm_up_case_file(rest_of_it))
             else:
                 self._keep_form_choices(result)
 
