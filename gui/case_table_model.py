@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from functools import lru_cache
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QFont, QIcon, QPainter, QPixmap
 
 from core.case_list import COLUMNS, CaseQuery, CaseRow
@@ -80,6 +80,7 @@ class CaseTableModel(RolesInOneCall, QAbstractTableModel):
         self.overdue: set[int] = set()  # ids of cases with a late task, referral or visit
         self.complete = True  # False while only the first page of a longer list is known
         self.loader = None  # set by the case list: runs sorting queries off the GUI thread
+        self._sorting: CaseQuery | None = None
 
     # -- loading -----------------------------------------------------------
     def set_ids(self, ids: list[int], query: CaseQuery | None = None, overdue: set[int] | None = None,
@@ -205,6 +206,10 @@ class CaseTableModel(RolesInOneCall, QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         query = dataclasses.replace(self.query, sort=COLUMNS[column][0], descending=order == Qt.DescendingOrder)
+        if query == self._sorting:  # QTableView.sortByColumn sorts twice (sortIndicatorChanged, then itself)
+            return
+        self._sorting = query
+        QTimer.singleShot(0, lambda: setattr(self, "_sorting", None))  # the same sort asked again later: done again
         if self.loader is not None:
             self.loader(query)
         else:

@@ -157,3 +157,22 @@ def test_late_markers_survive_a_short_search_made_before_the_whole_list_arrived(
     page.apply_filters()
     qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 20, timeout=10000)
     assert set(page.model.overdue) == every_late
+
+
+def test_a_sort_reads_the_list_once(qtbot, demo_db):
+    """QTableView.sortByColumn asks the model to sort twice; the list is read once (twice the work on the
+    pool and the interpreter otherwise), and the same sort asked again later is read again."""
+    window, page = list_page(qtbot, demo_db)
+    qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 0, timeout=10000)
+    loads = []
+    load = page.model.loader
+    page.model.loader = lambda query: (loads.append(query), load(query))
+    page.table.sortByColumn(1, Qt.AscendingOrder)
+    assert [q.sort for q in loads] == ["household"]
+    qtbot.waitUntil(lambda: page.model.complete and page.model.query.sort == "household", timeout=10000)
+    page.table.sortByColumn(1, Qt.DescendingOrder)
+    page.table.sortByColumn(1, Qt.AscendingOrder)
+    qtbot.wait(20)
+    page.table.sortByColumn(1, Qt.AscendingOrder)
+    assert [(q.sort, q.descending) for q in loads] == [("household", False), ("household", True),
+                                                      ("household", False), ("household", False)]
