@@ -35,6 +35,7 @@ from gui.widgets import DataTable, EmptyState, alive, title_label
 from gui.column_fit import ColumnFitter
 from gui.workers import run_in_background
 
+FIRST_WHOLE_LIST_DELAY_MS = 400  # after the first screen of the session; later lists read theirs at once
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
 DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110, 190)
 # The long texts, in the order they give up width when the window is narrow, with the share each keeps at
@@ -82,6 +83,7 @@ class CaseListPage(QWidget):
         self._stale = True
         self._overdue_all: frozenset[int] | None = None  # every late case the actor may see, once read whole
         self._generation = 0
+        self._started = False  # the first list of the session delays its whole ids (FIRST_WHOLE_LIST_DELAY_MS)
         self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.apply_filters)
         self._build()
 
@@ -268,8 +270,16 @@ class CaseListPage(QWidget):
             complete = len(page.ids) < PAGE_SIZE
             self.model.set_ids(list(page.ids), query, set(page.overdue), rows=page.rows, complete=complete)
             self._after_load()
-            if not complete:
+            if complete:
+                return
+            if self._started:
                 run_in_background(whole_list, whole_done, busy=busy)
+                return
+            # The first list of the session: its 100,000 ids are not needed to show the first screen, and a
+            # search typed at once would have shared the interpreter with them, then dropped them.
+            self._started = True
+            QTimer.singleShot(FIRST_WHOLE_LIST_DELAY_MS, lambda: generation == self._generation and alive(self)
+                              and run_in_background(whole_list, whole_done, busy=busy))
 
         def whole_done(result):
             if generation != self._generation or not alive(self):
