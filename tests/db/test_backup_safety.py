@@ -15,7 +15,8 @@ from db.engine import log_dir
 def shrunk_folder(template_bases, tmp_path):
     """This morning's verified backup of 200 cases, and a newer one of an empty base, in one folder."""
     folder = tmp_path / "sauvegardes"
-    morning = datetime.now() - timedelta(hours=3)
+    # Both on one day whatever the hour the test runs (three hours back crossed midnight before 3 a.m.).
+    morning = (datetime.now() - timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     full = copy_database(template_bases(True), new_backup_path(folder, when=morning))
     empty = copy_database(template_bases(False), new_backup_path(folder, when=morning + timedelta(hours=1)))
     return folder, full, empty
@@ -29,7 +30,8 @@ def test_rotation_never_drops_a_fuller_backup_for_an_emptier_one(shrunk_folder):
 
 def test_the_same_day_rotation_still_runs_for_comparable_backups(template_bases, tmp_path):
     folder = tmp_path / "sauvegardes"
-    morning = datetime.now() - timedelta(hours=3)
+    # Both on one day whatever the hour the test runs (three hours back crossed midnight before 3 a.m.).
+    morning = (datetime.now() - timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     first = copy_database(template_bases(True), new_backup_path(folder, when=morning))
     second = copy_database(template_bases(True), new_backup_path(folder, when=morning + timedelta(hours=1)))
     assert rotate(folder) == [first] and second.exists()
