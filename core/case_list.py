@@ -17,7 +17,7 @@ from core.access import restrict_cases
 from core.actor import Actor
 from core.scoring import band_condition
 from db import models as m
-from db.fetch import first_column
+from db.fetch import fetch_ids
 from db.search import search_sql
 from db.vocab import CASE_STATUSES, PRIORITIES, label
 
@@ -130,7 +130,7 @@ def case_ids(session: Session, query: CaseQuery = CaseQuery(), actor: Actor | No
 
     With an actor, only the cases they may see (an agent: own sectors and assigned cases).
     """
-    return first_column(session, restrict_cases(_id_statement(session, query), actor))
+    return fetch_ids(session, restrict_cases(_id_statement(session, query), actor))
 
 
 @dataclass

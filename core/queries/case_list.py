@@ -19,7 +19,7 @@ from core.case_list import CaseQuery, CaseRow, case_ids, case_page, case_rows, c
 from core.duplicates import DuplicateCandidate, find_duplicates
 from core.queries import query
 from db import models as m
-from db.fetch import first_column
+from db.fetch import fetch_ids
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ OVERDUE_AMONG_AT_MOST = 5000  # ids bound in one query: far below SQLite's 32,76
 def _overdue(session: Session, actor: Actor, among: Sequence[int] | None, today: date | None) -> frozenset[int]:
     """Late cases (a task, a referral's answer or a visit's conclusion overdue) the actor may see."""
     statement = select(m.Case.id).where(overdue_condition(today or date.today(), among))
-    return frozenset(first_column(session, restrict_cases(statement, actor)))
+    return frozenset(fetch_ids(session, restrict_cases(statement, actor)))
 
 
 @query("case_list.first_page")
