@@ -71,10 +71,14 @@ def yes_no(value: bool | None) -> str:
     return "" if value is None else ("oui" if value else "non")
 
 
+def fr_plural(count: int, singular: str, plural: str | None = None) -> str:
+    """The words agreeing with count, without it: « Référence inconnue » for 1, « Références inconnues » for 2."""
+    return singular if abs(count) < 2 else (plural or singular + "s")
+
+
 def fr_count(count: int, singular: str, plural: str | None = None) -> str:
     """« 1 895 dossiers », « 1 dossier », « 0 dossier » (French keeps 0 and 1 singular)."""
-    noun = singular if abs(count) < 2 else (plural or singular + "s")
-    return f"{fr_number(count)}{NBSP}{noun}"
+    return f"{fr_number(count)}{NBSP}{fr_plural(count, singular, plural)}"
 
 
 def fr_seconds(seconds: float) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.formatting import fr_count, fr_seconds, fr_size, parse_date
+from core.formatting import fr_count, fr_plural, fr_seconds, fr_size, parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"
@@ -23,6 +23,9 @@ def run_main(*args, stdin=subprocess.DEVNULL, input_text=None):
 def test_french_numbers():
     assert fr_count(1895, "dossier") == f"1{NBSP}895{NBSP}dossiers"
     assert fr_count(1, "dossier") == f"1{NBSP}dossier" and fr_count(0, "dossier") == f"0{NBSP}dossier"
+    assert fr_count(1200, "ligne invalide", "lignes invalides") == f"1{NBSP}200{NBSP}lignes invalides"
+    assert fr_plural(1, "Référence inconnue", "Références inconnues") == "Référence inconnue"
+    assert fr_plural(2, "Référence inconnue", "Références inconnues") == "Références inconnues"
     assert fr_seconds(3.94) == f"3,9{NBSP}s"
     assert fr_size(17 * 1024 * 1024) == f"17,0{NBSP}Mo"
 
