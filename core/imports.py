@@ -25,6 +25,7 @@ from core.audit import record_event
 from core.errors import ValidationError
 from core import fields as declared
 from core.exports import BY_HEADER, DANGEROUS_START
+from core.formatting import fr_count, fr_number
 from core.import_rows import Lookups, RowResult, parse_row
 from core.progress import Progress, every
 from core.signal_write import Landlords
@@ -81,19 +82,26 @@ class ImportReport:
         lines = [self.recognised[:1].upper() + self.recognised[1:] + "."] if self.recognised else []
         if self.ignored_columns:
             shown = ", ".join(f"« {c} »" for c in self.ignored_columns[:8])
-            more = f" et {len(self.ignored_columns) - 8} autres" if len(self.ignored_columns) > 8 else ""
-            lines.append(f"{len(self.ignored_columns)} colonne(s) sans équivalent ici, ignorée(s) : {shown}{more}.")
+            extra = len(self.ignored_columns) - 8
+            more = f" et {fr_count(extra, 'autre')}" if extra > 0 else ""
+            lines.append(fr_count(len(self.ignored_columns), "colonne sans équivalent ici, ignorée",
+                                  "colonnes sans équivalent ici, ignorées") + f" : {shown}{more}.")
         if not self.rows:
             return lines
         future = self.dry_run or (self.rejected and not self.imported and not self.updated)
-        verb = ("à créer", "à mettre à jour") if future else ("créé(s)", "mis à jour")
-        lines.append(f"{self.new} nouveau(x) dossier(s) {verb[0]}." if future
-                     else f"{self.imported} nouveau(x) dossier(s) {verb[0]}.")
+        if future:
+            lines.append(fr_count(self.new, "nouveau dossier à créer", "nouveaux dossiers à créer") + ".")
+        else:
+            lines.append(fr_count(self.imported, "nouveau dossier créé", "nouveaux dossiers créés") + ".")
         if self.updated or self.unchanged:
-            lines.append(f"{self.updated + self.unchanged} signalement(s) déjà connu(s) : {self.updated} {verb[1]} "
-                         f"(données plus récentes sur la plateforme), {self.unchanged} inchangé(s), ignoré(s).")
+            verb = "à mettre à jour" if future else "mis à jour"  # invariable
+            updated = fr_count(self.updated, verb, verb)
+            lines.append(fr_count(self.updated + self.unchanged, "signalement déjà connu", "signalements déjà connus")
+                         + f" : {updated} (données plus récentes sur la plateforme), "
+                         + fr_count(self.unchanged, "inchangé, ignoré", "inchangés, ignorés") + ".")
         if self.rejected:
-            lines.append(f"{self.rejected} ligne(s) invalide(s) sur {self.rows} (détail ci-dessous).")
+            lines.append(fr_count(self.rejected, "ligne invalide", "lignes invalides")
+                         + f" sur {fr_number(self.rows)} (détail ci-dessous).")
         lines += self.notices
         return lines
 

@@ -16,6 +16,7 @@ from core import signal_logement as sl
 from core.access import authorize
 from core.actor import Actor
 from core.audit import record_event
+from core.formatting import fr_count
 from core.imports import RowError, created_row, write_rejects
 from core.progress import Progress, every
 from core.signal_merge import update_cases
@@ -32,8 +33,8 @@ def import_platform_rows(database: Database, actor: Actor, path: Path, header: l
     report.format = sl.PLATFORM
     report.rows = len(rows)
     report.ignored_columns = list(recognition.ignored)
-    report.recognised = (f"export {sl.PLATFORM} reconnu : {len(recognition.columns)} colonne(s), "
-                         f"{len(rows)} signalement(s)")
+    report.recognised = (f"export {sl.PLATFORM} reconnu : {fr_count(len(recognition.columns), 'colonne')}, "
+                         f"{fr_count(len(rows), 'signalement')}")
     missing = recognition.missing()
     if missing:
         report.errors = [RowError(1, name, f"colonne obligatoire de l'export {sl.PLATFORM} absente")
@@ -80,7 +81,7 @@ def _read_all(session: Session, recognition: sl.Recognition, rows: list[list], r
     report.new = sum(1 for r in valid if r.action == "new")
     report.updated = sum(1 for r in valid if r.action == "update")
     report.unchanged = sum(1 for r in valid if r.action == "unchanged")
-    report.notices = [f"{count} signalement(s) : {text}" for text, count in notices.most_common()]
+    report.notices = [f"{fr_count(count, 'signalement')} : {text}" for text, count in notices.most_common()]
     return results
 
 

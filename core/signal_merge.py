@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core import signal_logement as sl
 from core.actor import Actor
+from core.formatting import fr_count
 from core.signal_rows import KEY_COLUMNS, Report
 from core.signal_write import Landlords, disorder_row, fingerprint, insert_rows, insert_visits, tracked_values
 from db import models as m
@@ -144,7 +145,7 @@ def _note(actor: Actor, case: m.Case, report: Report, changed: list[str], kept: 
     if changed:
         parts.append("Repris : " + ", ".join(dict.fromkeys(changed)) + ".")
     if added:
-        parts.append(f"{added} désordre(s) signalé(s) ajouté(s).")
+        parts.append(fr_count(added, "désordre signalé ajouté", "désordres signalés ajoutés") + ".")
     if kept:
         parts.append("Conservé car modifié ici : " + ", ".join(dict.fromkeys(kept)) + ".")
     return {"case_id": case.id, "kind": "note", "text": " ".join(parts), "author_id": actor.user_id,

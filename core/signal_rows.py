@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core import signal_logement as sl
 from core.errors import ValidationError
+from core.formatting import fr_count
 from core.import_rows import Lookups, RowResult, parse_row
 from db import models as m
 from db.base import now
@@ -160,7 +161,8 @@ def _household(report: Report, record: dict) -> dict:
     persons = report.attempt("Nb personnes", lambda: sl.whole(record.get("Nb personnes")))
     children = report.attempt("Nb enfants", lambda: sl.whole(record.get("Nb enfants")))
     if persons is not None and children is not None and children > persons:
-        report.errors.append(("Nb enfants", f"{children} enfants pour un ménage de {persons} personne(s)"))
+        report.errors.append(("Nb enfants", f"{fr_count(children, 'enfant')} pour un ménage de "
+                                            f"{fr_count(persons, 'personne')}"))
     elif persons is not None:
         values["adults"] = max(persons - (children or 0), 1)
     if children is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from core.commands.actor import command_actor
 from core.commands.progress_line import progress_line
 from core.errors import DomainError
+from core.formatting import fr_count, fr_number
 from core.imports import import_cases
 
 MAX_LISTED = 200
@@ -43,22 +44,27 @@ def run(args, open_db) -> int:
         print(f"Attention — {line}")
     if report.created_landlords:
         names = sorted(set(report.created_landlords))
-        more = f" et {len(names) - 10} autres" if len(names) > 10 else ""
-        print(f"{len(names)} bailleur(s) inconnu(s) créé(s) : {', '.join(names[:10])}{more}.")
+        more = f" et {fr_count(len(names) - 10, 'autre')}" if len(names) > 10 else ""
+        print(fr_count(len(names), "bailleur inconnu créé", "bailleurs inconnus créés")
+              + f" : {', '.join(names[:10])}{more}.")
     if report.errors and not report.rows:
         print("Import refusé : l'en-tête du fichier ne convient pas.", file=sys.stderr)
         return 1
     if report.dry_run:
         valid = report.rows - report.rejected
-        print(f"Vérification seule : {valid} ligne(s) valide(s) sur {report.rows}, rien n'a été enregistré.")
+        print(f"Vérification seule : {fr_count(valid, 'ligne valide', 'lignes valides')} sur "
+              f"{fr_number(report.rows)}, rien n'a été enregistré.")
         return 1 if report.rejected else 0
     if report.rejected and not args.skip_invalid:
-        print(f"Import refusé : {report.rejected} ligne(s) invalide(s) sur {report.rows}. Rien n'a été enregistré "
+        print(f"Import refusé : {fr_count(report.rejected, 'ligne invalide', 'lignes invalides')} sur "
+              f"{fr_number(report.rows)}. Rien n'a été enregistré "
               "(corrigez le fichier, ou relancez avec --skip-invalid pour importer les lignes valides).",
               file=sys.stderr)
         return 1
     if not platform:
-        print(f"{report.imported} dossier(s) importé(s) sur {report.rows} ligne(s).")
+        print(f"{fr_count(report.imported, 'dossier importé', 'dossiers importés')} sur "
+              f"{fr_count(report.rows, 'ligne')}.")
     if report.rejected_path:
-        print(f"{report.rejected} ligne(s) rejetée(s), avec le motif, dans {report.rejected_path}")
+        print(f"{fr_count(report.rejected, 'ligne rejetée', 'lignes rejetées')}, avec le motif, "
+              f"dans {report.rejected_path}")
     return 0

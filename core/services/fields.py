@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core import fields as declared
 from core import validation as v
 from core.errors import ValidationError
+from core.formatting import fr_count
 from db import models as m
 
 Checker = Callable[[Any], Any]
@@ -37,7 +38,8 @@ def check_household(merged: dict[str, Any], collector: v.Collector) -> None:
     adults, children = merged.get("adults"), merged.get("children")
     if isinstance(adults, int) and isinstance(children, int) and not 1 <= adults + children <= 20:
         collector.add(ValidationError(
-            f"Composition du ménage : {adults + children} personne(s) ; il en faut de 1 à 20.", field="adults"))
+            f"Composition du ménage : {fr_count(adults + children, 'personne')} ; il en faut de 1 à 20.",
+            field="adults"))
 
 
 def check_dwelling(session: Session, merged: dict[str, Any], collector: v.Collector) -> None:

@@ -57,7 +57,7 @@ def test_eight_imports_started_together_all_succeed_without_duplicate_landlords(
     outcomes = [(process.stdout.read(), process.stderr.read(), process.wait(240)) for process in processes]
     for out, err, code in outcomes:
         assert code == 0, err
-        assert "50 dossier(s) importé(s)" in out
+        assert "50\u00a0dossiers importés" in out
     database = open_database(postgres_url)
     with database.session() as session:
         assert session.scalar(select(func.count(m.Case.id))) == 400

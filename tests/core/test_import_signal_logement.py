@@ -42,7 +42,7 @@ def test_full_export_is_recognised_and_mapped_to_our_model(db, tmp_path):
         "Superficie": "48.5", "Désordres": "-", "Date de la dernière visite": "Non renseigné"})
     source = write_export(tmp_path / "export-signal-logement.csv", [report(), closed])
     result = import_cases(db, SYSTEM, source)
-    assert result.summary()[0] == "Export Signal Logement reconnu : 70 colonne(s), 2 signalement(s)."
+    assert result.summary()[0] == "Export Signal Logement reconnu : 70\u00a0colonnes, 2\u00a0signalements."
     assert len(HEADERS) == 70 and result.imported == 2 and not result.errors
     with db.session() as session:
         case = case_of(session, "2024-101")
@@ -86,7 +86,7 @@ def test_partial_export_in_another_order_with_unknowns_imports_and_legal_checks_
             report("2024-202", **{"Superficie": "15,9", "Nb personnes": "3", "Nom occupant": "Essai"})]
     source = write_export(tmp_path / "partiel.csv", rows, headers=chosen)
     result = import_cases(db, SYSTEM, source)
-    assert result.summary()[0] == "Export Signal Logement reconnu : 9 colonne(s), 2 signalement(s)."
+    assert result.summary()[0] == "Export Signal Logement reconnu : 9\u00a0colonnes, 2\u00a0signalements."
     assert result.imported == 2 and not result.errors
     with db.session() as session:
         unknown = case_of(session, "2024-201")
@@ -126,7 +126,7 @@ def test_an_impossible_date_is_refused_with_its_row_and_column_and_nothing_is_wr
     messages = [str(e) for e in result.errors]
     assert "Ligne 3, colonne « Déposé le » : la date « 31/02/2024 » n'existe pas." in messages
     assert any(m.startswith("Ligne 4, colonne « Superficie »") for m in messages)
-    assert "2 ligne(s) invalide(s) sur 3 (détail ci-dessous)." in result.summary()
+    assert "2\u00a0lignes invalides sur 3 (détail ci-dessous)." in result.summary()
     dry = import_cases(db, SYSTEM, source, dry_run=True)
     assert dry.new == 1 and dry.rejected == 2 and count_cases(db) == 0
     kept = import_cases(db, SYSTEM, source, skip_invalid=True)
@@ -149,7 +149,8 @@ def test_importing_twice_creates_no_duplicates_and_newer_data_updates_only_what_
                                   "Désordres": "Présence de nuisibles|Absence de chauffage"})
     stale = report("2024-502", **{"Nom occupant": "Autre", "Dernière MAJ le": "10/04/2024", "Superficie": "99"})
     dry = import_cases(db, SYSTEM, write_export(tmp_path / "v2.csv", [newer, stale]), dry_run=True)
-    assert "2 signalement(s) déjà connu(s) : 1 à mettre à jour" in " ".join(dry.summary())
+    assert ("2\u00a0signalements déjà connus : 1\u00a0à mettre à jour (données plus récentes sur la plateforme), "
+            "1\u00a0inchangé, ignoré.") in dry.summary()
     result = import_cases(db, SYSTEM, write_export(tmp_path / "v2.csv", [newer, stale]))
     assert (result.imported, result.updated, result.unchanged) == (0, 1, 1) and count_cases(db) == 2
     assert any("Tél. occupant" in line for line in result.kept)
@@ -228,8 +229,8 @@ def test_command_line_says_the_platform_export_was_recognised(db, db_path, tmp_p
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "import", str(source),
                              "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "Export Signal Logement reconnu : 70 colonne(s), 2 signalement(s)." in result.stdout
-    assert "2 nouveau(x) dossier(s) à créer." in result.stdout and "rien n'a été enregistré" in result.stdout
+    assert "Export Signal Logement reconnu : 70\u00a0colonnes, 2\u00a0signalements." in result.stdout
+    assert "2\u00a0nouveaux dossiers à créer." in result.stdout and "rien n'a été enregistré" in result.stdout
 
 
 def test_the_fiche_shows_the_platform_reference_and_its_words(db, tmp_path):

@@ -138,7 +138,7 @@ def test_the_command_line_into_a_pipe_prints_no_progress_line(db, db_path, tmp_p
     result = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_path), "import", str(source)],
                             cwd=root, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "300 dossier(s) importé(s) sur 300 ligne(s)."
+    assert result.stdout.strip().splitlines()[-1] == "300\u00a0dossiers importés sur 300\u00a0lignes."
     assert result.stderr == ""  # no bar, no carriage returns, no escape codes
     export = tmp_path / "tout.csv"
     result = subprocess.run([sys.executable, str(root / "main.py"), "--db", str(db_path), "export", "-o", str(export)],
