@@ -12,6 +12,7 @@ from pathlib import Path
 from core.commands.actor import command_actor
 from core.commands.cli import identifier
 from core.commands.encrypt import _new_passphrase
+from core.formatting import fr_count
 from db import crypto
 
 
@@ -47,10 +48,16 @@ def run_checkout(args, open_db) -> int:
     selection = Selection(mine=args.mes_dossiers, sector=args.secteur or "", references=references)
     passphrase = None if args.en_clair else _new_passphrase()
     result = checkout(database, actor, Path(args.sortie), selection, passphrase, encrypt=not args.en_clair)
-    print(f"{result.case_count} dossier(s) emporté(s) ({result.attachment_count} pièce(s) jointe(s)) dans "
-          f"{result.path}{'' if result.encrypted else ' (NON chiffrée)'}.")
+    print(checkout_line(result))
     print("Comptes utilisables hors ligne : " + (", ".join(result.account_logins) or "aucun") + ".")
     return 0
+
+
+def checkout_line(result) -> str:
+    """« 2 dossiers emportés (1 pièce jointe) dans … »: what a check-out took, and where."""
+    cases = fr_count(result.case_count, "dossier emporté", "dossiers emportés")
+    attachments = fr_count(result.attachment_count, "pièce jointe", "pièces jointes")
+    return f"{cases} ({attachments}) dans {result.path}{'' if result.encrypted else ' (NON chiffrée)'}."
 
 
 def _laptop_passphrase(path: Path) -> str | None:

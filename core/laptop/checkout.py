@@ -20,6 +20,7 @@ from core.access import authorize, restrict_cases
 from core.actor import Actor
 from core.audit import record_event
 from core.errors import ValidationError
+from core.formatting import fr_plural
 from core.laptop import tables as t
 from db import models as m
 from db.base import now
@@ -81,8 +82,8 @@ def select_cases(session, actor: Actor, selection: Selection) -> list[int]:
                                      .where(m.Case.reference.in_(references))).all())
         missing = [r for r in references if r not in found]
         if missing:
-            raise ValidationError("Référence(s) inconnue(s) ou hors de votre périmètre : " + ", ".join(missing)
-                                  + ".",
+            unknown = fr_plural(len(missing), "Référence inconnue", "Références inconnues")
+            raise ValidationError(f"{unknown} ou hors de votre périmètre : {', '.join(missing)}.",
                                   field="references")
         return sorted(found.values())
     ids = sorted(session.scalars(statement))

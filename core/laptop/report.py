@@ -5,6 +5,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from core.formatting import fr_count
 from core.laptop.merge import WHOLE_RECORD
 
 TABLE_LABELS = {
@@ -117,7 +118,8 @@ class CheckinReport:
                      f"{len(self.deleted)} ; événements du journal d'audit repris : {self.audit_events}.")
         lines += [f"Nouveau dossier {old} : référence {new}." for old, new in self.references]
         if self.conflicts:
-            lines.append(f"{len(self.conflicts)} conflit(s) à arbitrer (la valeur du bureau est gardée d'ici là) :")
+            lines.append(fr_count(len(self.conflicts), "conflit à arbitrer", "conflits à arbitrer")
+                         + " (la valeur du bureau est gardée d'ici là) :")
             lines += ["  " + c.sentence() for c in self.conflicts]
         else:
             lines.append("Aucun conflit : tout est rentré.")

@@ -52,8 +52,11 @@ def test_checkout_takes_the_cases_whole_encrypted_and_the_office_shows_who_took_
 
 def test_a_bad_selection_is_refused_in_french_and_writes_nothing(db, tmp_path):
     agent, _manager, _ids = office_with_cases(db)
-    with pytest.raises(ValidationError, match="Référence\\(s\\) inconnue\\(s\\).*2099-99999"):
+    with pytest.raises(ValidationError, match="^Référence inconnue ou hors de votre périmètre : 2099-99999.$"):
         checkout(db, agent, tmp_path / "p.sqlite3", Selection(references=("2099-99999",)), PHRASE)
+    with pytest.raises(ValidationError, match="^Références inconnues ou hors de votre périmètre : 2099-99999, "
+                                              "2099-99998.$"):
+        checkout(db, agent, tmp_path / "p.sqlite3", Selection(references=("2099-99999", "2099-99998")), PHRASE)
     with pytest.raises(ValidationError, match="Secteur « Atlantide » inconnu"):
         checkout(db, agent, tmp_path / "p.sqlite3", Selection(sector="Atlantide"), PHRASE)
     with pytest.raises(ValidationError, match="trop courte"):
