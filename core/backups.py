@@ -28,6 +28,7 @@ from core.access import can
 from core.actor import Actor
 from core.audit import record_event, write_anchor
 from core.errors import PermissionDenied
+from core.formatting import fr_count
 from core.progress import Progress
 from db.backup import (
     BACKUP_DIR_SETTING,
@@ -113,6 +114,11 @@ def rotate(directory: Path, connect: Connect | None = None) -> list[Path]:
     return [info.path for info in doomed]
 
 
+def _contents(counts: tuple[int, int]) -> str:
+    """« 12 dossiers, 340 entrées de journal »."""
+    return f"{fr_count(counts[0], 'dossier')}, {fr_count(counts[1], 'entrée de journal', 'entrées de journal')}"
+
+
 def shrink_warning(made: Path, connect: Connect) -> str:
     """A French warning when the backup just made holds far fewer than the previous verified one."""
     previous = next((b for b in list_backups(made.parent) if b.path != made and b.verified), None)
@@ -121,9 +127,9 @@ def shrink_warning(made: Path, connect: Connect) -> str:
     new, old = content_counts(made, connect), content_counts(previous.path, connect)
     if not far_fewer(new, old):
         return ""
-    return (f"La sauvegarde qui vient d'être faite ({made.name} : {new[0]} dossier(s), {new[1]} entrée(s) de "
-            f"journal) contient beaucoup moins que la précédente, du {previous.made_at:%d/%m/%Y à %H:%M} "
-            f"({old[0]} dossier(s), {old[1]} entrée(s) de journal). Les deux sont conservées : la rotation ne "
+    return (f"La sauvegarde qui vient d'être faite ({made.name} : {_contents(new)}) contient beaucoup moins "
+            f"que la précédente, du {previous.made_at:%d/%m/%Y à %H:%M} ({_contents(old)}). "
+            "Les deux sont conservées : la rotation ne "
             "supprime aucune sauvegarde plus complète. Si ce n'est pas voulu (base vidée, mauvais fichier), "
             f"restaurez la sauvegarde du {previous.made_at:%d/%m/%Y à %H:%M} : menu Fichier › Sauvegardes…, ou "
             f"uv run main.py restore \"{previous.path}\".")
@@ -300,8 +306,8 @@ class AutoBackup:
         self.last_error, self.last_warning, self.last_path = "", made.warning, made.path
         self.last_backup_at = now or datetime.now()
         self.last_write_count = count
-        log.info("Sauvegarde %s faite en %.1f s, %d retirée(s) par la rotation", made.path,
-                 time.perf_counter() - started, len(made.deleted))
+        log.info("Sauvegarde %s faite en %.1f s, %s par la rotation", made.path,
+                 time.perf_counter() - started, fr_count(len(made.deleted), "retirée"))
         return made.path
 
     def maybe_run(self, now: datetime | None = None) -> Path | None:

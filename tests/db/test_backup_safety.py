@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from core.backups import far_fewer, make_checked_backup, rotate
+from core.formatting import fr_number
 from db.backup import copy_database, list_backups, new_backup_path, verify_backup
 from db.engine import log_dir
+from db.integrity import plain_connect
 
 
 @pytest.fixture
@@ -42,6 +44,24 @@ def test_far_fewer_means_under_half_or_nothing():
     assert not far_fewer((100, 750), (200, 1500)) and not far_fewer((0, 0), (0, 0)) and not far_fewer(None, (5, 5))
 
 
+def test_the_shrink_warning_counts_one_case_and_many_in_french(db, template_bases):
+    from core.backups import shrink_warning
+    from db.backup import backup_database, content_counts
+    from tests.core.trade_helpers import make_user, new_case
+
+    folder = db.path.parent / "sauvegardes"
+    morning = (datetime.now() - timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    full = copy_database(template_bases(True), new_backup_path(folder, when=morning))
+    new_case(db, make_user(db))
+    made = backup_database(db, new_backup_path(folder, when=morning + timedelta(hours=1)))
+    cases, entries = content_counts(full)
+    assert content_counts(made) == (1, 1) and cases == 200 and entries > 1000
+    warning = shrink_warning(made, plain_connect)
+    assert f"({made.name} : 1\u00a0dossier, 1\u00a0entrée de journal) contient beaucoup moins que la précédente, " \
+           f"du {morning:%d/%m/%Y} à 09:00 (200\u00a0dossiers, {fr_number(entries)}\u00a0entrées de journal). " \
+           "Les deux sont conservées" in warning
+
+
 def test_a_backup_of_a_shrunk_base_keeps_both_and_warns_in_a_dialog(qtbot, db, template_bases, monkeypatch):
     from core.backups import set_backup_folder
     from gui import backup_dialog
@@ -57,7 +77,8 @@ def test_a_backup_of_a_shrunk_base_keeps_both_and_warns_in_a_dialog(qtbot, db, t
     controller._done(controller.auto.run())
     assert full.exists() and len(list_backups(folder)) == 2
     assert shown and shown[0][0] == "Sauvegarde beaucoup moins complète"
-    assert "0 dossier(s)" in shown[0][1] and "200 dossier(s)" in shown[0][1] and "Les deux sont conservées" in shown[0][1]
+    assert ".sqlite3 : 0\u00a0dossier, 0\u00a0entrée de journal) contient beaucoup moins" in shown[0][1]
+    assert "(200\u00a0dossiers, " in shown[0][1] and "entrées de journal). Les deux sont conservées" in shown[0][1]
 
 
 def test_a_failed_backup_during_work_and_at_close_opens_a_french_dialog_and_is_logged(qtbot, db, tmp_path, monkeypatch):
