@@ -33,6 +33,7 @@ from core.audit_anchor import (  # noqa: F401 - re-exported: the trail's public 
     write_anchor,
 )
 from core.audit_key import KEY_SETTING, load_key, seal, sealing_key
+from core.formatting import fr_count
 from core.validation import CONTROL_CHARACTERS
 from db.base import now
 from db.models import AuditEvent, Setting
@@ -274,8 +275,10 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
                                      "scellement par clé : le journal a pu être réécrit (ou n'a jamais été "
                                      "ouvert par cette version de l'application)"))
     for key_id, missing in state.missing_keys.items():
-        problems.append(ChainProblem(None, None, "", f"{missing} événement(s) scellé(s) avec la clé « {key_id} », "
-                                     "absente de ce poste : importez-la (audit cle --importer) pour les vérifier."))
+        sealed = fr_count(missing, "événement scellé", "événements scellés")
+        check = "le vérifier" if missing == 1 else "les vérifier"
+        problems.append(ChainProblem(None, None, "", f"{sealed} avec la clé « {key_id} », absente de ce poste : "
+                                     f"importez-la (audit cle --importer) pour {check}."))
     session.info["audit_start_witnessed"] = state.start_witnessed
     return count, problems
 

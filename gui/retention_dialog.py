@@ -148,4 +148,4 @@ class RetentionDialog(QDialog):
             QMessageBox.warning(self, "Journal d'audit", error.message)
             return
         QMessageBox.information(self, "Journal d'audit", f"Journal conservé {months} mois : "
-                                f"{removed} événement(s) plus ancien(s) effacé(s).")
+                                f"{fr_count(removed, 'événement plus ancien effacé', 'événements plus anciens effacés')}.")

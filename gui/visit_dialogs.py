@@ -78,7 +78,7 @@ class ScheduleVisitDialog(FormDialog):
         if case_id is None:
             self.picker = CasePicker(window.database, actor=window.actor)
             self.picker.setMinimumHeight(scaled(self.picker, 180))
-            form.add("case_ids", "Dossier(s)", self.picker)
+            form.add("case_ids", "Dossiers concernés", self.picker)
         form.add_long_text("observations", "Préparation / remarques")
         resize_within_screen(self, scaled(self, 640), scaled(self, 620 if case_id is None else 420))
 

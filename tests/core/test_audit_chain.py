@@ -329,7 +329,8 @@ def test_a_chain_resealed_with_another_key_is_reported(db, db_path, capsys):
             previous = seal
     assert audit_key.load_key(forged_id) is None
     code, _out, err = _verify(db, db_path, capsys)
-    assert code == 1 and "absente de ce poste" in err
+    assert code == 1 and ("4\u00a0événements scellés avec la clé « 0123456789abcdef », absente de ce poste : "
+                          "importez-la (audit cle --importer) pour les vérifier.") in err
 
 
 def test_a_trail_from_before_keys_is_vouched_for_by_the_first_key(db, db_path, capsys):

@@ -111,6 +111,18 @@ def test_retention_dialog_anonymises_checked_cases(qtbot, demo_db, answers):
         assert s.get(m.Case, case_id).household.last_name == "ANONYMISÉ"
 
 
+def test_the_audit_purge_says_how_many_events_it_deleted_in_french(qtbot, db, answers):
+    from gui.retention_dialog import RetentionDialog
+
+    dialog = RetentionDialog(db, SYSTEM, today=DEMO_TODAY)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading)
+    dialog.audit_spin.setValue(dialog.audit_spin.minimum())
+    dialog.purge()
+    months = dialog.audit_spin.minimum()
+    assert answers[-1] == f"Journal conservé {months} mois : 0\u00a0événement plus ancien effacé."
+
+
 def test_main_window_admin_menu_and_audited_case_opening(qtbot, demo_db, answers):
     from gui.main_window import MainWindow
 
