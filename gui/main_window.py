@@ -308,8 +308,8 @@ class MainWindow(QMainWindow):
 
     # -- cases -----------------------------------------------------------------------
     def open_case(self, case_id: int, deferred: bool = False) -> None:
-        """Show a case file. deferred: the page appears first, then its header and open tab fill on the next
-        turn of the event loop and the other tabs on the one after, so no turn holds the window long."""
+        """Show a case file. deferred: the page appears at once and its reads start in the pool; its header and
+        open tab fill when they arrive, then the other tabs, so no turn of the event loop holds the window long."""
         from gui.admin_menu import audit_case_opening
 
         if not self._may_leave_case():
@@ -318,14 +318,12 @@ class MainWindow(QMainWindow):
             return  # (a stepwise opening audits in the pool, with its first read)
         page = self.prepare_case_page()
         page.show_case(case_id, load_now=not deferred)
+        if deferred:  # the reads start now, in the pool, while the page appears; filled as they arrive
+            page.load_in_steps(lambda: self._update_count(page))
         self.navigation.blockSignals(True)
         self.navigation.setCurrentRow([k for k, _ in NAVIGATION].index("dossiers"))
         self.navigation.blockSignals(False)
         self._activate(page)
-        if deferred:
-            opening = page._opening
-            QTimer.singleShot(0, lambda: alive(page) and page._opening == opening
-                              and page.load_in_steps(lambda: self._update_count(page)))
 
     def prepare_case_page(self, whole: bool = True):
         """The case file page, built once and reused by every opening. whole=False builds its frame only: the
