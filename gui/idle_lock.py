@@ -16,10 +16,8 @@ from core.auth import logout
 from core.queries.admin import session_lock_minutes
 from gui.login_dialog import LoginDialog
 from gui.palette import colour
+from gui.wheel_guard import on_activity
 from gui.widgets import relative_font
-
-_ACTIVITY = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
-
 
 class Cover(QWidget):
     """An opaque panel over a window while the session is locked."""
@@ -55,17 +53,16 @@ class IdleLock(QObject):
         self.dialog: LoginDialog | None = None
         self.timer = QTimer(self, singleShot=True, timeout=self.lock)
         self.timer.setInterval(idle_ms if idle_ms is not None else session_lock_minutes(database, actor) * 60_000)
-        QApplication.instance().installEventFilter(self)
+        self._stop_listening = on_activity(self._active)
         self.timer.start()
 
     @property
     def is_locked(self) -> bool:
         return bool(self.covers)
 
-    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
-        if event.type() in _ACTIVITY and not self.is_locked:
+    def _active(self, _kind) -> None:
+        if not self.is_locked:
             self.timer.start()
-        return False
 
     def lock(self) -> None:
         if self.is_locked or self.actor.user_id is None:
@@ -99,4 +96,4 @@ class IdleLock(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        self._stop_listening()

@@ -35,7 +35,7 @@ from db.search import fold
 from db.vocab import ROLES, label
 from gui.view_refresh import CASE_RECORDS, shown_case_ids, view_concerned
 from gui.widgets import alive, relative_font, resize_within_screen, scaled
-from gui.wheel_guard import install_wheel_guard
+from gui.wheel_guard import install_wheel_guard, on_activity
 
 APP_TITLE = "Médiation Habitat"
 
@@ -491,12 +491,12 @@ class MainWindow(QMainWindow):
         quiet = self._quiet
         self._stop_listening = on_job_started(lambda: alive(quiet) and quiet.isActive() and quiet.start())
         self.destroyed.connect(self._stop_listening)  # a window closed before its quiet moment
-        QApplication.instance().installEventFilter(self)
+        self._stop_watching_input = on_activity(self._input)
+        self.destroyed.connect(self._stop_watching_input)
 
-    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
-        if event.type() in _INPUT_EVENTS and self._quiet.isActive():
+    def _input(self, kind) -> None:
+        if kind in _INPUT_EVENTS and alive(self) and self._quiet.isActive():
             self._quiet.start()  # activity: wait again
-        return False
 
     def _after_start(self) -> None:
         """Once quiet after start-up: start-up objects leave the garbage collector's reach and the reminder
@@ -508,7 +508,7 @@ class MainWindow(QMainWindow):
         self._started = True
         self._quiet.stop()
         self._stop_listening()
-        QApplication.instance().removeEventFilter(self)
+        self._stop_watching_input()
         # Start-up builds ~1 million long-lived objects (mappers, modules, Qt wrappers); a full
         # collection walking them all blocked the window for 50-80 ms at a time.
         gc.freeze()

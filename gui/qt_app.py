@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QApplication
 from gui.errors import install_excepthook
 
 # Background jobs (lists, reminders, warm-up) run Python in the pool, and every call from Qt into Python
-# (a cell painted, a size measured) waits for the interpreter lock: up to this interval at each hand-over.
-# Measured on the case list at 100,000 cases with a Python-busy pool thread: a repaint took 270 ms at the
-# default 5 ms, 65 ms at 0.5 ms and 13-17 ms at 0.2 ms (10 ms with nothing in the background; /tmp probes,
-# see README « Passage au repos »). The pool's own work slows only while the window is busy.
-GUI_SWITCH_INTERVAL_S = 0.0002
+# (a cell painted, a size measured, the application's event filter) waits for the interpreter lock: up to
+# this interval at each hand-over. Measured at 100,000 cases with a Python-busy pool thread: a case-list
+# repaint took 270 ms at the default 5 ms, 65 ms at 0.5 ms, 13-17 ms at 0.2 ms and 12 ms at 0.05 ms
+# (10 ms with nothing in the background); a case opening 200-240 ms at 0.2 ms and 150-185 ms at 0.05 ms.
+# The pool's own work slows only while the window is busy.
+GUI_SWITCH_INTERVAL_S = 0.00005
 APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "mediation-habitat.png"
 
 
