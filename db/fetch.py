@@ -18,8 +18,9 @@ def fetch_ids(session: Session, statement) -> list[int]:
     """The first column (integer ids) of every row of a Core `select`, in its order."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        # Without GROUP BY, group_concat takes the rows in the order the ordered subquery gives them (SQLite
-        # 3.40 has no ORDER BY inside aggregates; tests/core/test_case_list.py checks every sort order).
+        # SQLite keeps a FROM subquery's ORDER BY under an aggregate outer query (its query flattener's rule
+        # for group_concat, ticket #2942); 3.40 has no ORDER BY inside aggregates (3.44 has).
+        # tests/core/test_case_list.py compares the ids in every sort order with the paged query's.
         listed = statement.subquery()
         text = connection.execute(select(func.group_concat(listed.c[0], ","))).scalar()
         return list(map(int, text.split(","))) if text else []

@@ -270,14 +270,14 @@ class CaseListPage(QWidget):
             complete = len(page.ids) < PAGE_SIZE
             self.model.set_ids(list(page.ids), query, set(page.overdue), rows=page.rows, complete=complete)
             self._after_load()
+            first_of_session, self._started = not self._started, True
             if complete:
                 return
-            if self._started:
+            if not first_of_session:
                 run_in_background(whole_list, whole_done, busy=busy)
                 return
             # The first list of the session: its 100,000 ids are not needed to show the first screen, and a
             # search typed at once would have shared the interpreter with them, then dropped them.
-            self._started = True
             QTimer.singleShot(FIRST_WHOLE_LIST_DELAY_MS, lambda: generation == self._generation and alive(self)
                               and run_in_background(whole_list, whole_done, busy=busy))
 
