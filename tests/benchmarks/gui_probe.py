@@ -17,6 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from measure import wait_until  # noqa: E402 - the benchmark folder is on the path (script run)
+
 
 class GapProbe(QObject):
     """A 5 ms timer; the longest interval between two ticks is the longest GUI-thread block."""
@@ -65,15 +67,6 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def wait_until(app, condition, timeout=30.0):
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        app.processEvents()
-        if time.perf_counter() > deadline:
-            raise TimeoutError("condition not met")
-        time.sleep(0.001)
 
 
 def main() -> None:

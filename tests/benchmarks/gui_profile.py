@@ -25,6 +25,8 @@ STARTED = time.perf_counter()
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from measure import wait_until  # noqa: E402 - the benchmark folder is on the path (script run)
+
 
 class RecordingApplication(QApplication):
     """Times every event dispatched from the event loop (nested dispatches count in their parent); a sampler
@@ -101,15 +103,6 @@ def _gc_watch(phase, info):
         _gc_started[0] = time.perf_counter()
     else:
         GC_PAUSES.append((time.perf_counter() - _gc_started[0], info["generation"], time.perf_counter()))
-
-
-def wait_until(app, condition, timeout=60.0):
-    deadline = time.perf_counter() + timeout
-    while not condition():
-        app.processEvents()
-        if time.perf_counter() > deadline:
-            raise TimeoutError("condition not met")
-        time.sleep(0.001)
 
 
 def report(name: str, app: RecordingApplication, profile: cProfile.Profile, block_ms: float, top: int) -> None:

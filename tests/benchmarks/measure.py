@@ -93,3 +93,13 @@ def table(figures: list[Figure]) -> str:
         if index == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
+
+
+def wait_until(app, condition, timeout: float = 30.0) -> None:
+    """Turn the Qt event loop until condition() holds (the window probes and the GUI profiler)."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        app.processEvents()
+        if time.perf_counter() > deadline:
+            raise TimeoutError("condition not met")
+        time.sleep(0.001)
