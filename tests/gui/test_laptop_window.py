@@ -221,10 +221,11 @@ def test_a_second_checkin_from_the_window_says_nothing_changed(qtbot, db, tmp_pa
     assert not dialog.conflicts_button.isVisible()
 
 
-def test_settling_a_conflict_changed_meanwhile_at_the_office_is_refused_in_french_and_reloads(
-        qtbot, db, tmp_path):
-    from tests.core.laptop.helpers import take_out
+def conflict_on_the_summary(qtbot, db, tmp_path):
+    """The first case's summary changed on a laptop and at the office, the laptop checked in: the manager's
+    window, with one conflict to settle. Returns (window, manager, case ids)."""
     from core.laptop import checkin
+    from tests.core.laptop.helpers import take_out
 
     agent, manager, ids = office_with_cases(db)
     _result, laptop = take_out(db, agent, tmp_path / "p.sqlite3", ids)
@@ -233,6 +234,12 @@ def test_settling_a_conflict_changed_meanwhile_at_the_office_is_refused_in_frenc
     cases.update_case(db, manager, ids[0], {"summary": "au bureau"})
     checkin(db, agent, tmp_path / "p.sqlite3")
     window = open_window(qtbot, db, manager)
+    return window, manager, ids
+
+
+def test_settling_a_conflict_changed_meanwhile_at_the_office_is_refused_in_french_and_reloads(
+        qtbot, db, tmp_path):
+    window, manager, ids = conflict_on_the_summary(qtbot, db, tmp_path)
     assert window.conflict_count == 1
     window.conflicts_action.trigger()
     dialog = window.conflicts_dialog
@@ -261,17 +268,9 @@ def test_a_typed_value_reaches_the_core_in_the_shape_of_the_field(office, laptop
 
 
 def test_an_edited_value_settles_the_conflict(qtbot, db, tmp_path):
-    from tests.core.laptop.helpers import take_out
-    from core.laptop import checkin
     from gui.laptop_conflicts import EditValueDialog
 
-    agent, manager, ids = office_with_cases(db)
-    _result, laptop = take_out(db, agent, tmp_path / "p.sqlite3", ids)
-    cases.update_case(laptop, agent, ids[0], {"summary": "sur le portable"})
-    laptop.dispose()
-    cases.update_case(db, manager, ids[0], {"summary": "au bureau"})
-    checkin(db, agent, tmp_path / "p.sqlite3")
-    window = open_window(qtbot, db, manager)
+    window, manager, ids = conflict_on_the_summary(qtbot, db, tmp_path)
     window.conflicts_action.trigger()
     dialog = window.conflicts_dialog
     qtbot.waitUntil(lambda: not dialog.loading, timeout=10_000)
