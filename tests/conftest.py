@@ -30,6 +30,39 @@ def pytest_configure(config):
     compileall.compile_file(root / "main.py", quiet=2)
 
 
+BACKGROUND_SETTLE_S = 30
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """A test's background reads end, and their results reach its windows, before pytest-qt closes them and
+    the base is disposed: a read still running would otherwise report into the next test, on a window
+    already deleted (an error dialog there waits for a click nobody gives, until the timeout kills the
+    worker)."""
+    settle_background_jobs()
+    yield
+
+
+def settle_background_jobs() -> None:
+    import sys
+    import time
+
+    workers = sys.modules.get("gui.workers")
+    if workers is None:
+        return
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+
+    if QCoreApplication.instance() is None:
+        return
+    pool = QThreadPool.globalInstance()
+    deadline = time.monotonic() + BACKGROUND_SETTLE_S
+    while time.monotonic() < deadline:
+        pool.waitForDone(50)
+        QCoreApplication.processEvents()
+        if not workers._alive and not workers._idle_waiters and pool.activeThreadCount() == 0:
+            return
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path, monkeypatch):
     """Every test gets its own data, config and log directories: nothing touches the real ones."""
