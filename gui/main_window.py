@@ -35,7 +35,7 @@ from db.search import fold
 from db.vocab import ROLES, label
 from gui.view_refresh import CASE_RECORDS, shown_case_ids, view_concerned
 from gui.widgets import alive, relative_font, resize_within_screen, scaled
-from gui.wheel_guard import install_wheel_guard, on_activity
+from gui.wheel_guard import install_wheel_guard, on_activity, watch_window
 
 APP_TITLE = "Médiation Habitat"
 
@@ -458,6 +458,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event):  # noqa: N802 - Qt API
         super().showEvent(event)
+        watch_window(self)  # its input, even before a widget of it takes the focus
         # A splitter restored before it has a size keeps only its minimum: restore it once shown.
         if getattr(self, "_saved_splitter", None) is not None:
             self.splitter.restoreState(self._saved_splitter)
