@@ -181,3 +181,34 @@ def test_the_legal_checks_and_the_header_read_without_stutter(qtbot, demo_db):
     legal = page.summary.legal.text()
     assert "— Conforme :" not in legal and "— Non conforme :" not in legal and "— À venir :" not in legal
     assert "Criticité" in page.badges.text() and "))" not in page.badges.text()
+
+
+def test_the_page_built_ahead_is_laid_out_out_of_sight_and_the_search_keeps_the_focus(qtbot, demo_db):
+    """The case file is built and laid out at the window's size while the agent types in the list's search box:
+    the list stays shown, the typing goes on in the box, and the first opening lays nothing out again."""
+    from gui.main_window import MainWindow
+    from tests.gui.typing import type_text
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    window.show_view("dossiers")
+    list_page = window.current_page()
+    search = list_page.search_edit
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    shown = []
+    window.stack.currentChanged.connect(shown.append)
+    qtbot.waitUntil(lambda: window.case_page is not None and window.case_page.property("laid_out_at") is not None,
+                    timeout=10_000)
+    page = window.case_page
+    assert window.current_page() is list_page and shown == []  # nothing else was shown meanwhile
+    assert search.hasFocus()
+    type_text(qtbot, search, "Lefè")
+    assert search.text() == "Lefè"
+    assert page.size() == window.stack.size() and page.summary.size().width() > 0
+    laid_out = [tab.width() for tab in (page.summary, page.tabs)]
+    window.open_case(list_page.model.case_id_at(0), deferred=True)
+    qtbot.waitUntil(lambda: page.loaded)
+    assert [tab.width() for tab in (page.summary, page.tabs)] == laid_out  # (the header's lines set the height)
