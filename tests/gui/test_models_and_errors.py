@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 
 from gui.main_window import NAVIGATION, MainWindow
@@ -136,6 +136,7 @@ def test_a_cell_is_painted_from_one_call_with_every_role(qtbot, demo_db, monkeyp
     marked = next(row for row in range(model.rowCount()) if model.data(model.index(row, 0), 1) is not None)
     for column in range(model.columnCount()):
         index = model.index(marked, column)
+        model.cells.clear()  # as at the cell's first paint
         option = QStyleOptionViewItem()
         callers.clear()
         QStyledItemDelegate().initStyleOption(option, index)
@@ -144,3 +145,35 @@ def test_a_cell_is_painted_from_one_call_with_every_role(qtbot, demo_db, monkeyp
         font = model.data(index, 6)
         assert option.font.bold() == bool(font is not None and font.bold())
         assert option.icon.isNull() == (model.data(index, 1) is None)  # the priority or overdue mark
+        again = QStyleOptionViewItem()
+        callers.clear()
+        QStyledItemDelegate().initStyleOption(again, index)
+        assert callers == [] and again.text == option.text  # a repaint: the kept values, nothing worked out
+
+
+def test_kept_cells_follow_the_late_markers_and_a_new_list(qtbot):
+    """The values kept for repaints never outlive what they show: the late ring appears when the whole list's
+    late cases arrive, and a new list shows its own rows."""
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from core.case_list import CaseRow
+    from gui.case_table_model import CaseTableModel
+
+    def row(case_id, name):
+        return CaseRow(id=case_id, reference=f"2026-{case_id:05d}", household=name, address="1 rue de Lille",
+                       neighbourhood="Lille-Sud", is_qpv=True, kinds="", status="en_cours", priority="normale",
+                       agent="", last_activity=None, opened_on=None)
+
+    def painted(model, column=0):
+        option = QStyleOptionViewItem()
+        QStyledItemDelegate().initStyleOption(option, model.index(0, column))
+        return option
+
+    model = CaseTableModel(None)
+    model.set_ids([1, 2], rows={1: row(1, "AMRANI Cécile"), 2: row(2, "DUPONT Léa")}, overdue=set(), complete=False)
+    household = [c for c in range(model.columnCount()) if model.headerData(c, Qt.Horizontal) == "Ménage"][0]
+    assert painted(model).icon.isNull() and painted(model, household).text == "AMRANI Cécile"
+    model.complete_ids([1, 2], overdue={1})
+    assert not painted(model).icon.isNull()  # the ring of a late case
+    model.set_ids([2], rows={2: row(2, "DUPONT Léa")}, overdue=set())
+    assert painted(model, household).text == "DUPONT Léa"
