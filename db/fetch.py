@@ -29,3 +29,14 @@ def fetch_ids(session: Session, statement) -> list[int]:
         return [value for value, *_rest in result.cursor.fetchall()]
     finally:
         result.close()
+
+
+def fetch_plain_rows(session: Session, statement, parameters=None) -> list[tuple]:
+    """Every row as the driver gives it (plain tuples, values as stored): for the long reads that only
+    count or group values (a year's bilan reads ~800,000 pairs), where building a SQLAlchemy row for each
+    cost ~0.8 s. No type conversion: not for dates or decimals on SQLite."""
+    result = session.execute(statement, parameters or {})
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
