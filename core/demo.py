@@ -144,12 +144,16 @@ class DemoBuilder:
         ).all()
         self.items = session.execute(select(m.DisorderItem.id, m.DisorderItem.zone).order_by(m.DisorderItem.id)).all()
         self.item_procedures = defaultdict(list)
-        for item_id, code in session.execute(select(m.DisorderItemProcedure.item_id, m.DisorderItemProcedure.procedure_code)):
+        # Every list drawn from in a stated order: the same seed gives the same demo on SQLite and PostgreSQL.
+        for item_id, code in session.execute(select(m.DisorderItemProcedure.item_id, m.DisorderItemProcedure.procedure_code)
+                                             .order_by(m.DisorderItemProcedure.item_id,
+                                                       m.DisorderItemProcedure.procedure_code)):
             self.item_procedures[item_id].append(code)
         self.objectives = dict(session.execute(select(m.Objective.code, m.Objective.id)).all())
         self.sources = list(session.scalars(select(m.CaseSource.code).order_by(m.CaseSource.position)))
-        self.closure_reasons = list(session.scalars(select(m.ClosureReason.code)))
-        self.relocation_reasons = list(session.scalars(select(m.RelocationReason.code)))
+        self.closure_reasons = list(session.scalars(select(m.ClosureReason.code).order_by(m.ClosureReason.code)))
+        self.relocation_reasons = list(session.scalars(select(m.RelocationReason.code)
+                                                       .order_by(m.RelocationReason.code)))
 
     def make_people(self, session) -> None:
         existing_users = session.scalar(select(func.count(m.User.id)))

@@ -183,7 +183,9 @@ def iter_records(session: Session, filters: ExportFilter = ExportFilter()) -> It
     wanted = set(filters.case_ids) if filters.case_ids is not None else None
     today = now().date()
     result = session.execute(text(_SQL + where + " ORDER BY c.reference"), params)
-    for row in (row for chunk in result.partitions(2000) for row in chunk):
+    # The driver's own rows, a batch at a time: a text() statement has no type conversion to apply, and
+    # building a SQLAlchemy row for each of 100,000 cases cost ~1 s of the export.
+    for row in _batches(result.cursor, 2000):
         if wanted is not None and row[0] not in wanted:
             continue
         record = dict(zip(_FIELDS, row))
@@ -206,6 +208,11 @@ def iter_records(session: Session, filters: ExportFilter = ExportFilter()) -> It
             if record[key] is not None:
                 record[key] = labels.get(record[key], record[key])
         yield record
+
+
+def _batches(cursor, size: int):
+    while batch := cursor.fetchmany(size):
+        yield from batch
 
 
 def _as_date(value):

@@ -62,16 +62,22 @@ def test_audit_trail_is_append_only_on_postgresql(pg_db):
             session.execute(text("DELETE FROM audit_events"))
 
 
-def test_the_bilan_counts_the_same_on_postgresql_as_on_sqlite(pg_db, db):
-    """The bilan reads its pairs as the driver gives them (no SQLAlchemy rows): same figures on both bases."""
+
+def test_the_bilan_and_the_csv_export_are_the_same_on_postgresql_as_on_sqlite(pg_db, db, tmp_path):
+    """Both read the driver's own values (no SQLAlchemy rows): the same demo (same seed) gives the same bilan
+    figures and the same CSV file, areas, amounts, dates and flags written alike."""
+    from core.actor import SYSTEM
+    from core.exports import BY_KEY, export_cases
     from core.pdf.bilan_data import compute_bilan, resolve_scope
 
-    figures = []
-    for database in (pg_db, db):
-        build_demo(database, cases=60, seed=7, today=date(2026, 11, 25))
+    seen = []
+    for name, database in (("pg", pg_db), ("sqlite", db)):
+        build_demo(database, cases=40, seed=7, today=date(2026, 11, 25))
         with database.session() as session:
             bilan = compute_bilan(session, resolve_scope(session, date(2025, 12, 1), date(2026, 11, 25)))
         by_code = {code: bilan.by_objective.get(objective_id, {}) for objective_id, code, _label in bilan.objectives}
-        figures.append((bilan.totals, by_code, [row[1] for row in bilan.annex]))
-    assert figures[0][0]["suivis"] > 0 and figures[0][0]["visites"] > 0
-    assert figures[0] == figures[1]
+        target = tmp_path / f"{name}.csv"
+        export_cases(database, SYSTEM, target, "csv", columns=list(BY_KEY))
+        seen.append((bilan.totals, by_code, [row[1] for row in bilan.annex], target.read_text(encoding="utf-8-sig")))
+    assert seen[0][0]["suivis"] > 0 and seen[0][0]["visites"] > 0 and seen[0][3].count("\n") == 41
+    assert seen[0] == seen[1]
