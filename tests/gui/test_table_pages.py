@@ -135,11 +135,12 @@ def test_a_newer_task_filter_wins_over_an_older_one(qtbot, demo_db, monkeypatch)
     settle(qtbot, page)
     page.horizon_combo.setCurrentIndex(2)
     settle(qtbot, page)
+    # (read before the hold: read after, it waited for the release itself, 10 s)
+    seven_days = TasksPage.fetch_rows(demo_db, page.actor, (*page.load_params()[:1], 7, *page.load_params()[2:]))
     release, finished = hold_back(monkeypatch, TasksPage, lambda params: params[1] == 7)
     page.horizon_combo.setCurrentIndex(0)  # 7 days, held back
     page.horizon_combo.setCurrentIndex(1)  # 30 days
     expected = expected_rows(page)
-    seven_days = TasksPage.fetch_rows(demo_db, page.actor, (*page.load_params()[:1], 7, *page.load_params()[2:]))
     assert len(expected) > len(seven_days)  # the two answers differ
     qtbot.waitUntil(lambda: page.model.rows == expected and not page.loading, timeout=5000)
     release.set()
