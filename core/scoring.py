@@ -83,6 +83,28 @@ def classed(overall: int, danger: bool, overcrowded: bool) -> str:
     return BAND_LABELS[band(overall, bool(reasons))].lower()
 
 
+def band_words(overall: int, danger: bool, overcrowded: bool) -> str:
+    """The band in a few words, for a header: « Faible (moins de 10) », or « Forte (danger signalé) » when a
+    flag raises it (the saved band's rule, as `classed` says at length)."""
+    reasons = (["danger signalé"] if danger else []) + (["suroccupation"] if overcrowded else [])
+    if reasons and band(overall) != "forte":
+        return f"Forte ({' et '.join(reasons)})"
+    return BAND_LABELS[band(overall, bool(reasons))]
+
+
+def is_overcrowded(area: float | None, persons: int) -> bool:
+    from core.rules.suroccupation import required_area
+
+    return area is not None and persons >= 1 and area < required_area(persons)
+
+
+def has_counted_danger(session: Session, case_id: int) -> bool:
+    return session.scalar(
+        select(m.CaseDisorder.case_id).join(m.DisorderItem, m.DisorderItem.id == m.CaseDisorder.item_id)
+        .where(m.CaseDisorder.case_id == case_id, m.DisorderItem.is_danger,
+               m.CaseDisorder.state.in_(COUNTED_STATES)).limit(1)) is not None
+
+
 def grid_maxima(session: Session) -> dict[str, int]:
     maxima = {zone: 0 for zone in ZONES}
     for zone, total in session.execute(
@@ -319,9 +341,6 @@ def case_criticality(session: Session, case_id: int) -> Criticality:
     ref = {p.code: p for p in session.scalars(select(m.ProcedureType).order_by(m.ProcedureType.position))}
     suggested = [SuggestedProcedure(code, ref[code].label if code in ref else code, items)
                  for code, items in sorted(procedures.items(), key=lambda kv: ref[kv[0]].position if kv[0] in ref else 999)]
-    from core.rules.suroccupation import required_area
-
-    area, persons = case.dwelling.living_area_m2, household.persons
-    overcrowded = area is not None and persons >= 1 and area < required_area(persons)
+    overcrowded = is_overcrowded(case.dwelling.living_area_m2, household.persons)
     flagged = bool(dangers) or overcrowded
     return Criticality(overall, band(overall, flagged), factor, reason, zones, suggested, dangers, overcrowded)

@@ -17,7 +17,7 @@ from core.actor import Actor
 from core.errors import NotFound
 from core.queries import query
 from core.rules import assess_case
-from core.scoring import BAND_LABELS, band, grid_maxima, household_factor
+from core.scoring import band_words, grid_maxima, has_counted_danger, household_factor, is_overcrowded
 from db import models as m
 
 # The Synthèse shows every declared field (core.fields).
@@ -106,7 +106,8 @@ def _case(session: Session, case_id: int, *options) -> m.Case:
 def case_file_header(session: Session, actor: Actor, case_id: int) -> CaseHeader:
     row = session.execute(
         select(m.Case, m.Household.last_name, m.Household.first_name, m.Dwelling, m.Commune.name,
-               m.Neighbourhood.name, m.Neighbourhood.is_qpv, m.User.full_name)
+               m.Neighbourhood.name, m.Neighbourhood.is_qpv, m.User.full_name,
+               m.Household.adults + m.Household.children)
         .join(m.Household, m.Household.id == m.Case.household_id)
         .join(m.Dwelling, m.Dwelling.id == m.Case.dwelling_id)
         .join(m.Commune, m.Commune.id == m.Dwelling.commune_id)
@@ -114,7 +115,7 @@ def case_file_header(session: Session, actor: Actor, case_id: int) -> CaseHeader
         .outerjoin(m.User, m.User.id == m.Case.agent_id).where(m.Case.id == case_id)).first()
     if row is None:
         raise NotFound(f"Dossier introuvable (n° {case_id}) : il a peut-être été supprimé.")
-    case, last, first, dwelling, commune, neighbourhood, is_qpv, agent = row
+    case, last, first, dwelling, commune, neighbourhood, is_qpv, agent, persons = row
     kinds = session.scalars(select(m.CaseKind.label).join(m.CaseKindLink, m.CaseKindLink.kind_code == m.CaseKind.code)
                             .where(m.CaseKindLink.case_id == case_id).order_by(m.CaseKind.position))
     objectives = session.execute(select(m.Objective.code, m.Objective.label)
@@ -126,7 +127,9 @@ def case_file_header(session: Session, actor: Actor, case_id: int) -> CaseHeader
         is_qpv=bool(is_qpv), status=case.status, priority=case.priority, agent_id=case.agent_id, agent=agent,
         kinds=tuple(kinds), opened_on=case.opened_on, closed_on=case.closed_on,
         objectives=tuple(f"{code} {text}" for code, text in objectives),
-        criticality=case.criticality, criticality_band=BAND_LABELS[band(case.criticality)],
+        criticality=case.criticality,
+        criticality_band=band_words(case.criticality, has_counted_danger(session, case_id),
+                                    is_overcrowded(dwelling.living_area_m2, persons)),
         external_reference=getattr(case, "external_reference", None) or None,
     )
 

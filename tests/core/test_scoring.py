@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import select
 
+from core.queries.case_file import case_file_header
 from core.scoring import band, case_criticality, grid_maxima, household_factor, recompute_criticality, score
 from core.services import cases, disorders
 from db import models as m
@@ -92,6 +93,8 @@ def test_danger_gives_at_least_forte_and_a_high_priority(db):
     with db.session() as session:
         assert case_id in case_ids(session, CaseQuery(criticality_bands=("forte",)))
         assert case_id not in case_ids(session, CaseQuery(criticality_bands=("faible", "moyenne")))
+    # the case file's header says the same as the list and the synthesis (it said « faible (moins de 10) »)
+    assert case_file_header(db, actor, case_id).criticality_band == "Forte (danger signalé)"
 
 
 def test_severe_overcrowding_gives_forte_and_high_priority(db):
@@ -103,10 +106,12 @@ def test_severe_overcrowding_gives_forte_and_high_priority(db):
         detail = case_criticality(session, case_id)
         assert detail.overcrowded and detail.band == "forte" and detail.overall == 0
         assert session.get(m.Case, case_id).priority == "haute"
+    assert case_file_header(db, actor, case_id).criticality_band == "Forte (suroccupation)"
     roomy = new_case(db, actor, last_name="Martin", area=80.0)
     with db.session() as session:
         assert case_criticality(session, roomy).band == "faible"
         assert session.get(m.Case, roomy).priority == "normale"
+    assert case_file_header(db, actor, roomy).criticality_band == "Faible (moins de 10)"
 
 
 def test_a_priority_set_higher_by_hand_is_never_lowered(db):
