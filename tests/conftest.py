@@ -54,13 +54,20 @@ def settle_background_jobs() -> None:
 
     if QCoreApplication.instance() is None:
         return
-    pool = QThreadPool.globalInstance()
-    deadline = time.monotonic() + BACKGROUND_SETTLE_S
-    while time.monotonic() < deadline:
-        pool.waitForDone(50)
-        QCoreApplication.processEvents()
-        if not workers._alive and not workers._idle_waiters and pool.activeThreadCount() == 0:
-            return
+    errors = sys.modules.get("gui.errors")
+    hook = sys.excepthook
+    if errors is not None and hook is errors.report_exception:  # a late error prints: no dialog nobody closes
+        sys.excepthook = sys.__excepthook__
+    try:
+        pool = QThreadPool.globalInstance()
+        deadline = time.monotonic() + BACKGROUND_SETTLE_S
+        while time.monotonic() < deadline:
+            pool.waitForDone(50)
+            QCoreApplication.processEvents()
+            if not workers._alive and not workers._idle_waiters and pool.activeThreadCount() == 0:
+                return
+    finally:
+        sys.excepthook = hook
 
 
 @pytest.fixture(autouse=True)
