@@ -47,9 +47,10 @@ SORT_KEYS = {
     "criticality": m.Case.criticality,
     "commune": m.Commune.name,
 }
-# Ties broken by the sorted table's own id, then the case's: the order of the indexes on households and
-# dwellings (db.models.people), which SQLite then reads in order instead of sorting every case.
-_SORT_TIES = {"household": m.Household.id, "address": m.Dwelling.id}
+# Ties broken by the first name (households of one surname), then the sorted table's own id, then the case's:
+# the order of the indexes on households and dwellings (db.models.people), which SQLite then reads in order
+# instead of sorting every case.
+_SORT_TIES = {"household": (func.lower(m.Household.first_name), m.Household.id), "address": (m.Dwelling.id,)}
 # Which joined tables a sort key needs (the others are left out of the query).
 _SORT_JOINS = {"household": "household", "address": "dwelling", "neighbourhood": "neighbourhood", "agent": "user",
                "commune": "commune"}
@@ -175,7 +176,7 @@ def _id_statement(session: Session, query: CaseQuery, page: bool = False):
         order = kinds.c.kind_label
     else:
         order = SORT_KEYS.get(query.sort, m.Case.last_activity_at)
-    keys = [order, *([_SORT_TIES[query.sort]] if query.sort in _SORT_TIES else []), m.Case.id]
+    keys = [order, *_SORT_TIES.get(query.sort, ()), m.Case.id]
     return statement.order_by(*(key.desc() if query.descending else key.asc() for key in keys))
 
 

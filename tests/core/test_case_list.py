@@ -162,9 +162,26 @@ def test_sorting_by_name_or_address_reads_an_index_in_order(shared_demo, sort, i
         plan = " ".join(row[3] for row in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
         assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan
         ids = case_page(session, CaseQuery(sort=sort, descending=descending), 0, 50).ids
-        table, column = ("households", "last_name") if sort == "household" else ("dwellings", "street")
+        table, columns = (("households", "lower(t.last_name), coalesce(lower(t.first_name), '')") if sort == "household"
+                          else ("dwellings", "lower(t.street), ''"))
         link = "household_id" if sort == "household" else "dwelling_id"
-        keys = session.execute(text(f"SELECT lower(t.{column}), t.id, c.id FROM cases c JOIN {table} t ON t.id = c.{link} "
+        keys = session.execute(text(f"SELECT {columns}, t.id, c.id FROM cases c JOIN {table} t ON t.id = c.{link} "
                                     f"WHERE c.id IN ({','.join(map(str, ids))})")).all()
-        order = {case_id: (name, owner, case_id) for name, owner, case_id in keys}
+        order = {case_id: (name, first, owner, case_id) for name, first, owner, case_id in keys}
         assert [order[i] for i in ids] == sorted(order.values(), reverse=descending)
+
+
+def test_households_of_one_surname_are_listed_by_first_name(db):
+    """« AMRANI Cécile » before « AMRANI Théo », whichever household was entered first."""
+    from tests.core.trade_helpers import make_user, new_case
+
+    actor = make_user(db)
+    for first_name in ("Théo", "cécile", "Bruno"):
+        new_case(db, actor, last_name="Amrani", first_name=first_name)
+    with db.session() as session:
+        for descending in (False, True):
+            ids = case_ids(session, CaseQuery(sort="household", descending=descending))
+            rows = case_rows(session, ids)
+            names = [rows[i].household for i in ids]
+            expected = ["AMRANI Bruno", "AMRANI cécile", "AMRANI Théo"]
+            assert names == (expected[::-1] if descending else expected)
