@@ -99,10 +99,8 @@ def is_overcrowded(area: float | None, persons: int) -> bool:
 
 
 def has_counted_danger(session: Session, case_id: int) -> bool:
-    return session.scalar(
-        select(m.CaseDisorder.case_id).join(m.DisorderItem, m.DisorderItem.id == m.CaseDisorder.item_id)
-        .where(m.CaseDisorder.case_id == case_id, m.DisorderItem.is_danger,
-               m.CaseDisorder.state.in_(COUNTED_STATES)).limit(1)) is not None
+    """One case's danger_condition, read through its own disorders (not every case's)."""
+    return session.scalar(_counted_dangers().where(m.CaseDisorder.case_id == case_id).limit(1)) is not None
 
 
 def grid_maxima(session: Session) -> dict[str, int]:
@@ -170,10 +168,15 @@ def required_area_sql(persons):
     return sql_case((persons <= 1, 9.0), (persons >= 8, 70.0), else_=16.0 + 9.0 * (persons - 2))
 
 
+def _counted_dangers():
+    """The case ids of counted disorders the grid marks as a danger."""
+    return (select(m.CaseDisorder.case_id).join(m.DisorderItem, m.DisorderItem.id == m.CaseDisorder.item_id)
+            .where(m.DisorderItem.is_danger, m.CaseDisorder.state.in_(COUNTED_STATES)))
+
+
 def danger_condition():
     """SQL: the case has a counted disorder the grid marks as a danger."""
-    return m.Case.id.in_(select(m.CaseDisorder.case_id).join(m.DisorderItem, m.DisorderItem.id == m.CaseDisorder.item_id)
-                         .where(m.DisorderItem.is_danger, m.CaseDisorder.state.in_(COUNTED_STATES)))
+    return m.Case.id.in_(_counted_dangers())
 
 
 def overcrowding_condition():

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -35,7 +36,7 @@ from db.search import fold
 from db.vocab import ROLES, label
 from gui.view_refresh import CASE_RECORDS, shown_case_ids, view_concerned
 from gui.widgets import alive, relative_font, resize_within_screen, scaled
-from gui.wheel_guard import install_wheel_guard, on_activity, watch_window
+from gui.wheel_guard import on_activity, watch_window, watch_windows
 
 APP_TITLE = "Médiation Habitat"
 
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
     def __init__(self, database, actor: Actor | None = None, first_view: str = START_VIEW):
         """first_view: the view shown first (the command line's --view), so start-up builds and reads no other."""
         super().__init__()
-        install_wheel_guard()
+        watch_windows()
         self.database = database
         self.form_choices = None
         self.warmed_up = False  # the case file's warm-up (after the first view's reads) is done
@@ -360,8 +361,6 @@ class MainWindow(QMainWindow):
         """Lay the built page out at the window's size while out of sight: a page in a stack is sized only
         once shown, and the first opening spent ~20 ms (40 on a busy laptop) laying out its tabs. Shown and
         hidden in the same turn of the event loop: nothing is painted, the focus stays where it was."""
-        from PySide6.QtWidgets import QApplication
-
         if self.current_page() is page or page.property("laid_out_at") == self.stack.size():
             return
         focus, current = QApplication.focusWidget(), self.current_page()
@@ -503,8 +502,6 @@ class MainWindow(QMainWindow):
         Python runs one thread at a time: the rules running while the user sorts or opens a case
         made each of those twice as slow. Quiet = no input event and no background job started.
         """
-        from PySide6.QtWidgets import QApplication
-
         from gui.workers import on_job_started
 
         self._quiet = QTimer(self, singleShot=True, interval=QUIET_MS, timeout=self._after_start)
@@ -523,8 +520,6 @@ class MainWindow(QMainWindow):
     def _after_start(self) -> None:
         """Once quiet after start-up: start-up objects leave the garbage collector's reach and the reminder
         rules run in the pool."""
-        from PySide6.QtWidgets import QApplication
-
         if getattr(self, "_started", False) or not alive(self):
             return
         self._started = True
@@ -539,7 +534,6 @@ class MainWindow(QMainWindow):
     def refresh_reminders(self) -> None:
         """Derive the échéances due today, then show them in Mes échéances and in the list's markers."""
         from core.reminders import refresh_reminders
-        from gui.widgets import alive, relative_font, resize_within_screen, scaled
         from gui.workers import run_in_background
 
         database, actor = self.database, self.actor

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from gui.errors import install_excepthook
 
 # Background jobs (lists, reminders, warm-up) run Python in the pool, and every call from Qt into Python
-# (a cell painted, a size measured, the application's event filter) waits for the interpreter lock: up to
+# (a cell painted, a size measured, a window's input filter) waits for the interpreter lock: up to
 # this interval at each hand-over. Measured at 100,000 cases with a Python-busy pool thread: a case-list
 # repaint took 270 ms at the default 5 ms, 65 ms at 0.5 ms, 13-17 ms at 0.2 ms and 12 ms at 0.05 ms
 # (10 ms with nothing in the background); a case opening 200-240 ms at 0.2 ms and 150-185 ms at 0.05 ms.

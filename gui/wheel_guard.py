@@ -86,17 +86,17 @@ def watch_window(widget: QWidget | None) -> None:
     handle.installEventFilter(watcher)
 
 
-_installed: dict[str, QApplication] = {}
+_followed_apps: list[QApplication] = []  # the application whose focus changes are followed (one)
 
 
-def install_wheel_guard() -> None:
+def watch_windows() -> None:
     """Watch every window of the running application: those open now, and each one whose widgets take the
-    focus from now on (once per application)."""
+    focus from now on."""
     app = QApplication.instance()
     if app is None:
         return
-    if _installed.get("app") is not app:
-        _installed["app"] = app
+    if app not in _followed_apps:
+        _followed_apps[:] = [app]
         app.focusChanged.connect(lambda _old, now: watch_window(now))
         app.focusWindowChanged.connect(_watch_activated)  # a window with nothing to focus
     for window in app.topLevelWidgets():
@@ -113,6 +113,6 @@ def _watch_activated(handle) -> None:
 def on_activity(listener: Callable[[QEvent.Type], None]) -> Callable[[], None]:
     """Call listener(event type) on every key press, click, mouse move, wheel or touch in a watched window;
     returns the function that stops it."""
-    install_wheel_guard()
+    watch_windows()
     _listeners.append(listener)
     return lambda: listener in _listeners and _listeners.remove(listener)

@@ -135,15 +135,16 @@ class DataTable(QTableView):
             header.restoreState(state)
         # Once the widths settle: fitting the columns resizes each of them, and saving at every one cost the
         # GUI thread ~30 ms per search at 100,000 cases.
-        self._save_widths = QTimer(self, singleShot=True, interval=SAVE_WIDTHS_AFTER_MS)
-        self._save_widths.timeout.connect(lambda: QSettings().setValue(key, header.saveState()))
+        self._save_widths_now = lambda: QSettings().setValue(key, header.saveState())
+        self._save_widths = QTimer(self, singleShot=True, interval=SAVE_WIDTHS_AFTER_MS,
+                                   timeout=self._save_widths_now)
         header.sectionResized.connect(lambda *_a: self._save_widths.start())
 
     def hideEvent(self, event):  # noqa: N802 - Qt API
         save = getattr(self, "_save_widths", None)
         if save is not None and save.isActive():  # the window closes: the last widths now, not never
             save.stop()
-            save.timeout.emit()
+            self._save_widths_now()
         super().hideEvent(event)
 
 

@@ -14,7 +14,10 @@ LAUNCH = float(sys.argv[2])
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-import main  # noqa: E402, F401 - the program's own start: its modules, loaded without garbage collection
+import gc  # noqa: E402
+
+gc.disable()  # as main.py does when run: no collection while the program loads
+import main as program  # noqa: E402, F401 - the program's own start: its modules
 from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
