@@ -49,17 +49,35 @@ _idle_waiters: list[Callable[[], None]] = []
 def when_idle(callback: Callable[[], None]) -> None:
     """Call callback() on the GUI thread once no background job is running (start-up work that must not
     compete with the first view's reads)."""
-    if _alive:
-        _idle_waiters.append(callback)
-    else:
-        QTimer.singleShot(0, callback)
+    _idle_waiters.append(callback)
+    if not _alive:
+        QTimer.singleShot(0, _wake_idle_waiters)
+
+
+def reserve() -> Callable[[], None]:
+    """Count as a running job until the returned function is called: a job about to start (once a paint is
+    done) keeps idle work from slipping in before it."""
+    token = object()
+    _alive.add(token)
+
+    def release() -> None:
+        if token in _alive:
+            _alive.discard(token)
+            if not _alive and _idle_waiters:
+                QTimer.singleShot(0, _wake_idle_waiters)
+
+    return release
 
 
 def _wake_idle_waiters() -> None:
+    """Checked again when the call comes: a search typed between the last job's end and this turn of the
+    event loop started a job, and the waiters then wait for it too instead of sharing the interpreter."""
+    if _alive:
+        return
     waiting = list(_idle_waiters)
     _idle_waiters.clear()
     for callback in waiting:
-        QTimer.singleShot(0, callback)
+        callback()
 
 
 def on_job_started(listener: Callable[[], None]) -> Callable[[], None]:
@@ -90,7 +108,7 @@ def run_in_background(function: Callable, on_done: Callable, busy: Callable[[boo
         timer.stop()
         _alive.discard(signals)
         if not _alive and _idle_waiters:
-            _wake_idle_waiters()
+            QTimer.singleShot(0, _wake_idle_waiters)
         if busy is not None:
             busy(False)
 

@@ -379,3 +379,26 @@ def test_a_proposal_added_from_the_page_reloads_it_keeps_the_household_and_leave
     assert page.model.row(page.table.current_row())["proposals"] == before + 1
     assert any(row["dwelling"] == "T3, 1er étage, Hellemmes" for row in page.proposals.model.rows)
     assert not agenda._stale  # a proposal is not a visit, and the agenda does not show that case
+
+
+def test_idle_work_waits_for_a_job_started_between_the_last_ones_end_and_its_turn(qtbot):
+    """Start-up's idle work (the case file's warm-up) runs only when no read runs: a search typed in the
+    instant after the last read ended must not find the warm-up sharing the interpreter with it."""
+    import threading
+
+    from gui.workers import run_in_background, when_idle
+
+    order = []
+    release = threading.Event()
+
+    def first_read_done(_result) -> None:  # its end has woken the idle work, for the next turn of the loop…
+        order.append("first read done")
+        run_in_background(lambda: release.wait(5), lambda _result: order.append("search done"))  # …typed now
+
+    run_in_background(lambda: None, first_read_done)
+    when_idle(lambda: order.append("idle work"))
+    qtbot.waitUntil(lambda: order == ["first read done"], timeout=5000)
+    qtbot.wait(100)
+    assert order == ["first read done"]
+    release.set()
+    qtbot.waitUntil(lambda: order == ["first read done", "search done", "idle work"], timeout=5000)
