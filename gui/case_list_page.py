@@ -31,9 +31,9 @@ from db.vocab import CASE_STATUSES, PRIORITIES
 from core.formatting import fr_count, fr_number
 from gui.case_table_model import CHECKOUT_COLUMN, PAGE_SIZE, CaseTableModel, marker_icon
 from gui.tool_row import ToolRow
-from gui.widgets import DataTable, EmptyState, alive, title_label
+from gui.widgets import DataTable, EmptyState, after_next_paint, alive, title_label
 from gui.column_fit import ColumnFitter
-from gui.workers import run_in_background
+from gui.workers import reserve, run_in_background
 
 FIRST_WHOLE_LIST_DELAY_MS = 400  # after the first screen of the session; later lists read theirs at once
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
@@ -82,6 +82,7 @@ class CaseListPage(QWidget):
         self.total = 0
         self._stale = True
         self._overdue_all: frozenset[int] | None = None  # every late case the actor may see, once read whole
+        self._total_known: int | None = None  # how many cases the actor may see, until the data changes
         self._generation = 0
         self._started = False  # the first list of the session delays its whole ids (FIRST_WHOLE_LIST_DELAY_MS)
         self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self.apply_filters)
@@ -252,21 +253,22 @@ class CaseListPage(QWidget):
         database, actor = self.database, self.window.actor
         # Overdue markers change with the data, not with a search or a sort: the whole set, once read, serves
         # every list until the data changes (mark_overdue_stale).
-        known_overdue = self._overdue_all
+        known_overdue, known_total = self._overdue_all, self._total_known
 
         def first_page():  # an agent sees only their sectors and assigned cases (core.queries.case_list)
-            return case_list_first_page(database, actor, query, PAGE_SIZE, known_overdue)
+            return case_list_first_page(database, actor, query, PAGE_SIZE, known_overdue, known_total)
 
         def whole_list():
             whole = case_list_ids(database, actor, query, with_overdue=known_overdue is None)
+            total = case_list_count(database, actor)  # read again here, off the search's path: others may add cases
             if known_overdue is not None:
-                return whole.ids, known_overdue, False
-            return whole.ids, whole.overdue, whole.overdue_everywhere
+                return whole.ids, known_overdue, False, total
+            return whole.ids, whole.overdue, whole.overdue_everywhere, total
 
         def first_done(page):
             if generation != self._generation or not alive(self):  # newer request, or window closed meanwhile
                 return
-            self.total = page.total
+            self.total = self._total_known = page.total
             complete = len(page.ids) < PAGE_SIZE
             self.model.set_ids(list(page.ids), query, set(page.overdue), rows=page.rows, complete=complete)
             self._after_load()
@@ -274,7 +276,16 @@ class CaseListPage(QWidget):
             if complete:
                 return
             if not first_of_session:
-                run_in_background(whole_list, whole_done, busy=busy)
+                # Read once the first rows are on screen: their paint then has the interpreter to itself (and
+                # the case file's warm-up, which waits for no job to run, does not start in between either).
+                release = reserve()
+
+                def read_whole_list() -> None:
+                    if generation == self._generation and alive(self):
+                        run_in_background(whole_list, whole_done, busy=busy)
+                    release()
+
+                after_next_paint(self.table.viewport(), read_whole_list)
                 return
             # The first list of the session: its 100,000 ids are not needed to show the first screen, and a
             # search typed at once would have shared the interpreter with them, then dropped them.
@@ -284,9 +295,10 @@ class CaseListPage(QWidget):
         def whole_done(result):
             if generation != self._generation or not alive(self):
                 return
-            ids, overdue, everywhere = result
+            ids, overdue, everywhere, total = result
             if everywhere:
                 self._overdue_all = frozenset(overdue)
+            self.total = self._total_known = total
             self.model.complete_ids(list(ids), set(overdue))
             self._after_load()
 
@@ -305,7 +317,7 @@ class CaseListPage(QWidget):
         whole = case_list_ids(self.database, self.window.actor, query)
         if whole.overdue_everywhere:
             self._overdue_all = whole.overdue
-        self.total = case_list_count(self.database, self.window.actor)
+        self.total = self._total_known = case_list_count(self.database, self.window.actor)
         self.model.set_ids(list(whole.ids), query, set(whole.overdue))
         self._after_load()
 
@@ -360,7 +372,7 @@ class CaseListPage(QWidget):
 
     def mark_stale(self) -> None:
         self._stale = True
-        self._overdue_all = None
+        self._overdue_all = self._total_known = None
         if self.isVisible():
             self.apply_filters()
 

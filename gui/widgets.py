@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -329,6 +329,38 @@ class TablePage(QWidget):
             button.setAccessibleDescription(tooltip)
         self.tools.addWidget(button)
         return button
+
+
+class _AfterPaint(QObject):
+    """Calls back once, just after the widget's next paint, or after at_most_ms when nothing paints it (a
+    hidden or closed widget): the callback always runs, so what it releases is always released."""
+
+    waiting: set = set()  # kept here, not by the widget: a widget closed meanwhile must not drop the call
+
+    def __init__(self, widget: QWidget, callback, at_most_ms: int):
+        super().__init__()
+        self.callback = callback
+        _AfterPaint.waiting.add(self)
+        widget.installEventFilter(self)
+        QTimer.singleShot(at_most_ms, self, self._call)
+
+    def eventFilter(self, _watched, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Paint and self.callback is not None:
+            QTimer.singleShot(0, self, self._call)  # posted now, run once this paint is done
+        return False
+
+    def _call(self) -> None:
+        callback, self.callback = self.callback, None
+        if callback is not None:
+            _AfterPaint.waiting.discard(self)
+            self.deleteLater()
+            callback()
+
+
+def after_next_paint(widget: QWidget, callback, at_most_ms: int = 150) -> None:
+    """Run callback() on the GUI thread once the widget has painted what was just given to it: background
+    work started then does not share the interpreter with that paint (every painted cell calls Python)."""
+    _AfterPaint(widget, callback, at_most_ms)
 
 
 def alive(widget) -> bool:

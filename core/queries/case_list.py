@@ -73,11 +73,15 @@ def _overdue(session: Session, actor: Actor, among: Sequence[int] | None, today:
 
 @query("case_list.first_page")
 def case_list_first_page(session: Session, actor: Actor, query: CaseQuery = CaseQuery(), limit: int = 200,
-                         known_overdue: frozenset[int] | None = None) -> FirstPage:
-    """The first `limit` cases of the list with their rows: what the user sees while the rest loads."""
+                         known_overdue: frozenset[int] | None = None, known_total: int | None = None) -> FirstPage:
+    """The first `limit` cases of the list with their rows: what the user sees while the rest loads.
+
+    known_total: the count of the actor's cases read with an earlier list (counting 100,000 cases took
+    7 ms of each search's first page); it is passed back as the page's total."""
     page = case_page(session, query, limit=limit, actor=actor, count_total=False)
     overdue = known_overdue if known_overdue is not None else _overdue(session, actor, page.ids, query.today)
-    return FirstPage(tuple(page.ids), case_rows(session, page.ids), count_cases(session, actor), frozenset(overdue))
+    total = known_total if known_total is not None else count_cases(session, actor)
+    return FirstPage(tuple(page.ids), case_rows(session, page.ids), total, frozenset(overdue))
 
 
 @query("case_list.ids")
@@ -128,9 +132,13 @@ def case_picker_lines(session: Session, actor: Actor, text: str = "", statuses: 
 
 
 @query("case_list.latest_case")
-def latest_case_id(session: Session, actor: Actor) -> int | None:
-    """The most recently created case the actor may see (the case file warms up on it)."""
-    return session.scalar(restrict_cases(select(m.Case.id), actor).order_by(m.Case.id.desc()).limit(1))
+def latest_case_id(session: Session, actor: Actor, with_relocation: bool = False) -> int | None:
+    """The most recently created case the actor may see (the case file warms up on it); with_relocation: the
+    latest one with a relocation (most cases have none, and a relocation's reads compile more)."""
+    statement = select(m.Case.id)
+    if with_relocation:
+        statement = statement.where(m.Case.id.in_(select(m.Relocation.case_id)))
+    return session.scalar(restrict_cases(statement, actor).order_by(m.Case.id.desc()).limit(1))
 
 
 @query("case_list.saved_filter_names")

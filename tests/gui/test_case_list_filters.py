@@ -176,3 +176,57 @@ def test_a_sort_reads_the_list_once(qtbot, demo_db):
     page.table.sortByColumn(1, Qt.AscendingOrder)
     assert [(q.sort, q.descending) for q in loads] == [("household", False), ("household", True),
                                                       ("household", False), ("household", False)]
+
+
+def test_the_rest_of_a_long_list_is_read_once_its_first_rows_are_painted(qtbot, db, monkeypatch):
+    """A search's first rows are painted before the whole list is read: that paint does not share the
+    interpreter with the read. The number of cases, no longer counted at each search, still follows a case
+    added meanwhile."""
+    from PySide6.QtCore import QEvent, QObject
+    from sqlalchemy import select
+
+    import gui.case_list_page as case_list_page
+    from core.demo import build_demo
+    from core.services import cases
+    from db import models as m
+    from tests.conftest import DEMO_TODAY
+
+    build_demo(db, cases=900, seed=3, today=DEMO_TODAY)
+    window, page = list_page(qtbot, db)
+    qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 200, timeout=10_000)
+    shown_before = page.count_text()
+    events = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, _watched, event):  # noqa: N802 - Qt API
+            if event.type() == QEvent.Paint:
+                events.append("paint")
+            return False
+
+    watch = PaintWatch()
+    page.table.viewport().installEventFilter(watch)
+    real_ids = case_list_page.case_list_ids
+    monkeypatch.setattr(case_list_page, "case_list_ids", lambda *a, **k: (events.append("whole list"), real_ids(*a, **k))[1])
+    page.model.modelReset.connect(lambda: events.append("first rows"))
+    page.table.sortByColumn(1, Qt.AscendingOrder)  # Ménage
+    qtbot.waitUntil(lambda: "whole list" in events and page.model.complete, timeout=10_000)
+    since = events[events.index("first rows"):]
+    assert since.index("paint") < since.index("whole list")
+    assert page.count_text() == shown_before
+
+    with db.session() as session:
+        commune = session.scalar(select(m.Commune).where(m.Commune.name == "Lille"))
+        commune_id, postcode = commune.id, commune.postcode
+    new = cases.create_case(db, window.actor, household={"last_name": "Nouvelle"}, source="habitant",
+                            dwelling={"street": "rue du Terrain", "postcode": postcode, "commune_id": commune_id,
+                                      "tenure": "locataire_prive"})
+    window.apply_changes(new)
+    shown, total = numbers_in(shown_before)  # « 392 / 900 dossiers »: the list's open cases among all of them
+    qtbot.waitUntil(lambda: page.model.complete and numbers_in(page.count_text()) == [shown + 1, total + 1],
+                    timeout=10_000)
+
+
+def numbers_in(text: str) -> list[int]:
+    import re
+
+    return [int(n) for n in re.findall(r"\d+", text.replace("\u202f", "").replace("\xa0", ""))]
