@@ -108,8 +108,11 @@ class CaseTableModel(RolesInOneCall, QAbstractTableModel):
         if ids[:shown] != self.ids:  # the data changed in between: show the new list from the top
             self.set_ids(ids, overdue=overdue)
             return
+        # Only the cells whose late marker changes are worked out again (usually none: the first page knew them).
+        was_late = self.overdue
+        for key in [key for key in self.cells if (key[0] in was_late) != (key[0] in overdue)]:
+            del self.cells[key]
         self.overdue = overdue
-        self.cells.clear()  # the late markers may change
         self.complete = True
         if len(ids) > shown:
             self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)

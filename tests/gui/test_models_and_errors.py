@@ -164,16 +164,18 @@ def test_kept_cells_follow_the_late_markers_and_a_new_list(qtbot):
                        neighbourhood="Lille-Sud", is_qpv=True, kinds="", status="en_cours", priority="normale",
                        agent="", last_activity=None, opened_on=None)
 
-    def painted(model, column=0):
+    def painted(model, column=0, at=0):
         option = QStyleOptionViewItem()
-        QStyledItemDelegate().initStyleOption(option, model.index(0, column))
+        QStyledItemDelegate().initStyleOption(option, model.index(at, column))
         return option
 
     model = CaseTableModel(None)
     model.set_ids([1, 2], rows={1: row(1, "AMRANI Cécile"), 2: row(2, "DUPONT Léa")}, overdue=set(), complete=False)
     household = [c for c in range(model.columnCount()) if model.headerData(c, Qt.Horizontal) == "Ménage"][0]
     assert painted(model).icon.isNull() and painted(model, household).text == "AMRANI Cécile"
+    assert painted(model, household, at=1).text == "DUPONT Léa"
     model.complete_ids([1, 2], overdue={1})
     assert not painted(model).icon.isNull()  # the ring of a late case
+    assert (2, household) in model.cells  # a row whose marker did not change keeps its worked-out cells
     model.set_ids([2], rows={2: row(2, "DUPONT Léa")}, overdue=set())
     assert painted(model, household).text == "DUPONT Léa"
