@@ -90,11 +90,14 @@ def load_key(key_id: str) -> bytes | None:
         return None
     if key_id in _cache:
         return _cache[key_id]
-    secret = _from_keyring(key_id)
-    if secret is None:
-        try:
-            secret = _key_file(key_id).read_text(encoding="ascii").strip()
-        except OSError:
+    # The private file first: it exists only where no keyring kept the key, and asking `keyring` first made
+    # it look for a backend each session (0.1-0.25 s of Python where there is none, competing with the
+    # window's first searches).
+    try:
+        secret = _key_file(key_id).read_text(encoding="ascii").strip()
+    except OSError:
+        secret = _from_keyring(key_id)
+        if secret is None:
             return None
     key = bytes.fromhex(secret) if re.fullmatch(r"[0-9a-f]{64}", secret or "") else None
     if key is not None:

@@ -407,6 +407,44 @@ def test_the_system_keyring_is_used_when_there_is_one(monkeypatch):
         keyring.set_keyring(previous)
 
 
+def test_a_key_kept_in_its_private_file_is_read_without_asking_the_keyring():
+    """Where no keyring kept the key (its file exists), a session reads the file and never makes `keyring`
+    look for a backend (0.1-0.25 s of the interpreter on such a machine, while the window starts)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from core import audit_key
+
+    asked = []
+
+    class CountingKeyring(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service, username):
+            asked.append(username)
+            return None
+
+        def set_password(self, service, username, password):
+            raise keyring.errors.PasswordSetError("nothing kept")
+
+        def delete_password(self, service, username):
+            pass
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(CountingKeyring())
+    try:
+        key_id = audit_key.create_key()  # refused by the keyring: kept in the private file
+        assert (audit_key.key_dir() / f"{key_id}.cle").exists()
+        audit_key.forget_cached_keys()
+        asked.clear()
+        assert audit_key.load_key(key_id) is not None
+        assert asked == []
+        assert audit_key.load_key("0123456789abcdef") is None  # a key of nowhere: the keyring is still asked
+        assert asked == ["0123456789abcdef"]
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_the_key_moves_to_another_workstation_through_an_exported_file(db, db_path, tmp_path, capsys, monkeypatch):
     import os
     import stat
