@@ -78,18 +78,34 @@ def warm_up_steps(database, actor=None) -> list:
 
         preload_sealing_key(database)  # the opening's audit event seals with it
 
-    def reads():
-        from core.queries.case_file import form_choices
+    latest = []  # the case the reads warm up on, found by the first of them
+
+    def parts(*names):
+        def step() -> None:
+            from core.queries.case_list import latest_case_id
+
+            if not latest:
+                latest.append(latest_case_id(database, actor))
+            if latest[0] is not None:  # attachments left out: reading photos compiles nothing more
+                case_file_parts(database, actor, latest[0], names)
+        return step
+
+    def relocation() -> None:
         from core.queries.case_list import latest_case_id
 
-        choices = form_choices(database, actor)
-        case_id = latest_case_id(database, actor)
-        if case_id is not None:  # attachments left out: reading photos compiles nothing more
-            case_file_parts(database, actor, case_id, tuple(p for p in CASE_FILE_PARTS if p != "attachments"))
-        return choices
+        case_id = latest_case_id(database, actor, with_relocation=True)
+        if case_id is not None:
+            case_file_parts(database, actor, case_id, ("relocation",))
 
+    def choices():
+        from core.queries.case_file import form_choices
+
+        return form_choices(database, actor)
+
+    # The reads split as the imports are: a search typed meanwhile waits for one of them, not for all.
     return [tabs("summary_tab"), tabs("disorders_tab", "attachments_tab"), tabs("lists_tabs", "journal_tab"),
-            tabs("relocation_tab"), sealing_key, reads]
+            tabs("relocation_tab"), sealing_key, parts("header"), parts("summary"), parts("disorders", "visits"),
+            parts("referrals", "tasks", "journal", "relocation"), relocation, choices]
 
 
 def warm_up(database, actor=None):
