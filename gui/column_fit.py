@@ -10,8 +10,8 @@ window is reopened.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QStyle, QTableView
 
 SAMPLE_ROWS = 0  # the rows in view only: sampling further reads and measures rows on the GUI thread (519 ms per search at 100,000 cases)
 PADDING = 8  # logical pixels on top of the text: the cell's margins and a little air
@@ -39,8 +39,18 @@ class ColumnFitter(QObject):
         model = table.model()
         # Not on rowsInserted: rows appended below a first page (the rest of a long list) are out of view,
         # and measuring again cost the GUI thread 10-27 ms at 100,000 cases for the same widths.
-        for signal in (model.modelReset, model.layoutChanged, model.dataChanged):
+        for signal in (model.layoutChanged, model.dataChanged):
             signal.connect(self.schedule)
+        model.modelReset.connect(self._reset)
+
+    def _reset(self) -> None:
+        """A new list with its rows: fitted at once, before its first paint (fitted later, a list first painted
+        at the old widths was painted again, with a horizontal bar come and gone in between)."""
+        if self.table.model().rowCount() and not self.by_hand:
+            self._timer.stop()
+            self.fit()
+        else:
+            self.schedule()
 
     def schedule(self, *_args) -> None:
         if not self.by_hand:
@@ -88,6 +98,18 @@ class ColumnFitter(QObject):
                 widths[column] += -excess // len(self.flexible)
         return widths
 
+    def available_width(self) -> int:
+        """The viewport's width, less the vertical scroll bar's when the rows are about to need it: fitted to
+        the whole width, the columns overflowed once it appeared (a horizontal bar, then a second fit and two
+        more repaints of the whole list)."""
+        table = self.table
+        width = table.viewport().width()
+        bar = table.verticalScrollBar()
+        if (not bar.isVisibleTo(table) and table.verticalScrollBarPolicy() == Qt.ScrollBarAsNeeded
+                and table.verticalHeader().length() > table.viewport().height()):
+            width -= table.style().pixelMetric(QStyle.PM_ScrollBarExtent, None, bar)
+        return width
+
     def fit(self) -> None:
         if self.by_hand or not self.table.isVisible():
             return
@@ -96,7 +118,7 @@ class ColumnFitter(QObject):
         stretch = header.stretchLastSection()
         header.setStretchLastSection(False)  # the last column gets its share, not the leftover
         try:
-            for column, width in enumerate(self.widths(self.table.viewport().width())):
+            for column, width in enumerate(self.widths(self.available_width())):
                 if not header.isSectionHidden(column):
                     header.resizeSection(column, width)
         finally:

@@ -76,3 +76,39 @@ def test_the_relocation_list_shows_its_headings_whole_at_1280(qtbot, demo_db):
     assert header.length() <= page.table.viewport().width()  # « Renouvellement SNE », « Propositions » in view
     for column in range(page.model.columnCount()):  # no « Renouvellement SN… », no « Moti… »
         assert header.sectionSize(column) >= header.sectionSizeHint(column), page.model.headerData(column, Qt.Horizontal)
+
+
+def test_a_list_first_appears_with_its_columns_fitted_and_no_sideways_bar_coming_and_going(qtbot, demo_db):
+    """The first rows are painted at the widths fitted for them, room kept for the vertical scroll bar they
+    bring: no horizontal bar shown for a moment and then hidden (each time, the whole list painted again)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    page = window.case_list
+    table, header = page.table, page.table.horizontalHeader()
+    seen = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+            if not page.model.rowCount():
+                return False
+            if event.type() == QEvent.Paint and watched is table.viewport():
+                seen.append(("paint", header.length() <= table.viewport().width()
+                             and not table.horizontalScrollBar().isVisible()))
+            elif event.type() in (QEvent.Show, QEvent.Hide) and watched is table.horizontalScrollBar():
+                seen.append(("sideways bar", event.type() == QEvent.Show))
+            return False
+
+    watch = Watch()
+    table.viewport().installEventFilter(watch)
+    table.horizontalScrollBar().installEventFilter(watch)
+    window.show()
+    window.show_view("dossiers")
+    qtbot.waitUntil(lambda: page.model.complete and page.model.rowCount() > 0 and bool(seen), timeout=15000)
+    qtbot.wait(200)  # the fit's timer and the scroll bar's arrival, had they come later
+    paints = [fitted for what, fitted in seen if what == "paint"]
+    assert paints[0], seen  # the first paint with rows: fitted already, no sideways bar…
+    assert ("sideways bar", True) not in seen, seen  # …nor one shown afterwards
+    assert table.verticalScrollBar().isVisible() and header.length() <= table.viewport().width()
