@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from core import saved_filters
 from core.case_list import COLUMNS, CaseQuery
 from core.queries.case_list import (case_list_choices, case_list_count, case_list_first_page, case_list_ids,
+                                    case_list_rows,
                                     saved_filter, saved_filter_names)
 from core.scoring import BAND_LABELS
 from db.vocab import CASE_STATUSES, PRIORITIES
@@ -35,6 +36,7 @@ from gui.widgets import DataTable, EmptyState, after_next_paint, alive, title_la
 from gui.column_fit import ColumnFitter
 from gui.workers import reserve, run_in_background
 
+FIRST_ROWS = 60  # rows read with a list's first page: more than a tall window shows; the rest come with the list
 FIRST_WHOLE_LIST_DELAY_MS = 400  # after the first screen of the session; later lists read theirs at once
 OPEN_STATUSES = ("nouveau", "en_cours", "en_attente")
 DEFAULT_WIDTHS = (115, 175, 230, 125, 175, 85, 75, 145, 110, 190)
@@ -254,22 +256,29 @@ class CaseListPage(QWidget):
         # Overdue markers change with the data, not with a search or a sort: the whole set, once read, serves
         # every list until the data changes (mark_overdue_stale).
         known_overdue, known_total = self._overdue_all, self._total_known
+        row_height = max(1, self.table.verticalHeader().defaultSectionSize())
+        rows_of_first = max(FIRST_ROWS, 2 * self.table.viewport().height() // row_height)  # a tall screen's too
 
         def first_page():  # an agent sees only their sectors and assigned cases (core.queries.case_list)
-            return case_list_first_page(database, actor, query, PAGE_SIZE, known_overdue, known_total)
+            return case_list_first_page(database, actor, query, PAGE_SIZE, known_overdue, known_total,
+                                        rows_of_first=rows_of_first)
+
+        without_rows: list[int] = []  # the first page's cases whose rows come with the rest of the list
 
         def whole_list():
             whole = case_list_ids(database, actor, query, with_overdue=known_overdue is None)
             total = case_list_count(database, actor)  # read again here, off the search's path: others may add cases
+            rows = case_list_rows(database, actor, without_rows) if without_rows else {}
             if known_overdue is not None:
-                return whole.ids, known_overdue, False, total
-            return whole.ids, whole.overdue, whole.overdue_everywhere, total
+                return whole.ids, known_overdue, False, total, rows
+            return whole.ids, whole.overdue, whole.overdue_everywhere, total, rows
 
         def first_done(page):
             if generation != self._generation or not alive(self):  # newer request, or window closed meanwhile
                 return
             self.total = self._total_known = page.total
             complete = len(page.ids) < PAGE_SIZE
+            without_rows.extend(i for i in page.ids if i not in page.rows)
             self.model.set_ids(list(page.ids), query, set(page.overdue), rows=page.rows, complete=complete)
             self._after_load()
             first_of_session, self._started = not self._started, True
@@ -295,7 +304,8 @@ class CaseListPage(QWidget):
         def whole_done(result):
             if generation != self._generation or not alive(self):
                 return
-            ids, overdue, everywhere, total = result
+            ids, overdue, everywhere, total, rows = result
+            self.model.cache.update(rows)
             if everywhere:
                 self._overdue_all = frozenset(overdue)
             self.total = self._total_known = total

@@ -99,11 +99,17 @@ def test_a_long_list_shows_its_sorted_first_page_then_the_rest_below_it(qtbot, d
     with db.session() as session:
         expected = case_ids(session, page.model.query, window.actor)
     assert len(expected) > 200
-    # First the first 200 sorted rows, already read in the background, with a word saying more is coming…
-    assert events[0] == ("reset", 200, False, 200, "200 premiers dossiers affichés, suite en cours de chargement…")
-    # …then the rest appended below them, not a second reset that would lose the scroll position.
+    # First the first 200 sorted cases, read in the background with the rows of a screenful and more, with a
+    # word saying more is coming…
+    from gui.case_list_page import FIRST_ROWS
+
+    assert events[0] == ("reset", 200, False, FIRST_ROWS,
+                         "200 premiers dossiers affichés, suite en cours de chargement…")
+    # …then the rest appended below them, not a second reset that would lose the scroll position, with the
+    # rows of the whole first page: scrolling through it reads nothing on the GUI thread.
     assert events[1] == ("inserted", len(expected), True)
     assert first_page == expected[:200] and page.model.ids == expected
+    assert all(case_id in page.model.cache for case_id in expected[:200])
     assert "premiers" not in page.count_text()
 
 
