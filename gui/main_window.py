@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
     def _lay_out_ahead(self, page) -> None:
         """Lay the built page out at the window's size while out of sight: a page in a stack is sized only
         once shown, and the first opening spent ~20 ms (40 on a busy laptop) laying out its tabs. Shown and
-        hidden in the same turn of the event loop: nothing is painted, the focus stays where it was."""
+        hidden in the same turn of the event loop: nothing is painted on screen, the focus stays where it was."""
         if self.current_page() is page or page.property("laid_out_at") == self.stack.size():
             return
         focus, current = QApplication.focusWidget(), self.current_page()
@@ -373,6 +373,9 @@ class MainWindow(QMainWindow):
         page.setProperty("laid_out_at", self.stack.size())
         if focus is not None and alive(focus) and QApplication.focusWidget() is not focus:
             focus.setFocus(Qt.OtherFocusReason)
+        # Painted once too, into an image nobody sees (its texts, icons and frames rendered and cached): the
+        # first opening's paint took 8-10 ms more than the next ones (20-40 on a busy laptop); this one ~20.
+        QTimer.singleShot(0, lambda: alive(page) and page.grab())
 
     def open_case_reference(self, reference: str) -> bool:
         """`--view case:REF`: False when no case of the actor's scope has that reference."""

@@ -186,10 +186,25 @@ def test_the_legal_checks_and_the_header_read_without_stutter(qtbot, demo_db):
 def test_the_page_built_ahead_is_laid_out_out_of_sight_and_the_search_keeps_the_focus(qtbot, demo_db):
     """The case file is built and laid out at the window's size while the agent types in the list's search box:
     the list stays shown, the typing goes on in the box, and the first opening lays nothing out again."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
     from gui.main_window import MainWindow
     from tests.gui.typing import type_text
 
+    painted, windows = [], []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+            if event.type() == QEvent.Paint and windows:
+                page = windows[0].case_page
+                if page is not None and watched is getattr(page, "summary", None):
+                    painted.append(page.isVisible())
+            return False
+
+    watch = PaintWatch()
     window = MainWindow(demo_db)
+    windows.append(window)
+    QCoreApplication.instance().installEventFilter(watch)
     qtbot.addWidget(window)
     window.resize(1100, 700)
     window.show()
@@ -203,6 +218,9 @@ def test_the_page_built_ahead_is_laid_out_out_of_sight_and_the_search_keeps_the_
     qtbot.waitUntil(lambda: window.case_page is not None and window.case_page.property("laid_out_at") is not None,
                     timeout=10_000)
     page = window.case_page
+    qtbot.waitUntil(lambda: bool(painted), timeout=5000)  # painted once into an image, ahead of the first opening…
+    QCoreApplication.instance().removeEventFilter(watch)
+    assert painted == [False] and not page.isVisible()  # …never on screen
     assert window.current_page() is list_page and shown == []  # nothing else was shown meanwhile
     assert search.hasFocus()
     type_text(qtbot, search, "Lefè")
