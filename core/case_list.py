@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
-from sqlalchemy import and_, bindparam, case, exists, false, func, literal_column, or_, select, text, union
+from sqlalchemy import Integer, and_, bindparam, case, exists, false, func, literal_column, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from core.access import restrict_cases
@@ -47,6 +47,8 @@ SORT_KEYS = {
     "criticality": m.Case.criticality,
     "commune": m.Commune.name,
 }
+# Sorts by a column of the cases with an index of its own: a search's first page walks that index in order.
+_SORTS_WALKED_WITH_A_SEARCH = frozenset({"last_activity", "reference", "opened_on"})
 # Ties broken by the first name (households of one surname), then the sorted table's own id, then the case's:
 # the order of the indexes on households and dwellings (db.models.people), which SQLite then reads in order
 # instead of sorting every case.
@@ -245,7 +247,14 @@ def _filtered(session: Session, statement, query: CaseQuery, needed: set, page: 
         found = search_sql(session, query.text)
         if found is not None:
             sql, params = found
-            where.append(m.Case.id.in_(text(sql).bindparams(**params)))
+            case_id = m.Case.id
+            if page and query.sort in _SORTS_WALKED_WITH_A_SEARCH and session.get_bind().dialect.name == "sqlite":
+                # « +id »: SQLite then reads the sort's own index in order and keeps the matching cases, instead
+                # of looking up every match and sorting them all. A word most cases hold (« rue d »: 80,000 at
+                # 100,000 cases) took 60-85 ms for its first page, 20-30 ms this way; a rare one costs a walk
+                # of the index at most (4 -> 14 ms for 99 matches).
+                case_id = literal_column("+cases.id", Integer)
+            where.append(case_id.in_(text(sql).bindparams(**params)))
     return statement.where(*where), needed
 
 
