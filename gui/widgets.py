@@ -333,13 +333,16 @@ class TablePage(QWidget):
 
 class _AfterPaint(QObject):
     """Calls back once, just after the widget's next paint, or after at_most_ms when nothing paints it (a
-    hidden or closed widget): the callback always runs, so what it releases is always released."""
+    hidden or closed widget): the callback always runs, so what it releases is always released.
 
-    waiting: set = set()  # kept here, not by the widget: a widget closed meanwhile must not drop the call
+    Python owns it from start to end (no parent, no deleteLater): kept in `waiting` until called, then let go
+    on the GUI thread once its timers are done with it."""
+
+    waiting: set = set()
 
     def __init__(self, widget: QWidget, callback, at_most_ms: int):
         super().__init__()
-        self.callback = callback
+        self.callback, self.widget = callback, widget
         _AfterPaint.waiting.add(self)
         widget.installEventFilter(self)
         QTimer.singleShot(at_most_ms, self, self._call)
@@ -351,10 +354,13 @@ class _AfterPaint(QObject):
 
     def _call(self) -> None:
         callback, self.callback = self.callback, None
-        if callback is not None:
-            _AfterPaint.waiting.discard(self)
-            self.deleteLater()
-            callback()
+        if callback is None:
+            return
+        widget, self.widget = self.widget, None
+        if alive(widget):
+            widget.removeEventFilter(self)
+        _AfterPaint.waiting.discard(self)
+        callback()
 
 
 def after_next_paint(widget: QWidget, callback, at_most_ms: int = 150) -> None:
