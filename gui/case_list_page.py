@@ -269,9 +269,7 @@ class CaseListPage(QWidget):
             whole = case_list_ids(database, actor, query, with_overdue=known_overdue is None)
             total = case_list_count(database, actor)  # read again here, off the search's path: others may add cases
             rows = case_list_rows(database, actor, without_rows) if without_rows else {}
-            if known_overdue is not None:
-                return whole.ids, known_overdue, False, total, rows
-            return whole.ids, whole.overdue, whole.overdue_everywhere, total, rows
+            return whole, total, rows
 
         def first_done(page):
             if generation != self._generation or not alive(self):  # newer request, or window closed meanwhile
@@ -304,12 +302,13 @@ class CaseListPage(QWidget):
         def whole_done(result):
             if generation != self._generation or not alive(self):
                 return
-            ids, overdue, everywhere, total, rows = result
-            self.model.cache.update(rows)
-            if everywhere:
+            whole, total, rows = result
+            overdue = known_overdue if known_overdue is not None else whole.overdue
+            if known_overdue is None and whole.overdue_everywhere:
                 self._overdue_all = frozenset(overdue)
+            self.model.cache.update(rows)
             self.total = self._total_known = total
-            self.model.complete_ids(list(ids), set(overdue))
+            self.model.complete_ids(list(whole.ids), set(overdue))
             self._after_load()
 
         window = self.window

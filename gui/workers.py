@@ -59,14 +59,16 @@ def reserve() -> Callable[[], None]:
     done) keeps idle work from slipping in before it."""
     token = object()
     _alive.add(token)
+    return lambda: _ended(token)
 
-    def release() -> None:
-        if token in _alive:
-            _alive.discard(token)
-            if not _alive and _idle_waiters:
-                QTimer.singleShot(0, _wake_idle_waiters)
 
-    return release
+def _ended(job) -> None:
+    """A job (or a reservation) is over: the idle waiters are woken on the next turn if it was the last."""
+    if job not in _alive:
+        return
+    _alive.discard(job)
+    if not _alive and _idle_waiters:
+        QTimer.singleShot(0, _wake_idle_waiters)
 
 
 def _wake_idle_waiters() -> None:
@@ -106,9 +108,7 @@ def run_in_background(function: Callable, on_done: Callable, busy: Callable[[boo
 
     def finish():
         timer.stop()
-        _alive.discard(signals)
-        if not _alive and _idle_waiters:
-            QTimer.singleShot(0, _wake_idle_waiters)
+        _ended(signals)
         if busy is not None:
             busy(False)
 
